@@ -1,0 +1,95 @@
+#include "ExchangeAdapter.h"
+
+#include "AbiGuard.h"
+
+#include "scim/ScimError.h"
+
+#include <Poco/Exception.h>
+
+namespace timplugin {
+namespace {
+
+std::string viewOf(tim_status (*accessor)(tim_http_exchange*, const char**, size_t*),
+                   tim_http_exchange* exchange) {
+    const char* data = nullptr;
+    size_t length = 0;
+    if (accessor(exchange, &data, &length) != TIM_OK) {
+        throw Poco::RuntimeException("the host failed to describe the request");
+    }
+    return std::string(data, length);
+}
+
+// Reads the whole body; returns false when it exceeds the host's limit.
+bool readBody(const tim_host_api& api, tim_http_exchange* exchange, std::string& body) {
+    char buffer[16384];
+    for (;;) {
+        size_t got = 0;
+        const tim_status status = api.request_body_read(exchange, buffer, sizeof buffer, &got);
+        if (status == TIM_ERR_TOO_LARGE) {
+            return false;
+        }
+        if (status != TIM_OK) {
+            throw Poco::IOException("reading the request body failed");
+        }
+        if (got == 0) {
+            return true;
+        }
+        body.append(buffer, got);
+    }
+}
+
+void writeResponse(const tim_host_api& api, tim_http_exchange* exchange,
+                   const api::Response& response) {
+    bool ok = api.response_set_status(exchange, response.status) == TIM_OK;
+    for (const auto& header : response.headers) {
+        ok = ok && api.response_set_header(exchange, header.first.data(), header.first.size(),
+                                           header.second.data(), header.second.size()) == TIM_OK;
+    }
+    ok = ok && api.response_write(exchange, response.body.data(), response.body.size()) == TIM_OK;
+    if (!ok) {
+        throw Poco::RuntimeException("the host refused the response");
+    }
+}
+
+api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange, bool& tooLarge) {
+    api::Request request;
+    request.method = viewOf(api.request_method, exchange);
+    request.path = viewOf(api.request_path, exchange);
+    request.query = viewOf(api.request_query, exchange);
+    request.header = [&api, exchange](const std::string& name) -> std::optional<std::string> {
+        const char* data = nullptr;
+        size_t length = 0;
+        if (api.request_header(exchange, name.data(), name.size(), &data, &length) != TIM_OK) {
+            return std::nullopt;
+        }
+        return std::string(data, length);
+    };
+    tooLarge = !readBody(api, exchange, request.body);
+    return request;
+}
+
+}  // namespace
+
+tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
+                         const RequestHandler& handler) noexcept {
+    try {
+        api::Response response;
+        try {
+            bool tooLarge = false;
+            const api::Request request = readRequest(host.api(), exchange, tooLarge);
+            if (tooLarge) {
+                return TIM_ERR_TOO_LARGE;
+            }
+            response = handler(request);
+        } catch (...) {
+            host.log(TIM_LOG_ERROR, "HTTP handler failed: " + currentExceptionText());
+            response = api::Response::error(scim::internalError());
+        }
+        writeResponse(host.api(), exchange, response);
+        return TIM_OK;
+    } catch (...) {
+        return TIM_ERR_INTERNAL;  // the host discards what was written and answers 500
+    }
+}
+
+}  // namespace timplugin

@@ -1,0 +1,86 @@
+#include "ScimService.h"
+
+#include <Poco/Data/SessionPool.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
+namespace api {
+namespace {
+
+bool isSegmentPrefix(const std::string& path, const std::string& prefix) {
+    return path.compare(0, prefix.size(), prefix) == 0 &&
+           (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+}  // namespace
+
+std::optional<std::string> resourcePathOf(const std::string& path, const std::string& basePath) {
+    std::string decoded;
+    Poco::URI::decode(path, decoded);
+    if (!isSegmentPrefix(decoded, basePath)) {
+        return std::nullopt;
+    }
+    std::string rest = decoded.substr(basePath.size());
+    if (isSegmentPrefix(rest, "/v2")) {
+        rest.erase(0, 3);
+    }
+    while (!rest.empty() && rest.back() == '/') {
+        rest.pop_back();  // "/Users/" is "/Users"
+    }
+    return rest;
+}
+
+Response ScimService::handle(const Request& request) const noexcept {
+    try {
+        try {
+            const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+            if (!resourcePath) {
+                throw scim::notFound("No SCIM resource at " + request.path);
+            }
+            return dispatch(request, *resourcePath);
+        } catch (const scim::ScimError& e) {
+            if (e.status() >= 500) {
+                _logger.error("%s %s: %s", request.method, request.path, e.detail());
+            } else {
+                _logger.debug("%s %s: %d %s", request.method, request.path, e.status(), e.detail());
+            }
+            return Response::error(e);
+        } catch (const Poco::Data::SessionPoolExhaustedException&) {
+            _logger.warning("%s %s: database session pool exhausted", request.method, request.path);
+            return Response::error(
+                scim::serviceUnavailable("The server is busy; retry after a few seconds"));
+        } catch (const Poco::Exception& e) {
+            _logger.error("%s %s: %s", request.method, request.path, e.displayText());
+        } catch (const std::exception& e) {
+            _logger.error("%s %s: %s", request.method, request.path, std::string(e.what()));
+        }
+        return Response::error(scim::internalError());
+    } catch (...) {
+        Response response;  // building the error failed (out of memory): a bare 500
+        response.status = 500;
+        return response;
+    }
+}
+
+Response ScimService::dispatch(const Request& request, const std::string& resourcePath) const {
+    if (Poco::icompare(resourcePath, "/ServiceProviderConfig") == 0) {
+        if (request.method != "GET" && request.method != "HEAD") {
+            throw scim::methodNotAllowed("ServiceProviderConfig is read-only: use GET");
+        }
+        return Response::json(
+            200, scim::serviceProviderConfig(_settings.capabilities,
+                                             baseUrl(request) + "/ServiceProviderConfig"));
+    }
+    throw scim::notFound("No SCIM resource at " + request.path);
+}
+
+std::string ScimService::baseUrl(const Request& request) const {
+    if (!_settings.publicUrl.empty()) {
+        return _settings.publicUrl;
+    }
+    const std::string scheme = request.headerValue("X-Forwarded-Proto").value_or("http");
+    const std::string host = request.headerValue("Host").value_or("localhost");
+    return (scheme == "https" ? "https" : "http") + std::string("://") + host + _settings.basePath;
+}
+
+}  // namespace api

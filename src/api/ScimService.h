@@ -1,0 +1,42 @@
+// The SCIM HTTP surface: maps a request below the base path to an endpoint and turns every
+// failure into a SCIM error response. Endpoints register here as they are built.
+#pragma once
+
+#include "api/Http.h"
+#include "scim/ServiceProviderConfig.h"
+
+#include <Poco/Logger.h>
+
+#include <string>
+
+namespace api {
+
+struct ServiceSettings {
+    std::string basePath = "/tim/api/scim";
+    std::string publicUrl;  // empty: derived from the Host header
+    scim::ServiceProviderCapabilities capabilities;
+};
+
+class ScimService {
+  public:
+    ScimService(ServiceSettings settings, Poco::Logger& logger)
+        : _settings(std::move(settings)), _logger(logger) {}
+
+    // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
+    Response handle(const Request& request) const noexcept;
+
+    const ServiceSettings& settings() const { return _settings; }
+
+  private:
+    Response dispatch(const Request& request, const std::string& resourcePath) const;
+    std::string baseUrl(const Request& request) const;
+
+    const ServiceSettings _settings;
+    Poco::Logger& _logger;
+};
+
+// The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),
+// "" for the base itself, or nullopt when `path` is not below `basePath`. Percent-decoded.
+std::optional<std::string> resourcePathOf(const std::string& path, const std::string& basePath);
+
+}  // namespace api

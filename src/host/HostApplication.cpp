@@ -1,0 +1,218 @@
+#include "HostApplication.h"
+
+#include "HostHandles.h"
+#include "HttpFrontend.h"
+#include "TaskScheduler.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/StringTokenizer.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IntValidator.h>
+
+#include <iostream>
+#include <set>
+
+namespace timhost {
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+std::set<std::string> optionalPlugins(const Poco::Util::AbstractConfiguration& config) {
+    std::set<std::string> names;
+    Poco::StringTokenizer tokens(
+        config.getString("plugin.optional", ""), ",",
+        Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    names.insert(tokens.begin(), tokens.end());
+    return names;
+}
+
+Poco::Net::ServerSocket openListener(const HttpSettings& http) {
+    const Poco::Net::SocketAddress address(http.address, static_cast<Poco::UInt16>(http.port));
+    // reusePort=false: a second instance on the same port must fail, not share the traffic.
+    if (http.tlsEnabled()) {
+        Poco::Net::Context::Ptr context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, http.tlsPrivateKeyFile,
+                                   http.tlsCertificateFile, "", Poco::Net::Context::VERIFY_NONE);
+        Poco::Net::SecureServerSocket socket(context);
+        socket.bind(address, true, false);
+        socket.listen(http.maxQueued);
+        return socket;
+    }
+    Poco::Net::ServerSocket socket;
+    socket.bind(address, true, false);
+    socket.listen(http.maxQueued);
+    return socket;
+}
+
+}  // namespace
+
+void HostApplication::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(
+        Option("config", "c", "read tim.properties from FILE")
+            .argument("FILE")
+            .callback(OptionCallback<HostApplication>(this, &HostApplication::handleConfig)));
+    options.addOption(
+        Option("command", "",
+               "run admin command NAME with the arguments that "
+               "follow, print its output and exit")
+            .argument("NAME")
+            .callback(OptionCallback<HostApplication>(this, &HostApplication::handleCommand)));
+    options.addOption(
+        Option("help", "h", "show this help")
+            .callback(OptionCallback<HostApplication>(this, &HostApplication::handleHelp)));
+}
+
+void HostApplication::handleConfig(const std::string&, const std::string& value) {
+    loadConfiguration(value);
+}
+
+void HostApplication::handleCommand(const std::string&, const std::string& value) {
+    _commandName = value;
+    stopOptionsProcessing();  // what follows belongs to the command
+}
+
+void HostApplication::handleHelp(const std::string&, const std::string&) {
+    _helpRequested = true;
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("--config=FILE [--command=NAME [ARGS...]]");
+    help.setHeader("TIM reference host: loads plugins from plugin.dir and serves them.");
+    help.format(std::cout);
+    stopOptionsProcessing();
+}
+
+void HostApplication::configureLogging() {
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(
+        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
+    formatter->setProperty("times", "local");
+    // Logs go to stderr so that a command's stdout carries only its output.
+    Poco::AutoPtr<Poco::FormattingChannel> channel(
+        new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr)));
+    Poco::Logger::root().setChannel(channel);
+    const int level = Poco::Logger::parseLevel(config().getString("log.level", "information"));
+    Poco::Logger::root().setLevel(level);
+    for (const std::string name : {"timhost", "plugin"}) {
+        Poco::Logger::setChannel(name, channel);
+        Poco::Logger::setLevel(name, level);
+    }
+}
+
+int HostApplication::main(const std::vector<std::string>& args) {
+    if (_helpRequested) {
+        return EXIT_OK;
+    }
+    Poco::Logger& logger = Poco::Logger::get("timhost");
+    HostSettings settings;
+    try {
+        configureLogging();
+        settings = HostSettings::read(config());
+        Poco::File(settings.dataDir).createDirectories();
+        // Plugins read the effective values through the property service.
+        config().setString("plugin.dir", settings.pluginDir);
+        config().setString("data.dir", settings.dataDir);
+    } catch (const Poco::Exception& e) {
+        logger.fatal("configuration: " + e.message());
+        return EXIT_CONFIG;
+    }
+
+    try {
+        _plugins.loadAll(settings.pluginDir, optionalPlugins(config()), config(), _registry);
+    } catch (const Poco::Exception&) {
+        _plugins.shutdownAll();
+        return EXIT_SOFTWARE;
+    }
+
+    int rc = EXIT_OK;
+    if (!_commandName.empty()) {
+        rc = runCommand(args);
+    } else {
+        try {
+            rc = serve();
+        } catch (const Poco::Exception& e) {
+            logger.fatal("cannot serve HTTP on " + settings.http.address + ":" +
+                         std::to_string(settings.http.port) + ": " + e.displayText());
+            rc = EXIT_UNAVAILABLE;
+        }
+    }
+    _plugins.shutdownAll();
+    logger.information("stopped");
+    return rc;
+}
+
+int HostApplication::runCommand(const std::vector<std::string>& args) {
+    const Command* command = _registry.findCommand(_commandName);
+    if (command == nullptr) {
+        std::cerr << "unknown command: " << _commandName << "\navailable commands:\n";
+        for (const auto& c : _registry.commands()) {
+            std::cerr << "  " << c.name << "  " << c.description << "\n";
+        }
+        return EXIT_USAGE;
+    }
+    std::vector<const char*> argv;
+    for (const auto& arg : args) {
+        argv.push_back(arg.c_str());
+    }
+    argv.push_back(nullptr);
+    tim_command_output output{std::cout};
+    tim_status status = TIM_ERR_INTERNAL;
+    try {
+        status =
+            command->run(command->userData, static_cast<int>(args.size()), argv.data(), &output);
+    } catch (...) {
+        Poco::Logger::get("timhost").error("command " + command->name + " let an exception escape");
+    }
+    std::cout.flush();
+    if (status != TIM_OK) {
+        std::cerr << "command " << command->name << " failed (status " << status << ")\n";
+        return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+}
+
+int HostApplication::serve() {
+    Poco::Logger& logger = Poco::Logger::get("timhost");
+    const HostSettings settings = HostSettings::read(config());
+    const HttpSettings& http = settings.http;
+
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(http.maxConnections);
+    params->setMaxQueued(http.maxQueued);
+    params->setKeepAlive(http.keepAliveMaxRequests > 0);
+    params->setKeepAliveTimeout(Poco::Timespan(http.keepAliveTimeoutSeconds, 0));
+    params->setMaxKeepAliveRequests(http.keepAliveMaxRequests);
+    params->setTimeout(Poco::Timespan(http.readTimeoutSeconds, 0));
+    params->setServerName("timhost");
+
+    Poco::ThreadPool threads("http", 2, http.maxConnections, 60);
+    Poco::Net::HTTPServer server(new RequestRouterFactory(_registry, http), threads,
+                                 openListener(http), params);
+    server.start();
+    TaskScheduler tasks;
+    tasks.start(_registry.tasks());
+    logger.information(std::string("listening on ") + (http.tlsEnabled() ? "https" : "http") +
+                       "://" + http.address + ":" + std::to_string(server.port()) + " with " +
+                       std::to_string(_plugins.size()) + " plugin(s)");
+
+    waitForTerminationRequest();
+    logger.information("stopping: finishing in-flight requests");
+    // stopAll(false) stops accepting, lets each connection finish its current request and
+    // then closes it.
+    server.stopAll(false);
+    tasks.stop();
+    threads.joinAll();
+    return EXIT_OK;
+}
+
+}  // namespace timhost

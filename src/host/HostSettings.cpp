@@ -1,0 +1,55 @@
+#include "HostSettings.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Path.h>
+
+namespace timhost {
+namespace {
+
+int readBoundedInt(const Poco::Util::AbstractConfiguration& config, const std::string& key,
+                   int defaultValue, int min, int max) {
+    int value = 0;
+    try {
+        value = config.getInt(key, defaultValue);
+    } catch (const Poco::SyntaxException&) {
+        throw Poco::InvalidArgumentException(key + " must be a whole number");
+    }
+    if (value < min || value > max) {
+        throw Poco::InvalidArgumentException(key + " must be between " + std::to_string(min) +
+                                             " and " + std::to_string(max));
+    }
+    return value;
+}
+
+}  // namespace
+
+HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config) {
+    HostSettings settings;
+    HttpSettings& http = settings.http;
+    http.address = config.getString("http.address", http.address);
+    http.port = static_cast<unsigned>(readBoundedInt(config, "http.port", 8080, 0, 65535));
+    http.maxConnections =
+        readBoundedInt(config, "http.maxConnections", http.maxConnections, 1, 10000);
+    http.maxQueued = readBoundedInt(config, "http.maxQueued", http.maxQueued, 1, 100000);
+    http.keepAliveTimeoutSeconds = readBoundedInt(config, "http.keepAliveTimeoutSeconds",
+                                                  http.keepAliveTimeoutSeconds, 0, 3600);
+    http.keepAliveMaxRequests =
+        readBoundedInt(config, "http.keepAliveMaxRequests", http.keepAliveMaxRequests, 0, 1000000);
+    http.readTimeoutSeconds =
+        readBoundedInt(config, "http.readTimeoutSeconds", http.readTimeoutSeconds, 1, 3600);
+    http.maxBodyBytes = static_cast<std::size_t>(readBoundedInt(
+        config, "http.maxBodyBytes", static_cast<int>(http.maxBodyBytes), 0, 1024 * 1024 * 1024));
+    http.tlsCertificateFile = config.getString("http.tls.certificateFile", "");
+    http.tlsPrivateKeyFile = config.getString("http.tls.privateKeyFile", "");
+    if (http.tlsCertificateFile.empty() != http.tlsPrivateKeyFile.empty()) {
+        throw Poco::InvalidArgumentException(
+            "http.tls.certificateFile and http.tls.privateKeyFile must be set together");
+    }
+
+    const std::string appDir = config.getString("application.dir", "./");
+    settings.pluginDir = config.getString("plugin.dir", appDir + "../plugins");
+    settings.dataDir = config.getString("data.dir", appDir + "../data");
+    return settings;
+}
+
+}  // namespace timhost

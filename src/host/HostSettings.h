@@ -1,0 +1,36 @@
+// The host's own tim.properties keys, read once at start with their defaults.
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <cstddef>
+#include <string>
+
+namespace timhost {
+
+struct HttpSettings {
+    std::string address = "0.0.0.0";
+    unsigned port = 8080;
+    // Poco holds one thread per open connection, so this is also the connection limit.
+    int maxConnections = 256;
+    int maxQueued = 64;
+    int keepAliveTimeoutSeconds = 10;
+    int keepAliveMaxRequests = 1000;
+    int readTimeoutSeconds = 30;
+    std::size_t maxBodyBytes = 10 * 1024 * 1024;
+    std::string tlsCertificateFile;  // TLS is on when both files are set
+    std::string tlsPrivateKeyFile;
+
+    bool tlsEnabled() const { return !tlsCertificateFile.empty(); }
+};
+
+struct HostSettings {
+    HttpSettings http;
+    std::string pluginDir;
+    std::string dataDir;
+
+    // Throws Poco::InvalidArgumentException naming the key of a bad value.
+    static HostSettings read(const Poco::Util::AbstractConfiguration& config);
+};
+
+}  // namespace timhost

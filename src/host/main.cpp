@@ -1,0 +1,5 @@
+#include <iostream>
+
+#include "HostApplication.h"
+
+POCO_SERVER_MAIN(timhost::HostApplication)

@@ -1,0 +1,150 @@
+#include "Database.h"
+
+#include "MigrationRunner.h"
+
+#include <Poco/Data/MySQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
+
+#include <sqlite3.h>
+#include <mutex>
+
+namespace store {
+namespace {
+
+// Connectors are process-wide; the last Database to go unregisters them (MySQL's unregister
+// calls mysql_library_end, so only after every pool is gone).
+std::mutex connectorMutex;
+int connectorUsers = 0;
+
+void acquireConnectors(Poco::Logger& logger) {
+    std::lock_guard<std::mutex> lock(connectorMutex);
+    if (connectorUsers++ == 0) {
+        // SQLite's memory statistics take a process-wide lock on every allocation; off, reads
+        // scale with threads. Only possible before SQLite initialises.
+        if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+            logger.debug("SQLite was initialised already; memory statistics stay on");
+        }
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::MySQL::Connector::registerConnector();
+    }
+}
+
+void releaseConnectors() {
+    std::lock_guard<std::mutex> lock(connectorMutex);
+    if (--connectorUsers == 0) {
+        Poco::Data::MySQL::Connector::unregisterConnector();
+        Poco::Data::SQLite::Connector::unregisterConnector();
+    }
+}
+
+std::string mysqlConnectionString(const DatabaseConfig& c) {
+    for (const auto* value : {&c.host, &c.name, &c.user, &c.password}) {
+        if (value->find(';') != std::string::npos) {
+            throw Poco::InvalidArgumentException(
+                "scim.db.host, scim.db.name, scim.db.user and scim.db.password must not "
+                "contain ';' (Poco's MySQL connection string cannot quote it)");
+        }
+    }
+    return "host=" + c.host + ";port=" + std::to_string(c.port) + ";db=" + c.name +
+           ";user=" + c.user + ";password=" + c.password +
+           ";character-set=utf8mb4;auto-reconnect=false;secure-auth=true";
+}
+
+// Runs the dialect's per-session settings on every session the pool creates.
+class PreparedSessionPool : public Poco::Data::SessionPool {
+  public:
+    PreparedSessionPool(const std::string& connector, const std::string& connectionString,
+                        const DatabaseConfig& config, const SqlDialect& dialect)
+        : SessionPool(connector, connectionString, config.poolMin, config.poolMax,
+                      config.poolIdleSeconds),
+          _dialect(dialect) {}
+
+  protected:
+    void customizeSession(Poco::Data::Session& session) override {
+        _dialect.prepareSession(session);
+    }
+
+  private:
+    const SqlDialect& _dialect;
+};
+
+}  // namespace
+
+std::string DatabaseConfig::describe() const {
+    if (engine == Engine::SQLite) {
+        return "sqlite " + file;
+    }
+    return "mysql " + user + "@" + host + ":" + std::to_string(port) + "/" + name;
+}
+
+Engine parseEngine(const std::string& text) {
+    const std::string engine = Poco::toLower(Poco::trim(text));
+    if (engine == "sqlite") {
+        return Engine::SQLite;
+    }
+    if (engine == "mysql" || engine == "mariadb") {
+        return Engine::MySQL;
+    }
+    throw Poco::InvalidArgumentException("scim.db.connector must be sqlite or mysql, not \"" +
+                                         text + "\"");
+}
+
+Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
+    : _config(config), _logger(logger) {
+    if (_config.engine == Engine::SQLite) {
+        const std::string sync = Poco::toUpper(_config.synchronous);
+        if (sync != "NORMAL" && sync != "FULL") {
+            throw Poco::InvalidArgumentException(
+                "scim.db.sqlite.synchronous must be NORMAL or FULL");
+        }
+        if (_config.file.empty()) {
+            throw Poco::InvalidArgumentException("no SQLite file: set scim.db.file or data.dir");
+        }
+        // Poco retries a failed open for a minute; a missing directory never heals itself.
+        const Poco::File directory(Poco::Path(_config.file).makeParent());
+        if (!directory.exists() || !directory.isDirectory() || !directory.canWrite()) {
+            throw Poco::DataException("cannot open database " + _config.describe() + ": " +
+                                      directory.path() + " is not a writable directory");
+        }
+        _dialect = makeSQLiteDialect(sync, _config.busyTimeoutMs);
+    } else {
+        _dialect = makeMySQLDialect();
+    }
+    const std::string connectionString =
+        _config.engine == Engine::SQLite ? _config.file : mysqlConnectionString(_config);
+    const std::string connector = _config.engine == Engine::SQLite
+                                      ? Poco::Data::SQLite::Connector::KEY
+                                      : Poco::Data::MySQL::Connector::KEY;
+    acquireConnectors(_logger);
+    try {
+        _pool =
+            std::make_unique<PreparedSessionPool>(connector, connectionString, _config, *_dialect);
+        session();  // fail now, with a clear message, if the database cannot be reached
+    } catch (const Poco::Exception& e) {
+        _pool.reset();
+        releaseConnectors();
+        throw Poco::DataException("cannot open database " + _config.describe() + ": " +
+                                  e.displayText());
+    }
+}
+
+Database::~Database() {
+    _pool->shutdown();
+    _pool.reset();
+    releaseConnectors();
+}
+
+Poco::Data::Session Database::session() {
+    return _pool->get();
+}
+
+std::size_t Database::migrate() {
+    Poco::Data::Session s = session();
+    return MigrationRunner(s, *_dialect, _logger).run(embeddedMigrations(_config.engine));
+}
+
+}  // namespace store

@@ -1,0 +1,67 @@
+// The plugin's database: one engine, one session pool, the engine's dialect, migrations.
+#pragma once
+
+#include "Migration.h"
+#include "SqlDialect.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Logger.h>
+
+#include <memory>
+#include <string>
+
+namespace store {
+
+struct DatabaseConfig {
+    Engine engine = Engine::SQLite;
+    // SQLite
+    std::string file;
+    std::string synchronous = "NORMAL";  // NORMAL or FULL
+    int busyTimeoutMs = 5000;
+    // MySQL / MariaDB
+    std::string host = "127.0.0.1";
+    int port = 3306;
+    std::string name = "tim";
+    std::string user = "tim";
+    std::string password;
+    // Pool
+    int poolMin = 1;
+    int poolMax = 32;
+    int poolIdleSeconds = 60;
+
+    // "sqlite /path/file.db" or "mysql tim@127.0.0.1:3306/tim": for logs, never the password.
+    std::string describe() const;
+};
+
+// Parses "sqlite" / "mysql" (also "mariadb"); throws Poco::InvalidArgumentException.
+Engine parseEngine(const std::string& text);
+
+class Database {
+  public:
+    // Opens the pool and checks that a session can be had. Throws Poco::Exception with a
+    // message naming the database (never the password) and the cause.
+    Database(const DatabaseConfig& config, Poco::Logger& logger);
+    ~Database();
+
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // A pooled session, returned to the pool when the last copy goes away. Throws
+    // Poco::Data::SessionPoolExhaustedException when every session is in use.
+    Poco::Data::Session session();
+
+    const SqlDialect& dialect() const { return *_dialect; }
+    const DatabaseConfig& config() const { return _config; }
+
+    // Applies the embedded migrations of this engine; returns how many ran.
+    std::size_t migrate();
+
+  private:
+    const DatabaseConfig _config;
+    Poco::Logger& _logger;
+    std::unique_ptr<SqlDialect> _dialect;
+    std::unique_ptr<Poco::Data::SessionPool> _pool;
+};
+
+}  // namespace store

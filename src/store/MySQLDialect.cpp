@@ -1,0 +1,58 @@
+#include "SqlDialect.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+namespace store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+constexpr const char* kMigrationLockName = "tim_scim_migrations";
+constexpr int kMigrationLockTimeoutSeconds = 120;
+
+class MySQLDialect : public SqlDialect {
+  public:
+    Engine engine() const override { return Engine::MySQL; }
+    const char* engineName() const override { return "mysql"; }
+
+    void prepareSession(Poco::Data::Session& session) const override {
+        session << "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'", now;
+        session << "SET SESSION time_zone = '+00:00'", now;
+    }
+
+    bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
+        Poco::Int64 count = 0;
+        std::string name = table;
+        session << "SELECT COUNT(*) FROM information_schema.tables "
+                   "WHERE table_schema = DATABASE() AND table_name = ?",
+            into(count), use(name), now;
+        return count > 0;
+    }
+
+    // MySQL DDL commits implicitly, so a named server lock serialises migrating processes.
+    void beginMigrationLock(Poco::Data::Session& session) const override {
+        Poco::Nullable<Poco::Int64> granted;
+        std::string name = kMigrationLockName;
+        int timeout = kMigrationLockTimeoutSeconds;
+        session << "SELECT GET_LOCK(?, ?)", into(granted), use(name), use(timeout), now;
+        if (granted.isNull() || granted.value() != 1) {
+            throw Poco::TimeoutException("another instance has held the migration lock for " +
+                                         std::to_string(kMigrationLockTimeoutSeconds) + " s");
+        }
+    }
+
+    void endMigrationLock(Poco::Data::Session& session, bool) const override {
+        Poco::Nullable<Poco::Int64> released;
+        std::string name = kMigrationLockName;
+        session << "SELECT RELEASE_LOCK(?)", into(released), use(name), now;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<SqlDialect> makeMySQLDialect() {
+    return std::make_unique<MySQLDialect>();
+}
+
+}  // namespace store

@@ -1,0 +1,56 @@
+#include "SqlDialect.h"
+
+#include <Poco/Data/Session.h>
+
+namespace store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+class SQLiteDialect : public SqlDialect {
+  public:
+    SQLiteDialect(std::string synchronous, int busyTimeoutMs)
+        : _synchronous(std::move(synchronous)), _busyTimeoutMs(busyTimeoutMs) {}
+
+    Engine engine() const override { return Engine::SQLite; }
+    const char* engineName() const override { return "sqlite"; }
+
+    void prepareSession(Poco::Data::Session& session) const override {
+        // Per-connection settings; WAL itself is stored in the file.
+        session << "PRAGMA busy_timeout = " + std::to_string(_busyTimeoutMs), now;
+        session << "PRAGMA foreign_keys = ON", now;
+        session << "PRAGMA synchronous = " + _synchronous, now;
+        std::string mode;
+        session << "PRAGMA journal_mode = WAL", into(mode), now;
+    }
+
+    bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
+        int count = 0;
+        std::string name = table;
+        session << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+            into(count), use(name), now;
+        return count > 0;
+    }
+
+    // SQLite DDL is transactional: all pending migrations run in one IMMEDIATE transaction,
+    // whose write lock is the migration lock.
+    void beginMigrationLock(Poco::Data::Session& session) const override {
+        session << "BEGIN IMMEDIATE", now;
+    }
+
+    void endMigrationLock(Poco::Data::Session& session, bool success) const override {
+        session << (success ? "COMMIT" : "ROLLBACK"), now;
+    }
+
+  private:
+    const std::string _synchronous;
+    const int _busyTimeoutMs;
+};
+
+}  // namespace
+
+std::unique_ptr<SqlDialect> makeSQLiteDialect(std::string synchronous, int busyTimeoutMs) {
+    return std::make_unique<SQLiteDialect>(std::move(synchronous), busyTimeoutMs);
+}
+
+}  // namespace store

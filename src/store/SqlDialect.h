@@ -1,0 +1,35 @@
+// What differs between the engines, behind one interface.
+#pragma once
+
+#include "Migration.h"
+
+#include <Poco/Data/Session.h>
+
+#include <memory>
+#include <string>
+
+namespace store {
+
+class SqlDialect {
+  public:
+    virtual ~SqlDialect() = default;
+
+    virtual Engine engine() const = 0;
+    virtual const char* engineName() const = 0;
+
+    // Runs on every new pooled session before first use (session variables, pragmas).
+    virtual void prepareSession(Poco::Data::Session& session) const = 0;
+
+    virtual bool tableExists(Poco::Data::Session& session, const std::string& table) const = 0;
+
+    // Makes migrations exclusive across every process that uses the database: blocks until
+    // this session holds the lock or throws. end releases it (and, where DDL is
+    // transactional, commits or rolls back).
+    virtual void beginMigrationLock(Poco::Data::Session& session) const = 0;
+    virtual void endMigrationLock(Poco::Data::Session& session, bool success) const = 0;
+};
+
+std::unique_ptr<SqlDialect> makeSQLiteDialect(std::string synchronous, int busyTimeoutMs);
+std::unique_ptr<SqlDialect> makeMySQLDialect();
+
+}  // namespace store

@@ -1,0 +1,34 @@
+// Every tim.properties key the plugin reads, with its default and meaning: the one catalogue
+// that manifest.json and the README reference are checked against.
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <string>
+#include <vector>
+
+namespace tim {
+
+struct SettingDefinition {
+    const char* key;
+    const char* defaultValue;  // "" means unset; the description says what that implies
+    const char* description;
+};
+
+const std::vector<SettingDefinition>& settingDefinitions();
+
+// Typed reads of catalogued keys. A key missing from the catalogue is a programming error
+// (Poco::NotFoundException); a malformed value throws Poco::InvalidArgumentException naming
+// the key.
+class Settings {
+  public:
+    explicit Settings(const Poco::Util::AbstractConfiguration& config) : _config(config) {}
+
+    std::string string(const std::string& key) const;
+    int integer(const std::string& key, int min, int max) const;
+
+  private:
+    const Poco::Util::AbstractConfiguration& _config;
+};
+
+}  // namespace tim

@@ -1,0 +1,54 @@
+// Admin commands through `timhost --command=NAME [args...]`.
+#include "support/HostProcess.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using testing::HostProcess;
+
+class CommandTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(CommandTest);
+    CPPUNIT_TEST(commandPrintsItsOutputOnStdoutOnly);
+    CPPUNIT_TEST(failingCommandExitsNonZero);
+    CPPUNIT_TEST(unknownCommandListsTheKnownOnes);
+    CPPUNIT_TEST(scimMigrationsListsAppliedMigrations);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void commandPrintsItsOutputOnStdoutOnly() {
+        HostProcess host({"echo_plugin"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("echo.args", {"a", "b c", "--flag"}, out, err));
+        CPPUNIT_ASSERT_EQUAL(std::string("a,b c,--flag\n"), out);
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("loaded plugin echo_plugin") != std::string::npos);
+    }
+
+    void failingCommandExitsNonZero() {
+        HostProcess host({"echo_plugin"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT(host.runCommand("echo.args", {"fail"}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("command echo.args failed") != std::string::npos);
+    }
+
+    void unknownCommandListsTheKnownOnes() {
+        HostProcess host({"echo_plugin"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT(host.runCommand("no.such.command", {}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err,
+                               err.find("unknown command: no.such.command") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("echo.args") != std::string::npos);
+        CPPUNIT_ASSERT(out.empty());
+    }
+
+    void scimMigrationsListsAppliedMigrations() {
+        HostProcess host({"tim-scim"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.migrations", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, out.rfind("0001_schema_version.sql  ", 0) == 0);
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(CommandTest, "CommandTest");

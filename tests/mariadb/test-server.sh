@@ -1,0 +1,72 @@
+#!/bin/sh
+# A private MariaDB for the tests: its own datadir, socket and port under DIR.
+#   test-server.sh start DIR PORT   initialise (first time), start, create the test user
+#   test-server.sh stop DIR PORT    stop it and wait until it has exited
+set -eu
+action=$1
+dir=$2
+port=$3
+data=$dir/data
+socket=$dir/mysqld.sock
+pidfile=$dir/mysqld.pid
+user=tim
+password=tim-test-password
+
+as_user=""
+[ "$(id -u)" = 0 ] && as_user="--user=root"
+
+admin() {
+    mariadb-admin --no-defaults --socket="$socket" -uroot "$@"
+}
+
+case $action in
+start)
+    command -v mariadbd >/dev/null || { echo "mariadbd not found: apt-get install mariadb-server"; exit 1; }
+    if [ ${#socket} -gt 100 ]; then
+        echo "socket path too long for a Unix socket: $socket"
+        exit 1
+    fi
+    mkdir -p "$dir"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        "$0" stop "$dir" "$port"
+    fi
+    rm -rf "$data"
+    mariadb-install-db --no-defaults $as_user --datadir="$data" \
+        --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
+        { cat "$dir/install.log"; exit 1; }
+    mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$port" \
+        --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
+        --innodb-buffer-pool-size=128M --max-connections=500 \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+    for _ in $(seq 1 200); do
+        admin ping >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    admin ping >/dev/null 2>&1 || { echo "MariaDB did not start:"; cat "$dir/error.log"; exit 1; }
+    mariadb --no-defaults --socket="$socket" -uroot <<SQL
+CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$password';
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON *.* TO '$user'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO '$user'@'localhost';
+SQL
+    echo "MariaDB $(admin version | sed -n 's/^Server version[[:space:]]*//p') on 127.0.0.1:$port"
+    ;;
+stop)
+    if [ -f "$pidfile" ]; then
+        pid=$(cat "$pidfile")
+        admin shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 300); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -9 "$pid"
+        fi
+    fi
+    echo "MariaDB stopped"
+    ;;
+*)
+    echo "usage: $0 start|stop DIR PORT"
+    exit 2
+    ;;
+esac

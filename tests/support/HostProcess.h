@@ -1,0 +1,68 @@
+// A real timhost process for end-to-end tests: its own directory, tim.properties, plugin
+// directory (links to built plugins) and port; its stderr log kept in a file.
+#pragma once
+
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Process.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace testing {
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string header(const std::string& lowerName) const;
+};
+
+class HostProcess {
+  public:
+    // plugins: names of directories under TIM_TEST_PLUGIN_DIR, or "tim-scim" for the real
+    // plugin. properties: extra tim.properties lines (key -> value).
+    HostProcess(const std::vector<std::string>& plugins,
+                const std::map<std::string, std::string>& properties = {});
+    ~HostProcess();
+
+    // Starts timhost and waits until its port accepts connections; throws if it exits.
+    void start();
+    // Sends SIGTERM and waits for the exit code (at most `timeoutMs`).
+    int stop(long timeoutMs = 20000);
+    // Waits for a process that exits by itself (e.g. a failed start) and returns its code.
+    int waitForExit(long timeoutMs = 20000);
+    bool running() const;
+
+    // Runs `timhost --config=... --command=NAME args...` to completion; fills stdout/stderr.
+    int runCommand(const std::string& name, const std::vector<std::string>& args, std::string& out,
+                   std::string& err) const;
+
+    HttpResult request(const std::string& method, const std::string& path,
+                       const std::string& body = "",
+                       const std::map<std::string, std::string>& headers = {}) const;
+
+    std::string log() const;  // what timhost wrote to stderr so far
+    int port() const { return _port; }
+    const std::string& configFile() const { return _configFile; }
+    const std::string& directory() const { return _dir; }
+
+    static int freePort();
+    static std::string environment(const std::string& name);
+
+  private:
+    std::string _dir;
+    std::string _configFile;
+    std::string _logFile;
+    int _port;
+    std::unique_ptr<Poco::ProcessHandle> _process;
+    mutable std::optional<int> _exitCode;  // reaped already (a zombie would look alive)
+};
+
+// Polls `condition` every 20 ms until it holds or `timeoutMs` passes.
+bool eventually(const std::function<bool()>& condition, long timeoutMs = 10000);
+
+}  // namespace testing

@@ -1,0 +1,47 @@
+#include "TestDatabases.h"
+
+#include <Poco/Data/MySQL/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Environment.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Path.h>
+#include <Poco/TemporaryFile.h>
+
+namespace testing {
+
+using namespace Poco::Data::Keywords;
+
+MariaDBServer MariaDBServer::fromEnvironment() {
+    if (!Poco::Environment::has("TIM_TEST_MYSQL_PORT")) {
+        throw Poco::IllegalStateException(
+            "TIM_TEST_MYSQL_* is not set: run this suite through ctest, whose mariadb fixture "
+            "starts the test server");
+    }
+    MariaDBServer server;
+    server.host = Poco::Environment::get("TIM_TEST_MYSQL_HOST", "127.0.0.1");
+    server.port = Poco::NumberParser::parse(Poco::Environment::get("TIM_TEST_MYSQL_PORT"));
+    server.user = Poco::Environment::get("TIM_TEST_MYSQL_USER", "tim");
+    server.password = Poco::Environment::get("TIM_TEST_MYSQL_PASSWORD", "");
+    return server;
+}
+
+std::string MariaDBServer::freshDatabase(const std::string& name) const {
+    Poco::Data::MySQL::Connector::registerConnector();
+    Poco::Data::Session admin(Poco::Data::MySQL::Connector::KEY,
+                              "host=" + host + ";port=" + std::to_string(port) + ";user=" + user +
+                                  ";password=" + password);
+    admin << "DROP DATABASE IF EXISTS " + name, now;
+    admin << "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", now;
+    return name;
+}
+
+std::string temporaryDirectory(const std::string& prefix) {
+    Poco::Path path(Poco::Path::temp(), prefix + Poco::TemporaryFile::tempName().substr(4));
+    Poco::File(path).createDirectories();
+    Poco::TemporaryFile::registerForDeletion(path.toString());
+    return path.toString();
+}
+
+}  // namespace testing

@@ -1,0 +1,25 @@
+// Real databases for tests: fresh SQLite files and fresh databases on the private MariaDB
+// that the mariadb.start test fixture runs (connection from TIM_TEST_MYSQL_* variables).
+#pragma once
+
+#include <string>
+
+namespace testing {
+
+struct MariaDBServer {
+    std::string host;
+    int port = 0;
+    std::string user;
+    std::string password;
+
+    // From the environment; throws with a clear message when the fixture did not set it.
+    static MariaDBServer fromEnvironment();
+
+    // Drops and creates database `name` (utf8mb4) and returns its name.
+    std::string freshDatabase(const std::string& name) const;
+};
+
+// A path under a fresh temporary directory, removed when the process exits.
+std::string temporaryDirectory(const std::string& prefix);
+
+}  // namespace testing

@@ -1,0 +1,97 @@
+// The SCIM service's routing below the base path and its error funnel.
+#include "api/ScimService.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+namespace {
+
+api::Request get(const std::string& path) {
+    api::Request request;
+    request.method = "GET";
+    request.path = path;
+    request.header = [](const std::string& name) -> std::optional<std::string> {
+        if (name == "Host") {
+            return std::string("tim.example:8443");
+        }
+        return std::nullopt;
+    };
+    return request;
+}
+
+Poco::JSON::Object::Ptr body(const api::Response& response) {
+    return Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+class ScimServiceTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ScimServiceTest);
+    CPPUNIT_TEST(resourcePathStripsBaseV2AndTrailingSlash);
+    CPPUNIT_TEST(servesServiceProviderConfigWithLocation);
+    CPPUNIT_TEST(publicUrlOverridesTheHostHeader);
+    CPPUNIT_TEST(unknownResourceIs404AndWrongMethodIs405);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void resourcePathStripsBaseV2AndTrailingSlash() {
+        const std::string base = "/tim/api/scim";
+        struct Case {
+            const char* path;
+            std::optional<std::string> expected;
+        } cases[] = {
+            {"/tim/api/scim", std::string("")},
+            {"/tim/api/scim/", std::string("")},
+            {"/tim/api/scim/Users", std::string("/Users")},
+            {"/tim/api/scim/Users/", std::string("/Users")},
+            {"/tim/api/scim/v2/Users/abc", std::string("/Users/abc")},
+            {"/tim/api/scim/v2", std::string("")},
+            {"/tim/api/scim/v2x", std::string("/v2x")},
+            {"/tim/api/scim/Users/a%20b", std::string("/Users/a b")},
+            {"/tim/api/scimx", std::nullopt},
+            {"/tim/api", std::nullopt},
+        };
+        for (const auto& c : cases) {
+            CPPUNIT_ASSERT_MESSAGE(c.path, api::resourcePathOf(c.path, base) == c.expected);
+        }
+    }
+
+    void servesServiceProviderConfigWithLocation() {
+        api::ScimService service(api::ServiceSettings{}, Poco::Logger::get("test"));
+        for (const char* path :
+             {"/tim/api/scim/ServiceProviderConfig", "/tim/api/scim/v2/ServiceProviderConfig",
+              "/tim/api/scim/serviceproviderconfig"}) {
+            const auto response = service.handle(get(path));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 200, response.status);
+            CPPUNIT_ASSERT_EQUAL(
+                std::string("http://tim.example:8443/tim/api/scim/ServiceProviderConfig"),
+                body(response)->getObject("meta")->getValue<std::string>("location"));
+        }
+    }
+
+    void publicUrlOverridesTheHostHeader() {
+        api::ServiceSettings settings;
+        settings.publicUrl = "https://tim.example.com/tim/api/scim";
+        api::ScimService service(settings, Poco::Logger::get("test"));
+        const auto response = service.handle(get("/tim/api/scim/ServiceProviderConfig"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("https://tim.example.com/tim/api/scim/ServiceProviderConfig"),
+            body(response)->getObject("meta")->getValue<std::string>("location"));
+    }
+
+    void unknownResourceIs404AndWrongMethodIs405() {
+        api::ScimService service(api::ServiceSettings{}, Poco::Logger::get("test"));
+        const auto missing = service.handle(get("/tim/api/scim/Nothing"));
+        CPPUNIT_ASSERT_EQUAL(404, missing.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("404"), body(missing)->getValue<std::string>("status"));
+
+        api::Request post = get("/tim/api/scim/ServiceProviderConfig");
+        post.method = "POST";
+        const auto refused = service.handle(post);
+        CPPUNIT_ASSERT_EQUAL(405, refused.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("405"), body(refused)->getValue<std::string>("status"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ScimServiceTest, "ScimServiceTest");

@@ -1,0 +1,110 @@
+// The settings catalogue is the one home of the plugin's tim.properties keys: manifest.json
+// and the README reference must say the same, and bad values name their key.
+#include "api/PluginCore.h"
+#include "tim/Settings.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Util/MapConfiguration.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+
+namespace {
+
+std::string readFile(const std::string& path) {
+    Poco::FileInputStream in(path);
+    std::string text;
+    Poco::StreamCopier::copyToString(in, text);
+    return text;
+}
+
+}  // namespace
+
+class SettingsCatalogueTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(SettingsCatalogueTest);
+    CPPUNIT_TEST(manifestListsExactlyTheCatalogue);
+    CPPUNIT_TEST(readmeDocumentsEveryKeyWithItsDefault);
+    CPPUNIT_TEST(defaultsApplyWhenKeysAreMissing);
+    CPPUNIT_TEST(badValuesNameTheirKey);
+    CPPUNIT_TEST(uncataloguedKeysCannotBeRead);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void manifestListsExactlyTheCatalogue() {
+        const auto manifest = Poco::JSON::Parser()
+                                  .parse(readFile(std::string(TIM_SOURCE_DIR) + "/manifest.json"))
+                                  .extract<Poco::JSON::Object::Ptr>();
+        const auto properties = manifest->getArray("properties");
+        std::map<std::string, std::pair<std::string, std::string>> listed;
+        for (std::size_t i = 0; i < properties->size(); ++i) {
+            const auto p = properties->getObject(static_cast<unsigned>(i));
+            listed[p->getValue<std::string>("key")] = {p->getValue<std::string>("default"),
+                                                       p->getValue<std::string>("description")};
+        }
+        const auto& catalogue = tim::settingDefinitions();
+        CPPUNIT_ASSERT_EQUAL(catalogue.size(), listed.size());
+        for (const auto& d : catalogue) {
+            const auto it = listed.find(d.key);
+            CPPUNIT_ASSERT_MESSAGE(std::string("manifest.json lacks ") + d.key, it != listed.end());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(d.key, std::string(d.defaultValue), it->second.first);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(d.key, std::string(d.description), it->second.second);
+        }
+    }
+
+    void readmeDocumentsEveryKeyWithItsDefault() {
+        const std::string readme = readFile(std::string(TIM_SOURCE_DIR) + "/README.md");
+        for (const auto& d : tim::settingDefinitions()) {
+            const std::string row = std::string("| `") + d.key + "` | `" + d.defaultValue + "` |";
+            CPPUNIT_ASSERT_MESSAGE("README.md lacks the row " + row,
+                                   readme.find(row) != std::string::npos);
+        }
+    }
+
+    void defaultsApplyWhenKeysAreMissing() {
+        Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+        config->setString("data.dir", "/var/lib/tim");
+        const tim::Settings settings(*config);
+        const auto db = api::readDatabaseConfig(settings);
+        CPPUNIT_ASSERT(db.engine == store::Engine::SQLite);
+        CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"), db.file);
+        CPPUNIT_ASSERT_EQUAL(32, db.poolMax);
+        const auto service = api::readServiceSettings(settings);
+        CPPUNIT_ASSERT_EQUAL(std::string("/tim/api/scim"), service.basePath);
+        CPPUNIT_ASSERT_EQUAL(200, service.capabilities.filterMaxResults);
+    }
+
+    void badValuesNameTheirKey() {
+        const std::map<std::string, std::string> bad = {
+            {"scim.db.connector", "oracle"},    {"scim.db.port", "http"},
+            {"scim.db.port", "70000"},          {"scim.db.pool.max", "0"},
+            {"scim.basePath", "relative/path"}, {"scim.basePath", "/"},
+            {"scim.maxResults", "-1"},
+        };
+        for (const auto& entry : bad) {
+            Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+            config->setString(entry.first, entry.second);
+            const tim::Settings settings(*config);
+            try {
+                api::readDatabaseConfig(settings);
+                api::readServiceSettings(settings);
+                CPPUNIT_FAIL(entry.first + "=" + entry.second + " was accepted");
+            } catch (const Poco::InvalidArgumentException& e) {
+                CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                       e.message().find(entry.first) != std::string::npos);
+            }
+        }
+    }
+
+    void uncataloguedKeysCannotBeRead() {
+        Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+        CPPUNIT_ASSERT_THROW(tim::Settings(*config).string("scim.undeclared"),
+                             Poco::NotFoundException);
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SettingsCatalogueTest, "SettingsCatalogueTest");
