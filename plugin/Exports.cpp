@@ -5,15 +5,9 @@
 
 #include <tim/plugin_api.h>
 
+TIM_PLUGIN_DECLARE_ABI()
+
 extern "C" {
-
-TIM_PLUGIN_EXPORT uint32_t tim_plugin_abi_version(void) {
-    return TIM_PLUGIN_ABI_VERSION;
-}
-
-TIM_PLUGIN_EXPORT const char* tim_plugin_build_fingerprint(void) {
-    return TIM_PLUGIN_BUILD_FINGERPRINT;
-}
 
 TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api* api,
                                              void** out_plugin_data) {

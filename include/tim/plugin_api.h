@@ -246,6 +246,22 @@ typedef void (*tim_plugin_shutdown_fn)(void* plugin_data);
 #define TIM_PLUGIN_ABI_VERSION ((uint32_t)((TIM_PLUGIN_ABI_MAJOR << 16) | TIM_PLUGIN_ABI_MINOR))
 
 #ifdef __cplusplus
+#define TIM_PLUGIN_EXTERN_C extern "C"
+#else
+#define TIM_PLUGIN_EXTERN_C
+#endif
+
+/* Defines tim_plugin_abi_version and tim_plugin_build_fingerprint for the ABI of this header.
+ * Use it once, at file scope, in one source file of the plugin. */
+#define TIM_PLUGIN_DECLARE_ABI()                                                           \
+    TIM_PLUGIN_EXTERN_C TIM_PLUGIN_EXPORT uint32_t tim_plugin_abi_version(void) {          \
+        return TIM_PLUGIN_ABI_VERSION;                                                     \
+    }                                                                                      \
+    TIM_PLUGIN_EXTERN_C TIM_PLUGIN_EXPORT const char* tim_plugin_build_fingerprint(void) { \
+        return TIM_PLUGIN_BUILD_FINGERPRINT;                                               \
+    }
+
+#ifdef __cplusplus
 }
 #endif
 

@@ -88,52 +88,45 @@ bool readDesc(const Desc* desc, Desc& out) {
     return true;
 }
 
-tim_status registrationAllowed(tim_host* host) {
+// Validates a registration descriptor and hands the host-sized copy to `add`.
+template <typename Desc, typename Add>
+tim_status registerDesc(tim_host* host, const Desc* desc, Add&& add) {
     if (host == nullptr) {
         return TIM_ERR_INVALID_ARGUMENT;
     }
-    return host->registrationOpen ? TIM_OK : TIM_ERR_STATE;
+    if (!host->registrationOpen) {
+        return TIM_ERR_STATE;
+    }
+    return guarded([&] {
+        Desc d;
+        return readDesc(desc, d) ? add(d) : TIM_ERR_INVALID_ARGUMENT;
+    });
 }
 
 tim_status registerHttpHandler(tim_host* host, const tim_http_handler_desc* desc) {
-    if (const tim_status status = registrationAllowed(host); status != TIM_OK) {
-        return status;
-    }
-    return guarded([&] {
-        tim_http_handler_desc d;
-        if (!readDesc(desc, d) || d.path_prefix == nullptr) {
-            return TIM_ERR_INVALID_ARGUMENT;
-        }
-        return host->registry->addRoute(
-            Route{host->pluginName, d.path_prefix, d.methods, d.handle, d.user_data});
+    return registerDesc(host, desc, [host](const tim_http_handler_desc& d) {
+        return d.path_prefix == nullptr
+                   ? TIM_ERR_INVALID_ARGUMENT
+                   : host->registry->addRoute(
+                         Route{host->pluginName, d.path_prefix, d.methods, d.handle, d.user_data});
     });
 }
 
 tim_status registerTask(tim_host* host, const tim_task_desc* desc) {
-    if (const tim_status status = registrationAllowed(host); status != TIM_OK) {
-        return status;
-    }
-    return guarded([&] {
-        tim_task_desc d;
-        if (!readDesc(desc, d) || d.name == nullptr) {
-            return TIM_ERR_INVALID_ARGUMENT;
-        }
-        return host->registry->addTask(
-            Task{host->pluginName, d.name, d.first_delay_ms, d.interval_ms, d.run, d.user_data});
+    return registerDesc(host, desc, [host](const tim_task_desc& d) {
+        return d.name == nullptr
+                   ? TIM_ERR_INVALID_ARGUMENT
+                   : host->registry->addTask(Task{host->pluginName, d.name, d.first_delay_ms,
+                                                  d.interval_ms, d.run, d.user_data});
     });
 }
 
 tim_status registerCommand(tim_host* host, const tim_command_desc* desc) {
-    if (const tim_status status = registrationAllowed(host); status != TIM_OK) {
-        return status;
-    }
-    return guarded([&] {
-        tim_command_desc d;
-        if (!readDesc(desc, d) || d.name == nullptr) {
-            return TIM_ERR_INVALID_ARGUMENT;
-        }
-        return host->registry->addCommand(Command{
-            host->pluginName, d.name, d.description ? d.description : "", d.run, d.user_data});
+    return registerDesc(host, desc, [host](const tim_command_desc& d) {
+        return d.name == nullptr ? TIM_ERR_INVALID_ARGUMENT
+                                 : host->registry->addCommand(Command{
+                                       host->pluginName, d.name, d.description ? d.description : "",
+                                       d.run, d.user_data});
     });
 }
 

@@ -9,13 +9,7 @@ static tim_status never_called(void* user_data, tim_http_exchange* exchange) {
     return TIM_OK;
 }
 
-TIM_PLUGIN_EXPORT uint32_t tim_plugin_abi_version(void) {
-    return TIM_PLUGIN_ABI_VERSION;
-}
-
-TIM_PLUGIN_EXPORT const char* tim_plugin_build_fingerprint(void) {
-    return TIM_PLUGIN_BUILD_FINGERPRINT;
-}
+TIM_PLUGIN_DECLARE_ABI()
 
 TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api* api,
                                              void** out_plugin_data) {
