@@ -40,10 +40,22 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
     const std::string& basePath = _core->service().settings().basePath;
     registerOrThrow(_host.registerHandler(basePath, TIM_HTTP_ANY, &ScimPlugin::handleHttp, this),
                     "the SCIM route " + basePath);
-    registerOrThrow(
-        _host.registerCommand("scim.migrations", "list the database migrations applied so far",
-                              &ScimPlugin::migrationsCommand, this),
-        "the command scim.migrations");
+    api::PluginCore& core = *_core;
+    addCommand("scim.migrations", "list the database migrations applied so far",
+               [&core](const auto&) { return core.describeMigrations(); });
+    addCommand("scim.setup-identities", "create the system identities (sys.scim) if missing",
+               [&core](const auto&) { return core.setupIdentities(); });
+    addCommand("scim.token.generate", "print a new bearer token for sys.scim",
+               [&core](const auto&) { return core.generateToken(); });
+    addCommand("scim.token.list", "list issued bearer tokens (never the tokens themselves)",
+               [&core](const auto&) { return core.listTokens(); });
+    addCommand("scim.token.revoke", "revoke the bearer token with the given jti",
+               [&core](const std::vector<std::string>& args) {
+                   if (args.size() != 1) {
+                       throw Poco::InvalidArgumentException("usage: scim.token.revoke JTI");
+                   }
+                   return core.revokeToken(args[0]);
+               });
     logger.information("SCIM endpoints served under " + basePath + " (and " + basePath + "/v2)");
 }
 
@@ -67,12 +79,22 @@ tim_status ScimPlugin::handleHttp(void* self, tim_http_exchange* exchange) {
     });
 }
 
-tim_status ScimPlugin::migrationsCommand(void* self, int, const char* const*,
-                                         tim_command_output* output) {
-    auto* plugin = static_cast<ScimPlugin*>(self);
-    return guard(plugin->_host, "scim.migrations", [&] {
-        const std::string text = plugin->_core->describeMigrations();
-        return plugin->_host.api().command_write(output, text.data(), text.size());
+void ScimPlugin::addCommand(const char* name, const char* description,
+                            std::function<std::string(const std::vector<std::string>&)> run) {
+    _commands.push_back(std::make_unique<Command>(Command{this, name, std::move(run)}));
+    registerOrThrow(
+        _host.registerCommand(name, description, &ScimPlugin::runCommand, _commands.back().get()),
+        std::string("the command ") + name);
+}
+
+tim_status ScimPlugin::runCommand(void* entry, int argc, const char* const* argv,
+                                  tim_command_output* output) {
+    auto* command = static_cast<Command*>(entry);
+    const HostBridge& host = command->plugin->_host;
+    return guard(host, command->name.c_str(), [&] {
+        const std::vector<std::string> args(argv, argv + argc);
+        const std::string text = command->run(args);
+        return host.api().command_write(output, text.data(), text.size());
     });
 }
 

@@ -6,7 +6,10 @@
 
 #include <Poco/AutoPtr.h>
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace timplugin {
 
@@ -23,16 +26,26 @@ class ScimPlugin {
     const HostBridge& host() const { return _host; }
 
   private:
-    static tim_status handleHttp(void* self, tim_http_exchange* exchange);
-    static tim_status migrationsCommand(void* self, int argc, const char* const* argv,
-                                        tim_command_output* output);
+    // An admin command: takes the arguments, returns what to print, throws on failure.
+    struct Command {
+        ScimPlugin* plugin;
+        std::string name;
+        std::function<std::string(const std::vector<std::string>&)> run;
+    };
 
+    static tim_status handleHttp(void* self, tim_http_exchange* exchange);
+    static tim_status runCommand(void* command, int argc, const char* const* argv,
+                                 tim_command_output* output);
+
+    void addCommand(const char* name, const char* description,
+                    std::function<std::string(const std::vector<std::string>&)> run);
     void registerOrThrow(tim_status status, const std::string& what);
 
     HostBridge _host;
     Poco::AutoPtr<HostChannel> _channel;
     Poco::AutoPtr<HostConfiguration> _config;
     std::unique_ptr<api::PluginCore> _core;
+    std::vector<std::unique_ptr<Command>> _commands;
 };
 
 }  // namespace timplugin

@@ -2,6 +2,9 @@
 
 #include "store/MigrationRunner.h"
 
+#include "scim/DateTime.h"
+#include "tim/SystemIdentities.h"
+
 #include <Poco/Path.h>
 
 namespace api {
@@ -49,17 +52,53 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
     return service;
 }
 
+auth::TokenPolicy readTokenPolicy(const tim::Settings& settings) {
+    auth::TokenPolicy policy;
+    policy.lifetime = auth::TokenLifetime::parse(settings.string(auth::kTokenLifetimeKey));
+    policy.algorithm = settings.string("scim.token.algorithm");
+    policy.issuer = settings.string("scim.token.issuer");
+    policy.audience = settings.string("scim.token.audience");
+    policy.clockSkew = Poco::Timespan(settings.integer("scim.token.clockSkewSeconds", 0, 3600), 0);
+    if (policy.issuer.empty() || policy.audience.empty()) {
+        throw Poco::InvalidArgumentException(
+            "scim.token.issuer and scim.token.audience must not be empty");
+    }
+    return policy;
+}
+
 PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger)
     : _logger(logger) {
     const tim::Settings settings(config);
     ServiceSettings serviceSettings = readServiceSettings(settings);
     const store::DatabaseConfig databaseConfig = readDatabaseConfig(settings);
+    const auth::TokenPolicy tokenPolicy = readTokenPolicy(settings);
+    const int cacheSeconds = settings.integer("scim.token.cacheSeconds", 0, 3600);
+    const std::string configuredKey = settings.string("scim.token.signingKey");
 
     _database = std::make_unique<store::Database>(databaseConfig, _logger);
     const std::size_t applied = _database->migrate();
     _logger.information("database " + databaseConfig.describe() + " ready (" +
                         std::to_string(applied) + " migration(s) applied now)");
-    _service = std::make_unique<ScimService>(std::move(serviceSettings), _logger);
+
+    _identities = std::make_unique<store::SqlIdentityStore>(*_database);
+    for (const auto& name : tim::setupSystemIdentities(*_identities)) {
+        _logger.information("created the system identity " + name);
+    }
+    _tokenStore = std::make_unique<store::SqlTokenStore>(*_database);
+    const std::string signingKey =
+        configuredKey.empty() ? _tokenStore->signingKey(auth::TokenService::generateSigningKey())
+                              : configuredKey;
+    _tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *_tokenStore, _clock,
+                                                   Poco::Timespan(cacheSeconds, 0), _logger);
+
+    auth::TokenService& tokens = *_tokens;
+    _service = std::make_unique<ScimService>(
+        std::move(serviceSettings),
+        [&tokens](const Request& request) {
+            return tokens.authenticate(request.headerValue("Authorization")) ==
+                   auth::Rejection::None;
+        },
+        _logger);
 }
 
 std::string PluginCore::describeMigrations() {
@@ -69,6 +108,41 @@ std::string PluginCore::describeMigrations() {
         text += m.name + "  " + m.appliedAt + "  " + m.checksum + "\n";
     }
     return text;
+}
+
+std::string PluginCore::setupIdentities() {
+    const auto created = tim::setupSystemIdentities(*_identities);
+    std::string text;
+    for (const auto& name : created) {
+        text += "created " + name + "\n";
+    }
+    return text.empty() ? "all system identities exist\n" : text;
+}
+
+std::string PluginCore::generateToken() {
+    return _tokens->issue() + "\n";
+}
+
+std::string PluginCore::listTokens() {
+    const Poco::Timestamp now = _clock.now();
+    std::string text =
+        "jti                                   subject   issued                "
+        "expires               state\n";
+    for (const auto& token : _tokenStore->list()) {
+        const char* state =
+            token.revokedAt ? "revoked" : (token.expiresAt <= now ? "expired" : "active");
+        text += token.jti + "  " + token.subject + "  " + scim::formatDateTime(token.issuedAt) +
+                "  " + scim::formatDateTime(token.expiresAt) + "  " + state + "\n";
+    }
+    return text;
+}
+
+std::string PluginCore::revokeToken(const std::string& jti) {
+    if (!_tokenStore->revoke(jti, _clock.now())) {
+        throw Poco::NotFoundException("no token has the jti " + jti);
+    }
+    _logger.information("revoked the bearer token " + jti);
+    return "revoked " + jti + "\n";
 }
 
 }  // namespace api

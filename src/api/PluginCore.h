@@ -1,9 +1,12 @@
-// The plugin's C++ core, assembled from configuration: settings, database (migrated), and the
-// SCIM service. Knows nothing of the C ABI; plugin/ adapts it.
+// The plugin's C++ core, assembled from configuration: settings, database (migrated), system
+// identities, bearer tokens and the SCIM service. Knows nothing of the C ABI; plugin/ adapts it.
 #pragma once
 
 #include "api/ScimService.h"
+#include "auth/TokenService.h"
 #include "store/Database.h"
+#include "store/SqlIdentityStore.h"
+#include "store/SqlTokenStore.h"
 #include "tim/Settings.h"
 
 #include <Poco/Logger.h>
@@ -20,6 +23,9 @@ store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings);
 // Reads scim.basePath and the capabilities the service advertises.
 ServiceSettings readServiceSettings(const tim::Settings& settings);
 
+// Reads jwtAccessTokenExpirationTimeScim and the scim.token.* keys.
+auth::TokenPolicy readTokenPolicy(const tim::Settings& settings);
+
 class PluginCore {
   public:
     // Throws Poco::Exception with a message an operator can act on (bad setting, database
@@ -29,12 +35,21 @@ class PluginCore {
     const ScimService& service() const { return *_service; }
     store::Database& database() { return *_database; }
 
-    // The applied migrations, one line each: "0001_schema_version.sql  2026-...".
-    std::string describeMigrations();
+    // Admin commands; each returns what the command prints.
+    std::string describeMigrations();  // "0001_schema_version.sql  <applied>  <checksum>"
+    std::string setupIdentities();     // what "Setup System Identities" did
+    std::string generateToken();       // the bearer token and a newline, nothing else
+    std::string listTokens();          // jti, issued, expires, state; never a token
+    // Throws Poco::NotFoundException for an unknown jti.
+    std::string revokeToken(const std::string& jti);
 
   private:
     Poco::Logger& _logger;
+    auth::SystemClock _clock;
     std::unique_ptr<store::Database> _database;
+    std::unique_ptr<store::SqlIdentityStore> _identities;
+    std::unique_ptr<store::SqlTokenStore> _tokenStore;
+    std::unique_ptr<auth::TokenService> _tokens;
     std::unique_ptr<ScimService> _service;
 };
 

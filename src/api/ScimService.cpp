@@ -33,6 +33,10 @@ std::optional<std::string> resourcePathOf(const std::string& path, const std::st
 Response ScimService::handle(const Request& request) const noexcept {
     try {
         try {
+            // Every path under the base, discovery included, needs a valid token.
+            if (!_authenticate(request)) {
+                throw scim::unauthorized(kUnauthorizedDetail);
+            }
             const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
             if (!resourcePath) {
                 throw scim::notFound("No SCIM resource at " + request.path);

@@ -7,6 +7,7 @@
 
 #include <Poco/Logger.h>
 
+#include <functional>
 #include <string>
 
 namespace api {
@@ -17,10 +18,15 @@ struct ServiceSettings {
     scim::ServiceProviderCapabilities capabilities;
 };
 
+// Decides whether a request may be served (the bearer token check); false answers 401.
+using Authenticate = std::function<bool(const Request&)>;
+
+inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or token";
+
 class ScimService {
   public:
-    ScimService(ServiceSettings settings, Poco::Logger& logger)
-        : _settings(std::move(settings)), _logger(logger) {}
+    ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger)
+        : _settings(std::move(settings)), _authenticate(std::move(authenticate)), _logger(logger) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     Response handle(const Request& request) const noexcept;
@@ -32,6 +38,7 @@ class ScimService {
     std::string baseUrl(const Request& request) const;
 
     const ServiceSettings _settings;
+    const Authenticate _authenticate;
     Poco::Logger& _logger;
 };
 

@@ -1,8 +1,8 @@
 #include "MigrationRunner.h"
 
+#include "scim/DateTime.h"
+
 #include <Poco/Data/Session.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 
@@ -84,8 +84,7 @@ void MigrationRunner::apply(const Migration& migration) {
         int version = migration.version;
         std::string name = migration.name;
         std::string checksum = checksumOf(migration.sql);
-        std::string appliedAt = Poco::DateTimeFormatter::format(
-            Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
+        std::string appliedAt = scim::formatDateTime(Poco::Timestamp());
         _session << "INSERT INTO scim_schema_version (version, name, checksum, applied_at) "
                     "VALUES (?, ?, ?, ?)",
             use(version), use(name), use(checksum), use(appliedAt), now;

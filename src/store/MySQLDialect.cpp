@@ -21,6 +21,8 @@ class MySQLDialect : public SqlDialect {
         session << "SET SESSION time_zone = '+00:00'", now;
     }
 
+    const char* insertIgnore() const override { return "INSERT IGNORE"; }
+
     bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
         Poco::Int64 count = 0;
         std::string name = table;

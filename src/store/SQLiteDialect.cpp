@@ -24,6 +24,8 @@ class SQLiteDialect : public SqlDialect {
         session << "PRAGMA journal_mode = WAL", into(mode), now;
     }
 
+    const char* insertIgnore() const override { return "INSERT OR IGNORE"; }
+
     bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
         int count = 0;
         std::string name = table;

@@ -20,6 +20,9 @@ class SqlDialect {
     // Runs on every new pooled session before first use (session variables, pragmas).
     virtual void prepareSession(Poco::Data::Session& session) const = 0;
 
+    // "INSERT ... " that skips a row whose key exists instead of failing.
+    virtual const char* insertIgnore() const = 0;
+
     virtual bool tableExists(Poco::Data::Session& session, const std::string& table) const = 0;
 
     // Makes migrations exclusive across every process that uses the database: blocks until

@@ -1,5 +1,6 @@
-// Every tim.properties key the plugin reads, with its default and meaning: the one catalogue
-// that manifest.json and the README reference are checked against.
+// Every tim.properties key the plugin reads, with its default and meaning. The catalogue is
+// generated from manifest.json's "properties" (its one home); reading a key that is not
+// there is an error, so the manifest cannot miss a key the code reads.
 #pragma once
 
 #include <Poco/Util/AbstractConfiguration.h>
@@ -15,6 +16,7 @@ struct SettingDefinition {
     const char* description;
 };
 
+// Generated at build time from manifest.json.
 const std::vector<SettingDefinition>& settingDefinitions();
 
 // Typed reads of catalogued keys. A key missing from the catalogue is a programming error

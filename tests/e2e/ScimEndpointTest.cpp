@@ -35,10 +35,12 @@ class ScimEndpointContract : public CppUnit::TestFixture {
     void serviceProviderConfigIsServedAsScimJson() {
         HostProcess host({"tim-scim"}, databaseProperties());
         host.start();
+        const std::string token = host.generateToken();
         for (const char* path :
              {"/tim/api/scim/ServiceProviderConfig", "/tim/api/scim/v2/ServiceProviderConfig"}) {
-            const auto result =
-                host.request("GET", path, "", {{"Accept", "application/scim+json"}});
+            const auto result = host.request(
+                "GET", path, "",
+                {{"Accept", "application/scim+json"}, {"Authorization", "Bearer " + token}});
             CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 200, result.status);
             CPPUNIT_ASSERT_EQUAL(std::string("application/scim+json"),
                                  result.header("content-type"));
@@ -56,13 +58,15 @@ class ScimEndpointContract : public CppUnit::TestFixture {
     void unknownResourceBelowTheBaseIsAScim404() {
         HostProcess host({"tim-scim"}, databaseProperties());
         host.start();
-        const auto result = host.request("GET", "/tim/api/scim/NoSuchThing");
+        const std::map<std::string, std::string> auth = {
+            {"Authorization", "Bearer " + host.generateToken()}};
+        const auto result = host.request("GET", "/tim/api/scim/NoSuchThing", "", auth);
         CPPUNIT_ASSERT_EQUAL(404, result.status);
         CPPUNIT_ASSERT_EQUAL(std::string("application/scim+json"), result.header("content-type"));
         CPPUNIT_ASSERT_EQUAL(std::string("404"),
                              json(result.body)->getValue<std::string>("status"));
-        CPPUNIT_ASSERT_EQUAL(405,
-                             host.request("DELETE", "/tim/api/scim/ServiceProviderConfig").status);
+        CPPUNIT_ASSERT_EQUAL(
+            405, host.request("DELETE", "/tim/api/scim/ServiceProviderConfig", "", auth).status);
     }
 
     void pathsBesideTheBaseNeverReachThePlugin() {

@@ -1,6 +1,7 @@
 // Migrations against real engines: the same contract on SQLite files and the test MariaDB.
 #include "store/Database.h"
 #include "store/MigrationRunner.h"
+#include "support/EngineFixtures.h"
 #include "support/TestDatabases.h"
 
 #include <Poco/Exception.h>
@@ -166,12 +167,7 @@ class MigrationRunnerSQLiteTest : public MigrationRunnerContract {
     CPPUNIT_TEST_SUITE_END();
 
   public:
-    store::DatabaseConfig freshConfig() override {
-        store::DatabaseConfig config;
-        config.engine = store::Engine::SQLite;
-        config.file = testing::temporaryDirectory("tim-sqlite-") + "/tim-scim.db";
-        return config;
-    }
+    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
 
     void unwritableFileGivesAClearError() {
         store::DatabaseConfig config;
@@ -194,17 +190,7 @@ class MigrationRunnerMariaDBTest : public MigrationRunnerContract {
     CPPUNIT_TEST_SUITE_END();
 
   public:
-    store::DatabaseConfig freshConfig() override {
-        const auto server = testing::MariaDBServer::fromEnvironment();
-        store::DatabaseConfig config;
-        config.engine = store::Engine::MySQL;
-        config.host = server.host;
-        config.port = server.port;
-        config.user = server.user;
-        config.password = server.password;
-        config.name = server.freshDatabase("tim_it_" + std::to_string(++_databases));
-        return config;
-    }
+    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
 
     void unreachableServerGivesAClearErrorWithoutThePassword() {
         auto config = freshConfig();
@@ -231,8 +217,6 @@ class MigrationRunnerMariaDBTest : public MigrationRunnerContract {
                                    e.message().find("s3cret-never-logged") == std::string::npos);
         }
     }
-
-    static inline int _databases = 0;
 };
 
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(MigrationRunnerSQLiteTest, "MigrationRunnerSQLiteTest");

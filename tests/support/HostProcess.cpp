@@ -169,6 +169,15 @@ int HostProcess::runCommand(const std::string& name, const std::vector<std::stri
     return handle.wait();
 }
 
+std::string HostProcess::generateToken() const {
+    std::string out;
+    std::string err;
+    if (runCommand("scim.token.generate", {}, out, err) != 0) {
+        throw Poco::IllegalStateException("scim.token.generate failed:\n" + err);
+    }
+    return Poco::trim(out);
+}
+
 HttpResult HostProcess::request(const std::string& method, const std::string& path,
                                 const std::string& body,
                                 const std::map<std::string, std::string>& headers) const {

@@ -41,6 +41,9 @@ class HostProcess {
     int runCommand(const std::string& name, const std::vector<std::string>& args, std::string& out,
                    std::string& err) const;
 
+    // A new bearer token from `--command=scim.token.generate` (the real plugin must be loaded).
+    std::string generateToken() const;
+
     HttpResult request(const std::string& method, const std::string& path,
                        const std::string& body = "",
                        const std::map<std::string, std::string>& headers = {}) const;

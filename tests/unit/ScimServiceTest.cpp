@@ -20,6 +20,19 @@ api::Request get(const std::string& path) {
     return request;
 }
 
+bool allowAll(const api::Request&) {
+    return true;
+}
+
+std::string header(const api::Response& response, const std::string& name) {
+    for (const auto& h : response.headers) {
+        if (h.first == name) {
+            return h.second;
+        }
+    }
+    return "";
+}
+
 Poco::JSON::Object::Ptr body(const api::Response& response) {
     return Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
 }
@@ -32,6 +45,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(servesServiceProviderConfigWithLocation);
     CPPUNIT_TEST(publicUrlOverridesTheHostHeader);
     CPPUNIT_TEST(unknownResourceIs404AndWrongMethodIs405);
+    CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -58,7 +72,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     }
 
     void servesServiceProviderConfigWithLocation() {
-        api::ScimService service(api::ServiceSettings{}, Poco::Logger::get("test"));
+        api::ScimService service(api::ServiceSettings{}, allowAll, Poco::Logger::get("test"));
         for (const char* path :
              {"/tim/api/scim/ServiceProviderConfig", "/tim/api/scim/v2/ServiceProviderConfig",
               "/tim/api/scim/serviceproviderconfig"}) {
@@ -73,7 +87,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     void publicUrlOverridesTheHostHeader() {
         api::ServiceSettings settings;
         settings.publicUrl = "https://tim.example.com/tim/api/scim";
-        api::ScimService service(settings, Poco::Logger::get("test"));
+        api::ScimService service(settings, allowAll, Poco::Logger::get("test"));
         const auto response = service.handle(get("/tim/api/scim/ServiceProviderConfig"));
         CPPUNIT_ASSERT_EQUAL(
             std::string("https://tim.example.com/tim/api/scim/ServiceProviderConfig"),
@@ -81,7 +95,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     }
 
     void unknownResourceIs404AndWrongMethodIs405() {
-        api::ScimService service(api::ServiceSettings{}, Poco::Logger::get("test"));
+        api::ScimService service(api::ServiceSettings{}, allowAll, Poco::Logger::get("test"));
         const auto missing = service.handle(get("/tim/api/scim/Nothing"));
         CPPUNIT_ASSERT_EQUAL(404, missing.status);
         CPPUNIT_ASSERT_EQUAL(std::string("404"), body(missing)->getValue<std::string>("status"));
@@ -91,6 +105,26 @@ class ScimServiceTest : public CppUnit::TestFixture {
         const auto refused = service.handle(post);
         CPPUNIT_ASSERT_EQUAL(405, refused.status);
         CPPUNIT_ASSERT_EQUAL(std::string("405"), body(refused)->getValue<std::string>("status"));
+    }
+
+    void everyPathNeedsAuthenticationFirst() {
+        int asked = 0;
+        api::ScimService service(
+            api::ServiceSettings{},
+            [&asked](const api::Request&) {
+                ++asked;
+                return false;
+            },
+            Poco::Logger::get("test"));
+        for (const char* path :
+             {"/tim/api/scim/ServiceProviderConfig", "/tim/api/scim/Nothing", "/tim/api/scim"}) {
+            const auto response = service.handle(get(path));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 401, response.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), header(response, "WWW-Authenticate"));
+            CPPUNIT_ASSERT_EQUAL(std::string("Invalid SCIM endpoint or token"),
+                                 body(response)->getValue<std::string>("detail"));
+        }
+        CPPUNIT_ASSERT_EQUAL(3, asked);
     }
 };
 

@@ -1,5 +1,5 @@
-// The settings catalogue is the one home of the plugin's tim.properties keys: manifest.json
-// and the README reference must say the same, and bad values name their key.
+// The plugin's tim.properties keys live in manifest.json; the catalogue generated from it must
+// carry them all, the README reference must say the same, and bad values name their key.
 #include "api/PluginCore.h"
 #include "tim/Settings.h"
 
@@ -76,14 +76,25 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         const auto service = api::readServiceSettings(settings);
         CPPUNIT_ASSERT_EQUAL(std::string("/tim/api/scim"), service.basePath);
         CPPUNIT_ASSERT_EQUAL(200, service.capabilities.filterMaxResults);
+        const auto tokens = api::readTokenPolicy(settings);
+        CPPUNIT_ASSERT_EQUAL(std::string("1y"), tokens.lifetime.text());
+        CPPUNIT_ASSERT_EQUAL(std::string("HS256"), tokens.algorithm);
+        CPPUNIT_ASSERT_EQUAL(std::string("sys.scim"), tokens.subject);
+        CPPUNIT_ASSERT_EQUAL(60, tokens.clockSkew.totalSeconds());
     }
 
     void badValuesNameTheirKey() {
         const std::map<std::string, std::string> bad = {
-            {"scim.db.connector", "oracle"},    {"scim.db.port", "http"},
-            {"scim.db.port", "70000"},          {"scim.db.pool.max", "0"},
-            {"scim.basePath", "relative/path"}, {"scim.basePath", "/"},
+            {"scim.db.connector", "oracle"},
+            {"scim.db.port", "http"},
+            {"scim.db.port", "70000"},
+            {"scim.db.pool.max", "0"},
+            {"scim.basePath", "relative/path"},
+            {"scim.basePath", "/"},
             {"scim.maxResults", "-1"},
+            {"jwtAccessTokenExpirationTimeScim", "1h"},
+            {"scim.token.clockSkewSeconds", "soon"},
+            {"scim.token.issuer", ""},
         };
         for (const auto& entry : bad) {
             Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
@@ -92,6 +103,7 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
             try {
                 api::readDatabaseConfig(settings);
                 api::readServiceSettings(settings);
+                api::readTokenPolicy(settings);
                 CPPUNIT_FAIL(entry.first + "=" + entry.second + " was accepted");
             } catch (const Poco::InvalidArgumentException& e) {
                 CPPUNIT_ASSERT_MESSAGE(e.message(),

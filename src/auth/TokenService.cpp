@@ -1,0 +1,140 @@
+#include "TokenService.h"
+
+#include "scim/DateTime.h"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/Exception.h>
+#include <Poco/JWT/JWTException.h>
+#include <Poco/RandomStream.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <sstream>
+
+namespace auth {
+
+TokenService::TokenService(TokenPolicy policy, const std::string& signingKey,
+                           store::TokenStore& store, const Clock& clock, Poco::Timespan cacheTtl,
+                           Poco::Logger& logger)
+    : _policy(std::move(policy)),
+      _signer(signingKey),
+      _store(store),
+      _clock(clock),
+      _cacheTtl(cacheTtl),
+      _logger(logger) {
+    if (signingKey.size() < 32) {
+        throw Poco::InvalidArgumentException(
+            "scim.token.signingKey must be at least 32 characters long");
+    }
+    if (_policy.algorithm != Poco::JWT::Signer::ALGO_HS256 &&
+        _policy.algorithm != Poco::JWT::Signer::ALGO_HS384 &&
+        _policy.algorithm != Poco::JWT::Signer::ALGO_HS512) {
+        throw Poco::InvalidArgumentException(
+            "scim.token.algorithm must be HS256, HS384 or HS512, not \"" + _policy.algorithm +
+            "\"");
+    }
+    // Only the configured algorithm verifies: "none" and every other one are refused.
+    _signer.setAlgorithms({_policy.algorithm});
+    if (_cacheTtl.totalMilliseconds() > 0) {
+        _verified = std::make_unique<Poco::ExpireLRUCache<std::string, Poco::Timestamp>>(
+            1024, _cacheTtl.totalMilliseconds());
+    }
+}
+
+std::string TokenService::generateSigningKey() {
+    Poco::RandomInputStream random;
+    char bytes[64];
+    random.read(bytes, sizeof bytes);
+    std::ostringstream text;
+    Poco::Base64Encoder encoder(text);
+    encoder.rdbuf()->setLineLength(0);
+    encoder.write(bytes, sizeof bytes);
+    encoder.close();
+    return text.str();
+}
+
+std::string TokenService::issue() {
+    store::IssuedToken record;
+    record.jti = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    record.subject = _policy.subject;
+    // JWT times are whole seconds.
+    record.issuedAt = Poco::Timestamp::fromEpochTime(_clock.now().epochTime());
+    record.expiresAt = _policy.lifetime.after(record.issuedAt);
+
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    token.setId(record.jti);
+    token.setIssuer(_policy.issuer);
+    token.setAudience(_policy.audience);
+    token.setSubject(record.subject);
+    token.setIssuedAt(record.issuedAt);
+    token.setExpiration(record.expiresAt);
+    const std::string jwt = _signer.sign(token, _policy.algorithm);
+    _store.record(record);
+    _logger.information("issued a bearer token for %s: jti %s, expires %s", record.subject,
+                        record.jti, scim::formatDateTime(record.expiresAt));
+    return jwt;
+}
+
+Rejection TokenService::authenticate(const std::optional<std::string>& authorizationHeader) {
+    Rejection why = Rejection::None;
+    const auto jwt = bearerToken(authorizationHeader, why);
+    if (jwt) {
+        why = verify(*jwt);
+    }
+    if (why != Rejection::None) {
+        _logger.warning("SCIM request refused: %s", std::string(describe(why)));
+    }
+    return why;
+}
+
+Rejection TokenService::verify(const std::string& jwt) {
+    const Poco::Timestamp now = _clock.now();
+    if (_verified) {
+        const auto expires = _verified->get(jwt);
+        if (expires && now < *expires + _policy.clockSkew.totalMicroseconds()) {
+            return Rejection::None;
+        }
+    }
+
+    Poco::JWT::Token token;
+    try {
+        token = _signer.verify(jwt);
+    } catch (const Poco::JWT::UnallowedAlgorithmException&) {
+        return Rejection::WrongAlgorithm;
+    } catch (const Poco::JWT::UnsupportedAlgorithmException&) {
+        return Rejection::WrongAlgorithm;
+    } catch (const Poco::JWT::SignatureVerificationException&) {
+        return Rejection::BadSignature;
+    } catch (const Poco::Exception&) {
+        return Rejection::MalformedToken;
+    }
+    Rejection why = Rejection::None;
+    try {
+        why = checkClaims(token, _policy, now);
+    } catch (const Poco::Exception&) {
+        return Rejection::MalformedToken;  // a claim of the wrong JSON type
+    }
+    if (why != Rejection::None) {
+        return why;
+    }
+
+    const auto standing = _store.standing(token.getId());
+    if (!standing) {
+        return Rejection::UnknownId;
+    }
+    if (standing->revoked) {
+        return Rejection::Revoked;
+    }
+    if (now >= standing->expiresAt + _policy.clockSkew.totalMicroseconds()) {
+        return Rejection::Expired;
+    }
+    if (!standing->subjectActive) {
+        return Rejection::SubjectDisabled;
+    }
+    if (_verified) {
+        _verified->add(jwt, std::min(token.getExpiration(), standing->expiresAt));
+    }
+    return Rejection::None;
+}
+
+}  // namespace auth

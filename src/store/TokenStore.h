@@ -1,0 +1,42 @@
+// Where issued tokens are recorded: every instance of a cluster sees the same registry, so a
+// revocation anywhere holds everywhere.
+#pragma once
+
+#include <Poco/Timestamp.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace store {
+
+struct IssuedToken {
+    std::string jti;
+    std::string subject;
+    Poco::Timestamp issuedAt;
+    Poco::Timestamp expiresAt;
+    std::optional<Poco::Timestamp> revokedAt;
+};
+
+struct TokenStanding {
+    bool revoked = false;
+    bool subjectActive = false;  // the subject exists as an active system identity
+    Poco::Timestamp expiresAt;
+};
+
+class TokenStore {
+  public:
+    virtual ~TokenStore() = default;
+
+    virtual void record(const IssuedToken& token) = 0;
+    virtual std::optional<TokenStanding> standing(const std::string& jti) = 0;
+    virtual std::vector<IssuedToken> list() = 0;
+    // False when no token has this jti. Revoking twice keeps the first time.
+    virtual bool revoke(const std::string& jti, const Poco::Timestamp& at) = 0;
+
+    // The shared HMAC signing key: the stored one, or `generated` stored now if there is none
+    // (when several instances race, all end up with the first one stored).
+    virtual std::string signingKey(const std::string& generated) = 0;
+};
+
+}  // namespace store

@@ -1,0 +1,190 @@
+// Issuing and verifying bearer tokens against the real token registry, on both engines, with
+// a clock the test controls.
+#include "auth/TokenService.h"
+#include "store/SqlIdentityStore.h"
+#include "store/SqlTokenStore.h"
+#include "support/EngineFixtures.h"
+#include "support/FixedClock.h"
+#include "tim/SystemIdentities.h"
+
+#include <Poco/JWT/Signer.h>
+#include <Poco/Thread.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+
+using auth::Rejection;
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+const std::string kKey = "0123456789abcdef0123456789abcdef-test-key";
+
+Poco::Logger& testLogger() {
+    return Poco::Logger::get("test.tokens");
+}
+
+std::string name(Rejection r) {
+    return auth::describe(r);
+}
+
+std::string bearer(const std::string& jwt) {
+    return "Bearer " + jwt;
+}
+
+}  // namespace
+
+class TokenServiceContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(TokenServiceContract);
+    CPPUNIT_TEST(issuedTokenAuthenticates);
+    CPPUNIT_TEST(revokedTokenIsRefused);
+    CPPUNIT_TEST(tokenExpiresWithItsLifetime);
+    CPPUNIT_TEST(validlySignedTokenThatWasNeverIssuedIsRefused);
+    CPPUNIT_TEST(disabledOrMissingSysScimIsRefused);
+    CPPUNIT_TEST(revocationTakesEffectWhenTheCacheExpires);
+    CPPUNIT_TEST(firstStoredSigningKeyWins);
+    CPPUNIT_TEST(setupSystemIdentitiesIsIdempotent);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    virtual store::DatabaseConfig freshConfig() = 0;
+
+    void setUp() override {
+        _clock = std::make_unique<testing::FixedClock>(Poco::Timestamp::fromEpochTime(1800000000));
+        _database = std::make_unique<store::Database>(freshConfig(), testLogger());
+        _database->migrate();
+        _identities = std::make_unique<store::SqlIdentityStore>(*_database);
+        tim::setupSystemIdentities(*_identities);
+        _store = std::make_unique<store::SqlTokenStore>(*_database);
+        _tokens = makeService(Poco::Timespan(0, 0));
+    }
+
+    void tearDown() override {
+        _tokens.reset();
+        _store.reset();
+        _identities.reset();
+        _database.reset();
+    }
+
+    void issuedTokenAuthenticates() {
+        const std::string jwt = _tokens->issue();
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(_tokens->authenticate(bearer(jwt))));
+        const auto listed = _store->list();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("sys.scim"), listed[0].subject);
+        CPPUNIT_ASSERT(listed[0].issuedAt == _clock->now());
+        CPPUNIT_ASSERT(listed[0].expiresAt ==
+                       auth::TokenLifetime::parse("1y").after(_clock->now()));
+    }
+
+    void revokedTokenIsRefused() {
+        const std::string jwt = _tokens->issue();
+        const std::string other = _tokens->issue();
+        CPPUNIT_ASSERT(_store->revoke(_store->list()[0].jti, _clock->now()));
+        CPPUNIT_ASSERT(!_store->revoke("no-such-jti", _clock->now()));
+        const Rejection first = _tokens->authenticate(bearer(jwt));
+        const Rejection second = _tokens->authenticate(bearer(other));
+        // Exactly the revoked one is refused.
+        CPPUNIT_ASSERT((first == Rejection::Revoked) != (second == Rejection::Revoked));
+        CPPUNIT_ASSERT(first == Rejection::None || second == Rejection::None);
+    }
+
+    void tokenExpiresWithItsLifetime() {
+        const std::string jwt = _tokens->issue();
+        _clock->advanceSeconds(365 * 86400 + 59);  // one year (2027 is not a leap year) + skew
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(_tokens->authenticate(bearer(jwt))));
+        _clock->advanceSeconds(1);
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::Expired), name(_tokens->authenticate(bearer(jwt))));
+    }
+
+    void validlySignedTokenThatWasNeverIssuedIsRefused() {
+        Poco::JWT::Token token;
+        token.setId("forged-jti");
+        token.setIssuer("tim");
+        token.setAudience("tim-scim");
+        token.setSubject("sys.scim");
+        token.setExpiration(_clock->now() + Poco::Timespan::DAYS);
+        const std::string jwt = Poco::JWT::Signer(kKey).sign(token, "HS256");
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::UnknownId), name(_tokens->authenticate(bearer(jwt))));
+    }
+
+    void disabledOrMissingSysScimIsRefused() {
+        const std::string jwt = _tokens->issue();
+        Poco::Data::Session session = _database->session();
+        session << "UPDATE tim_user SET active = 0 WHERE user_name = 'sys.scim'", now;
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::SubjectDisabled),
+                             name(_tokens->authenticate(bearer(jwt))));
+        session << "DELETE FROM tim_user WHERE user_name = 'sys.scim'", now;
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::SubjectDisabled),
+                             name(_tokens->authenticate(bearer(jwt))));
+    }
+
+    void revocationTakesEffectWhenTheCacheExpires() {
+        auto cached = makeService(Poco::Timespan(1, 0));
+        const std::string jwt = cached->issue();
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(cached->authenticate(bearer(jwt))));
+        _store->revoke(_store->list()[0].jti, _clock->now());
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(cached->authenticate(bearer(jwt))));
+        Poco::Thread::sleep(1100);
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::Revoked), name(cached->authenticate(bearer(jwt))));
+        // Without a cache the store is asked every time.
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::Revoked), name(_tokens->authenticate(bearer(jwt))));
+    }
+
+    void firstStoredSigningKeyWins() {
+        const std::string first = _store->signingKey("first-generated-key");
+        const std::string second = _store->signingKey("second-generated-key");
+        CPPUNIT_ASSERT_EQUAL(std::string("first-generated-key"), first);
+        CPPUNIT_ASSERT_EQUAL(first, second);
+        const std::string generated = auth::TokenService::generateSigningKey();
+        CPPUNIT_ASSERT(generated.size() >= 64);
+        CPPUNIT_ASSERT(generated != auth::TokenService::generateSigningKey());
+    }
+
+    void setupSystemIdentitiesIsIdempotent() {
+        CPPUNIT_ASSERT(tim::setupSystemIdentities(*_identities).empty());  // setUp made it
+        Poco::Data::Session session = _database->session();
+        session << "DELETE FROM tim_user", now;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), tim::setupSystemIdentities(*_identities).size());
+        CPPUNIT_ASSERT(tim::setupSystemIdentities(*_identities).empty());
+        Poco::Int64 count = 0;
+        session << "SELECT COUNT(*) FROM tim_user WHERE user_name_key = 'sys.scim' AND "
+                   "kind = 'system' AND active = 1",
+            into(count), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), count);
+    }
+
+  private:
+    std::unique_ptr<auth::TokenService> makeService(Poco::Timespan cacheTtl) {
+        auth::TokenPolicy policy;
+        policy.lifetime = auth::TokenLifetime::parse("1y");
+        return std::make_unique<auth::TokenService>(policy, kKey, *_store, *_clock, cacheTtl,
+                                                    testLogger());
+    }
+
+    std::unique_ptr<testing::FixedClock> _clock;
+    std::unique_ptr<store::Database> _database;
+    std::unique_ptr<store::SqlIdentityStore> _identities;
+    std::unique_ptr<store::SqlTokenStore> _store;
+    std::unique_ptr<auth::TokenService> _tokens;
+};
+
+class TokenServiceSQLiteTest : public TokenServiceContract {
+    CPPUNIT_TEST_SUB_SUITE(TokenServiceSQLiteTest, TokenServiceContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
+};
+
+class TokenServiceMariaDBTest : public TokenServiceContract {
+    CPPUNIT_TEST_SUB_SUITE(TokenServiceMariaDBTest, TokenServiceContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(TokenServiceSQLiteTest, "TokenServiceSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(TokenServiceMariaDBTest, "TokenServiceMariaDBTest");

@@ -1,0 +1,29 @@
+#include "EngineFixtures.h"
+
+#include "TestDatabases.h"
+
+#include <atomic>
+
+namespace testing {
+
+store::DatabaseConfig freshSQLiteConfig() {
+    store::DatabaseConfig config;
+    config.engine = store::Engine::SQLite;
+    config.file = temporaryDirectory("tim-sqlite-") + "/tim-scim.db";
+    return config;
+}
+
+store::DatabaseConfig freshMariaDBConfig() {
+    static std::atomic<int> databases{0};
+    const auto server = MariaDBServer::fromEnvironment();
+    store::DatabaseConfig config;
+    config.engine = store::Engine::MySQL;
+    config.host = server.host;
+    config.port = server.port;
+    config.user = server.user;
+    config.password = server.password;
+    config.name = server.freshDatabase("tim_it_" + std::to_string(++databases));
+    return config;
+}
+
+}  // namespace testing
