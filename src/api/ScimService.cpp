@@ -67,13 +67,13 @@ Response ScimService::handle(const Request& request) const noexcept {
 }
 
 Response ScimService::dispatch(const Request& request, const std::string& resourcePath) const {
-    if (Poco::icompare(resourcePath, "/ServiceProviderConfig") == 0) {
-        if (request.method != "GET" && request.method != "HEAD") {
-            throw scim::methodNotAllowed("ServiceProviderConfig is read-only: use GET");
-        }
-        return Response::json(
-            200, scim::serviceProviderConfig(_settings.capabilities,
-                                             baseUrl(request) + "/ServiceProviderConfig"));
+    // "/Schemas/urn:...:User" -> resource "Schemas", id "urn:...:User"
+    const auto slash = resourcePath.find('/', 1);
+    const std::string resource =
+        resourcePath.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    const std::string id = slash == std::string::npos ? "" : resourcePath.substr(slash + 1);
+    if (DiscoveryEndpoint::serves(resource)) {
+        return _discovery.handle(request, resource, id, baseUrl(request));
     }
     throw scim::notFound("No SCIM resource at " + request.path);
 }

@@ -2,6 +2,7 @@
 // failure into a SCIM error response. Endpoints register here as they are built.
 #pragma once
 
+#include "api/DiscoveryEndpoint.h"
 #include "api/Http.h"
 #include "scim/ServiceProviderConfig.h"
 
@@ -26,7 +27,10 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 class ScimService {
   public:
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger)
-        : _settings(std::move(settings)), _authenticate(std::move(authenticate)), _logger(logger) {}
+        : _settings(std::move(settings)),
+          _authenticate(std::move(authenticate)),
+          _logger(logger),
+          _discovery(_settings.capabilities) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     Response handle(const Request& request) const noexcept;
@@ -40,6 +44,7 @@ class ScimService {
     const ServiceSettings _settings;
     const Authenticate _authenticate;
     Poco::Logger& _logger;
+    const DiscoveryEndpoint _discovery;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

@@ -1,0 +1,73 @@
+#include "DiscoveryEndpoint.h"
+
+#include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
+
+namespace api {
+namespace {
+
+bool isRead(const Request& request) {
+    return request.method == "GET" || request.method == "HEAD";
+}
+
+}  // namespace
+
+const scim::ResourceCatalog& serverCatalog() {
+    static const scim::ResourceCatalog catalog = {
+        {&scim::userResourceType()},
+        {&scim::userSchema(), &scim::enterpriseUserSchema(), &scim::timUserEmailSchema(),
+         &scim::timUserSchema()}};
+    return catalog;
+}
+
+bool DiscoveryEndpoint::serves(const std::string& resource) {
+    for (const char* name : {"ServiceProviderConfig", "Schemas", "ResourceTypes"}) {
+        if (scim::sameName(resource, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Response DiscoveryEndpoint::handle(const Request& request, const std::string& resource,
+                                   const std::string& id, const std::string& baseUrl) const {
+    if (!isRead(request)) {
+        throw scim::methodNotAllowed(resource + " is read-only: use GET");
+    }
+    const auto& catalog = serverCatalog();
+    if (scim::sameName(resource, "ServiceProviderConfig")) {
+        if (!id.empty()) {
+            throw scim::notFound("ServiceProviderConfig has no sub-resources");
+        }
+        return Response::json(
+            200, scim::serviceProviderConfig(_capabilities, baseUrl + "/ServiceProviderConfig"));
+    }
+    if (scim::sameName(resource, "Schemas")) {
+        if (!id.empty()) {
+            const auto* schema = catalog.schema(id);
+            if (schema == nullptr) {
+                throw scim::notFound("No schema " + id);
+            }
+            return Response::json(200, scim::schemaDocument(*schema, baseUrl));
+        }
+        Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
+        for (const auto* schema : catalog.schemas) {
+            all->add(scim::schemaDocument(*schema, baseUrl));
+        }
+        return Response::json(200, scim::listResponse(all, all->size(), 1));
+    }
+    if (!id.empty()) {
+        const auto* type = catalog.resourceType(id);
+        if (type == nullptr) {
+            throw scim::notFound("No resource type " + id);
+        }
+        return Response::json(200, scim::resourceTypeDocument(*type, baseUrl));
+    }
+    Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
+    for (const auto* type : catalog.resourceTypes) {
+        all->add(scim::resourceTypeDocument(*type, baseUrl));
+    }
+    return Response::json(200, scim::listResponse(all, all->size(), 1));
+}
+
+}  // namespace api
