@@ -1,0 +1,37 @@
+// attributes / excludedAttributes (RFC 7644 §3.4.2.5, §3.9): which attributes a response
+// carries. id and schemas are always returned.
+#pragma once
+
+#include "ResourceSchema.h"
+#include "filter/Filter.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+#include <vector>
+
+namespace scim {
+
+class Projection {
+  public:
+    Projection() = default;
+
+    // From the two query parameters (comma-separated attribute paths, URN-qualified allowed).
+    // Throws ScimError 400 invalidValue for a malformed path.
+    static Projection parse(const std::string& attributes, const std::string& excludedAttributes);
+
+    bool empty() const { return _attributes.empty() && _excluded.empty(); }
+
+    // Whether the response will carry `attribute` (a core attribute name) at all: lets the
+    // store skip work, such as reading members a client excluded.
+    bool includes(const std::string& attribute) const;
+
+    Poco::JSON::Object::Ptr apply(const Poco::JSON::Object::Ptr& resource,
+                                  const ResourceSchema& schema) const;
+
+  private:
+    std::vector<filter::AttrPath> _attributes;
+    std::vector<filter::AttrPath> _excluded;
+};
+
+}  // namespace scim

@@ -1,0 +1,211 @@
+#include "Representation.h"
+
+#include "ScimError.h"
+#include "Values.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+
+#include <set>
+
+namespace scim {
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+bool isObject(const Var& v) {
+    return v.type() == typeid(Object::Ptr);
+}
+bool isArray(const Var& v) {
+    return v.type() == typeid(Array::Ptr);
+}
+
+bool looksLikeUrn(const std::string& key) {
+    return Poco::icompare(key.substr(0, 4), "urn:") == 0 ||
+           Poco::icompare(key.substr(0, 5), "http:") == 0 ||
+           Poco::icompare(key.substr(0, 6), "https:") == 0;
+}
+
+// At most one element per canonical type and at most one primary (RFC 7643 §2.4).
+void checkMultiValued(const AttributeDef& def, const Array::Ptr& values, const std::string& path) {
+    std::set<std::string> types;
+    int primaries = 0;
+    for (std::size_t i = 0; i < values->size(); ++i) {
+        const Var element = values->get(static_cast<unsigned>(i));
+        if (!isObject(element)) {
+            continue;
+        }
+        const auto object = element.extract<Object::Ptr>();
+        if (object->has("primary") && object->get("primary").isBoolean() &&
+            object->getValue<bool>("primary")) {
+            ++primaries;
+        }
+        const AttributeDef* type = def.subAttribute("type");
+        if (type != nullptr && !type->canonicalValues.empty() && object->has("type") &&
+            object->get("type").isString()) {
+            const std::string folded = Poco::toLower(object->getValue<std::string>("type"));
+            if (!types.insert(folded).second) {
+                throw badRequest("invalidValue",
+                                 path + " has more than one value of type \"" + folded + "\"");
+            }
+        }
+    }
+    if (primaries > 1) {
+        throw badRequest("invalidValue", path + " has more than one primary value");
+    }
+}
+
+void normaliseMembers(const Object::Ptr& in, const SchemaDef& schema, Object::Ptr out,
+                      const std::string& prefix, std::optional<std::string>& password);
+
+}  // namespace
+
+Var normaliseAttribute(const AttributeDef& def, const Var& value, const std::string& path) {
+    if (def.multiValued) {
+        Array::Ptr in;
+        if (isArray(value)) {
+            in = value.extract<Array::Ptr>();
+        } else {
+            in = new Array;
+            in->add(value);
+        }
+        Array::Ptr out = new Array;
+        for (std::size_t i = 0; i < in->size(); ++i) {
+            const Var element = in->get(static_cast<unsigned>(i));
+            if (!isClearingValue(element)) {
+                out->add(normaliseValue(def, element, path));
+            }
+        }
+        checkMultiValued(def, out, path);
+        return out;
+    }
+    if (def.type == AttrType::Complex && def.subAttribute("value") != nullptr) {
+        if (value.isString()) {
+            Object::Ptr wrapped = new Object;
+            wrapped->set("value", value);
+            return normaliseValue(def, wrapped, path);
+        }
+        if (isArray(value) && value.extract<Array::Ptr>()->size() == 1) {
+            return normaliseValue(def, value.extract<Array::Ptr>()->get(0), path);
+        }
+    }
+    return normaliseValue(def, value, path);
+}
+
+namespace {
+
+void normaliseMembers(const Object::Ptr& in, const SchemaDef& schema, Object::Ptr out,
+                      const std::string& prefix, std::optional<std::string>& password) {
+    for (const auto& member : *in) {
+        const AttributeDef* def = schema.attribute(member.first);
+        if (def == nullptr) {
+            out->set(member.first, member.second);  // not ours: kept as sent
+            continue;
+        }
+        if (def->mutability == Mutability::ReadOnly || isClearingValue(member.second)) {
+            continue;
+        }
+        const std::string path = prefix + def->name;
+        if (def->mutability == Mutability::WriteOnly) {
+            if (!member.second.isString()) {
+                throw badRequest("invalidValue", path + " must be a string");
+            }
+            password = member.second.extract<std::string>();
+            continue;
+        }
+        const Var normalised = normaliseAttribute(*def, member.second, path);
+        if (!(isArray(normalised) && normalised.extract<Array::Ptr>()->size() == 0)) {
+            out->set(def->name, normalised);
+        }
+    }
+}
+
+}  // namespace
+
+NormalisedResource normaliseResource(const Object::Ptr& body, const ResourceSchema& schema) {
+    if (!body) {
+        throw badRequest("invalidSyntax", "The request body must be a JSON object");
+    }
+    if (body->has("schemas") && !isArray(body->get("schemas"))) {
+        throw badRequest("invalidSyntax", "schemas must be an array of schema URIs");
+    }
+    NormalisedResource result;
+    result.doc = new Object;
+    Object::Ptr core = new Object;
+    for (const auto& member : *body) {
+        const std::string& key = member.first;
+        if (sameName(key, "schemas") || sameName(key, "id") || sameName(key, "meta")) {
+            continue;  // server-managed
+        }
+        if (const SchemaDef* ext = schema.extension(key)) {
+            if (!isObject(member.second)) {
+                throw badRequest("invalidSyntax", key + " must be an object");
+            }
+            Object::Ptr out = new Object;
+            normaliseMembers(member.second.extract<Object::Ptr>(), *ext, out, ext->id + ":",
+                             result.password);
+            if (out->size() > 0) {
+                result.doc->set(ext->id, out);
+            }
+        } else if (looksLikeUrn(key)) {
+            // "urn:...:enterprise:2.0:User:department" at the top level, or an unknown extension.
+            const auto colon = key.rfind(':');
+            const SchemaDef* owner = schema.extension(key.substr(0, colon));
+            if (owner != nullptr) {
+                Object::Ptr single = new Object;
+                single->set(key.substr(colon + 1), member.second);
+                Object::Ptr out = result.doc->has(owner->id) ? result.doc->getObject(owner->id)
+                                                             : Object::Ptr(new Object);
+                normaliseMembers(single, *owner, out, owner->id + ":", result.password);
+                if (out->size() > 0) {
+                    result.doc->set(owner->id, out);
+                }
+            } else {
+                result.doc->set(key, member.second);
+            }
+        } else {
+            Object::Ptr single = new Object;
+            single->set(key, member.second);
+            normaliseMembers(single, schema.core(), result.doc, "", result.password);
+        }
+    }
+    checkRequired(result.doc, schema);
+    return result;
+}
+
+void checkRequired(const Object::Ptr& doc, const ResourceSchema& schema) {
+    for (const auto& def : schema.core().attributes) {
+        if (def.required && (!doc->has(def.name) || isClearingValue(doc->get(def.name)))) {
+            throw badRequest("invalidValue", def.name + " is required");
+        }
+    }
+}
+
+Object::Ptr renderResource(const Object::Ptr& doc, const std::string& id, const Meta& meta,
+                           const ResourceSchema& schema) {
+    Object::Ptr resource = new Object;
+    Array::Ptr schemas = new Array;
+    schemas->add(schema.core().id);
+    for (const auto& member : *doc) {
+        if (looksLikeUrn(member.first) && isObject(member.second)) {
+            schemas->add(member.first);
+        }
+    }
+    resource->set("schemas", schemas);
+    resource->set("id", id);
+    for (const auto& member : *doc) {
+        resource->set(member.first, member.second);
+    }
+    Object::Ptr m = new Object;
+    m->set("resourceType", meta.resourceType);
+    m->set("created", meta.created);
+    m->set("lastModified", meta.lastModified);
+    m->set("location", meta.location);
+    m->set("version", meta.version);
+    resource->set("meta", m);
+    return resource;
+}
+
+}  // namespace scim

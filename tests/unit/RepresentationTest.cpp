@@ -1,0 +1,226 @@
+// Normalising what clients send (coercion, clearing, extensions, Entra's shapes) and
+// projecting what they get back.
+#include "scim/Projection.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/Values.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sstream>
+
+namespace {
+
+using Poco::JSON::Object;
+
+const std::string kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+Object::Ptr parse(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
+}
+
+std::string str(const Object::Ptr& object) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(object, out);
+    return out.str();
+}
+
+Object::Ptr normalise(const std::string& body) {
+    return scim::normaliseResource(parse(body), scim::userResourceSchema()).doc;
+}
+
+void assertRefused(const std::string& body, const std::string& scimType) {
+    try {
+        normalise(body);
+        CPPUNIT_FAIL("accepted: " + body);
+    } catch (const scim::ScimError& e) {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(body, 400, e.status());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(body, scimType, e.scimType());
+    }
+}
+
+}  // namespace
+
+class RepresentationTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(RepresentationTest);
+    CPPUNIT_TEST(coercesBooleans);
+    CPPUNIT_TEST(normalisesEntrasCreateBody);
+    CPPUNIT_TEST(canonicalisesNamesAndKeepsUnknownAttributes);
+    CPPUNIT_TEST(nullAndEmptyClear);
+    CPPUNIT_TEST(acceptsEveryManagerShape);
+    CPPUNIT_TEST(urnQualifiedTopLevelKeysLandInTheirExtension);
+    CPPUNIT_TEST(refusesBadInput);
+    CPPUNIT_TEST(passwordNeverEntersTheDocument);
+    CPPUNIT_TEST(rendersSchemasIdAndMeta);
+    CPPUNIT_TEST(projectsAttributes);
+    CPPUNIT_TEST(projectsExcludedAttributes);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void coercesBooleans() {
+        using Poco::Dynamic::Var;
+        CPPUNIT_ASSERT(*scim::coerceBoolean(Var(true)));
+        CPPUNIT_ASSERT(!*scim::coerceBoolean(Var(std::string("False"))));
+        CPPUNIT_ASSERT(*scim::coerceBoolean(Var(std::string("true"))));
+        CPPUNIT_ASSERT(*scim::coerceBoolean(Var(std::string("TRUE"))));
+        CPPUNIT_ASSERT(!scim::coerceBoolean(Var(std::string("yes"))));
+        CPPUNIT_ASSERT(!scim::coerceBoolean(Var(1)));
+    }
+
+    void normalisesEntrasCreateBody() {
+        const auto doc = normalise(
+            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+                "externalId":"0a21f0f2","userName":"Test_User","active":"True",
+                "emails":[{"primary":"True","type":"work","value":"t@testuser.com"}],
+                "meta":{"resourceType":"User"},
+                "name":{"formatted":"givenName familyName","familyName":"familyName","givenName":"givenName"},
+                "roles":[]})");
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                R"({"active":true,"emails":[{"primary":true,"type":"work","value":"t@testuser.com"}],)"
+                R"("externalId":"0a21f0f2","name":{"familyName":"familyName","formatted":"givenName familyName","givenName":"givenName"},)"
+                R"("userName":"Test_User"})"),
+            str(doc));
+    }
+
+    void canonicalisesNamesAndKeepsUnknownAttributes() {
+        const auto doc = normalise(
+            R"({"USERNAME":"a","Name":{"GivenName":"g","nickname2":"kept"},"favouriteColour":"teal",
+                "urn:example:custom:2.0:User":{"tag":"x"}})");
+        CPPUNIT_ASSERT_EQUAL(std::string("a"), doc->getValue<std::string>("userName"));
+        CPPUNIT_ASSERT_EQUAL(std::string("g"),
+                             doc->getObject("name")->getValue<std::string>("givenName"));
+        CPPUNIT_ASSERT_EQUAL(std::string("kept"),
+                             doc->getObject("name")->getValue<std::string>("nickname2"));
+        CPPUNIT_ASSERT_EQUAL(std::string("teal"), doc->getValue<std::string>("favouriteColour"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("x"),
+            doc->getObject("urn:example:custom:2.0:User")->getValue<std::string>("tag"));
+    }
+
+    void nullAndEmptyClear() {
+        const auto doc = normalise(
+            R"({"userName":"a","title":"","nickName":null,"emails":[],"name":{"givenName":""}})");
+        CPPUNIT_ASSERT(!doc->has("title"));
+        CPPUNIT_ASSERT(!doc->has("nickName"));
+        CPPUNIT_ASSERT(!doc->has("emails"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), doc->getObject("name")->size());
+    }
+
+    void acceptsEveryManagerShape() {
+        for (const std::string manager :
+             {R"("m1")", R"({"value":"m1"})", R"([{"value":"m1","$ref":"../Users/m1"}])"}) {
+            const auto doc = normalise(R"({"userName":"a",")" + kEnterprise + R"(":{"manager":)" +
+                                       manager + "}}");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                manager, std::string("m1"),
+                doc->getObject(kEnterprise)->getObject("manager")->getValue<std::string>("value"));
+        }
+        const auto cleared =
+            normalise(R"({"userName":"a",")" + kEnterprise + R"(":{"manager":""}})");
+        CPPUNIT_ASSERT(!cleared->has(kEnterprise));
+    }
+
+    void urnQualifiedTopLevelKeysLandInTheirExtension() {
+        const auto doc = normalise(
+            R"({"userName":"a",")" + kEnterprise +
+            R"(:department":"Sales",)"
+            R"("urn:ietf:params:scim:schemas:extension:tim:2.0:User":{"vendor":"Entra","roles":["ignored"]}})");
+        CPPUNIT_ASSERT_EQUAL(std::string("Sales"),
+                             doc->getObject(kEnterprise)->getValue<std::string>("department"));
+        const auto tim = doc->getObject("urn:ietf:params:scim:schemas:extension:tim:2.0:User");
+        CPPUNIT_ASSERT_EQUAL(std::string("Entra"), tim->getValue<std::string>("vendor"));
+        CPPUNIT_ASSERT(!tim->has("roles"));  // readOnly
+    }
+
+    void refusesBadInput() {
+        assertRefused(R"({"name":{"givenName":"g"}})", "invalidValue");  // no userName
+        assertRefused(R"({"userName":""})", "invalidValue");
+        assertRefused(R"({"userName":42})", "invalidValue");
+        assertRefused(R"({"userName":"a","active":"maybe"})", "invalidValue");
+        assertRefused(R"({"userName":"a","name":"flat"})", "invalidValue");
+        assertRefused(
+            R"({"userName":"a","emails":[{"type":"work","value":"1"},{"type":"Work","value":"2"}]})",
+            "invalidValue");
+        assertRefused(
+            R"({"userName":"a","emails":[{"primary":true,"value":"1"},{"primary":"True","value":"2"}]})",
+            "invalidValue");
+        assertRefused(R"({"userName":"a","schemas":"urn:ietf:params:scim:schemas:core:2.0:User"})",
+                      "invalidSyntax");
+        assertRefused(R"({"userName":"a",")" + kEnterprise + R"(":"flat"})", "invalidSyntax");
+        CPPUNIT_ASSERT_THROW(scim::normaliseResource(nullptr, scim::userResourceSchema()),
+                             scim::ScimError);
+    }
+
+    void passwordNeverEntersTheDocument() {
+        const auto result = scim::normaliseResource(
+            parse(R"({"userName":"a","password":"S3cret!"})"), scim::userResourceSchema());
+        CPPUNIT_ASSERT(!result.doc->has("password"));
+        CPPUNIT_ASSERT_EQUAL(std::string("S3cret!"), *result.password);
+    }
+
+    void rendersSchemasIdAndMeta() {
+        const auto doc = normalise(R"({"userName":"a",")" + kEnterprise +
+                                   R"(":{"department":"D"},"urn:example:x":{"y":1}})");
+        scim::Meta meta{"User", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "http://h/Users/1",
+                        "W/\"3\""};
+        const auto resource = scim::renderResource(doc, "1", meta, scim::userResourceSchema());
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), resource->getValue<std::string>("id"));
+        const auto schemas = resource->getArray("schemas");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), schemas->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("urn:ietf:params:scim:schemas:core:2.0:User"),
+                             schemas->getElement<std::string>(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("W/\"3\""),
+                             resource->getObject("meta")->getValue<std::string>("version"));
+    }
+
+    void projectsAttributes() {
+        const auto resource =
+            parse(R"({"schemas":["s"],"id":"1","userName":"a","title":"t",
+            "name":{"givenName":"g","familyName":"f"},"emails":[{"value":"e","type":"work"}],
+            ")" + kEnterprise +
+                  R"(":{"department":"D","organization":"O"},"meta":{"version":"v"}})");
+        const auto& schema = scim::userResourceSchema();
+        auto projected =
+            scim::Projection::parse(
+                "userName,name.givenName,emails.value," + kEnterprise + ":department", "")
+                .apply(resource, schema);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                R"({"emails":[{"value":"e"}],"id":"1","name":{"givenName":"g"},"schemas":["s"],)"
+                R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"},"userName":"a"})"),
+            str(projected));
+        projected = scim::Projection::parse("USERNAME, " + kEnterprise, "").apply(resource, schema);
+        CPPUNIT_ASSERT(projected->has("userName") && projected->has(kEnterprise) &&
+                       !projected->has("title"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), projected->getObject(kEnterprise)->size());
+    }
+
+    void projectsExcludedAttributes() {
+        const auto resource = parse(
+            R"({"schemas":["s"],"id":"1","userName":"a","title":"t","name":{"givenName":"g","familyName":"f"},
+            ")" +
+            kEnterprise + R"(":{"department":"D","organization":"O"}})");
+        const auto& schema = scim::userResourceSchema();
+        const auto projected =
+            scim::Projection::parse("", "title,name.familyName,id," + kEnterprise + ":organization")
+                .apply(resource, schema);
+        CPPUNIT_ASSERT(!projected->has("title"));
+        CPPUNIT_ASSERT(projected->has("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"givenName":"g"})"),
+                             str(projected->getObject("name")));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"department":"D"})"),
+                             str(projected->getObject(kEnterprise)));
+        // The original is untouched.
+        CPPUNIT_ASSERT(resource->has("title"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), resource->getObject("name")->size());
+        CPPUNIT_ASSERT(!scim::Projection::parse("", "members").includes("members"));
+        CPPUNIT_ASSERT(scim::Projection::parse("", "").includes("members"));
+        CPPUNIT_ASSERT(!scim::Projection::parse("displayName", "").includes("members"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(RepresentationTest, "RepresentationTest");
