@@ -33,6 +33,16 @@ std::optional<ResolvedPath> ResourceSchema::resolve(const filter::AttrPath& path
         return std::nullopt;
     }
     resolved.attribute = resolved.schema->attribute(p.attribute);
+    if (resolved.attribute == nullptr && p.schema.empty()) {
+        // An unqualified name that only an extension defines (Entra's legacy "manager").
+        for (const auto* ext : _extensions) {
+            if (const AttributeDef* def = ext->attribute(p.attribute)) {
+                resolved.schema = ext;
+                resolved.attribute = def;
+                break;
+            }
+        }
+    }
     if (resolved.attribute == nullptr) {
         return std::nullopt;
     }

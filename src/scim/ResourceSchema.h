@@ -36,7 +36,8 @@ class ResourceSchema {
     const SchemaDef* schema(const std::string& urn) const;
 
     // Resolves a path; nullopt when the schema, attribute or sub-attribute is unknown. A path
-    // without a URN means the core schema. The legacy dotted form
+    // without a URN means the core schema, or the one extension that defines the name (as
+    // Entra's legacy `manager eq "id"`). The legacy dotted form
     // "urn:...:enterprise:2.0:User.manager" resolves like "urn:...:User:manager".
     std::optional<ResolvedPath> resolve(const filter::AttrPath& path) const;
 

@@ -1,0 +1,26 @@
+// Evaluates a filter against a rendered resource in memory: for value filters in PATCH paths
+// and for filter terms no index answers. Case-insensitive where the schema says caseExact is
+// false, using the one folding rule.
+#pragma once
+
+#include "Filter.h"
+#include "scim/ResourceSchema.h"
+
+#include <Poco/JSON/Object.h>
+
+namespace scim::filter {
+
+// Throws ScimError 400 invalidFilter for an attribute the schema does not define.
+bool matches(const NodePtr& filter, const Poco::JSON::Object::Ptr& resource,
+             const ResourceSchema& schema);
+
+// Checks every attribute path in `filter` against `schema` (unknown: 400 invalidFilter),
+// without evaluating anything.
+void validate(const NodePtr& filter, const ResourceSchema& schema);
+
+// Whether one element of a multi-valued complex attribute matches the value filter `filter`
+// (the inside of emails[...]), for PATCH value paths.
+bool elementMatches(const NodePtr& filter, const Poco::JSON::Object::Ptr& element,
+                    const ResolvedPath& attribute, const ResourceSchema& schema);
+
+}  // namespace scim::filter
