@@ -3,6 +3,7 @@
 #include "store/MigrationRunner.h"
 
 #include "scim/DateTime.h"
+#include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 
 #include <Poco/Path.h>
@@ -49,6 +50,9 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
         service.publicUrl.pop_back();
     }
     service.capabilities.filterMaxResults = settings.integer("scim.maxResults", 1, 100000);
+    service.capabilities.filter = true;
+    service.capabilities.sort = true;
+    service.capabilities.etag = true;
     return service;
 }
 
@@ -91,6 +95,22 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     _tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *_tokenStore, _clock,
                                                    Poco::Timespan(cacheSeconds, 0), _logger);
 
+    const std::string defaultPassword = settings.string(tim::kDefaultPasswordKey);
+    if (defaultPassword.empty()) {
+        _logger.warning(std::string(tim::kDefaultPasswordKey) +
+                        " is not set: users SCIM creates get no password until TIM sets one");
+    } else {
+        // One salted hash of the shared default: the value is a setting every admin knows.
+        _defaultPasswordHash = tim::hashPassword(defaultPassword);
+    }
+    _userRepository = std::make_unique<store::UserRepository>(*_database);
+    UsersSettings usersSettings;
+    usersSettings.maxResults =
+        static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
+    usersSettings.defaultVendor = settings.string("scim.vendor.default");
+    usersSettings.defaultPasswordHash = [this] { return _defaultPasswordHash; };
+    _users = std::make_unique<UsersEndpoint>(*_userRepository, usersSettings, _logger);
+
     auth::TokenService& tokens = *_tokens;
     _service = std::make_unique<ScimService>(
         std::move(serviceSettings),
@@ -98,7 +118,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             return tokens.authenticate(request.headerValue("Authorization")) ==
                    auth::Rejection::None;
         },
-        _logger);
+        _logger, _users.get());
 }
 
 std::string PluginCore::describeMigrations() {

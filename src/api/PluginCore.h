@@ -7,6 +7,7 @@
 #include "store/Database.h"
 #include "store/SqlIdentityStore.h"
 #include "store/SqlTokenStore.h"
+#include "store/UserRepository.h"
 #include "tim/Settings.h"
 
 #include <Poco/Logger.h>
@@ -50,6 +51,9 @@ class PluginCore {
     std::unique_ptr<store::SqlIdentityStore> _identities;
     std::unique_ptr<store::SqlTokenStore> _tokenStore;
     std::unique_ptr<auth::TokenService> _tokens;
+    std::unique_ptr<store::UserRepository> _userRepository;
+    std::unique_ptr<UsersEndpoint> _users;
+    std::string _defaultPasswordHash;
     std::unique_ptr<ScimService> _service;
 };
 

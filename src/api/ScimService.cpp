@@ -75,6 +75,9 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
     if (DiscoveryEndpoint::serves(resource)) {
         return _discovery.handle(request, resource, id, baseUrl(request));
     }
+    if (_users != nullptr && scim::sameName(resource, "Users")) {
+        return _users->handle(request, id, baseUrl(request));
+    }
     throw scim::notFound("No SCIM resource at " + request.path);
 }
 

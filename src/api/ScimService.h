@@ -4,6 +4,7 @@
 
 #include "api/DiscoveryEndpoint.h"
 #include "api/Http.h"
+#include "api/UsersEndpoint.h"
 #include "scim/ServiceProviderConfig.h"
 
 #include <Poco/Logger.h>
@@ -26,11 +27,14 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 
 class ScimService {
   public:
-    ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger)
+    // `users` may be null (no /Users), as in tests of the service alone.
+    ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
+                const UsersEndpoint* users = nullptr)
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
-          _discovery(_settings.capabilities) {}
+          _discovery(_settings.capabilities),
+          _users(users) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     Response handle(const Request& request) const noexcept;
@@ -45,6 +49,7 @@ class ScimService {
     const Authenticate _authenticate;
     Poco::Logger& _logger;
     const DiscoveryEndpoint _discovery;
+    const UsersEndpoint* _users;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

@@ -23,6 +23,16 @@ class MySQLDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
 
+    void beginWrite(Poco::Data::Session& session) const override { session.begin(); }
+
+    const char* forUpdate() const override { return " FOR UPDATE"; }
+
+    bool isUniqueViolation(const Poco::Exception& e) const override {
+        const std::string text = e.displayText();
+        return text.find("Duplicate entry") != std::string::npos ||
+               text.find("1062") != std::string::npos;
+    }
+
     bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
         Poco::Int64 count = 0;
         std::string name = table;

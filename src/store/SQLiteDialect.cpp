@@ -1,5 +1,6 @@
 #include "SqlDialect.h"
 
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Session.h>
 
 namespace store {
@@ -19,12 +20,27 @@ class SQLiteDialect : public SqlDialect {
         // Per-connection settings; WAL itself is stored in the file.
         session << "PRAGMA busy_timeout = " + std::to_string(_busyTimeoutMs), now;
         session << "PRAGMA foreign_keys = ON", now;
+        // LIKE must be case-sensitive as in MySQL's utf8mb4_bin; case-insensitive filters
+        // compare folded key columns instead.
+        session << "PRAGMA case_sensitive_like = ON", now;
         session << "PRAGMA synchronous = " + _synchronous, now;
         std::string mode;
         session << "PRAGMA journal_mode = WAL", into(mode), now;
     }
 
     const char* insertIgnore() const override { return "INSERT OR IGNORE"; }
+
+    void beginWrite(Poco::Data::Session& session) const override {
+        session << "BEGIN IMMEDIATE", now;
+    }
+
+    const char* forUpdate() const override { return ""; }
+
+    bool isUniqueViolation(const Poco::Exception& e) const override {
+        return dynamic_cast<const Poco::Data::SQLite::ConstraintViolationException*>(&e) !=
+                   nullptr ||
+               e.displayText().find("UNIQUE constraint failed") != std::string::npos;
+    }
 
     bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
         int count = 0;

@@ -20,6 +20,17 @@ class SqlDialect {
     // Runs on every new pooled session before first use (session variables, pragmas).
     virtual void prepareSession(Poco::Data::Session& session) const = 0;
 
+    // Starts a transaction that will write: SQLite takes the write lock now (a deferred
+    // transaction that upgrades later can fail without waiting); MySQL begins normally.
+    virtual void beginWrite(Poco::Data::Session& session) const = 0;
+
+    // " FOR UPDATE" where the engine locks selected rows, "" where the transaction already
+    // holds the whole database.
+    virtual const char* forUpdate() const = 0;
+
+    // Whether `e` is a unique-key violation.
+    virtual bool isUniqueViolation(const Poco::Exception& e) const = 0;
+
     // "INSERT ... " that skips a row whose key exists instead of failing.
     virtual const char* insertIgnore() const = 0;
 

@@ -313,6 +313,30 @@ bool elementMatches(const NodePtr& filter, const Object::Ptr& element,
     return false;
 }
 
+std::string sortKey(const AttrPath& path, const Object::Ptr& resource,
+                    const ResourceSchema& schema) {
+    const Target target = locate(path, resource, schema);
+    Var chosen = target.value;
+    if (isArray(chosen)) {
+        const auto array = chosen.extract<Array::Ptr>();
+        chosen = array->size() > 0 ? array->get(0) : Var();
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const Var element = array->get(static_cast<unsigned>(i));
+            if (isObject(element) &&
+                coerceBoolean(member(element.extract<Object::Ptr>(), "primary")).value_or(false)) {
+                chosen = element;
+            }
+        }
+    }
+    std::vector<Var> values;
+    collect(chosen, target.sub, values);
+    if (values.empty() || isClearingValue(values.front())) {
+        return "1";
+    }
+    const std::string text = values.front().convert<std::string>();
+    return "0" + (caseExact(target.leaf, path) ? text : foldCase(text));
+}
+
 bool matches(const NodePtr& filter, const Object::Ptr& resource, const ResourceSchema& schema) {
     return evaluate(filter, resource, schema);
 }

@@ -23,4 +23,10 @@ void validate(const NodePtr& filter, const ResourceSchema& schema);
 bool elementMatches(const NodePtr& filter, const Poco::JSON::Object::Ptr& element,
                     const ResolvedPath& attribute, const ResourceSchema& schema);
 
+// What a resource sorts by for sortBy `path` (RFC 7644 §3.4.2.3): the primary, else the first,
+// value of a multi-valued attribute; folded unless caseExact. Resources without a value sort
+// after all others in ascending order.
+std::string sortKey(const AttrPath& path, const Poco::JSON::Object::Ptr& resource,
+                    const ResourceSchema& schema);
+
 }  // namespace scim::filter

@@ -1,0 +1,314 @@
+#include "UsersEndpoint.h"
+
+#include "api/QueryParameters.h"
+#include "scim/DateTime.h"
+#include "scim/Discovery.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
+#include "scim/filter/FilterParser.h"
+#include "store/UserColumns.h"
+#include "tim/Passwords.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+
+namespace api {
+namespace {
+
+using Poco::JSON::Object;
+
+Object::Ptr parseBody(const Request& request) {
+    Poco::Dynamic::Var parsed;
+    try {
+        parsed = Poco::JSON::Parser().parse(request.body);
+    } catch (const Poco::Exception&) {
+        throw scim::badRequest("invalidSyntax", "The request body is not valid JSON");
+    }
+    if (parsed.type() != typeid(Object::Ptr)) {
+        throw scim::badRequest("invalidSyntax", "The request body must be a JSON object");
+    }
+    return parsed.extract<Object::Ptr>();
+}
+
+std::string etagOf(Poco::Int64 version) {
+    return "W/\"" + std::to_string(version) + "\"";
+}
+
+// The version an If-Match / If-None-Match names; nullopt for "*" or no header.
+std::optional<Poco::Int64> versionOf(const std::optional<std::string>& header) {
+    if (!header || Poco::trim(*header) == "*") {
+        return std::nullopt;
+    }
+    std::string tag = Poco::trim(*header);
+    if (tag.rfind("W/", 0) == 0) {
+        tag.erase(0, 2);
+    }
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') {
+        tag = tag.substr(1, tag.size() - 2);
+    }
+    Poco::Int64 version = 0;
+    if (!Poco::NumberParser::tryParse64(tag, version)) {
+        return -1;  // an ETag this server never issued: it can never match
+    }
+    return version;
+}
+
+std::size_t parseIndex(const std::optional<std::string>& text, const char* name,
+                       std::size_t fallback) {
+    if (!text || Poco::trim(*text).empty()) {
+        return fallback;
+    }
+    Poco::Int64 value = 0;
+    if (!Poco::NumberParser::tryParse64(Poco::trim(*text), value)) {
+        throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
+    }
+    return value < 0 ? 0 : static_cast<std::size_t>(value);
+}
+
+bool descending(const std::string& sortOrder) {
+    if (sortOrder.empty() || Poco::icompare(sortOrder, "ascending") == 0) {
+        return false;
+    }
+    if (Poco::icompare(sortOrder, "descending") == 0) {
+        return true;
+    }
+    throw scim::badRequest("invalidValue", "sortOrder must be ascending or descending");
+}
+
+std::string joined(const Object::Ptr& body, const std::string& name) {
+    if (!body->has(name)) {
+        return "";
+    }
+    const Poco::Dynamic::Var value = body->get(name);
+    if (value.isString()) {
+        return value.extract<std::string>();
+    }
+    if (value.type() != typeid(Poco::JSON::Array::Ptr)) {
+        throw scim::badRequest("invalidValue", name + " must be an array of attribute names");
+    }
+    std::string text;
+    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        text += (i ? "," : "") + array->getElement<std::string>(static_cast<unsigned>(i));
+    }
+    return text;
+}
+
+std::string stringMember(const Object::Ptr& body, const std::string& name) {
+    if (!body->has(name) || body->get(name).isEmpty()) {
+        return "";
+    }
+    if (!body->get(name).isString()) {
+        throw scim::badRequest("invalidValue", name + " must be a string");
+    }
+    return body->getValue<std::string>(name);
+}
+
+}  // namespace
+
+Response UsersEndpoint::handle(const Request& request, const std::string& id,
+                               const std::string& baseUrl) const {
+    const std::string& method = request.method;
+    if (id.empty()) {
+        if (method == "GET" || method == "HEAD") {
+            return listFromQueryString(request, baseUrl);
+        }
+        if (method == "POST") {
+            return create(request, baseUrl);
+        }
+        throw scim::methodNotAllowed("/Users takes GET and POST");
+    }
+    if (id == ".search") {
+        if (method != "POST") {
+            throw scim::methodNotAllowed("/Users/.search takes POST");
+        }
+        return search(request, baseUrl);
+    }
+    if (id.find('/') != std::string::npos) {
+        throw scim::notFound("No resource at /Users/" + id);
+    }
+    if (method == "GET" || method == "HEAD") {
+        return get(request, id, baseUrl);
+    }
+    if (method == "PUT") {
+        return replace(request, id, baseUrl);
+    }
+    if (method == "DELETE") {
+        return remove(request, id);
+    }
+    throw scim::methodNotAllowed("/Users/{id} takes GET, PUT and DELETE");
+}
+
+void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
+    if (_settings.defaultVendor.empty()) {
+        return;
+    }
+    Object::Ptr tim = doc->has(scim::kTimUserSchema) ? doc->getObject(scim::kTimUserSchema)
+                                                     : Object::Ptr(new Object);
+    if (!tim->has("vendor")) {
+        tim->set("vendor", _settings.defaultVendor);
+        doc->set(scim::kTimUserSchema, tim);
+    }
+}
+
+Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
+                                  const std::string& baseUrl) const {
+    const std::string location = baseUrl + "/Users/" + record.id;
+    scim::Meta meta{"User", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
+                    scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)), location,
+                    etagOf(record.version)};
+    Object::Ptr resource =
+        scim::renderResource(record.doc, record.id, meta, scim::userResourceSchema());
+    if (resource->has(scim::kEnterpriseUserSchema)) {
+        const auto enterprise = resource->getObject(scim::kEnterpriseUserSchema);
+        if (enterprise->has("manager") &&
+            enterprise->get("manager").type() == typeid(Object::Ptr)) {
+            Object::Ptr manager = new Object(*enterprise->getObject("manager"));
+            if (manager->has("value")) {
+                manager->set("$ref", baseUrl + "/Users/" + manager->getValue<std::string>("value"));
+            }
+            Object::Ptr copy = new Object(*enterprise);
+            copy->set("manager", manager);
+            resource->set(scim::kEnterpriseUserSchema, copy);
+        }
+    }
+    return resource;
+}
+
+Response UsersEndpoint::respond(int status, const store::UserRecord& record, const Request& request,
+                                const std::string& baseUrl) const {
+    const QueryParameters query(request.query);
+    const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
+                                                    query.getOr("excludedAttributes", ""));
+    Response response = Response::json(
+        status, projection.apply(render(record, baseUrl), scim::userResourceSchema()));
+    response.headers.emplace_back("ETag", etagOf(record.version));
+    if (status == 201) {
+        response.headers.emplace_back("Location", baseUrl + "/Users/" + record.id);
+    }
+    return response;
+}
+
+Response UsersEndpoint::create(const Request& request, const std::string& baseUrl) const {
+    auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
+    applyDefaults(normalised.doc);
+    const bool clientPassword = normalised.password.has_value();
+    const std::string hash =
+        clientPassword ? tim::hashPassword(*normalised.password) : _settings.defaultPasswordHash();
+    const auto result = _users.createOrBind(normalised.doc, hash, clientPassword);
+    if (result.outcome == store::CreateOutcome::Bound) {
+        _logger.information("bound SCIM user %s (userName match or email) to TIM user %s",
+                            normalised.doc->getValue<std::string>("userName"), result.record.id);
+    }
+    return respond(201, result.record, request, baseUrl);
+}
+
+Response UsersEndpoint::get(const Request& request, const std::string& id,
+                            const std::string& baseUrl) const {
+    const auto record = _users.find(id);
+    if (!record) {
+        throw scim::notFound("No user " + id);
+    }
+    const auto ifNoneMatch = request.headerValue("If-None-Match");
+    if (ifNoneMatch &&
+        (Poco::trim(*ifNoneMatch) == "*" || versionOf(ifNoneMatch) == record->version)) {
+        Response notModified;
+        notModified.status = 304;
+        notModified.headers.emplace_back("ETag", etagOf(record->version));
+        return notModified;
+    }
+    return respond(200, *record, request, baseUrl);
+}
+
+Response UsersEndpoint::replace(const Request& request, const std::string& id,
+                                const std::string& baseUrl) const {
+    const auto current = _users.find(id);
+    if (!current) {
+        throw scim::notFound("No user " + id);
+    }
+    auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
+    applyDefaults(normalised.doc);
+    const auto manager = store::userColumnsOf(normalised.doc).managerId;
+    if (!manager.isNull() && manager.value() == id) {
+        throw scim::badRequest("invalidValue", "A user cannot be their own manager");
+    }
+    std::optional<std::string> hash;
+    if (normalised.password) {
+        hash = tim::hashPassword(*normalised.password);
+    }
+    const auto record =
+        _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
+    return respond(200, record, request, baseUrl);
+}
+
+Response UsersEndpoint::remove(const Request& request, const std::string& id) const {
+    if (!_users.remove(id, versionOf(request.headerValue("If-Match")))) {
+        throw scim::notFound("No user " + id);
+    }
+    Response response;
+    response.status = 204;
+    return response;
+}
+
+Response UsersEndpoint::list(const store::UserQuery& query, const scim::Projection& projection,
+                             const std::string& baseUrl) const {
+    const auto page = _users.query(
+        query, [&](const store::UserRecord& record) { return render(record, baseUrl); });
+    Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
+    for (const auto& record : page.records) {
+        resources->add(projection.apply(render(record, baseUrl), scim::userResourceSchema()));
+    }
+    return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
+}
+
+Response UsersEndpoint::listFromQueryString(const Request& request,
+                                            const std::string& baseUrl) const {
+    const QueryParameters parameters(request.query);
+    store::UserQuery query;
+    const auto filter = parameters.get("filter");
+    if (filter) {
+        query.filter = scim::filter::parseFilter(*filter);
+    }
+    query.sortBy = parameters.getOr("sortBy", "");
+    query.descending = descending(parameters.getOr("sortOrder", ""));
+    query.startIndex =
+        std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
+    query.count = std::min(parseIndex(parameters.get("count"), "count", _settings.maxResults),
+                           _settings.maxResults);
+    return list(query,
+                scim::Projection::parse(parameters.getOr("attributes", ""),
+                                        parameters.getOr("excludedAttributes", "")),
+                baseUrl);
+}
+
+Response UsersEndpoint::search(const Request& request, const std::string& baseUrl) const {
+    const Object::Ptr body = parseBody(request);
+    store::UserQuery query;
+    const std::string filter = stringMember(body, "filter");
+    if (!filter.empty()) {
+        query.filter = scim::filter::parseFilter(filter);
+    }
+    query.sortBy = stringMember(body, "sortBy");
+    query.descending = descending(stringMember(body, "sortOrder"));
+    auto number = [&](const char* name, std::size_t fallback) {
+        if (!body->has(name) || body->get(name).isEmpty()) {
+            return fallback;
+        }
+        if (!body->get(name).isInteger()) {
+            throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
+        }
+        const auto value = body->getValue<Poco::Int64>(name);
+        return value < 0 ? std::size_t(0) : static_cast<std::size_t>(value);
+    };
+    query.startIndex = std::max<std::size_t>(1, number("startIndex", 1));
+    query.count = std::min(number("count", _settings.maxResults), _settings.maxResults);
+    return list(
+        query,
+        scim::Projection::parse(joined(body, "attributes"), joined(body, "excludedAttributes")),
+        baseUrl);
+}
+
+}  // namespace api

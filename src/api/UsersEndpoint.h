@@ -1,0 +1,54 @@
+// /Users (RFC 7644 §3): create (binding pre-existing TIM users), read, list and search with
+// filters, paging, sorting and projection, replace, delete; ETags on every response.
+#pragma once
+
+#include "api/Http.h"
+#include "scim/Projection.h"
+#include "store/UserRepository.h"
+
+#include <Poco/Logger.h>
+
+#include <functional>
+#include <string>
+
+namespace api {
+
+struct UsersSettings {
+    std::size_t maxResults = 200;
+    std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
+    // The salted hash of initpass-x-others, or "" when none is configured.
+    std::function<std::string()> defaultPasswordHash;
+};
+
+class UsersEndpoint {
+  public:
+    UsersEndpoint(store::UserRepository& users, UsersSettings settings, Poco::Logger& logger)
+        : _users(users), _settings(std::move(settings)), _logger(logger) {}
+
+    // `id` is what follows /Users/ ("" for the collection, ".search" for POST searches).
+    Response handle(const Request& request, const std::string& id,
+                    const std::string& baseUrl) const;
+
+  private:
+    Response create(const Request& request, const std::string& baseUrl) const;
+    Response get(const Request& request, const std::string& id, const std::string& baseUrl) const;
+    Response replace(const Request& request, const std::string& id,
+                     const std::string& baseUrl) const;
+    Response remove(const Request& request, const std::string& id) const;
+    Response list(const store::UserQuery& query, const scim::Projection& projection,
+                  const std::string& baseUrl) const;
+    Response listFromQueryString(const Request& request, const std::string& baseUrl) const;
+    Response search(const Request& request, const std::string& baseUrl) const;
+
+    Poco::JSON::Object::Ptr render(const store::UserRecord& record,
+                                   const std::string& baseUrl) const;
+    Response respond(int status, const store::UserRecord& record, const Request& request,
+                     const std::string& baseUrl) const;
+    void applyDefaults(Poco::JSON::Object::Ptr doc) const;
+
+    store::UserRepository& _users;
+    const UsersSettings _settings;
+    Poco::Logger& _logger;
+};
+
+}  // namespace api

@@ -1,0 +1,67 @@
+#include "UserColumns.h"
+
+#include "scim/CaseFold.h"
+#include "scim/UserSchemas.h"
+#include "scim/Values.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+
+namespace store {
+namespace {
+
+using Poco::JSON::Object;
+
+Poco::Nullable<std::string> stringMember(const Object::Ptr& object, const std::string& name) {
+    if (object && object->has(name) && object->get(name).isString() &&
+        !object->getValue<std::string>(name).empty()) {
+        return object->getValue<std::string>(name);
+    }
+    return Poco::Nullable<std::string>();
+}
+
+Poco::Nullable<std::string> folded(const Poco::Nullable<std::string>& value) {
+    return value.isNull() ? value : Poco::Nullable<std::string>(scim::foldCase(value.value()));
+}
+
+Object::Ptr objectMember(const Object::Ptr& object, const std::string& name) {
+    return object->has(name) && object->get(name).type() == typeid(Object::Ptr)
+               ? object->getObject(name)
+               : Object::Ptr();
+}
+
+Poco::Nullable<std::string> workEmail(const Object::Ptr& doc) {
+    if (!doc->has("emails") || doc->get("emails").type() != typeid(Poco::JSON::Array::Ptr)) {
+        return Poco::Nullable<std::string>();
+    }
+    const auto emails = doc->getArray("emails");
+    for (std::size_t i = 0; i < emails->size(); ++i) {
+        const auto email = emails->getObject(static_cast<unsigned>(i));
+        if (email && email->has("type") && email->get("type").isString() &&
+            Poco::icompare(email->getValue<std::string>("type"), "work") == 0) {
+            return stringMember(email, "value");
+        }
+    }
+    return Poco::Nullable<std::string>();
+}
+
+}  // namespace
+
+UserColumns userColumnsOf(const Object::Ptr& doc) {
+    UserColumns columns;
+    columns.userName = doc->getValue<std::string>("userName");
+    columns.userNameKey = scim::foldCase(columns.userName);
+    columns.externalId = stringMember(doc, "externalId");
+    if (doc->has("active")) {
+        columns.active = scim::coerceBoolean(doc->get("active")).value_or(true);
+    }
+    columns.emailKey = folded(stringMember(objectMember(doc, scim::kTimUserEmailSchema), "email"));
+    columns.workEmailKey = folded(workEmail(doc));
+    const auto enterprise = objectMember(doc, scim::kEnterpriseUserSchema);
+    if (enterprise) {
+        columns.managerId = stringMember(objectMember(enterprise, "manager"), "value");
+    }
+    return columns;
+}
+
+}  // namespace store

@@ -1,0 +1,401 @@
+#include "UserRepository.h"
+
+#include "UserColumns.h"
+#include "WriteTransaction.h"
+
+#include "scim/CaseFold.h"
+#include "scim/ScimError.h"
+#include "scim/filter/Evaluator.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Timestamp.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.modified_ms";
+constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
+constexpr std::size_t kScanBatch = 500;
+
+// Whole seconds: meta times are rendered to the second, and filters compare them exactly.
+Poco::Int64 nowMs() {
+    return Poco::Timestamp().epochMicroseconds() / 1000000 * 1000;
+}
+
+std::string toJson(const Poco::JSON::Object::Ptr& doc) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(doc, out);
+    if (out.str().size() > kMaxUserDocumentBytes) {
+        throw scim::payloadTooLarge("The user has more than " +
+                                    std::to_string(kMaxUserDocumentBytes) + " bytes of attributes");
+    }
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr fromJson(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
+    for (auto& p : params) {
+        if (p.isNumber) {
+            statement, use(p.number);
+        } else {
+            statement, use(p.text);
+        }
+    }
+}
+
+// Reads whole records from a SELECT of kRecordColumns.
+std::vector<UserRecord> readRecords(Poco::Data::Session& session, const std::string& sql,
+                                    std::vector<SqlParam> params) {
+    std::vector<std::string> ids;
+    std::vector<std::string> docs;
+    std::vector<Poco::Int64> versions;
+    std::vector<Poco::Int64> created;
+    std::vector<Poco::Int64> modified;
+    Poco::Data::Statement select(session);
+    select << sql;
+    bindAll(select, params);
+    select, into(ids), into(docs), into(versions), into(created), into(modified);
+    select.execute();
+    std::vector<UserRecord> records;
+    records.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        records.push_back(
+            UserRecord{ids[i], fromJson(docs[i]), versions[i], created[i], modified[i]});
+    }
+    return records;
+}
+
+scim::ScimError userNameTaken(const std::string& userName) {
+    return scim::conflict("userName \"" + userName + "\" is already in use");
+}
+
+struct Existing {
+    std::string id;
+    std::string kind;
+    Poco::Nullable<std::string> externalId;
+    Poco::Nullable<Poco::Int64> deletedMs;
+};
+
+std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::string& where,
+                                     std::vector<SqlParam> params) {
+    std::vector<std::string> ids;
+    std::vector<std::string> kinds;
+    std::vector<Poco::Nullable<std::string>> externalIds;
+    std::vector<Poco::Nullable<Poco::Int64>> deleted;
+    Poco::Data::Statement select(session);
+    select << "SELECT u.id, u.kind, u.external_id, u.deleted_ms FROM tim_user u WHERE " + where;
+    bindAll(select, params);
+    select, into(ids), into(kinds), into(externalIds), into(deleted);
+    select.execute();
+    std::vector<Existing> rows;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        rows.push_back(Existing{ids[i], kinds[i], externalIds[i], deleted[i]});
+    }
+    return rows;
+}
+
+// The user a create request binds to (guide FAQ 4), or "" to create a new one.
+std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialect,
+                          const UserColumns& columns) {
+    const std::string lock = dialect.forUpdate();
+    const auto byName = selectExisting(session, "u.user_name_key = ?" + lock,
+                                       {SqlParam{false, columns.userNameKey, 0}});
+    if (!byName.empty()) {
+        const Existing& row = byName.front();
+        if (row.kind != "person") {
+            throw scim::conflict("userName \"" + columns.userName + "\" is reserved");
+        }
+        if (!row.deletedMs.isNull() || row.externalId.isNull()) {
+            return row.id;  // revive a deleted user, or bind a TIM user
+        }
+        throw userNameTaken(columns.userName);
+    }
+    std::vector<SqlParam> keys;
+    for (const auto* key : {&columns.emailKey, &columns.workEmailKey}) {
+        if (!key->isNull()) {
+            keys.push_back(SqlParam{false, key->value(), 0});
+        }
+    }
+    if (keys.empty()) {
+        return "";
+    }
+    std::string in = keys.size() == 1 ? "(?)" : "(?, ?)";
+    std::vector<SqlParam> params = keys;
+    params.insert(params.end(), keys.begin(), keys.end());
+    const auto byEmail = selectExisting(session,
+                                        std::string(kVisible) + " AND (u.email_key IN " + in +
+                                            " OR u.work_email_key IN " + in + ")" + lock,
+                                        params);
+    if (byEmail.empty()) {
+        return "";
+    }
+    if (byEmail.size() > 1 || !byEmail.front().externalId.isNull()) {
+        throw scim::conflict("A user with the email of \"" + columns.userName +
+                             "\" already exists and is provisioned");
+    }
+    return byEmail.front().id;
+}
+
+}  // namespace
+
+CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
+                                          const std::string& passwordHash, bool clientPassword) {
+    UserColumns c = userColumnsOf(doc);
+    std::string json = toJson(doc);
+    Poco::Int64 now = nowMs();
+    int active = c.active ? 1 : 0;
+    std::string hash = passwordHash;
+    Poco::Nullable<std::string> storedHash;
+    if (!hash.empty()) {
+        storedHash = hash;
+    }
+    int mustChange = clientPassword ? 0 : 1;
+
+    Poco::Data::Session session = _database.session();
+    CreateResult result;
+    try {
+        WriteTransaction tx(session, _database.dialect());
+        std::string id = bindingTarget(session, _database.dialect(), c);
+        if (id.empty()) {
+            id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+            std::string kind = "person";
+            session
+                << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
+                   "modified_ms, external_id, email_key, work_email_key, manager_id, doc, version, "
+                   "password_hash, password_change_required) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                use(id), use(c.userName), use(c.userNameKey), use(kind), use(active), use(now),
+                use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey), use(c.managerId),
+                use(json), use(storedHash), use(mustChange), Poco::Data::Keywords::now;
+            result.outcome = CreateOutcome::Created;
+            result.passwordSet = !storedHash.isNull();
+        } else {
+            session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                       "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
+                       "manager_id = ?, doc = ?, version = version + 1, deleted_ms = NULL "
+                       "WHERE id = ?",
+                use(c.userName), use(c.userNameKey), use(active), use(now), use(c.externalId),
+                use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(id),
+                Poco::Data::Keywords::now;
+            if (clientPassword) {
+                session << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 "
+                           "WHERE id = ?",
+                    use(storedHash), use(id), Poco::Data::Keywords::now;
+            }
+            result.outcome = CreateOutcome::Bound;
+            result.passwordSet = clientPassword;
+        }
+        auto records = readRecords(
+            session, std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
+            {SqlParam{false, id, 0}});
+        tx.commit();
+        result.record = std::move(records.front());
+    } catch (const Poco::Exception& e) {
+        if (_database.dialect().isUniqueViolation(e)) {
+            throw userNameTaken(c.userName);  // a concurrent create won
+        }
+        throw;
+    }
+    return result;
+}
+
+std::optional<UserRecord> UserRepository::find(const std::string& id) {
+    Poco::Data::Session session = _database.session();
+    auto records = readRecords(
+        session,
+        std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ? AND " + kVisible,
+        {SqlParam{false, id, 0}});
+    if (records.empty()) {
+        return std::nullopt;
+    }
+    return std::move(records.front());
+}
+
+namespace {
+
+// Locks the visible user `id` for a write and checks If-Match; returns its version.
+Poco::Int64 lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect,
+                         const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+    std::vector<Poco::Int64> versions;
+    std::string key = id;
+    session << std::string("SELECT u.version FROM tim_user u WHERE u.id = ? AND ") + kVisible +
+                   dialect.forUpdate(),
+        use(key), into(versions), now;
+    if (versions.empty()) {
+        throw scim::notFound("No user " + id);
+    }
+    if (expectedVersion && *expectedVersion != versions.front()) {
+        throw scim::ScimError(412, "",
+                              "The user changed since version " + std::to_string(*expectedVersion) +
+                                  "; read it again");
+    }
+    return versions.front();
+}
+
+}  // namespace
+
+UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                                   const std::optional<std::string>& passwordHash,
+                                   std::optional<Poco::Int64> expectedVersion) {
+    UserColumns c = userColumnsOf(doc);
+    std::string json = toJson(doc);
+    Poco::Int64 modified = nowMs();
+    int active = c.active ? 1 : 0;
+    std::string key = id;
+    Poco::Data::Session session = _database.session();
+    try {
+        WriteTransaction tx(session, _database.dialect());
+        lockForWrite(session, _database.dialect(), id, expectedVersion);
+        session
+            << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, modified_ms = ?, "
+               "external_id = ?, email_key = ?, work_email_key = ?, manager_id = ?, doc = ?, "
+               "version = version + 1 WHERE id = ?",
+            use(c.userName), use(c.userNameKey), use(active), use(modified), use(c.externalId),
+            use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(key), now;
+        if (passwordHash) {
+            std::string hash = *passwordHash;
+            session << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 WHERE "
+                       "id = ?",
+                use(hash), use(key), now;
+        }
+        auto records = readRecords(
+            session, std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
+            {SqlParam{false, id, 0}});
+        tx.commit();
+        return std::move(records.front());
+    } catch (const Poco::Exception& e) {
+        if (_database.dialect().isUniqueViolation(e)) {
+            throw userNameTaken(c.userName);
+        }
+        throw;
+    }
+}
+
+bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    try {
+        lockForWrite(session, _database.dialect(), id, expectedVersion);
+    } catch (const scim::ScimError& e) {
+        if (e.status() == 404) {
+            return false;
+        }
+        throw;
+    }
+    Poco::Int64 when = nowMs();
+    std::string key = id;
+    session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
+               "version = version + 1 WHERE id = ?",
+        use(when), use(when), use(key), now;
+    tx.commit();
+    return true;
+}
+
+UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
+    const auto& schema = scim::userResourceSchema();
+    if (query.filter) {
+        scim::filter::validate(query.filter, schema);
+    }
+    FilterPlan plan = planUserFilter(query.filter, schema);
+    const std::optional<std::string> sortColumn = query.sortBy.empty()
+                                                      ? std::optional<std::string>("u.created_ms")
+                                                      : userSortColumn(query.sortBy, schema);
+    std::string where = kVisible;
+    std::vector<SqlParam> params;
+    for (auto& condition : plan.conditions) {
+        where += " AND " + condition.sql;
+        params.insert(params.end(), condition.params.begin(), condition.params.end());
+    }
+    const std::string direction = query.descending ? " DESC" : " ASC";
+    Poco::Data::Session session = _database.session();
+    UserPage page;
+
+    if (plan.residue.empty() && sortColumn) {
+        Poco::Int64 total = 0;
+        Poco::Data::Statement count(session);
+        count << "SELECT COUNT(*) FROM tim_user u WHERE " + where;
+        std::vector<SqlParam> countParams = params;
+        bindAll(count, countParams);
+        count, into(total);
+        count.execute();
+        page.total = static_cast<std::size_t>(total);
+        if (query.count > 0 && query.startIndex <= page.total) {
+            std::vector<SqlParam> pageParams = params;
+            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
+            pageParams.push_back(
+                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
+            page.records =
+                readRecords(session,
+                            std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE " +
+                                where + " ORDER BY " + *sortColumn + direction + ", u.id" +
+                                direction + " LIMIT ? OFFSET ?",
+                            pageParams);
+        }
+        return page;
+    }
+
+    // Terms no column answers: scan the candidates in id order, a batch at a time, keeping
+    // only (sort key, id) of the matches, then read the requested page.
+    struct Match {
+        std::string key;
+        Poco::Int64 createdMs;
+        std::string id;
+    };
+    std::vector<Match> matches;
+    const auto sortPath = query.sortBy.empty()
+                              ? std::optional<scim::filter::AttrPath>()
+                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
+    std::string after;
+    for (;;) {
+        std::vector<SqlParam> batchParams = params;
+        batchParams.push_back(SqlParam{false, after, 0});
+        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
+        const auto batch =
+            readRecords(session,
+                        std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE " +
+                            where + " AND u.id > ? ORDER BY u.id LIMIT ?",
+                        batchParams);
+        for (const auto& record : batch) {
+            const auto resource = render(record);
+            const bool keep = std::all_of(
+                plan.residue.begin(), plan.residue.end(),
+                [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
+            if (keep) {
+                matches.push_back(
+                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
+                          record.createdMs, record.id});
+            }
+        }
+        if (batch.size() < kScanBatch) {
+            break;
+        }
+        after = batch.back().id;
+    }
+    std::stable_sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
+        const auto ka = std::tie(a.key, a.createdMs, a.id);
+        const auto kb = std::tie(b.key, b.createdMs, b.id);
+        return query.descending ? kb < ka : ka < kb;
+    });
+    page.total = matches.size();
+    for (std::size_t i = query.startIndex - 1;
+         i < matches.size() && page.records.size() < query.count; ++i) {
+        if (auto record = find(matches[i].id)) {
+            page.records.push_back(std::move(*record));
+        }
+    }
+    return page;
+}
+
+}  // namespace store

@@ -1,0 +1,82 @@
+// SCIM users in tim_user: every write is one transaction with a version check; uniqueness of
+// userName is the database's unique index on the folded key.
+#pragma once
+
+#include "Database.h"
+#include "UserFilterSql.h"
+
+#include "scim/ResourceSchema.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace store {
+
+struct UserRecord {
+    std::string id;
+    Poco::JSON::Object::Ptr doc;  // the normalised document
+    Poco::Int64 version = 1;
+    Poco::Int64 createdMs = 0;
+    Poco::Int64 modifiedMs = 0;
+};
+
+enum class CreateOutcome { Created, Bound };
+
+struct CreateResult {
+    UserRecord record;
+    CreateOutcome outcome = CreateOutcome::Created;
+    bool passwordSet = false;
+};
+
+struct UserQuery {
+    scim::filter::NodePtr filter;  // nullptr: every user
+    std::string sortBy;            // "" : creation order
+    bool descending = false;
+    std::size_t startIndex = 1;  // 1-based
+    std::size_t count = 100;
+};
+
+struct UserPage {
+    std::size_t total = 0;
+    std::vector<UserRecord> records;
+};
+
+// Renders a record as the client would see it, for filters no column answers.
+using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
+
+class UserRepository {
+  public:
+    explicit UserRepository(Database& database) : _database(database) {}
+
+    // Creates the user, or binds the request to a user TIM already has (guide FAQ 4): one
+    // with the same userName, or with the same email, and no externalId (a user deleted
+    // through SCIM with the same userName is revived). `passwordHash` is stored on create,
+    // and on bind only when the client sent a password. Throws ScimError 409 uniqueness.
+    CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc, const std::string& passwordHash,
+                              bool clientPassword);
+
+    std::optional<UserRecord> find(const std::string& id);
+
+    // Replaces the document (PUT). `expectedVersion`: the If-Match version, if any (412 when
+    // it differs). Throws ScimError 404, 409, 412.
+    UserRecord replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                       const std::optional<std::string>& passwordHash,
+                       std::optional<Poco::Int64> expectedVersion);
+
+    // Hides the user from SCIM (it answers 404 from now on); false when there is none.
+    bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion);
+
+    UserPage query(const UserQuery& query, const RenderUser& render);
+
+  private:
+    Database& _database;
+};
+
+// Documents larger than this are refused (413): the column is a TEXT.
+inline constexpr std::size_t kMaxUserDocumentBytes = 60000;
+
+}  // namespace store

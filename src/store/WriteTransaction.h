@@ -1,0 +1,38 @@
+// One write transaction: begun the engine's way, rolled back unless committed (also when an
+// exception leaves the scope).
+#pragma once
+
+#include "SqlDialect.h"
+
+#include <Poco/Data/Session.h>
+
+namespace store {
+
+class WriteTransaction {
+  public:
+    WriteTransaction(Poco::Data::Session& session, const SqlDialect& dialect) : _session(session) {
+        dialect.beginWrite(_session);
+    }
+    ~WriteTransaction() {
+        if (!_done) {
+            try {
+                _session.rollback();
+            } catch (...) {
+                // The connection is gone: the server rolls back on its own.
+            }
+        }
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+    void commit() {
+        _session.commit();
+        _done = true;
+    }
+
+  private:
+    Poco::Data::Session& _session;
+    bool _done = false;
+};
+
+}  // namespace store

@@ -1,0 +1,257 @@
+// /Users over HTTP through timhost, on SQLite and on the test MariaDB: Entra's sequences
+// replayed from fixtures, paging, ETags, PUT, .search, binding and bad input.
+#include "support/FixtureReplay.h"
+#include "support/HostProcess.h"
+#include "support/TestDatabases.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using testing::HostProcess;
+
+namespace {
+
+using Poco::JSON::Object;
+
+const std::string kBase = "/tim/api/scim";
+
+Object::Ptr json(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
+}
+
+}  // namespace
+
+class UsersContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(UsersContract);
+    CPPUNIT_TEST(entraProvisioningSequence);
+    CPPUNIT_TEST(pagesThroughUsers);
+    CPPUNIT_TEST(replacesWithEtags);
+    CPPUNIT_TEST(searchesWithPost);
+    CPPUNIT_TEST(bindsUsersTimAlreadyHas);
+    CPPUNIT_TEST(refusesBadInput);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    virtual std::map<std::string, std::string> databaseProperties() = 0;
+
+    void setUp() override {
+        _host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"},
+                                              databaseProperties());
+        _host->start();
+        _auth = {{"Authorization", "Bearer " + _host->generateToken()}};
+    }
+
+    void tearDown() override { _host.reset(); }
+
+    void entraProvisioningSequence() {
+        testing::FixtureReplay(*_host, kBase, _auth["Authorization"].substr(7))
+            .run("entra/users-provisioning.json");
+    }
+
+    void pagesThroughUsers() {
+        for (int i = 0; i < 11; ++i) {
+            const auto r = post(R"({"userName":"page-user-)" + std::to_string(100 + i) + R"("})");
+            CPPUNIT_ASSERT_EQUAL(201, r.status);
+        }
+        std::set<std::string> seen;
+        for (int start : {1, 6, 11}) {
+            const auto page =
+                json(get("/Users?startIndex=" + std::to_string(start) + "&count=5&sortBy=userName")
+                         .body);
+            CPPUNIT_ASSERT_EQUAL(11, page->getValue<int>("totalResults"));
+            CPPUNIT_ASSERT_EQUAL(start, page->getValue<int>("startIndex"));
+            const int expected = start == 11 ? 1 : 5;
+            CPPUNIT_ASSERT_EQUAL(expected, page->getValue<int>("itemsPerPage"));
+            const auto resources = page->getArray("Resources");
+            for (std::size_t i = 0; i < resources->size(); ++i) {
+                const std::string name = resources->getObject(static_cast<unsigned>(i))
+                                             ->getValue<std::string>("userName");
+                CPPUNIT_ASSERT_EQUAL(
+                    "page-user-" + std::to_string(100 + start - 1 + static_cast<int>(i)), name);
+                seen.insert(name);
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(11), seen.size());
+        const auto beyond = json(get("/Users?startIndex=12&count=5").body);
+        CPPUNIT_ASSERT_EQUAL(0, beyond->getValue<int>("itemsPerPage"));
+        CPPUNIT_ASSERT_EQUAL(11, beyond->getValue<int>("totalResults"));
+        const auto countOnly = json(get("/Users?count=0").body);
+        CPPUNIT_ASSERT_EQUAL(11, countOnly->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), countOnly->getArray("Resources")->size());
+        const auto descending =
+            json(get("/Users?sortBy=userName&sortOrder=descending&count=1").body);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("page-user-110"),
+            descending->getArray("Resources")->getObject(0)->getValue<std::string>("userName"));
+        const auto filtered = json(get("/Users?filter=userName+sw+%22page-user-10%22+and+not+("
+                                       "userName+eq+%22page-user-100%22)")
+                                       .body);
+        CPPUNIT_ASSERT_EQUAL(9, filtered->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT_EQUAL(400, get("/Users?startIndex=one").status);
+        CPPUNIT_ASSERT_EQUAL(400, get("/Users?sortBy=shoeSize").status);
+    }
+
+    void replacesWithEtags() {
+        const auto created = post(R"({"userName":"etag-user","title":"Engineer"})");
+        const std::string id = json(created.body)->getValue<std::string>("id");
+        CPPUNIT_ASSERT_EQUAL(std::string("W/\"1\""), created.header("etag"));
+        CPPUNIT_ASSERT_EQUAL(304, get("/Users/" + id, {{"If-None-Match", "W/\"1\""}}).status);
+        CPPUNIT_ASSERT_EQUAL(200, get("/Users/" + id, {{"If-None-Match", "W/\"7\""}}).status);
+
+        const auto replaced =
+            put("/Users/" + id,
+                R"({"userName":"etag-user","nickName":"E","groups":[{"value":"ignored"}]})",
+                {{"If-Match", "W/\"1\""}});
+        CPPUNIT_ASSERT_EQUAL(200, replaced.status);
+        const auto doc = json(replaced.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("E"), doc->getValue<std::string>("nickName"));
+        CPPUNIT_ASSERT(!doc->has("title"));   // PUT replaces
+        CPPUNIT_ASSERT(!doc->has("groups"));  // readOnly: ignored
+        CPPUNIT_ASSERT_EQUAL(std::string("W/\"2\""), replaced.header("etag"));
+        CPPUNIT_ASSERT_EQUAL(
+            412,
+            put("/Users/" + id, R"({"userName":"etag-user"})", {{"If-Match", "W/\"1\""}}).status);
+
+        post(R"({"userName":"someone-else"})");
+        const auto taken = put("/Users/" + id, R"({"userName":"SOMEONE-ELSE"})");
+        CPPUNIT_ASSERT_EQUAL(409, taken.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("uniqueness"),
+                             json(taken.body)->getValue<std::string>("scimType"));
+        const auto self = put(
+            "/Users/" + id,
+            R"({"userName":"etag-user","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":")" +
+                id + "\"}}");
+        CPPUNIT_ASSERT_EQUAL(400, self.status);
+        CPPUNIT_ASSERT_EQUAL(404, put("/Users/no-such-user", R"({"userName":"x"})").status);
+        CPPUNIT_ASSERT_EQUAL(
+            412, request("DELETE", "/Users/" + id, "", {{"If-Match", "W/\"1\""}}).status);
+        CPPUNIT_ASSERT_EQUAL(
+            204, request("DELETE", "/Users/" + id, "", {{"If-Match", "W/\"2\""}}).status);
+    }
+
+    void searchesWithPost() {
+        post(R"({"userName":"search-a","title":"Pilot"})");
+        post(R"({"userName":"search-b","title":"Pilot"})");
+        post(R"({"userName":"search-c","title":"Cook"})");
+        const auto result =
+            request("POST", "/Users/.search",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                                        "filter":"title eq \"pilot\"","sortBy":"userName","sortOrder":"descending",
+                                        "attributes":["userName"],"startIndex":1,"count":10})");
+        CPPUNIT_ASSERT_EQUAL(200, result.status);
+        const auto list = json(result.body);
+        CPPUNIT_ASSERT_EQUAL(2, list->getValue<int>("totalResults"));
+        const auto first = list->getArray("Resources")->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("search-b"), first->getValue<std::string>("userName"));
+        CPPUNIT_ASSERT(!first->has("title"));
+        CPPUNIT_ASSERT_EQUAL(405, get("/Users/.search").status);
+    }
+
+    void bindsUsersTimAlreadyHas() {
+        // Users created without an externalId stand for users TIM had before SCIM.
+        const auto tim = json(post(R"({"userName":"legacy.user","title":"Kept?"})").body);
+        const auto bound =
+            post(R"({"userName":"LEGACY.USER","externalId":"entra-1","displayName":"Legacy"})");
+        CPPUNIT_ASSERT_EQUAL(201, bound.status);
+        const auto doc = json(bound.body);
+        CPPUNIT_ASSERT_EQUAL(tim->getValue<std::string>("id"), doc->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("entra-1"), doc->getValue<std::string>("externalId"));
+        CPPUNIT_ASSERT_EQUAL(409,
+                             post(R"({"userName":"legacy.user","externalId":"entra-2"})").status);
+
+        const auto byEmail = json(
+            post(
+                R"({"userName":"old-name","urn:ietf:params:scim:schemas:extension:tim:1.0:User":{"email":"Mail@Example.com"}})")
+                .body);
+        const auto rebound = post(
+            R"({"userName":"new-name@example.com","externalId":"entra-3","emails":[{"type":"work","value":"mail@example.com"}]})");
+        CPPUNIT_ASSERT_EQUAL(201, rebound.status);
+        CPPUNIT_ASSERT_EQUAL(byEmail->getValue<std::string>("id"),
+                             json(rebound.body)->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(
+            409,
+            post(
+                R"({"userName":"third","externalId":"entra-4","emails":[{"type":"work","value":"MAIL@example.com"}]})")
+                .status);
+        CPPUNIT_ASSERT_EQUAL(409,
+                             post(R"({"userName":"SYS.SCIM"})").status);  // the system identity
+    }
+
+    void refusesBadInput() {
+        const std::pair<std::string, std::string> cases[] = {
+            {"{not json", "invalidSyntax"},
+            {"[]", "invalidSyntax"},
+            {R"({"name":{"givenName":"g"}})", "invalidValue"},
+            {R"({"userName":"x","active":"maybe"})", "invalidValue"},
+            {R"({"userName":"x","emails":[{"type":"work","value":"a"},{"type":"work","value":"b"}]})",
+             "invalidValue"},
+            {R"({"userName":["x"]})", "invalidValue"},
+        };
+        for (const auto& c : cases) {
+            const auto result = post(c.first);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, 400, result.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second,
+                                         json(result.body)->getValue<std::string>("scimType"));
+        }
+        const auto huge = post(R"({"userName":"huge","title":")" + std::string(70000, 'x') + "\"}");
+        CPPUNIT_ASSERT_EQUAL(413, huge.status);
+        const auto withPassword = post(R"({"userName":"pw-user","password":"S3cret-Passw0rd"})");
+        CPPUNIT_ASSERT_EQUAL(201, withPassword.status);
+        CPPUNIT_ASSERT(withPassword.body.find("S3cret") == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(
+            0,
+            json(get("/Users?filter=userName+eq+%22huge%22").body)->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT(_host->log().find("S3cret") == std::string::npos);
+    }
+
+  private:
+    testing::HttpResult request(const std::string& method, const std::string& path,
+                                const std::string& body,
+                                std::map<std::string, std::string> headers = {}) {
+        headers.insert(_auth.begin(), _auth.end());
+        if (!body.empty()) {
+            headers["Content-Type"] = "application/scim+json";
+        }
+        return _host->request(method, kBase + path, body, headers);
+    }
+    testing::HttpResult get(const std::string& path,
+                            std::map<std::string, std::string> headers = {}) {
+        return request("GET", path, "", std::move(headers));
+    }
+    testing::HttpResult post(const std::string& body) { return request("POST", "/Users", body); }
+    testing::HttpResult put(const std::string& path, const std::string& body,
+                            std::map<std::string, std::string> headers = {}) {
+        return request("PUT", path, body, std::move(headers));
+    }
+
+    std::unique_ptr<HostProcess> _host;
+    std::map<std::string, std::string> _auth;
+};
+
+class UsersSQLiteTest : public UsersContract {
+    CPPUNIT_TEST_SUB_SUITE(UsersSQLiteTest, UsersContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    std::map<std::string, std::string> databaseProperties() override { return {}; }
+};
+
+class UsersMariaDBTest : public UsersContract {
+    CPPUNIT_TEST_SUB_SUITE(UsersMariaDBTest, UsersContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    std::map<std::string, std::string> databaseProperties() override {
+        const auto server = testing::MariaDBServer::fromEnvironment();
+        return {{"scim.db.connector", "mysql"},
+                {"scim.db.host", server.host},
+                {"scim.db.port", std::to_string(server.port)},
+                {"scim.db.user", server.user},
+                {"scim.db.password", server.password},
+                {"scim.db.name", server.freshDatabase("tim_e2e_users")}};
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UsersSQLiteTest, "UsersSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UsersMariaDBTest, "UsersMariaDBTest");
