@@ -27,6 +27,13 @@ class MySQLDialect : public SqlDialect {
 
     const char* forUpdate() const override { return " FOR UPDATE"; }
 
+    bool isRetryable(const Poco::Exception& e) const override {
+        const std::string text = e.displayText();
+        return text.find("Deadlock found") != std::string::npos ||
+               text.find("Lock wait timeout") != std::string::npos ||
+               text.find("1213") != std::string::npos || text.find("1205") != std::string::npos;
+    }
+
     bool isUniqueViolation(const Poco::Exception& e) const override {
         const std::string text = e.displayText();
         return text.find("Duplicate entry") != std::string::npos ||

@@ -36,6 +36,10 @@ class SQLiteDialect : public SqlDialect {
 
     const char* forUpdate() const override { return ""; }
 
+    bool isRetryable(const Poco::Exception& e) const override {
+        return e.displayText().find("database is locked") != std::string::npos;
+    }
+
     bool isUniqueViolation(const Poco::Exception& e) const override {
         return dynamic_cast<const Poco::Data::SQLite::ConstraintViolationException*>(&e) !=
                    nullptr ||

@@ -28,6 +28,10 @@ class SqlDialect {
     // holds the whole database.
     virtual const char* forUpdate() const = 0;
 
+    // Whether `e` is a deadlock or lock timeout, after which the whole transaction may be
+    // run again.
+    virtual bool isRetryable(const Poco::Exception& e) const = 0;
+
     // Whether `e` is a unique-key violation.
     virtual bool isUniqueViolation(const Poco::Exception& e) const = 0;
 

@@ -1,5 +1,6 @@
 #include "UserRepository.h"
 
+#include "Retry.h"
 #include "UserColumns.h"
 #include "WriteTransaction.h"
 
@@ -166,42 +167,48 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
     Poco::Data::Session session = _database.session();
     CreateResult result;
     try {
-        WriteTransaction tx(session, _database.dialect());
-        std::string id = bindingTarget(session, _database.dialect(), c);
-        if (id.empty()) {
-            id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-            std::string kind = "person";
-            session
-                << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
-                   "modified_ms, external_id, email_key, work_email_key, manager_id, doc, version, "
-                   "password_hash, password_change_required) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                use(id), use(c.userName), use(c.userNameKey), use(kind), use(active), use(now),
-                use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey), use(c.managerId),
-                use(json), use(storedHash), use(mustChange), Poco::Data::Keywords::now;
-            result.outcome = CreateOutcome::Created;
-            result.passwordSet = !storedHash.isNull();
-        } else {
-            session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
-                       "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
-                       "manager_id = ?, doc = ?, version = version + 1, deleted_ms = NULL "
-                       "WHERE id = ?",
-                use(c.userName), use(c.userNameKey), use(active), use(now), use(c.externalId),
-                use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(id),
-                Poco::Data::Keywords::now;
-            if (clientPassword) {
-                session << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 "
+        withRetry(_database.dialect(), [&] {
+            WriteTransaction tx(session, _database.dialect());
+            std::string id = bindingTarget(session, _database.dialect(), c);
+            if (id.empty()) {
+                id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+                std::string kind = "person";
+                session << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
+                           "created_ms, "
+                           "modified_ms, external_id, email_key, work_email_key, manager_id, doc, "
+                           "version, "
+                           "password_hash, password_change_required) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    use(id), use(c.userName), use(c.userNameKey), use(kind), use(active), use(now),
+                    use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
+                    use(c.managerId), use(json), use(storedHash), use(mustChange),
+                    Poco::Data::Keywords::now;
+                result.outcome = CreateOutcome::Created;
+                result.passwordSet = !storedHash.isNull();
+            } else {
+                session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                           "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
+                           "manager_id = ?, doc = ?, version = version + 1, deleted_ms = NULL "
                            "WHERE id = ?",
-                    use(storedHash), use(id), Poco::Data::Keywords::now;
+                    use(c.userName), use(c.userNameKey), use(active), use(now), use(c.externalId),
+                    use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(id),
+                    Poco::Data::Keywords::now;
+                if (clientPassword) {
+                    session
+                        << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 "
+                           "WHERE id = ?",
+                        use(storedHash), use(id), Poco::Data::Keywords::now;
+                }
+                result.outcome = CreateOutcome::Bound;
+                result.passwordSet = clientPassword;
             }
-            result.outcome = CreateOutcome::Bound;
-            result.passwordSet = clientPassword;
-        }
-        auto records = readRecords(
-            session, std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
-            {SqlParam{false, id, 0}});
-        tx.commit();
-        result.record = std::move(records.front());
+            auto records = readRecords(
+                session,
+                std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
+                {SqlParam{false, id, 0}});
+            tx.commit();
+            result.record = std::move(records.front());
+        });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
             throw userNameTaken(c.userName);  // a concurrent create won
@@ -256,25 +263,30 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
     std::string key = id;
     Poco::Data::Session session = _database.session();
     try {
-        WriteTransaction tx(session, _database.dialect());
-        lockForWrite(session, _database.dialect(), id, expectedVersion);
-        session
-            << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, modified_ms = ?, "
-               "external_id = ?, email_key = ?, work_email_key = ?, manager_id = ?, doc = ?, "
-               "version = version + 1 WHERE id = ?",
-            use(c.userName), use(c.userNameKey), use(active), use(modified), use(c.externalId),
-            use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(key), now;
-        if (passwordHash) {
-            std::string hash = *passwordHash;
-            session << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 WHERE "
+        return withRetry(_database.dialect(), [&] {
+            WriteTransaction tx(session, _database.dialect());
+            lockForWrite(session, _database.dialect(), id, expectedVersion);
+            session
+                << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, modified_ms "
+                   "= ?, "
+                   "external_id = ?, email_key = ?, work_email_key = ?, manager_id = ?, doc = ?, "
+                   "version = version + 1 WHERE id = ?",
+                use(c.userName), use(c.userNameKey), use(active), use(modified), use(c.externalId),
+                use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(key), now;
+            if (passwordHash) {
+                std::string hash = *passwordHash;
+                session
+                    << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 WHERE "
                        "id = ?",
-                use(hash), use(key), now;
-        }
-        auto records = readRecords(
-            session, std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
-            {SqlParam{false, id, 0}});
-        tx.commit();
-        return std::move(records.front());
+                    use(hash), use(key), now;
+            }
+            auto records = readRecords(
+                session,
+                std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
+                {SqlParam{false, id, 0}});
+            tx.commit();
+            return std::move(records.front());
+        });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
             throw userNameTaken(c.userName);
@@ -285,22 +297,24 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
 
 bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {
     Poco::Data::Session session = _database.session();
-    WriteTransaction tx(session, _database.dialect());
-    try {
-        lockForWrite(session, _database.dialect(), id, expectedVersion);
-    } catch (const scim::ScimError& e) {
-        if (e.status() == 404) {
-            return false;
+    return withRetry(_database.dialect(), [&] {
+        WriteTransaction tx(session, _database.dialect());
+        try {
+            lockForWrite(session, _database.dialect(), id, expectedVersion);
+        } catch (const scim::ScimError& e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw;
         }
-        throw;
-    }
-    Poco::Int64 when = nowMs();
-    std::string key = id;
-    session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
-               "version = version + 1 WHERE id = ?",
-        use(when), use(when), use(key), now;
-    tx.commit();
-    return true;
+        Poco::Int64 when = nowMs();
+        std::string key = id;
+        session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
+                   "version = version + 1 WHERE id = ?",
+            use(when), use(when), use(key), now;
+        tx.commit();
+        return true;
+    });
 }
 
 UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {

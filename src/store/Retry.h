@@ -1,0 +1,31 @@
+// Runs a whole write transaction again after a deadlock or lock timeout, a bounded number of
+// times with a short random pause: the engine chose it as the victim, not the client.
+#pragma once
+
+#include "SqlDialect.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Random.h>
+#include <Poco/Thread.h>
+
+namespace store {
+
+inline constexpr int kTransactionAttempts = 4;
+
+template <typename Fn>
+auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return fn();
+        } catch (const Poco::Exception& e) {
+            if (attempt >= kTransactionAttempts || !dialect.isRetryable(e)) {
+                throw;
+            }
+        }
+        Poco::Random jitter;
+        jitter.seed();
+        Poco::Thread::sleep(static_cast<long>(5 * attempt + jitter.next(10)));
+    }
+}
+
+}  // namespace store

@@ -1,0 +1,190 @@
+// The user store on both engines: uniqueness under concurrency, binding, revival, filters
+// answered in SQL (LIKE escaping, folded keys) and in memory, paging.
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/filter/FilterParser.h"
+#include "store/UserRepository.h"
+#include "support/EngineFixtures.h"
+#include "tim/Passwords.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+Poco::Logger& testLogger() { return Poco::Logger::get("test.users"); }
+
+Poco::JSON::Object::Ptr doc(const std::string& json) {
+    return scim::normaliseResource(Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>(),
+                                   scim::userResourceSchema())
+        .doc;
+}
+
+Poco::JSON::Object::Ptr renderForFilter(const store::UserRecord& record) {
+    return scim::renderResource(record.doc, record.id, scim::Meta{"User", "", "", "", ""},
+                                scim::userResourceSchema());
+}
+
+}  // namespace
+
+class UserRepositoryContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(UserRepositoryContract);
+    CPPUNIT_TEST(concurrentCreatesOfOneUserNameGiveOneUser);
+    CPPUNIT_TEST(bindingKeepsTheIdAndDeletedUsersRevive);
+    CPPUNIT_TEST(filtersAgreeBetweenSqlAndMemory);
+    CPPUNIT_TEST(storesOnlyPasswordHashes);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+public:
+    virtual store::DatabaseConfig freshConfig() = 0;
+
+    void setUp() override {
+        _config = freshConfig();
+        _database = std::make_unique<store::Database>(_config, testLogger());
+        _database->migrate();
+        _users = std::make_unique<store::UserRepository>(*_database);
+    }
+
+    void tearDown() override {
+        _users.reset();
+        _database.reset();
+    }
+
+    void concurrentCreatesOfOneUserNameGiveOneUser() {
+        std::atomic<int> created{0};
+        std::atomic<int> conflicts{0};
+        std::atomic<int> other{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < 8; ++i) {
+            clients.emplace_back([&, i] {
+                try {
+                    _users->createOrBind(doc(R"({"userName":"Race@Example.com","externalId":"e)" +
+                                             std::to_string(i) + "\"}"),
+                                         "", false);
+                    ++created;
+                } catch (const scim::ScimError& e) {
+                    (e.status() == 409 ? conflicts : other)++;
+                } catch (...) {
+                    ++other;
+                }
+            });
+        }
+        for (auto& t : clients) {
+            t.join();
+        }
+        CPPUNIT_ASSERT_EQUAL(1, created.load());
+        CPPUNIT_ASSERT_EQUAL(7, conflicts.load());
+        CPPUNIT_ASSERT_EQUAL(0, other.load());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), query(R"(userName eq "race@example.com")").total);
+    }
+
+    void bindingKeepsTheIdAndDeletedUsersRevive() {
+        const auto tim = _users->createOrBind(doc(R"({"userName":"kim","title":"t"})"), "", false);
+        CPPUNIT_ASSERT(tim.outcome == store::CreateOutcome::Created);
+        const auto bound = _users->createOrBind(doc(R"({"userName":"KIM","externalId":"x1"})"), "", false);
+        CPPUNIT_ASSERT(bound.outcome == store::CreateOutcome::Bound);
+        CPPUNIT_ASSERT_EQUAL(tim.record.id, bound.record.id);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
+        CPPUNIT_ASSERT(!bound.record.doc->has("title"));  // the request was applied
+
+        CPPUNIT_ASSERT(_users->remove(bound.record.id, std::nullopt));
+        CPPUNIT_ASSERT(!_users->find(bound.record.id));
+        CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
+        const auto revived = _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), "", false);
+        CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
+        CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
+    }
+
+    void filtersAgreeBetweenSqlAndMemory() {
+        const char* users[] = {
+            R"({"userName":"a_b%c@x.com","title":"Lead","emails":[{"type":"work","value":"Work1@X.com"}]})",
+            R"({"userName":"aXbYc@x.com","title":"lead","active":false})",
+            R"({"userName":"plain@y.org","externalId":"Ext","urn:ietf:params:scim:schemas:extension:tim:1.0:User":{"email":"T@Y.org"}})",
+        };
+        for (const char* u : users) {
+            _users->createOrBind(doc(u), "", false);
+        }
+        const std::pair<const char*, std::size_t> cases[] = {
+            {R"(userName sw "a_b%")", 1},  // escaped LIKE: _ and % are literal
+            {R"(userName co "_B%C")", 1},
+            {R"(userName ew "@X.COM")", 2},
+            {R"(userName gt "b")", 1},
+            {R"(externalId eq "Ext")", 1},
+            {R"(externalId eq "ext")", 0},  // caseExact
+            {R"(externalId pr)", 1},
+            {"active eq false", 1},
+            {R"(active eq "True")", 2},
+            {R"(emails[type eq "work"].value eq "work1@x.com")", 1},
+            {R"(urn:ietf:params:scim:schemas:extension:tim:1.0:User:email eq "t@y.org")", 1},
+            {R"(title eq "LEAD")", 2},  // in memory, caseExact=false
+            {R"(title eq "lead" and active eq true)", 1},
+            {R"(not (userName ew "x.com"))", 1},
+            {R"(userName ew "x.com" or externalId eq "Ext")", 3},
+            {R"(meta.created gt "2000-01-01T00:00:00Z")", 3},
+        };
+        for (const auto& c : cases) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
+        }
+        store::UserQuery sorted;
+        sorted.sortBy = "title";
+        sorted.count = 10;
+        const auto page = _users->query(sorted, renderForFilter);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), page.records.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("plain@y.org"),
+                             page.records.back().doc->getValue<std::string>("userName"));  // no title: last
+    }
+
+    void storesOnlyPasswordHashes() {
+        const std::string hash = tim::hashPassword("Initial-Pass-1");
+        const auto created = _users->createOrBind(doc(R"({"userName":"pw"})"), hash, false);
+        Poco::Data::Session session = _database->session();
+        std::string stored;
+        int mustChange = 0;
+        std::string id = created.record.id;
+        session << "SELECT password_hash, password_change_required FROM tim_user WHERE id = ?",
+            use(id), into(stored), into(mustChange), now;
+        CPPUNIT_ASSERT(stored.rfind("pbkdf2-sha256$", 0) == 0);
+        CPPUNIT_ASSERT(stored.find("Initial-Pass-1") == std::string::npos);
+        CPPUNIT_ASSERT(tim::verifyPassword("Initial-Pass-1", stored));
+        CPPUNIT_ASSERT(!tim::verifyPassword("initial-pass-1", stored));
+        CPPUNIT_ASSERT_EQUAL(1, mustChange);
+        CPPUNIT_ASSERT(hash != tim::hashPassword("Initial-Pass-1"));  // salted
+    }
+
+private:
+    store::UserPage query(const std::string& filter) {
+        store::UserQuery q;
+        q.filter = scim::filter::parseFilter(filter);
+        q.count = 50;
+        return _users->query(q, renderForFilter);
+    }
+
+    store::DatabaseConfig _config;
+    std::unique_ptr<store::Database> _database;
+    std::unique_ptr<store::UserRepository> _users;
+};
+
+class UserRepositorySQLiteTest : public UserRepositoryContract {
+    CPPUNIT_TEST_SUB_SUITE(UserRepositorySQLiteTest, UserRepositoryContract);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
+};
+
+class UserRepositoryMariaDBTest : public UserRepositoryContract {
+    CPPUNIT_TEST_SUB_SUITE(UserRepositoryMariaDBTest, UserRepositoryContract);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UserRepositorySQLiteTest, "UserRepositorySQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UserRepositoryMariaDBTest, "UserRepositoryMariaDBTest");
