@@ -167,8 +167,13 @@ Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
         if (enterprise->has("manager") &&
             enterprise->get("manager").type() == typeid(Object::Ptr)) {
             Object::Ptr manager = new Object(*enterprise->getObject("manager"));
-            if (manager->has("value")) {
-                manager->set("$ref", baseUrl + "/Users/" + manager->getValue<std::string>("value"));
+            if (manager->has("value") && manager->get("value").isString()) {
+                const std::string managerId = manager->getValue<std::string>("value");
+                manager->set("$ref", baseUrl + "/Users/" + managerId);
+                const auto displayName = _users.displayNameOf(managerId);
+                if (displayName && !displayName->empty()) {
+                    manager->set("displayName", *displayName);
+                }
             }
             Object::Ptr copy = new Object(*enterprise);
             copy->set("manager", manager);
@@ -192,9 +197,19 @@ Response UsersEndpoint::respond(int status, const store::UserRecord& record, con
     return response;
 }
 
+void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
+    const auto manager = store::userColumnsOf(doc).managerId;
+    if (!manager.isNull() && !_users.find(manager.value())) {
+        // Kept as sent: refusing would fail this user in Entra cycle after cycle.
+        _logger.information("manager %s of user %s is not a known user; kept as sent",
+                            manager.value(), doc->getValue<std::string>("userName"));
+    }
+}
+
 Response UsersEndpoint::create(const Request& request, const std::string& baseUrl) const {
     auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
     applyDefaults(normalised.doc);
+    noteUnknownManager(normalised.doc);
     const bool clientPassword = normalised.password.has_value();
     const std::string hash =
         clientPassword ? tim::hashPassword(*normalised.password) : _settings.defaultPasswordHash();
@@ -235,6 +250,7 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     if (!manager.isNull() && manager.value() == id) {
         throw scim::badRequest("invalidValue", "A user cannot be their own manager");
     }
+    noteUnknownManager(normalised.doc);
     std::optional<std::string> hash;
     if (normalised.password) {
         hash = tim::hashPassword(*normalised.password);

@@ -45,6 +45,7 @@ class UsersEndpoint {
     Response respond(int status, const store::UserRecord& record, const Request& request,
                      const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
+    void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
 
     store::UserRepository& _users;
     const UsersSettings _settings;

@@ -6,8 +6,8 @@
 
 namespace scim {
 
-// Lower-cases every code point of a UTF-8 string with Poco's Unicode tables. Invalid UTF-8
-// is returned unchanged byte for byte.
+// Full Unicode case folding (ICU, CaseFolding.txt statuses C and F), so "Straße" matches
+// "STRASSE" and "ǅ" matches "ǆ". Invalid UTF-8 is returned unchanged byte for byte.
 std::string foldCase(const std::string& utf8);
 
 }  // namespace scim

@@ -317,6 +317,17 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
     });
 }
 
+std::optional<std::string> UserRepository::displayNameOf(const std::string& id) {
+    const auto record = find(id);
+    if (!record) {
+        return std::nullopt;
+    }
+    const auto& doc = record->doc;
+    return doc->has("displayName") && doc->get("displayName").isString()
+               ? doc->getValue<std::string>("displayName")
+               : std::string();
+}
+
 UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
     const auto& schema = scim::userResourceSchema();
     if (query.filter) {

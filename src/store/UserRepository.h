@@ -72,6 +72,10 @@ class UserRepository {
 
     UserPage query(const UserQuery& query, const RenderUser& render);
 
+    // The displayName of visible user `id` (for a manager reference); nullopt when there is no
+    // such user, "" when it has no displayName.
+    std::optional<std::string> displayNameOf(const std::string& id);
+
   private:
     Database& _database;
 };

@@ -30,6 +30,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(searchesWithPost);
     CPPUNIT_TEST(bindsUsersTimAlreadyHas);
     CPPUNIT_TEST(refusesBadInput);
+    CPPUNIT_TEST(returnsTheManagerAsAReference);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -203,6 +204,36 @@ class UsersContract : public CppUnit::TestFixture {
             0,
             json(get("/Users?filter=userName+eq+%22huge%22").body)->getValue<int>("totalResults"));
         CPPUNIT_ASSERT(_host->log().find("S3cret") == std::string::npos);
+    }
+
+    void returnsTheManagerAsAReference() {
+        const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        const auto boss = json(post(R"({"userName":"boss","displayName":"The Boss"})").body);
+        const std::string bossId = boss->getValue<std::string>("id");
+        const auto worker = json(post(R"({"userName":"worker",")" + enterprise +
+                                      R"(":{"manager":")" + bossId + R"(","department":"Ops"}})")
+                                     .body);
+        const auto manager = worker->getObject(enterprise)->getObject("manager");
+        CPPUNIT_ASSERT_EQUAL(bossId, manager->getValue<std::string>("value"));
+        CPPUNIT_ASSERT_EQUAL(std::string("The Boss"),
+                             manager->getValue<std::string>("displayName"));
+        CPPUNIT_ASSERT(manager->getValue<std::string>("$ref").find("/Users/" + bossId) !=
+                       std::string::npos);
+        const auto filtered =
+            json(get("/Users?filter=id+eq+%22" + worker->getValue<std::string>("id") +
+                     "%22+and+manager+eq+%22" + bossId + "%22")
+                     .body);
+        CPPUNIT_ASSERT_EQUAL(1, filtered->getValue<int>("totalResults"));
+        // A manager that is not (yet) a user is kept as sent.
+        const auto early = post(R"({"userName":"early",")" + enterprise +
+                                R"(":{"manager":[{"value":"not-yet"}]}})");
+        CPPUNIT_ASSERT_EQUAL(201, early.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("not-yet"), json(early.body)
+                                                         ->getObject(enterprise)
+                                                         ->getObject("manager")
+                                                         ->getValue<std::string>("value"));
+        CPPUNIT_ASSERT(_host->log().find("manager not-yet of user early is not a known user") !=
+                       std::string::npos);
     }
 
   private:
