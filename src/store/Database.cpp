@@ -123,7 +123,9 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
     try {
         _pool =
             std::make_unique<PreparedSessionPool>(connector, connectionString, _config, *_dialect);
-        session();  // fail now, with a clear message, if the database cannot be reached
+        // Fail now, with a clear message, if the database cannot be reached.
+        Poco::Data::Session first = session();
+        _dialect->initialiseDatabase(first);
     } catch (const Poco::Exception& e) {
         _pool.reset();
         releaseConnectors();

@@ -16,6 +16,8 @@ class MySQLDialect : public SqlDialect {
     Engine engine() const override { return Engine::MySQL; }
     const char* engineName() const override { return "mysql"; }
 
+    void initialiseDatabase(Poco::Data::Session&) const override {}
+
     void prepareSession(Poco::Data::Session& session) const override {
         session << "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'", now;
         session << "SET SESSION time_zone = '+00:00'", now;

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Session.h>
+#include <Poco/String.h>
+#include <Poco/Thread.h>
 
 namespace store {
 namespace {
@@ -24,8 +26,26 @@ class SQLiteDialect : public SqlDialect {
         // compare folded key columns instead.
         session << "PRAGMA case_sensitive_like = ON", now;
         session << "PRAGMA synchronous = " + _synchronous, now;
-        std::string mode;
-        session << "PRAGMA journal_mode = WAL", into(mode), now;
+    }
+
+    // WAL is a property of the file. Switching to it needs the file to itself, which another
+    // process that is migrating may hold: wait for it as long as the busy timeout allows.
+    void initialiseDatabase(Poco::Data::Session& session) const override {
+        for (int waited = 0;; waited += 50) {
+            try {
+                std::string mode;
+                session << "PRAGMA journal_mode", into(mode), now;
+                if (Poco::icompare(mode, "wal") != 0) {
+                    session << "PRAGMA journal_mode = WAL", into(mode), now;
+                }
+                return;
+            } catch (const Poco::Exception& e) {
+                if (!isRetryable(e) || waited >= _busyTimeoutMs) {
+                    throw;
+                }
+            }
+            Poco::Thread::sleep(50);
+        }
     }
 
     const char* insertIgnore() const override { return "INSERT OR IGNORE"; }

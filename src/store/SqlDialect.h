@@ -17,6 +17,9 @@ class SqlDialect {
     virtual Engine engine() const = 0;
     virtual const char* engineName() const = 0;
 
+    // Runs once per Database on its first session: settings stored in the database itself.
+    virtual void initialiseDatabase(Poco::Data::Session& session) const = 0;
+
     // Runs on every new pooled session before first use (session variables, pragmas).
     virtual void prepareSession(Poco::Data::Session& session) const = 0;
 

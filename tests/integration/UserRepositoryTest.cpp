@@ -18,11 +18,14 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
-Poco::Logger& testLogger() { return Poco::Logger::get("test.users"); }
+Poco::Logger& testLogger() {
+    return Poco::Logger::get("test.users");
+}
 
 Poco::JSON::Object::Ptr doc(const std::string& json) {
-    return scim::normaliseResource(Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>(),
-                                   scim::userResourceSchema())
+    return scim::normaliseResource(
+               Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>(),
+               scim::userResourceSchema())
         .doc;
 }
 
@@ -41,7 +44,7 @@ class UserRepositoryContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(storesOnlyPasswordHashes);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
-public:
+  public:
     virtual store::DatabaseConfig freshConfig() = 0;
 
     void setUp() override {
@@ -87,7 +90,8 @@ public:
     void bindingKeepsTheIdAndDeletedUsersRevive() {
         const auto tim = _users->createOrBind(doc(R"({"userName":"kim","title":"t"})"), "", false);
         CPPUNIT_ASSERT(tim.outcome == store::CreateOutcome::Created);
-        const auto bound = _users->createOrBind(doc(R"({"userName":"KIM","externalId":"x1"})"), "", false);
+        const auto bound =
+            _users->createOrBind(doc(R"({"userName":"KIM","externalId":"x1"})"), "", false);
         CPPUNIT_ASSERT(bound.outcome == store::CreateOutcome::Bound);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, bound.record.id);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
@@ -96,7 +100,8 @@ public:
         CPPUNIT_ASSERT(_users->remove(bound.record.id, std::nullopt));
         CPPUNIT_ASSERT(!_users->find(bound.record.id));
         CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
-        const auto revived = _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), "", false);
+        const auto revived =
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), "", false);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
         CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
     }
@@ -136,8 +141,9 @@ public:
         sorted.count = 10;
         const auto page = _users->query(sorted, renderForFilter);
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), page.records.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("plain@y.org"),
-                             page.records.back().doc->getValue<std::string>("userName"));  // no title: last
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("plain@y.org"),
+            page.records.back().doc->getValue<std::string>("userName"));  // no title: last
     }
 
     void storesOnlyPasswordHashes() {
@@ -157,7 +163,7 @@ public:
         CPPUNIT_ASSERT(hash != tim::hashPassword("Initial-Pass-1"));  // salted
     }
 
-private:
+  private:
     store::UserPage query(const std::string& filter) {
         store::UserQuery q;
         q.filter = scim::filter::parseFilter(filter);
@@ -174,7 +180,7 @@ class UserRepositorySQLiteTest : public UserRepositoryContract {
     CPPUNIT_TEST_SUB_SUITE(UserRepositorySQLiteTest, UserRepositoryContract);
     CPPUNIT_TEST_SUITE_END();
 
-public:
+  public:
     store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
 };
 
@@ -182,7 +188,7 @@ class UserRepositoryMariaDBTest : public UserRepositoryContract {
     CPPUNIT_TEST_SUB_SUITE(UserRepositoryMariaDBTest, UserRepositoryContract);
     CPPUNIT_TEST_SUITE_END();
 
-public:
+  public:
     store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
 };
 

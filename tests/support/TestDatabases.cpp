@@ -38,7 +38,8 @@ std::string MariaDBServer::freshDatabase(const std::string& name) const {
 }
 
 std::string temporaryDirectory(const std::string& prefix) {
-    Poco::Path path(Poco::Path::temp(), prefix + Poco::TemporaryFile::tempName().substr(4));
+    const std::string unique = Poco::Path(Poco::TemporaryFile::tempName()).getFileName();
+    Poco::Path path(Poco::Path::temp(), prefix + unique);
     Poco::File(path).createDirectories();
     Poco::TemporaryFile::registerForDeletion(path.toString());
     return path.toString();
