@@ -50,6 +50,7 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
         service.publicUrl.pop_back();
     }
     service.capabilities.filterMaxResults = settings.integer("scim.maxResults", 1, 100000);
+    service.capabilities.patch = true;
     service.capabilities.filter = true;
     service.capabilities.sort = true;
     service.capabilities.etag = true;

@@ -3,6 +3,7 @@
 #include "api/QueryParameters.h"
 #include "scim/DateTime.h"
 #include "scim/Discovery.h"
+#include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
@@ -139,7 +140,10 @@ Response UsersEndpoint::handle(const Request& request, const std::string& id,
     if (method == "DELETE") {
         return remove(request, id);
     }
-    throw scim::methodNotAllowed("/Users/{id} takes GET, PUT and DELETE");
+    if (method == "PATCH") {
+        return patch(request, id, baseUrl);
+    }
+    throw scim::methodNotAllowed("/Users/{id} takes GET, PUT, PATCH and DELETE");
 }
 
 void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
@@ -197,6 +201,14 @@ Response UsersEndpoint::respond(int status, const store::UserRecord& record, con
     return response;
 }
 
+void UsersEndpoint::checkManager(const Object::Ptr& doc, const std::string& id) const {
+    const auto manager = store::userColumnsOf(doc).managerId;
+    if (!manager.isNull() && manager.value() == id) {
+        throw scim::badRequest("invalidValue", "A user cannot be their own manager");
+    }
+    noteUnknownManager(doc);
+}
+
 void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
     const auto manager = store::userColumnsOf(doc).managerId;
     if (!manager.isNull() && !_users.find(manager.value())) {
@@ -246,17 +258,27 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     }
     auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
     applyDefaults(normalised.doc);
-    const auto manager = store::userColumnsOf(normalised.doc).managerId;
-    if (!manager.isNull() && manager.value() == id) {
-        throw scim::badRequest("invalidValue", "A user cannot be their own manager");
-    }
-    noteUnknownManager(normalised.doc);
+    checkManager(normalised.doc, id);
     std::optional<std::string> hash;
     if (normalised.password) {
         hash = tim::hashPassword(*normalised.password);
     }
     const auto record =
         _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
+    return respond(200, record, request, baseUrl);
+}
+
+Response UsersEndpoint::patch(const Request& request, const std::string& id,
+                              const std::string& baseUrl) const {
+    const auto operations = scim::parsePatchRequest(parseBody(request));
+    const auto record = _users.patch(
+        id,
+        [&](const Object::Ptr& doc) {
+            auto changed = scim::applyPatch(doc, operations, scim::userResourceSchema());
+            checkManager(changed.doc, id);
+            return changed;
+        },
+        versionOf(request.headerValue("If-Match")));
     return respond(200, record, request, baseUrl);
 }
 

@@ -1,5 +1,5 @@
 // /Users (RFC 7644 §3): create (binding pre-existing TIM users), read, list and search with
-// filters, paging, sorting and projection, replace, delete; ETags on every response.
+// filters, paging, sorting and projection, replace, patch, delete; ETags on every response.
 #pragma once
 
 #include "api/Http.h"
@@ -34,6 +34,7 @@ class UsersEndpoint {
     Response get(const Request& request, const std::string& id, const std::string& baseUrl) const;
     Response replace(const Request& request, const std::string& id,
                      const std::string& baseUrl) const;
+    Response patch(const Request& request, const std::string& id, const std::string& baseUrl) const;
     Response remove(const Request& request, const std::string& id) const;
     Response list(const store::UserQuery& query, const scim::Projection& projection,
                   const std::string& baseUrl) const;
@@ -46,6 +47,8 @@ class UsersEndpoint {
                      const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
     void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
+    // A user cannot be their own manager (400); an unknown manager is kept and logged.
+    void checkManager(const Poco::JSON::Object::Ptr& doc, const std::string& id) const;
 
     store::UserRepository& _users;
     const UsersSettings _settings;

@@ -1,5 +1,7 @@
 #include "Projection.h"
 
+#include "Json.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -7,6 +9,9 @@
 namespace scim {
 namespace {
 
+using json::isArray;
+using json::isObject;
+using json::keyOf;
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
@@ -29,23 +34,6 @@ std::vector<filter::AttrPath> parseList(const std::string& text) {
         paths.push_back(filter::parseAttrPath(token, "invalidValue"));
     }
     return paths;
-}
-
-// The key of `object` equal to `name` ignoring case, or "".
-std::string keyOf(const Object& object, const std::string& name) {
-    for (const auto& member : object) {
-        if (sameName(member.first, name)) {
-            return member.first;
-        }
-    }
-    return "";
-}
-
-bool isObject(const Var& v) {
-    return v.type() == typeid(Object::Ptr);
-}
-bool isArray(const Var& v) {
-    return v.type() == typeid(Array::Ptr);
 }
 
 // Where a path's attribute lives: the resource itself (core) or an extension object.

@@ -1,5 +1,6 @@
 #include "Representation.h"
 
+#include "Json.h"
 #include "ScimError.h"
 #include "Values.h"
 
@@ -11,16 +12,11 @@
 namespace scim {
 namespace {
 
+using json::isArray;
+using json::isObject;
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-bool isObject(const Var& v) {
-    return v.type() == typeid(Object::Ptr);
-}
-bool isArray(const Var& v) {
-    return v.type() == typeid(Array::Ptr);
-}
 
 bool looksLikeUrn(const std::string& key) {
     return Poco::icompare(key.substr(0, 4), "urn:") == 0 ||

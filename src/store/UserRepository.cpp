@@ -7,6 +7,7 @@
 #include "scim/CaseFold.h"
 #include "scim/ScimError.h"
 #include "scim/filter/Evaluator.h"
+#include "tim/Passwords.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
@@ -293,6 +294,69 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
         }
         throw;
     }
+}
+
+UserRecord UserRepository::patch(
+    const std::string& id,
+    const std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>& change,
+    std::optional<Poco::Int64> expectedVersion) {
+    // Optimistic: compute the new document (and hash a password) without holding a lock,
+    // then write it only if the version is still the one it was computed from.
+    constexpr int kAttempts = 5;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        const auto current = find(id);
+        if (!current) {
+            throw scim::notFound("No user " + id);
+        }
+        if (expectedVersion && *expectedVersion != current->version) {
+            throw scim::ScimError(412, "",
+                                  "The user changed since version " +
+                                      std::to_string(*expectedVersion) + "; read it again");
+        }
+        const scim::NormalisedResource changed = change(current->doc);
+        std::string json = toJson(changed.doc);
+        if (json == toJson(current->doc) && !changed.password) {
+            return *current;  // nothing changed: version and lastModified stay
+        }
+        Poco::Nullable<std::string> hash;
+        if (changed.password) {
+            hash = tim::hashPassword(*changed.password);
+        }
+        UserColumns c = userColumnsOf(changed.doc);
+        Poco::Int64 modified = nowMs();
+        Poco::Int64 version = current->version;
+        int active = c.active ? 1 : 0;
+        std::string key = id;
+        Poco::Data::Session session = _database.session();
+        try {
+            const bool written = withRetry(_database.dialect(), [&] {
+                WriteTransaction tx(session, _database.dialect());
+                Poco::Data::Statement update(session);
+                update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                          "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
+                          "manager_id = ?, doc = ?, version = version + 1, "
+                          "password_hash = COALESCE(?, password_hash) "
+                          "WHERE id = ? AND version = ? AND deleted_ms IS NULL",
+                    use(c.userName), use(c.userNameKey), use(active), use(modified),
+                    use(c.externalId), use(c.emailKey), use(c.workEmailKey), use(c.managerId),
+                    use(json), use(hash), use(key), use(version);
+                if (update.execute() == 0) {
+                    return false;  // changed or deleted meanwhile: start again
+                }
+                tx.commit();
+                return true;
+            });
+            if (written) {
+                return *find(id);
+            }
+        } catch (const Poco::Exception& e) {
+            if (_database.dialect().isUniqueViolation(e)) {
+                throw userNameTaken(c.userName);
+            }
+            throw;
+        }
+    }
+    throw scim::ScimError(409, "", "The user is being changed by other requests; retry");
 }
 
 bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {

@@ -5,6 +5,7 @@
 #include "Database.h"
 #include "UserFilterSql.h"
 
+#include "scim/Representation.h"
 #include "scim/ResourceSchema.h"
 
 #include <Poco/JSON/Object.h>
@@ -66,6 +67,15 @@ class UserRepository {
     UserRecord replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
                        const std::optional<std::string>& passwordHash,
                        std::optional<Poco::Int64> expectedVersion);
+
+    // Applies `change` to the stored document inside one transaction (read under a row lock,
+    // If-Match checked, written only if the document changed, version bumped then). `change`
+    // returns the new normalised document or throws, in which case nothing is written.
+    // Throws ScimError 404, 409, 412.
+    UserRecord patch(
+        const std::string& id,
+        const std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>& change,
+        std::optional<Poco::Int64> expectedVersion);
 
     // Hides the user from SCIM (it answers 404 from now on); false when there is none.
     bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion);

@@ -25,6 +25,8 @@ Object::Ptr json(const std::string& text) {
 class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(UsersContract);
     CPPUNIT_TEST(entraProvisioningSequence);
+    CPPUNIT_TEST(entraPatchDefaultMode);
+    CPPUNIT_TEST(entraPatchFlagMode);
     CPPUNIT_TEST(pagesThroughUsers);
     CPPUNIT_TEST(replacesWithEtags);
     CPPUNIT_TEST(searchesWithPost);
@@ -45,10 +47,11 @@ class UsersContract : public CppUnit::TestFixture {
 
     void tearDown() override { _host.reset(); }
 
-    void entraProvisioningSequence() {
-        testing::FixtureReplay(*_host, kBase, _auth["Authorization"].substr(7))
-            .run("entra/users-provisioning.json");
-    }
+    void entraProvisioningSequence() { replay("entra/users-provisioning.json"); }
+
+    void entraPatchDefaultMode() { replay("entra/users-patch-default.json"); }
+
+    void entraPatchFlagMode() { replay("entra/users-patch-flag.json"); }
 
     void pagesThroughUsers() {
         for (int i = 0; i < 11; ++i) {
@@ -237,6 +240,10 @@ class UsersContract : public CppUnit::TestFixture {
     }
 
   private:
+    void replay(const std::string& fixture) {
+        testing::FixtureReplay(*_host, kBase, _auth["Authorization"].substr(7)).run(fixture);
+    }
+
     testing::HttpResult request(const std::string& method, const std::string& path,
                                 const std::string& body,
                                 std::map<std::string, std::string> headers = {}) {

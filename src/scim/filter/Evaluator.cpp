@@ -1,6 +1,7 @@
 #include "Evaluator.h"
 
 #include "scim/CaseFold.h"
+#include "scim/Json.h"
 #include "scim/ScimError.h"
 #include "scim/Values.h"
 
@@ -11,16 +12,11 @@
 namespace scim::filter {
 namespace {
 
+using json::isArray;
+using json::isObject;
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-bool isObject(const Var& v) {
-    return v.type() == typeid(Object::Ptr);
-}
-bool isArray(const Var& v) {
-    return v.type() == typeid(Array::Ptr);
-}
 
 // meta.* is common to every resource and not part of any schema (RFC 7643 §3.1).
 bool isMetaPath(const AttrPath& path) {
@@ -41,12 +37,7 @@ ScimError unknownAttribute(const AttrPath& path) {
 }
 
 Var member(const Object::Ptr& object, const std::string& name) {
-    for (const auto& m : *object) {
-        if (sameName(m.first, name)) {
-            return m.second;
-        }
-    }
-    return Var();
+    return json::memberOf(*object, name);
 }
 
 // Every value the path reaches (a multi-valued attribute yields each element's value).
