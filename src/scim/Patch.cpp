@@ -179,9 +179,16 @@ class Patcher {
             return;
         }
         const AttributeDef& attribute = *resolved->attribute;
-        checkMutability(resolved->leaf(), text);
         const std::string urn =
             resolved->isExtension(_schema.core().id) ? resolved->schema->id : "";
+        if (!isWritable(resolved->leaf())) {
+            // Allowed only as a replace that changes nothing (RFC 7644 §3.5.2.3).
+            if (op == PatchOpKind::Remove || path.valueFilter || !sameAsStored(urn, path, value)) {
+                throw badRequest("mutability",
+                                 text + " is " + toString(resolved->leaf().mutability));
+            }
+            return;
+        }
         Object::Ptr holder = container(urn, op != PatchOpKind::Remove);
         if (!holder) {
             return;  // removing from an extension the resource does not have
@@ -198,10 +205,29 @@ class Patcher {
         }
     }
 
+    static bool isWritable(const AttributeDef& def) {
+        return def.mutability != Mutability::ReadOnly && def.mutability != Mutability::Immutable;
+    }
+
     void checkMutability(const AttributeDef& leaf, const std::string& text) {
-        if (leaf.mutability == Mutability::ReadOnly || leaf.mutability == Mutability::Immutable) {
+        if (!isWritable(leaf)) {
             throw badRequest("mutability", text + " is " + toString(leaf.mutability));
         }
+    }
+
+    // Whether `value` equals what the document holds at `path` (no value filter).
+    bool sameAsStored(const std::string& urn, const PatchPath& path, const Var& value) {
+        const Object::Ptr holder = container(urn, false);
+        if (!holder) {
+            return false;
+        }
+        Var stored = json::memberOf(*holder, path.attribute.attribute);
+        if (!path.attribute.subAttribute.empty()) {
+            stored = isObject(stored) ? json::memberOf(*stored.extract<Object::Ptr>(),
+                                                       path.attribute.subAttribute)
+                                      : Var();
+        }
+        return !stored.isEmpty() && jsonText(stored) == jsonText(value);
     }
 
     // Paths under an extension this server does not know: stored as sent.

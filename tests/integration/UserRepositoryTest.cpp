@@ -1,5 +1,6 @@
 // The user store on both engines: uniqueness under concurrency, binding, revival, filters
 // answered in SQL (LIKE escaping, folded keys) and in memory, paging.
+#include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/filter/FilterParser.h"
@@ -42,6 +43,7 @@ class UserRepositoryContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(bindingKeepsTheIdAndDeletedUsersRevive);
     CPPUNIT_TEST(filtersAgreeBetweenSqlAndMemory);
     CPPUNIT_TEST(storesOnlyPasswordHashes);
+    CPPUNIT_TEST(patchIsAllOrNothingInTheDatabase);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -161,6 +163,57 @@ class UserRepositoryContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(!tim::verifyPassword("initial-pass-1", stored));
         CPPUNIT_ASSERT_EQUAL(1, mustChange);
         CPPUNIT_ASSERT(hash != tim::hashPassword("Initial-Pass-1"));  // salted
+    }
+
+    void patchIsAllOrNothingInTheDatabase() {
+        const auto created =
+            _users->createOrBind(doc(R"({"userName":"atomic","title":"t0"})"), "", false);
+        const std::string id = created.record.id;
+        auto row = [&] {
+            Poco::Data::Session session = _database->session();
+            std::string text;
+            Poco::Int64 version = 0;
+            Poco::Int64 modified = 0;
+            std::string key = id;
+            session << "SELECT doc, version, modified_ms FROM tim_user WHERE id = ?", use(key),
+                into(text), into(version), into(modified), now;
+            return text + "|" + std::to_string(version) + "|" + std::to_string(modified);
+        };
+        auto patchWith = [&](const std::string& operations) {
+            const auto ops =
+                scim::parsePatchRequest(Poco::JSON::Parser()
+                                            .parse(R"({"Operations":)" + operations + "}")
+                                            .extract<Poco::JSON::Object::Ptr>());
+            return _users->patch(
+                id,
+                [&](const Poco::JSON::Object::Ptr& current) {
+                    return scim::applyPatch(current, ops, scim::userResourceSchema());
+                },
+                std::nullopt);
+        };
+        const std::string before = row();
+        for (
+            const char* failing :
+            {R"([{"op":"replace","path":"title","value":"t1"},{"op":"replace","path":"bogus","value":"x"}])",
+             R"([{"op":"replace","path":"userName","value":"renamed"},{"op":"replace","path":"active","value":"no"}])",
+             R"([{"op":"add","path":"emails","value":[{"type":"work","value":"a"},{"type":"work","value":"b"}]}])"}) {
+            CPPUNIT_ASSERT_THROW_MESSAGE(failing, patchWith(failing), scim::ScimError);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(failing, before, row());
+        }
+        // A patch that changes nothing keeps version and lastModified.
+        patchWith(R"([{"op":"replace","path":"title","value":"t0"}])");
+        CPPUNIT_ASSERT_EQUAL(before, row());
+        const auto changed = patchWith(R"([{"op":"replace","path":"title","value":"t1"}])");
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), changed.version);
+        CPPUNIT_ASSERT_EQUAL(std::string("t1"), changed.doc->getValue<std::string>("title"));
+        // A stale If-Match is refused.
+        CPPUNIT_ASSERT_THROW(_users->patch(
+                                 id,
+                                 [](const Poco::JSON::Object::Ptr& d) {
+                                     return scim::NormalisedResource{d, {}};
+                                 },
+                                 Poco::Int64(1)),
+                             scim::ScimError);
     }
 
   private:

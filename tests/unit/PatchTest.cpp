@@ -71,6 +71,8 @@ class PatchTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(clearing);
     CPPUNIT_TEST(refusesBadOperations);
     CPPUNIT_TEST(aFailingOperationChangesNothing);
+    CPPUNIT_TEST(immutableAttributesTakeOnlyTheirOwnValue);
+    CPPUNIT_TEST(propertyAnyFailingOperationAppliesNothing);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -244,6 +246,90 @@ class PatchTest : public CppUnit::TestFixture {
             scim::applyPatch(original, scim::parsePatchRequest(body), scim::userResourceSchema()),
             scim::ScimError);
         CPPUNIT_ASSERT_EQUAL(before, str(original));
+    }
+
+    void immutableAttributesTakeOnlyTheirOwnValue() {
+        scim::SchemaDef schema;
+        schema.id = "urn:example:Thing";
+        scim::AttributeDef name;
+        name.name = "userName";
+        name.required = true;
+        scim::AttributeDef code;
+        code.name = "code";
+        code.mutability = scim::Mutability::Immutable;
+        schema.attributes = {name, code};
+        const scim::ResourceSchema things(schema, {});
+        auto run = [&](const std::string& ops) {
+            return scim::applyPatch(parse(R"({"userName":"a","code":"X"})"),
+                                    scim::parsePatchRequest(parse(R"({"Operations":)" + ops + "}")),
+                                    things)
+                .doc;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string(R"("X")"),
+                             at(run(R"([{"op":"replace","path":"code","value":"X"}])"), "code"));
+        for (const char* ops : {R"([{"op":"replace","path":"code","value":"Y"}])",
+                                R"([{"op":"remove","path":"code"}])"}) {
+            try {
+                run(ops);
+                CPPUNIT_FAIL(std::string("accepted: ") + ops);
+            } catch (const scim::ScimError& e) {
+                CPPUNIT_ASSERT_EQUAL(std::string("mutability"), e.scimType());
+            }
+        }
+    }
+
+    // Random valid operation lists with one invalid operation at a random place: every one is
+    // refused as a whole and the input document is byte-identical afterwards.
+    void propertyAnyFailingOperationAppliesNothing() {
+        const std::vector<std::string> valid = {
+            R"({"op":"Replace","path":"displayName","value":"D"})",
+            R"({"op":"add","path":"nickName","value":"N"})",
+            R"({"op":"Replace","path":"active","value":"False"})",
+            R"({"op":"remove","path":"name.givenName"})",
+            R"({"op":"Add","path":"phoneNumbers[type eq \"work\"].value","value":"1"})",
+            R"({"op":"replace","value":{"title":"T","name.familyName":"F"}})",
+            R"({"op":"Remove","path":"emails","value":[{"value":"home@x.com"}]})",
+            R"({"op":"replace","path":")" + kEnt + R"(:department","value":"R&D"})",
+            R"({"op":"Add","path":"emails","value":[{"value":"o@x.com","type":"other"}]})",
+        };
+        const std::vector<std::string> invalid = {
+            R"({"op":"replace","path":"shoeSize","value":"9"})",
+            R"({"op":"replace","path":"active","value":"perhaps"})",
+            R"({"op":"replace","path":"id","value":"x"})",
+            R"({"op":"replace","path":"emails[value co \"zzz\"].value","value":"x"})",
+            R"({"op":"copy","path":"title","value":"x"})",
+            R"({"op":"replace","path":"userName","value":""})",
+        };
+        unsigned seed = 20261128;
+        auto next = [&seed](std::size_t bound) {
+            seed = seed * 1103515245u + 12345u;
+            return static_cast<std::size_t>((seed >> 8) % bound);
+        };
+        for (int round = 0; round < 300; ++round) {
+            std::vector<std::string> ops;
+            const std::size_t count = 1 + next(6);
+            for (std::size_t i = 0; i < count; ++i) {
+                ops.push_back(valid[next(valid.size())]);
+            }
+            ops.insert(ops.begin() + static_cast<long>(next(ops.size() + 1)),
+                       invalid[next(invalid.size())]);
+            std::string list = "[";
+            for (std::size_t i = 0; i < ops.size(); ++i) {
+                list += (i ? "," : "") + ops[i];
+            }
+            list += "]";
+            const auto original = parse(kUser);
+            const std::string before = str(original);
+            try {
+                scim::applyPatch(original,
+                                 scim::parsePatchRequest(parse(R"({"Operations":)" + list + "}")),
+                                 scim::userResourceSchema());
+                CPPUNIT_FAIL("accepted: " + list);
+            } catch (const scim::ScimError& e) {
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(list, 400, e.status());
+            }
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(list, before, str(original));
+        }
     }
 };
 
