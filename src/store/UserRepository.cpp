@@ -397,10 +397,10 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
     if (query.filter) {
         scim::filter::validate(query.filter, schema);
     }
-    FilterPlan plan = planUserFilter(query.filter, schema);
-    const std::optional<std::string> sortColumn = query.sortBy.empty()
-                                                      ? std::optional<std::string>("u.created_ms")
-                                                      : userSortColumn(query.sortBy, schema);
+    FilterPlan plan = planFilter(query.filter, userColumns());
+    const std::optional<std::string> orderColumn =
+        query.sortBy.empty() ? std::optional<std::string>("u.created_ms")
+                             : sortColumn(query.sortBy, userColumns(), schema);
     std::string where = kVisible;
     std::vector<SqlParam> params;
     for (auto& condition : plan.conditions) {
@@ -411,7 +411,7 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
     Poco::Data::Session session = _database.session();
     UserPage page;
 
-    if (plan.residue.empty() && sortColumn) {
+    if (plan.residue.empty() && orderColumn) {
         Poco::Int64 total = 0;
         Poco::Data::Statement count(session);
         count << "SELECT COUNT(*) FROM tim_user u WHERE " + where;
@@ -428,7 +428,7 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
             page.records =
                 readRecords(session,
                             std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE " +
-                                where + " ORDER BY " + *sortColumn + direction + ", u.id" +
+                                where + " ORDER BY " + *orderColumn + direction + ", u.id" +
                                 direction + " LIMIT ? OFFSET ?",
                             pageParams);
         }

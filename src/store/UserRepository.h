@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Database.h"
+#include "FilterSql.h"
 #include "UserFilterSql.h"
 
 #include "scim/Representation.h"

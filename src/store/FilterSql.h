@@ -1,0 +1,65 @@
+// Turns a filter into SQL where an indexed column answers it, through an allow-list of
+// attributes (a ColumnMap per resource type) and bound parameters only; what no column
+// answers is left to the in-memory evaluator, never dropped (dropping would widen the result).
+#pragma once
+
+#include "scim/ResourceSchema.h"
+#include "scim/filter/Filter.h"
+
+#include <Poco/Types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace store {
+
+struct SqlParam {
+    bool isNumber = false;
+    std::string text;
+    Poco::Int64 number = 0;
+};
+
+struct SqlCondition {
+    std::string sql;
+    std::vector<SqlParam> params;
+};
+
+struct FilterPlan {
+    std::vector<SqlCondition> conditions;        // AND-ed in SQL
+    std::vector<scim::filter::NodePtr> residue;  // AND-ed, evaluated in memory
+};
+
+enum class ColumnKind {
+    FoldedText,  // holds scim::foldCase of the value: case-insensitive attributes
+    ExactText,
+    Boolean,
+    Time,        // epoch milliseconds
+    Membership,  // `name` is an EXISTS(... = ?) condition on a child table
+};
+
+struct Column {
+    std::string name;
+    ColumnKind kind;
+};
+
+// What one resource type's table answers: the column behind an attribute path (the
+// allow-list), and optionally the value-path shapes it answers.
+struct ColumnMap {
+    std::function<std::optional<Column>(const scim::filter::AttrPath&)> column;
+    std::function<std::optional<SqlCondition>(const scim::filter::Node&)> valuePath;
+};
+
+// Splits the top-level conjunction of `filter` into SQL conditions and residue.
+FilterPlan planFilter(const scim::filter::NodePtr& filter, const ColumnMap& columns);
+
+// The SQL for one comparison on a text column, or nullopt when the evaluator must decide.
+std::optional<SqlCondition> textCondition(const Column& column, const scim::filter::Node& node);
+
+// The column a sortBy attribute orders by, or nullopt when only the document has it; an
+// unknown attribute is 400 invalidValue.
+std::optional<std::string> sortColumn(const std::string& sortBy, const ColumnMap& columns,
+                                      const scim::ResourceSchema& schema);
+
+}  // namespace store
