@@ -1,6 +1,7 @@
 #!/bin/sh
 # A private MariaDB for the tests: its own datadir, socket and port under DIR.
-#   test-server.sh start DIR PORT   initialise (first time), start, create the test user
+#   test-server.sh start DIR PORT   initialise, start on PORT or the next free port above it
+#                                   (written to DIR/port for the tests), create the test user
 #   test-server.sh stop DIR PORT    stop it and wait until it has exited
 set -eu
 action=$1
@@ -34,15 +35,29 @@ start)
     mariadb-install-db --no-defaults $as_user --datadir="$data" \
         --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
         { cat "$dir/install.log"; exit 1; }
-    mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$port" \
-        --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
-        --innodb-buffer-pool-size=128M --max-connections=500 \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
-    for _ in $(seq 1 200); do
-        admin ping >/dev/null 2>&1 && break
-        sleep 0.1
+    started=""
+    for candidate in $(seq "$port" $((port + 20))); do
+        rm -f "$dir/error.log"
+        mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$candidate" \
+            --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
+            --innodb-buffer-pool-size=128M --max-connections=500 \
+            --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+        server=$!
+        for _ in $(seq 1 200); do
+            admin ping >/dev/null 2>&1 && break
+            kill -0 "$server" 2>/dev/null || break
+            sleep 0.1
+        done
+        if admin ping >/dev/null 2>&1; then
+            started=$candidate
+            break
+        fi
+        grep -q "Address already in use" "$dir/error.log" 2>/dev/null || break
+        wait "$server" 2>/dev/null || true
     done
-    admin ping >/dev/null 2>&1 || { echo "MariaDB did not start:"; cat "$dir/error.log"; exit 1; }
+    [ -n "$started" ] || { echo "MariaDB did not start:"; cat "$dir/error.log"; exit 1; }
+    port=$started
+    echo "$port" >"$dir/port"
     mariadb --no-defaults --socket="$socket" -uroot <<SQL
 CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$password';
 CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$password';

@@ -5,6 +5,7 @@
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/FileStream.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
@@ -14,14 +15,18 @@ namespace testing {
 using namespace Poco::Data::Keywords;
 
 MariaDBServer MariaDBServer::fromEnvironment() {
-    if (!Poco::Environment::has("TIM_TEST_MYSQL_PORT")) {
+    if (!Poco::Environment::has("TIM_TEST_MYSQL_PORT_FILE")) {
         throw Poco::IllegalStateException(
             "TIM_TEST_MYSQL_* is not set: run this suite through ctest, whose mariadb fixture "
             "starts the test server");
     }
     MariaDBServer server;
     server.host = Poco::Environment::get("TIM_TEST_MYSQL_HOST", "127.0.0.1");
-    server.port = Poco::NumberParser::parse(Poco::Environment::get("TIM_TEST_MYSQL_PORT"));
+    // The fixture writes the port it found free.
+    std::string port;
+    Poco::FileInputStream in(Poco::Environment::get("TIM_TEST_MYSQL_PORT_FILE"));
+    in >> port;
+    server.port = Poco::NumberParser::parse(port);
     server.user = Poco::Environment::get("TIM_TEST_MYSQL_USER", "tim");
     server.password = Poco::Environment::get("TIM_TEST_MYSQL_PASSWORD", "");
     return server;
