@@ -45,6 +45,8 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
                [&core](const auto&) { return core.describeMigrations(); });
     addCommand("scim.setup-identities", "create the system identities (sys.scim) if missing",
                [&core](const auto&) { return core.setupIdentities(); });
+    addCommand("scim.roles", "list the static roles SCIM knows and who holds each",
+               [&core](const auto&) { return core.describeRoles(); });
     addCommand("scim.token.generate", "print a new bearer token for sys.scim",
                [&core](const auto&) { return core.generateToken(); });
     addCommand("scim.token.list", "list issued bearer tokens (never the tokens themselves)",

@@ -1,5 +1,6 @@
 #include "DiscoveryEndpoint.h"
 
+#include "scim/GroupSchemas.h"
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 
@@ -14,9 +15,9 @@ bool isRead(const Request& request) {
 
 const scim::ResourceCatalog& serverCatalog() {
     static const scim::ResourceCatalog catalog = {
-        {&scim::userResourceType()},
+        {&scim::userResourceType(), &scim::groupResourceType()},
         {&scim::userSchema(), &scim::enterpriseUserSchema(), &scim::timUserEmailSchema(),
-         &scim::timUserSchema()}};
+         &scim::timUserSchema(), &scim::groupSchema(), &scim::timGroupSchema()}};
     return catalog;
 }
 

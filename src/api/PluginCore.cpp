@@ -7,6 +7,7 @@
 #include "tim/SystemIdentities.h"
 
 #include <Poco/Path.h>
+#include <Poco/StringTokenizer.h>
 
 namespace api {
 
@@ -57,6 +58,18 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
     return service;
 }
 
+namespace {
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    Poco::StringTokenizer tokens(
+        text, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    items.assign(tokens.begin(), tokens.end());
+    return items;
+}
+
+}  // namespace
+
 auth::TokenPolicy readTokenPolicy(const tim::Settings& settings) {
     auth::TokenPolicy policy;
     policy.lifetime = auth::TokenLifetime::parse(settings.string(auth::kTokenLifetimeKey));
@@ -105,12 +118,20 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         _defaultPasswordHash = tim::hashPassword(defaultPassword);
     }
     _userRepository = std::make_unique<store::UserRepository>(*_database);
+    _groupRepository = std::make_unique<store::GroupRepository>(*_database, _logger);
+    _groupRepository->syncRoleCatalogue(splitList(settings.string("scim.roles.known")),
+                                        splitList(settings.string("scim.roles.internal")));
     UsersSettings usersSettings;
     usersSettings.maxResults =
         static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
     usersSettings.defaultVendor = settings.string("scim.vendor.default");
     usersSettings.defaultPasswordHash = [this] { return _defaultPasswordHash; };
+    usersSettings.rolesOf = [this](const std::string& id) { return _groupRepository->rolesOf(id); };
     _users = std::make_unique<UsersEndpoint>(*_userRepository, usersSettings, _logger);
+    GroupsSettings groupsSettings;
+    groupsSettings.maxResults = usersSettings.maxResults;
+    groupsSettings.defaultVendor = usersSettings.defaultVendor;
+    _groups = std::make_unique<GroupsEndpoint>(*_groupRepository, groupsSettings, _logger);
 
     auth::TokenService& tokens = *_tokens;
     _service = std::make_unique<ScimService>(
@@ -119,7 +140,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             return tokens.authenticate(request.headerValue("Authorization")) ==
                    auth::Rejection::None;
         },
-        _logger, _users.get());
+        _logger, _users.get(), _groups.get());
 }
 
 std::string PluginCore::describeMigrations() {
@@ -138,6 +159,10 @@ std::string PluginCore::setupIdentities() {
         text += "created " + name + "\n";
     }
     return text.empty() ? "all system identities exist\n" : text;
+}
+
+std::string PluginCore::describeRoles() {
+    return _groupRepository->describeRoles();
 }
 
 std::string PluginCore::generateToken() {

@@ -5,6 +5,7 @@
 #include "api/ScimService.h"
 #include "auth/TokenService.h"
 #include "store/Database.h"
+#include "store/GroupRepository.h"
 #include "store/SqlIdentityStore.h"
 #include "store/SqlTokenStore.h"
 #include "store/UserRepository.h"
@@ -41,6 +42,7 @@ class PluginCore {
     std::string setupIdentities();     // what "Setup System Identities" did
     std::string generateToken();       // the bearer token and a newline, nothing else
     std::string listTokens();          // jti, issued, expires, state; never a token
+    std::string describeRoles();       // the role catalogue and each role's holders
     // Throws Poco::NotFoundException for an unknown jti.
     std::string revokeToken(const std::string& jti);
 
@@ -53,6 +55,8 @@ class PluginCore {
     std::unique_ptr<auth::TokenService> _tokens;
     std::unique_ptr<store::UserRepository> _userRepository;
     std::unique_ptr<UsersEndpoint> _users;
+    std::unique_ptr<store::GroupRepository> _groupRepository;
+    std::unique_ptr<GroupsEndpoint> _groups;
     std::string _defaultPasswordHash;
     std::unique_ptr<ScimService> _service;
 };

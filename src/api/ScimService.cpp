@@ -78,6 +78,9 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
     if (_users != nullptr && scim::sameName(resource, "Users")) {
         return _users->handle(request, id, baseUrl(request));
     }
+    if (_groups != nullptr && scim::sameName(resource, "Groups")) {
+        return _groups->handle(request, id, baseUrl(request));
+    }
     throw scim::notFound("No SCIM resource at " + request.path);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/DiscoveryEndpoint.h"
+#include "api/GroupsEndpoint.h"
 #include "api/Http.h"
 #include "api/UsersEndpoint.h"
 #include "scim/ServiceProviderConfig.h"
@@ -27,14 +28,15 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 
 class ScimService {
   public:
-    // `users` may be null (no /Users), as in tests of the service alone.
+    // `users` and `groups` may be null (not served), as in tests of the service alone.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
-                const UsersEndpoint* users = nullptr)
+                const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr)
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
           _discovery(_settings.capabilities),
-          _users(users) {}
+          _users(users),
+          _groups(groups) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     Response handle(const Request& request) const noexcept;
@@ -50,6 +52,7 @@ class ScimService {
     Poco::Logger& _logger;
     const DiscoveryEndpoint _discovery;
     const UsersEndpoint* _users;
+    const GroupsEndpoint* _groups;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

@@ -1,6 +1,7 @@
 #include "UsersEndpoint.h"
 
 #include "api/QueryParameters.h"
+#include "api/RequestSupport.h"
 #include "scim/DateTime.h"
 #include "scim/Discovery.h"
 #include "scim/Patch.h"
@@ -20,93 +21,6 @@ namespace api {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parseBody(const Request& request) {
-    Poco::Dynamic::Var parsed;
-    try {
-        parsed = Poco::JSON::Parser().parse(request.body);
-    } catch (const Poco::Exception&) {
-        throw scim::badRequest("invalidSyntax", "The request body is not valid JSON");
-    }
-    if (parsed.type() != typeid(Object::Ptr)) {
-        throw scim::badRequest("invalidSyntax", "The request body must be a JSON object");
-    }
-    return parsed.extract<Object::Ptr>();
-}
-
-std::string etagOf(Poco::Int64 version) {
-    return "W/\"" + std::to_string(version) + "\"";
-}
-
-// The version an If-Match / If-None-Match names; nullopt for "*" or no header.
-std::optional<Poco::Int64> versionOf(const std::optional<std::string>& header) {
-    if (!header || Poco::trim(*header) == "*") {
-        return std::nullopt;
-    }
-    std::string tag = Poco::trim(*header);
-    if (tag.rfind("W/", 0) == 0) {
-        tag.erase(0, 2);
-    }
-    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') {
-        tag = tag.substr(1, tag.size() - 2);
-    }
-    Poco::Int64 version = 0;
-    if (!Poco::NumberParser::tryParse64(tag, version)) {
-        return -1;  // an ETag this server never issued: it can never match
-    }
-    return version;
-}
-
-std::size_t parseIndex(const std::optional<std::string>& text, const char* name,
-                       std::size_t fallback) {
-    if (!text || Poco::trim(*text).empty()) {
-        return fallback;
-    }
-    Poco::Int64 value = 0;
-    if (!Poco::NumberParser::tryParse64(Poco::trim(*text), value)) {
-        throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
-    }
-    return value < 0 ? 0 : static_cast<std::size_t>(value);
-}
-
-bool descending(const std::string& sortOrder) {
-    if (sortOrder.empty() || Poco::icompare(sortOrder, "ascending") == 0) {
-        return false;
-    }
-    if (Poco::icompare(sortOrder, "descending") == 0) {
-        return true;
-    }
-    throw scim::badRequest("invalidValue", "sortOrder must be ascending or descending");
-}
-
-std::string joined(const Object::Ptr& body, const std::string& name) {
-    if (!body->has(name)) {
-        return "";
-    }
-    const Poco::Dynamic::Var value = body->get(name);
-    if (value.isString()) {
-        return value.extract<std::string>();
-    }
-    if (value.type() != typeid(Poco::JSON::Array::Ptr)) {
-        throw scim::badRequest("invalidValue", name + " must be an array of attribute names");
-    }
-    std::string text;
-    const auto array = value.extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        text += (i ? "," : "") + array->getElement<std::string>(static_cast<unsigned>(i));
-    }
-    return text;
-}
-
-std::string stringMember(const Object::Ptr& body, const std::string& name) {
-    if (!body->has(name) || body->get(name).isEmpty()) {
-        return "";
-    }
-    if (!body->get(name).isString()) {
-        throw scim::badRequest("invalidValue", name + " must be a string");
-    }
-    return body->getValue<std::string>(name);
-}
 
 }  // namespace
 
@@ -166,6 +80,23 @@ Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
                     etagOf(record.version)};
     Object::Ptr resource =
         scim::renderResource(record.doc, record.id, meta, scim::userResourceSchema());
+    const auto roles =
+        _settings.rolesOf ? _settings.rolesOf(record.id) : std::vector<std::string>{};
+    if (!roles.empty()) {
+        // tim:2.0 roles is read-only: the effective static roles, never stored in the document.
+        Object::Ptr tim = resource->has(scim::kTimUserSchema)
+                              ? Object::Ptr(new Object(*resource->getObject(scim::kTimUserSchema)))
+                              : Object::Ptr(new Object);
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const auto& role : roles) {
+            list->add(role);
+        }
+        tim->set("roles", list);
+        if (!resource->has(scim::kTimUserSchema)) {
+            resource->getArray("schemas")->add(scim::kTimUserSchema);
+        }
+        resource->set(scim::kTimUserSchema, tim);
+    }
     if (resource->has(scim::kEnterpriseUserSchema)) {
         const auto enterprise = resource->getObject(scim::kEnterpriseUserSchema);
         if (enterprise->has("manager") &&

@@ -18,6 +18,8 @@ struct UsersSettings {
     std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
     // The salted hash of initpass-x-others, or "" when none is configured.
     std::function<std::string()> defaultPasswordHash;
+    // The user's effective static TIM roles, for the read-only tim:2.0 roles.
+    std::function<std::vector<std::string>(const std::string& userId)> rolesOf;
 };
 
 class UsersEndpoint {

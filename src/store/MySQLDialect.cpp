@@ -25,7 +25,9 @@ class MySQLDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
 
-    void beginWrite(Poco::Data::Session& session) const override { session.begin(); }
+    void beginWrite(Poco::Data::Session& session) const override {
+        session << "START TRANSACTION", now;
+    }
 
     const char* forUpdate() const override { return " FOR UPDATE"; }
 

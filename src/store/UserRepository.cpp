@@ -1,6 +1,7 @@
 #include "UserRepository.h"
 
 #include "Retry.h"
+#include "SqlSupport.h"
 #include "UserColumns.h"
 #include "WriteTransaction.h"
 
@@ -28,33 +29,12 @@ constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
 constexpr std::size_t kScanBatch = 500;
 
-// Whole seconds: meta times are rendered to the second, and filters compare them exactly.
-Poco::Int64 nowMs() {
-    return Poco::Timestamp().epochMicroseconds() / 1000000 * 1000;
-}
-
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(doc, out);
-    if (out.str().size() > kMaxUserDocumentBytes) {
-        throw scim::payloadTooLarge("The user has more than " +
-                                    std::to_string(kMaxUserDocumentBytes) + " bytes of attributes");
-    }
-    return out.str();
+    return documentText(doc, kMaxUserDocumentBytes);
 }
 
 Poco::JSON::Object::Ptr fromJson(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
-    for (auto& p : params) {
-        if (p.isNumber) {
-            statement, use(p.number);
-        } else {
-            statement, use(p.text);
-        }
-    }
+    return parseDocument(text);
 }
 
 // Reads whole records from a SELECT of kRecordColumns.

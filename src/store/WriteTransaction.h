@@ -1,5 +1,7 @@
 // One write transaction: begun the engine's way, rolled back unless committed (also when an
-// exception leaves the scope).
+// exception leaves the scope). Plain COMMIT/ROLLBACK statements, not Poco's Session::begin():
+// with Poco's MySQL connector that switches autocommit off for good, and a pooled session
+// then keeps every later statement in an implicit transaction (stale reads, lost writes).
 #pragma once
 
 #include "SqlDialect.h"
@@ -16,7 +18,7 @@ class WriteTransaction {
     ~WriteTransaction() {
         if (!_done) {
             try {
-                _session.rollback();
+                _session << "ROLLBACK", Poco::Data::Keywords::now;
             } catch (...) {
                 // The connection is gone: the server rolls back on its own.
             }
@@ -26,7 +28,7 @@ class WriteTransaction {
     WriteTransaction& operator=(const WriteTransaction&) = delete;
 
     void commit() {
-        _session.commit();
+        _session << "COMMIT", Poco::Data::Keywords::now;
         _done = true;
     }
 

@@ -27,6 +27,9 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(entraProvisioningSequence);
     CPPUNIT_TEST(entraPatchDefaultMode);
     CPPUNIT_TEST(entraPatchFlagMode);
+    CPPUNIT_TEST(entraGroupsDefaultMode);
+    CPPUNIT_TEST(entraGroupsFlagMode);
+    CPPUNIT_TEST(roleGroupsGrantStaticRoles);
     CPPUNIT_TEST(pagesThroughUsers);
     CPPUNIT_TEST(replacesWithEtags);
     CPPUNIT_TEST(searchesWithPost);
@@ -52,6 +55,21 @@ class UsersContract : public CppUnit::TestFixture {
     void entraPatchDefaultMode() { replay("entra/users-patch-default.json"); }
 
     void entraPatchFlagMode() { replay("entra/users-patch-flag.json"); }
+
+    void entraGroupsDefaultMode() { replay("entra/groups-default.json"); }
+
+    void entraGroupsFlagMode() { replay("entra/groups-flag.json"); }
+
+    void roleGroupsGrantStaticRoles() {
+        replay("entra/groups-roles.json");
+        const std::string log = _host->log();
+        CPPUNIT_ASSERT_MESSAGE(
+            log, log.find("role group role.system: system is not a role SCIM may grant") !=
+                     std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            log,
+            log.find("role group Role.abc: abc is not a role SCIM may grant") != std::string::npos);
+    }
 
     void pagesThroughUsers() {
         for (int i = 0; i < 11; ++i) {

@@ -85,8 +85,13 @@ class DiscoveryTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("urn:ietf:params:scim:api:messages:2.0:ListResponse"),
                              list->getArray("schemas")->getElement<std::string>(0));
         const Array::Ptr resources = list->getArray("Resources");
-        CPPUNIT_ASSERT_EQUAL(std::size_t(4), resources->size());
-        CPPUNIT_ASSERT_EQUAL(4, list->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(6), resources->size());
+        CPPUNIT_ASSERT_EQUAL(6, list->getValue<int>("totalResults"));
+        // Entra's validators fail every group test when the Group schema is missing.
+        CPPUNIT_ASSERT(findAttribute(schemaById("urn:ietf:params:scim:schemas:core:2.0:Group"),
+                                     "members.value"));
+        CPPUNIT_ASSERT(findAttribute(
+            schemaById("urn:ietf:params:scim:schemas:extension:tim:2.0:Group"), "vendor"));
         for (std::size_t i = 0; i < resources->size(); ++i) {
             const auto schema = resources->getObject(static_cast<unsigned>(i));
             CPPUNIT_ASSERT(schema->has("id") && schema->has("name") && schema->has("meta"));
@@ -163,6 +168,10 @@ class DiscoveryTest : public CppUnit::TestFixture {
 
     void resourceTypesDescribeUsers() {
         const auto list = json(get("/v2/ResourceTypes"));
+        CPPUNIT_ASSERT_EQUAL(2, list->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("/Groups"),
+            list->getArray("Resources")->getObject(1)->getValue<std::string>("endpoint"));
         const auto users = list->getArray("Resources")->getObject(0);
         CPPUNIT_ASSERT_EQUAL(std::string("User"), users->getValue<std::string>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("/Users"), users->getValue<std::string>("endpoint"));

@@ -1,0 +1,379 @@
+#include "GroupsEndpoint.h"
+
+#include "api/QueryParameters.h"
+#include "api/RequestSupport.h"
+#include "scim/DateTime.h"
+#include "scim/Discovery.h"
+#include "scim/GroupSchemas.h"
+#include "scim/Json.h"
+#include "scim/Projection.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/filter/Evaluator.h"
+#include "scim/filter/FilterParser.h"
+#include "tim/Roles.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+
+namespace api {
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+const scim::ResourceSchema& schema() {
+    return scim::groupResourceSchema();
+}
+
+// Member ids from a members value: [{"value": id, ...}] or [id] (a single one also works).
+std::vector<std::string> memberIdsOf(const Var& value) {
+    std::vector<std::string> ids;
+    Array::Ptr array;
+    if (scim::json::isArray(value)) {
+        array = value.extract<Array::Ptr>();
+    } else {
+        array = new Array;
+        if (!value.isEmpty()) {
+            array->add(value);
+        }
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const Var element = array->get(static_cast<unsigned>(i));
+        Var id = element;
+        if (scim::json::isObject(element)) {
+            id = scim::json::memberOf(*element.extract<Object::Ptr>(), "value");
+        }
+        if (!id.isString() || id.extract<std::string>().empty()) {
+            throw scim::badRequest("invalidValue", "every member needs a value (the member's id)");
+        }
+        ids.push_back(id.extract<std::string>());
+    }
+    return ids;
+}
+
+// members[value eq "a" or value eq "b"]: the ids it names, or nullopt for other filters.
+std::optional<std::vector<std::string>> namedMembers(const scim::filter::NodePtr& node) {
+    using scim::filter::Node;
+    if (node->kind == Node::Kind::Or) {
+        auto left = namedMembers(node->left);
+        auto right = namedMembers(node->right);
+        if (!left || !right) {
+            return std::nullopt;
+        }
+        left->insert(left->end(), right->begin(), right->end());
+        return left;
+    }
+    if (node->kind == Node::Kind::Compare && node->op == scim::filter::CompareOp::Eq &&
+        node->path.schema.empty() && node->path.subAttribute.empty() &&
+        scim::sameName(node->path.attribute, "value") &&
+        node->value.kind == scim::filter::Literal::Kind::String) {
+        return std::vector<std::string>{node->value.text};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Response GroupsEndpoint::handle(const Request& request, const std::string& id,
+                                const std::string& baseUrl) const {
+    const std::string& method = request.method;
+    if (id.empty()) {
+        if (method == "GET" || method == "HEAD") {
+            return listFromQueryString(request, baseUrl);
+        }
+        if (method == "POST") {
+            return create(request, baseUrl);
+        }
+        throw scim::methodNotAllowed("/Groups takes GET and POST");
+    }
+    if (id == ".search") {
+        if (method != "POST") {
+            throw scim::methodNotAllowed("/Groups/.search takes POST");
+        }
+        return search(request, baseUrl);
+    }
+    if (id.find('/') != std::string::npos) {
+        throw scim::notFound("No resource at /Groups/" + id);
+    }
+    if (method == "GET" || method == "HEAD") {
+        return get(request, id, baseUrl);
+    }
+    if (method == "PUT") {
+        return replace(request, id, baseUrl);
+    }
+    if (method == "PATCH") {
+        return patch(request, id, baseUrl);
+    }
+    if (method == "DELETE") {
+        return remove(request, id);
+    }
+    throw scim::methodNotAllowed("/Groups/{id} takes GET, PUT, PATCH and DELETE");
+}
+
+Object::Ptr GroupsEndpoint::render(const store::GroupRecord& record, bool withMembers,
+                                   const std::string& baseUrl) const {
+    scim::Meta meta{"Group", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
+                    scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)),
+                    baseUrl + "/Groups/" + record.id, etagOf(record.version)};
+    Object::Ptr resource = scim::renderResource(record.doc, record.id, meta, schema());
+    if (withMembers) {
+        Array::Ptr members = new Array;
+        for (const auto& member : _groups.members(record.id)) {
+            Object::Ptr m = new Object;
+            m->set("value", member.id);
+            m->set("$ref", baseUrl + (member.type == "User" ? "/Users/" : "/Groups/") + member.id);
+            m->set("type", member.type);
+            if (!member.display.empty()) {
+                m->set("display", member.display);
+            }
+            members->add(m);
+        }
+        resource->set("members", members);
+    }
+    return resource;
+}
+
+Response GroupsEndpoint::respond(int status, const store::GroupRecord& record,
+                                 const Request& request, const std::string& baseUrl) const {
+    const QueryParameters query(request.query);
+    const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
+                                                    query.getOr("excludedAttributes", ""));
+    // excludedAttributes=members never reads a membership row.
+    Response response = Response::json(
+        status,
+        projection.apply(render(record, projection.includes("members"), baseUrl), schema()));
+    response.headers.emplace_back("ETag", etagOf(record.version));
+    if (status == 201) {
+        response.headers.emplace_back("Location", baseUrl + "/Groups/" + record.id);
+    }
+    return response;
+}
+
+std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::readGroup(
+    const Request& request) const {
+    Object::Ptr body = parseBody(request);
+    std::optional<std::vector<std::string>> members;
+    const std::string membersKey = scim::json::keyOf(*body, "members");
+    if (!membersKey.empty()) {
+        members = memberIdsOf(body->get(membersKey));
+        body->remove(membersKey);
+    }
+    auto normalised = scim::normaliseResource(body, schema());
+    if (!_settings.defaultVendor.empty()) {
+        Object::Ptr tim = normalised.doc->has(scim::kTimGroupSchema)
+                              ? normalised.doc->getObject(scim::kTimGroupSchema)
+                              : Object::Ptr(new Object);
+        if (!tim->has("vendor")) {
+            tim->set("vendor", _settings.defaultVendor);
+            normalised.doc->set(scim::kTimGroupSchema, tim);
+        }
+    }
+    return {normalised.doc, members};
+}
+
+void GroupsEndpoint::logWrite(const store::GroupWriteResult& result) const {
+    for (const auto& id : result.ignoredMembers) {
+        _logger.information("group %s: member %s is not a user or group here; ignored",
+                            result.record.id, id);
+    }
+    const std::string name = result.record.doc->getValue<std::string>("displayName");
+    if (const auto role = tim::roleNameOf(name)) {
+        if (_groups.rolesCatalogued(*role)) {
+            _logger.information("role group %s grants the static role %s", name, *role);
+        } else {
+            _logger.warning(
+                "role group %s: %s is not a role SCIM may grant (unknown or internal); "
+                "its members get no role from it",
+                name, *role);
+        }
+    }
+}
+
+Response GroupsEndpoint::create(const Request& request, const std::string& baseUrl) const {
+    const auto group = readGroup(request);
+    const auto result = _groups.createOrBind(group.first, group.second);
+    logWrite(result);
+    return respond(201, result.record, request, baseUrl);
+}
+
+Response GroupsEndpoint::get(const Request& request, const std::string& id,
+                             const std::string& baseUrl) const {
+    const auto record = _groups.find(id);
+    if (!record) {
+        throw scim::notFound("No group " + id);
+    }
+    const auto ifNoneMatch = request.headerValue("If-None-Match");
+    if (ifNoneMatch &&
+        (Poco::trim(*ifNoneMatch) == "*" || versionOf(ifNoneMatch) == record->version)) {
+        Response notModified;
+        notModified.status = 304;
+        notModified.headers.emplace_back("ETag", etagOf(record->version));
+        return notModified;
+    }
+    return respond(200, *record, request, baseUrl);
+}
+
+Response GroupsEndpoint::replace(const Request& request, const std::string& id,
+                                 const std::string& baseUrl) const {
+    const auto group = readGroup(request);
+    const auto result =
+        _groups.replace(id, group.first, group.second.value_or(std::vector<std::string>{}),
+                        versionOf(request.headerValue("If-Match")));
+    logWrite(result);
+    return respond(200, result.record, request, baseUrl);
+}
+
+Response GroupsEndpoint::patch(const Request& request, const std::string& id,
+                               const std::string& baseUrl) const {
+    const auto operations = scim::parsePatchRequest(parseBody(request));
+    std::vector<scim::PatchOperation> documentOps;
+    std::vector<store::MemberChange> memberChanges;
+    using Kind = store::MemberChange::Kind;
+    for (const auto& op : operations) {
+        const bool onMembers = op.path && op.path->attribute.schema.empty() &&
+                               scim::sameName(op.path->attribute.attribute, "members");
+        if (!op.path && scim::json::isObject(op.value)) {
+            // A path-less value may carry members next to other attributes.
+            Object::Ptr rest = new Object(*op.value.extract<Object::Ptr>());
+            const std::string key = scim::json::keyOf(*rest, "members");
+            if (!key.empty()) {
+                memberChanges.push_back(
+                    {op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
+                     memberIdsOf(rest->get(key))});
+                rest->remove(key);
+            }
+            if (rest->size() > 0) {
+                documentOps.push_back(scim::PatchOperation{op.op, std::nullopt, rest});
+            }
+            continue;
+        }
+        if (!onMembers) {
+            documentOps.push_back(op);
+            continue;
+        }
+        if (op.path->valueFilter) {
+            // members[value eq "id"]: Entra's removal with aadOptscim062020.
+            if (op.op != scim::PatchOpKind::Remove) {
+                throw scim::badRequest("invalidPath",
+                                       "members are added and replaced by value, not by filter");
+            }
+            if (auto ids = namedMembers(op.path->valueFilter)) {
+                memberChanges.push_back({Kind::Remove, *ids});  // in order with the other ops
+                continue;
+            }
+            // Other filters are matched against the members the group had before this request.
+            const auto resolved = schema().resolve(op.path->attribute);
+            std::vector<std::string> ids;
+            for (const auto& member : _groups.members(id)) {
+                Object::Ptr element = new Object;
+                element->set("value", member.id);
+                element->set("type", member.type);
+                element->set("display", member.display);
+                if (scim::filter::elementMatches(op.path->valueFilter, element, *resolved,
+                                                 schema())) {
+                    ids.push_back(member.id);
+                }
+            }
+            memberChanges.push_back({Kind::Remove, ids});
+            continue;
+        }
+        if (op.op == scim::PatchOpKind::Remove) {
+            // With a value list only those go (Entra's default); without one, all.
+            memberChanges.push_back(op.value.isEmpty()
+                                        ? store::MemberChange{Kind::RemoveAll, {}}
+                                        : store::MemberChange{Kind::Remove, memberIdsOf(op.value)});
+        } else {
+            memberChanges.push_back({op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
+                                     memberIdsOf(op.value)});
+        }
+    }
+    const auto result = _groups.patch(
+        id,
+        documentOps.empty()
+            ? std::function<Object::Ptr(const Object::Ptr&)>()
+            : [&](const Object::Ptr&
+                      doc) { return scim::applyPatch(doc, documentOps, schema()).doc; },
+        memberChanges, versionOf(request.headerValue("If-Match")));
+    logWrite(result);
+    const QueryParameters query(request.query);
+    if (query.get("attributes") || query.get("excludedAttributes")) {
+        return respond(200, result.record, request, baseUrl);
+    }
+    Response noContent;  // Entra asks for 204 on group PATCH
+    noContent.status = 204;
+    noContent.headers.emplace_back("ETag", etagOf(result.record.version));
+    return noContent;
+}
+
+Response GroupsEndpoint::remove(const Request& request, const std::string& id) const {
+    if (!_groups.remove(id, versionOf(request.headerValue("If-Match")))) {
+        throw scim::notFound("No group " + id);
+    }
+    Response response;
+    response.status = 204;
+    return response;
+}
+
+Response GroupsEndpoint::list(const store::GroupQuery& query, const scim::Projection& projection,
+                              const std::string& baseUrl) const {
+    const auto page = _groups.query(query, [&](const store::GroupRecord& record, bool withMembers) {
+        return render(record, withMembers, baseUrl);
+    });
+    const bool withMembers = projection.includes("members");
+    Array::Ptr resources = new Array;
+    for (const auto& record : page.records) {
+        resources->add(projection.apply(render(record, withMembers, baseUrl), schema()));
+    }
+    return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
+}
+
+Response GroupsEndpoint::listFromQueryString(const Request& request,
+                                             const std::string& baseUrl) const {
+    const QueryParameters parameters(request.query);
+    store::GroupQuery query;
+    if (const auto filter = parameters.get("filter")) {
+        query.filter = scim::filter::parseFilter(*filter);
+    }
+    query.sortBy = parameters.getOr("sortBy", "");
+    query.descending = descending(parameters.getOr("sortOrder", ""));
+    query.startIndex =
+        std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
+    query.count = std::min(parseIndex(parameters.get("count"), "count", _settings.maxResults),
+                           _settings.maxResults);
+    return list(query,
+                scim::Projection::parse(parameters.getOr("attributes", ""),
+                                        parameters.getOr("excludedAttributes", "")),
+                baseUrl);
+}
+
+Response GroupsEndpoint::search(const Request& request, const std::string& baseUrl) const {
+    const Object::Ptr body = parseBody(request);
+    store::GroupQuery query;
+    const std::string filter = stringMember(body, "filter");
+    if (!filter.empty()) {
+        query.filter = scim::filter::parseFilter(filter);
+    }
+    query.sortBy = stringMember(body, "sortBy");
+    query.descending = descending(stringMember(body, "sortOrder"));
+    const auto number = [&](const char* name, std::size_t fallback) {
+        const Var value = scim::json::memberOf(*body, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        if (!value.isInteger()) {
+            throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
+        }
+        const auto n = value.convert<Poco::Int64>();
+        return n < 0 ? std::size_t(0) : static_cast<std::size_t>(n);
+    };
+    query.startIndex = std::max<std::size_t>(1, number("startIndex", 1));
+    query.count = std::min(number("count", _settings.maxResults), _settings.maxResults);
+    return list(
+        query,
+        scim::Projection::parse(joined(body, "attributes"), joined(body, "excludedAttributes")),
+        baseUrl);
+}
+
+}  // namespace api

@@ -1,0 +1,644 @@
+#include "GroupRepository.h"
+
+#include "Retry.h"
+#include "SqlSupport.h"
+#include "WriteTransaction.h"
+
+#include "scim/CaseFold.h"
+#include "scim/GroupSchemas.h"
+#include "scim/ScimError.h"
+#include "scim/filter/Evaluator.h"
+#include "tim/Roles.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <set>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
+constexpr std::size_t kMaxGroupDocumentBytes = 60000;
+constexpr std::size_t kChunk = 300;  // ids per multi-row statement
+constexpr std::size_t kScanBatch = 500;
+
+std::vector<SqlParam> texts(const std::vector<std::string>& values) {
+    std::vector<SqlParam> params;
+    for (const auto& v : values) {
+        params.push_back(SqlParam{false, v, 0});
+    }
+    return params;
+}
+
+template <typename Fn>
+void inChunks(const std::vector<std::string>& ids, Fn&& fn) {
+    for (std::size_t start = 0; start < ids.size(); start += kChunk) {
+        const std::vector<std::string> chunk(
+            ids.begin() + static_cast<long>(start),
+            ids.begin() + static_cast<long>(std::min(ids.size(), start + kChunk)));
+        fn(chunk);
+    }
+}
+
+std::vector<GroupRecord> readRecords(Poco::Data::Session& session, const std::string& sql,
+                                     std::vector<SqlParam> params) {
+    std::vector<std::string> ids;
+    std::vector<std::string> docs;
+    std::vector<Poco::Int64> versions;
+    std::vector<Poco::Int64> created;
+    std::vector<Poco::Int64> modified;
+    Poco::Data::Statement select(session);
+    select << sql;
+    bindAll(select, params);
+    select, into(ids), into(docs), into(versions), into(created), into(modified);
+    select.execute();
+    std::vector<GroupRecord> records;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        records.push_back(
+            GroupRecord{ids[i], parseDocument(docs[i]), versions[i], created[i], modified[i]});
+    }
+    return records;
+}
+
+std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
+                                   std::vector<SqlParam> params) {
+    std::vector<std::string> ids;
+    Poco::Data::Statement select(session);
+    select << sql;
+    bindAll(select, params);
+    select, into(ids);
+    select.execute();
+    return ids;
+}
+
+struct GroupColumns {
+    std::string displayName;
+    std::string displayNameKey;
+    Poco::Nullable<std::string> externalId;
+    Poco::Nullable<std::string> roleKey;
+};
+
+GroupColumns columnsOf(const Poco::JSON::Object::Ptr& doc) {
+    GroupColumns c;
+    c.displayName = doc->getValue<std::string>("displayName");
+    c.displayNameKey = scim::foldCase(c.displayName);
+    if (doc->has("externalId") && doc->get("externalId").isString()) {
+        c.externalId = doc->getValue<std::string>("externalId");
+    }
+    if (const auto role = tim::roleNameOf(c.displayName)) {
+        c.roleKey = scim::foldCase(*role);
+    }
+    return c;
+}
+
+scim::ScimError displayNameTaken(const std::string& name) {
+    return scim::conflict("A group named \"" + name + "\" already exists");
+}
+
+// The members a group has now.
+std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId) {
+    return selectIds(session, "SELECT member_id FROM tim_group_member WHERE group_id = ?",
+                     {SqlParam{false, groupId, 0}});
+}
+
+// Recomputes the 'scim' roles of these users from the role groups they are members of.
+void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds) {
+    inChunks(userIds, [&](const std::vector<std::string>& chunk) {
+        auto params = texts(chunk);
+        Poco::Data::Statement remove(session);
+        remove << "DELETE FROM tim_user_role WHERE source = 'scim' AND user_id IN " +
+                      placeholders(chunk.size());
+        bindAll(remove, params);
+        remove.execute();
+        auto insertParams = texts(chunk);
+        Poco::Data::Statement insert(session);
+        insert << "INSERT INTO tim_user_role (user_id, role_key, source) "
+                  "SELECT DISTINCT m.member_id, g.role_key, 'scim' FROM tim_group_member m "
+                  "JOIN tim_group g ON g.id = m.group_id "
+                  "JOIN tim_role r ON r.name_key = g.role_key AND r.internal = 0 "
+                  "WHERE m.member_type = 'User' AND m.member_id IN " +
+                      placeholders(chunk.size());
+        bindAll(insert, insertParams);
+        insert.execute();
+    });
+}
+
+// Adds the members that exist (users SCIM shows, or groups); returns the ids ignored.
+std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,
+                                    const std::string& groupId,
+                                    const std::vector<std::string>& ids) {
+    std::set<std::string> unique(ids.begin(), ids.end());
+    unique.erase(groupId);
+    const std::vector<std::string> wanted(unique.begin(), unique.end());
+    std::vector<std::pair<std::string, std::string>> found;
+    inChunks(wanted, [&](const std::vector<std::string>& chunk) {
+        for (const auto& id :
+             selectIds(session,
+                       "SELECT id FROM tim_user WHERE kind = 'person' AND deleted_ms IS NULL "
+                       "AND id IN " +
+                           placeholders(chunk.size()),
+                       texts(chunk))) {
+            found.emplace_back(id, "User");
+        }
+        for (const auto& id : selectIds(
+                 session, "SELECT id FROM tim_group WHERE id IN " + placeholders(chunk.size()),
+                 texts(chunk))) {
+            found.emplace_back(id, "Group");
+        }
+    });
+    for (std::size_t start = 0; start < found.size(); start += kChunk) {
+        const std::size_t end = std::min(found.size(), start + kChunk);
+        std::string sql = std::string(dialect.insertIgnore()) +
+                          " INTO tim_group_member (group_id, member_id, member_type) VALUES ";
+        std::vector<SqlParam> params;
+        for (std::size_t i = start; i < end; ++i) {
+            sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
+            params.push_back(SqlParam{false, groupId, 0});
+            params.push_back(SqlParam{false, found[i].first, 0});
+            params.push_back(SqlParam{false, found[i].second, 0});
+        }
+        Poco::Data::Statement insert(session);
+        insert << sql;
+        bindAll(insert, params);
+        insert.execute();
+    }
+    std::set<std::string> present;
+    for (const auto& f : found) {
+        present.insert(f.first);
+    }
+    std::vector<std::string> ignored;
+    for (const auto& id : wanted) {
+        if (!present.count(id)) {
+            ignored.push_back(id);
+        }
+    }
+    return ignored;
+}
+
+void removeMembers(Poco::Data::Session& session, const std::string& groupId,
+                   const std::vector<std::string>& ids) {
+    inChunks(ids, [&](const std::vector<std::string>& chunk) {
+        std::vector<SqlParam> params{SqlParam{false, groupId, 0}};
+        auto more = texts(chunk);
+        params.insert(params.end(), more.begin(), more.end());
+        Poco::Data::Statement remove(session);
+        remove << "DELETE FROM tim_group_member WHERE group_id = ? AND member_id IN " +
+                      placeholders(chunk.size());
+        bindAll(remove, params);
+        remove.execute();
+    });
+}
+
+// Applies the changes; returns the ids whose membership may have changed and the ignored.
+std::pair<std::vector<std::string>, std::vector<std::string>> applyMemberChanges(
+    Poco::Data::Session& session, const SqlDialect& dialect, const std::string& groupId,
+    const std::vector<MemberChange>& changes) {
+    std::set<std::string> touched;
+    std::vector<std::string> ignored;
+    for (const auto& change : changes) {
+        if (change.kind == MemberChange::Kind::RemoveAll ||
+            change.kind == MemberChange::Kind::ReplaceAll) {
+            for (const auto& id : memberIds(session, groupId)) {
+                touched.insert(id);
+            }
+            std::string key = groupId;
+            session << "DELETE FROM tim_group_member WHERE group_id = ?", use(key), now;
+        }
+        if (change.kind == MemberChange::Kind::Remove) {
+            removeMembers(session, groupId, change.ids);
+        }
+        if (change.kind == MemberChange::Kind::Add ||
+            change.kind == MemberChange::Kind::ReplaceAll) {
+            const auto skipped = addMembers(session, dialect, groupId, change.ids);
+            ignored.insert(ignored.end(), skipped.begin(), skipped.end());
+        }
+        touched.insert(change.ids.begin(), change.ids.end());
+    }
+    return {std::vector<std::string>(touched.begin(), touched.end()), ignored};
+}
+
+GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
+    return readRecords(session,
+                       std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
+                       {SqlParam{false, id, 0}})
+        .front();
+}
+
+Poco::Int64 lockGroup(Poco::Data::Session& session, const SqlDialect& dialect,
+                      const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+    const auto rows =
+        selectIds(session,
+                  std::string("SELECT CAST(version AS CHAR) FROM tim_group WHERE id = ?") +
+                      dialect.forUpdate(),
+                  {SqlParam{false, id, 0}});
+    if (rows.empty()) {
+        throw scim::notFound("No group " + id);
+    }
+    const Poco::Int64 version = std::stoll(rows.front());
+    if (expectedVersion && *expectedVersion != version) {
+        throw scim::ScimError(
+            412, "", "The group changed since version " + std::to_string(*expectedVersion));
+    }
+    return version;
+}
+
+}  // namespace
+
+GroupWriteResult GroupRepository::createOrBind(
+    const Poco::JSON::Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) {
+    GroupColumns c = columnsOf(doc);
+    std::string json = documentText(doc, kMaxGroupDocumentBytes);
+    Poco::Data::Session session = _database.session();
+    GroupWriteResult result;
+    try {
+        withRetry(_database.dialect(), [&] {
+            WriteTransaction tx(session, _database.dialect());
+            const auto existing =
+                selectIds(session,
+                          std::string("SELECT id FROM tim_group WHERE display_name_key = ?") +
+                              _database.dialect().forUpdate(),
+                          {SqlParam{false, c.displayNameKey, 0}});
+            std::string id;
+            Poco::Int64 now = nowMs();
+            std::vector<std::string> affected;
+            if (!existing.empty()) {
+                id = existing.front();
+                const auto external = selectIds(
+                    session, "SELECT id FROM tim_group WHERE id = ? AND external_id IS NOT NULL",
+                    {SqlParam{false, id, 0}});
+                if (!external.empty()) {
+                    throw displayNameTaken(c.displayName);
+                }
+                affected = memberIds(session, id);
+                session
+                    << "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = "
+                       "?, "
+                       "role_key = ?, doc = ?, version = version + 1, modified_ms = ? WHERE id = ?",
+                    use(c.displayName), use(c.displayNameKey), use(c.externalId), use(c.roleKey),
+                    use(json), use(now), use(id), Poco::Data::Keywords::now;
+                result.bound = true;
+            } else {
+                id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+                session
+                    << "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
+                       "role_key, "
+                       "doc, version, created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    use(id), use(c.displayName), use(c.displayNameKey), use(c.externalId),
+                    use(c.roleKey), use(json), use(now), use(now), Poco::Data::Keywords::now;
+            }
+            if (members) {
+                const auto applied =
+                    applyMemberChanges(session, _database.dialect(), id,
+                                       {MemberChange{MemberChange::Kind::ReplaceAll, *members}});
+                affected.insert(affected.end(), applied.first.begin(), applied.first.end());
+                result.ignoredMembers = applied.second;
+            }
+            recomputeRoles(session, affected);
+            result.record = readBack(session, id);
+            tx.commit();
+        });
+    } catch (const Poco::Exception& e) {
+        if (_database.dialect().isUniqueViolation(e)) {
+            throw displayNameTaken(c.displayName);
+        }
+        throw;
+    }
+    return result;
+}
+
+std::optional<GroupRecord> GroupRepository::find(const std::string& id) {
+    Poco::Data::Session session = _database.session();
+    auto records = readRecords(
+        session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
+        {SqlParam{false, id, 0}});
+    if (records.empty()) {
+        return std::nullopt;
+    }
+    return records.front();
+}
+
+std::vector<GroupMember> GroupRepository::members(const std::string& groupId) {
+    Poco::Data::Session session = _database.session();
+    std::vector<std::string> ids;
+    std::vector<std::string> types;
+    std::vector<Poco::Nullable<std::string>> userNames;
+    std::vector<Poco::Nullable<std::string>> groupNames;
+    std::string key = groupId;
+    // Deleted users stop being listed; disabled ones stay members.
+    session
+        << "SELECT m.member_id, m.member_type, u.user_name, g.display_name FROM tim_group_member m "
+           "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
+           "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
+           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.deleted_ms IS NULL AND u.id IS "
+           "NOT NULL) "
+           "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
+        use(key), into(ids), into(types), into(userNames), into(groupNames), now;
+    std::vector<GroupMember> result;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& name = types[i] == "User" ? userNames[i] : groupNames[i];
+        result.push_back(GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
+    }
+    return result;
+}
+
+GroupWriteResult GroupRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                                          const std::vector<std::string>& members,
+                                          std::optional<Poco::Int64> expectedVersion) {
+    return patch(
+        id, [&](const Poco::JSON::Object::Ptr&) { return doc; },
+        {MemberChange{MemberChange::Kind::ReplaceAll, members}}, expectedVersion);
+}
+
+GroupWriteResult GroupRepository::patch(
+    const std::string& id,
+    const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
+    const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion) {
+    Poco::Data::Session session = _database.session();
+    GroupWriteResult result;
+    std::string displayName;
+    try {
+        withRetry(_database.dialect(), [&] {
+            WriteTransaction tx(session, _database.dialect());
+            lockGroup(session, _database.dialect(), id, expectedVersion);
+            const GroupRecord current = readBack(session, id);
+            const Poco::JSON::Object::Ptr next = change ? change(current.doc) : current.doc;
+            std::string json = documentText(next, kMaxGroupDocumentBytes);
+            const bool docChanged = json != documentText(current.doc, kMaxGroupDocumentBytes);
+            GroupColumns before = columnsOf(current.doc);
+            GroupColumns c = columnsOf(next);
+            displayName = c.displayName;
+            std::vector<std::string> affected;
+            if (before.roleKey != c.roleKey) {
+                affected = memberIds(session, id);  // the role this group grants changed
+            }
+            const auto applied = applyMemberChanges(session, _database.dialect(), id, changes);
+            affected.insert(affected.end(), applied.first.begin(), applied.first.end());
+            result.ignoredMembers = applied.second;
+            if (docChanged || !changes.empty()) {
+                Poco::Int64 modified = nowMs();
+                std::string key = id;
+                session
+                    << "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = "
+                       "?, "
+                       "role_key = ?, doc = ?, version = version + 1, modified_ms = ? WHERE id = ?",
+                    use(c.displayName), use(c.displayNameKey), use(c.externalId), use(c.roleKey),
+                    use(json), use(modified), use(key), now;
+            }
+            recomputeRoles(session, affected);
+            result.record = readBack(session, id);
+            tx.commit();
+        });
+    } catch (const Poco::Exception& e) {
+        if (_database.dialect().isUniqueViolation(e)) {
+            throw displayNameTaken(displayName);
+        }
+        throw;
+    }
+    return result;
+}
+
+bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+    Poco::Data::Session session = _database.session();
+    return withRetry(_database.dialect(), [&] {
+        WriteTransaction tx(session, _database.dialect());
+        try {
+            lockGroup(session, _database.dialect(), id, expectedVersion);
+        } catch (const scim::ScimError& e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw;
+        }
+        const auto affected = memberIds(session, id);
+        std::string key = id;
+        session << "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?", use(key),
+            use(key), now;
+        session << "DELETE FROM tim_group WHERE id = ?", use(key), now;
+        recomputeRoles(session, affected);
+        tx.commit();
+        return true;
+    });
+}
+
+namespace {
+
+bool mentionsMembers(const scim::filter::NodePtr& node) {
+    if (!node) {
+        return false;
+    }
+    return scim::sameName(node->path.attribute, "members") || mentionsMembers(node->left) ||
+           mentionsMembers(node->right);
+}
+
+constexpr const char* kMemberExists =
+    "EXISTS (SELECT 1 FROM tim_group_member gm WHERE gm.group_id = g.id AND gm.member_id = ?)";
+
+std::optional<Column> groupColumnFor(const scim::filter::AttrPath& path) {
+    if (!path.schema.empty() && !scim::sameName(path.schema, scim::kGroupSchema)) {
+        return std::nullopt;
+    }
+    if (path.subAttribute.empty()) {
+        if (scim::sameName(path.attribute, "id")) {
+            return Column{"g.id", ColumnKind::ExactText};
+        }
+        if (scim::sameName(path.attribute, "externalId")) {
+            return Column{"g.external_id", ColumnKind::ExactText};
+        }
+        if (scim::sameName(path.attribute, "displayName")) {
+            return Column{"g.display_name_key", ColumnKind::FoldedText};
+        }
+    }
+    if (scim::sameName(path.attribute, "meta")) {
+        if (scim::sameName(path.subAttribute, "created")) {
+            return Column{"g.created_ms", ColumnKind::Time};
+        }
+        if (scim::sameName(path.subAttribute, "lastModified")) {
+            return Column{"g.modified_ms", ColumnKind::Time};
+        }
+    }
+    if (scim::sameName(path.attribute, "members") &&
+        (path.subAttribute.empty() || scim::sameName(path.subAttribute, "value"))) {
+        return Column{kMemberExists, ColumnKind::Membership};
+    }
+    return std::nullopt;
+}
+
+// members[value eq "x"]
+std::optional<SqlCondition> groupValuePath(const scim::filter::Node& node) {
+    if (!scim::sameName(node.path.attribute, "members") ||
+        node.left->kind != scim::filter::Node::Kind::Compare ||
+        !scim::sameName(node.left->path.attribute, "value") ||
+        node.left->op != scim::filter::CompareOp::Eq ||
+        node.left->value.kind != scim::filter::Literal::Kind::String) {
+        return std::nullopt;
+    }
+    return SqlCondition{kMemberExists, {SqlParam{false, node.left->value.text, 0}}};
+}
+
+}  // namespace
+
+const ColumnMap& groupColumns() {
+    static const ColumnMap columns{groupColumnFor, groupValuePath};
+    return columns;
+}
+
+GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& render) {
+    const auto& schema = scim::groupResourceSchema();
+    if (query.filter) {
+        scim::filter::validate(query.filter, schema);
+    }
+    FilterPlan plan = planFilter(query.filter, groupColumns());
+    const std::optional<std::string> orderColumn =
+        query.sortBy.empty() ? std::optional<std::string>("g.created_ms")
+                             : sortColumn(query.sortBy, groupColumns(), schema);
+    std::string where = "1 = 1";
+    std::vector<SqlParam> params;
+    for (auto& condition : plan.conditions) {
+        where += " AND " + condition.sql;
+        params.insert(params.end(), condition.params.begin(), condition.params.end());
+    }
+    const std::string direction = query.descending ? " DESC" : " ASC";
+    Poco::Data::Session session = _database.session();
+    GroupPage page;
+    if (plan.residue.empty() && orderColumn) {
+        Poco::Int64 total = 0;
+        Poco::Data::Statement count(session);
+        count << "SELECT COUNT(*) FROM tim_group g WHERE " + where;
+        std::vector<SqlParam> countParams = params;
+        bindAll(count, countParams);
+        count, into(total);
+        count.execute();
+        page.total = static_cast<std::size_t>(total);
+        if (query.count > 0 && query.startIndex <= page.total) {
+            std::vector<SqlParam> pageParams = params;
+            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
+            pageParams.push_back(
+                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
+            page.records =
+                readRecords(session,
+                            std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE " +
+                                where + " ORDER BY " + *orderColumn + direction + ", g.id" +
+                                direction + " LIMIT ? OFFSET ?",
+                            pageParams);
+        }
+        return page;
+    }
+    const bool withMembers = std::any_of(plan.residue.begin(), plan.residue.end(), mentionsMembers);
+    struct Match {
+        std::string key;
+        Poco::Int64 createdMs;
+        std::string id;
+    };
+    std::vector<Match> matches;
+    const auto sortPath = query.sortBy.empty()
+                              ? std::optional<scim::filter::AttrPath>()
+                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
+    std::string after;
+    for (;;) {
+        std::vector<SqlParam> batchParams = params;
+        batchParams.push_back(SqlParam{false, after, 0});
+        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
+        const auto batch =
+            readRecords(session,
+                        std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE " +
+                            where + " AND g.id > ? ORDER BY g.id LIMIT ?",
+                        batchParams);
+        for (const auto& record : batch) {
+            const auto resource = render(record, withMembers);
+            const bool keep = std::all_of(
+                plan.residue.begin(), plan.residue.end(),
+                [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
+            if (keep) {
+                matches.push_back(
+                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
+                          record.createdMs, record.id});
+            }
+        }
+        if (batch.size() < kScanBatch) {
+            break;
+        }
+        after = batch.back().id;
+    }
+    std::stable_sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
+        const auto ka = std::tie(a.key, a.createdMs, a.id);
+        const auto kb = std::tie(b.key, b.createdMs, b.id);
+        return query.descending ? kb < ka : ka < kb;
+    });
+    page.total = matches.size();
+    for (std::size_t i = query.startIndex - 1;
+         i < matches.size() && page.records.size() < query.count; ++i) {
+        if (auto record = find(matches[i].id)) {
+            page.records.push_back(std::move(*record));
+        }
+    }
+    return page;
+}
+
+std::vector<std::string> GroupRepository::rolesOf(const std::string& userId) {
+    Poco::Data::Session session = _database.session();
+    std::vector<std::string> names;
+    std::string key = userId;
+    session << "SELECT DISTINCT r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
+               "ur.role_key "
+               "WHERE ur.user_id = ? ORDER BY r.name",
+        use(key), into(names), now;
+    return names;
+}
+
+std::string GroupRepository::describeRoles() {
+    Poco::Data::Session session = _database.session();
+    std::vector<std::string> names;
+    std::vector<int> internal;
+    std::vector<std::string> keys;
+    session << "SELECT name, internal, name_key FROM tim_role ORDER BY name", into(names),
+        into(internal), into(keys), now;
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        std::vector<std::string> holders;
+        std::string key = keys[i];
+        session << "SELECT DISTINCT u.user_name FROM tim_user_role ur JOIN tim_user u ON u.id = "
+                   "ur.user_id "
+                   "WHERE ur.role_key = ? AND u.deleted_ms IS NULL ORDER BY u.user_name",
+            use(key), into(holders), now;
+        text += names[i] + (internal[i] ? "  [internal]" : "") + "  ";
+        for (std::size_t j = 0; j < holders.size(); ++j) {
+            text += (j ? ", " : "") + holders[j];
+        }
+        text += holders.empty() ? "-\n" : "\n";
+    }
+    return text;
+}
+
+bool GroupRepository::rolesCatalogued(const std::string& roleName) {
+    Poco::Data::Session session = _database.session();
+    Poco::Int64 count = 0;
+    std::string key = scim::foldCase(roleName);
+    session << "SELECT COUNT(*) FROM tim_role WHERE name_key = ? AND internal = 0", use(key),
+        into(count), now;
+    return count > 0;
+}
+
+void GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
+                                        const std::vector<std::string>& internal) {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    for (const auto* list : {&known, &internal}) {
+        int flag = list == &internal ? 1 : 0;
+        for (const auto& name : *list) {
+            std::string key = scim::foldCase(name);
+            std::string display = name;
+            session << std::string(_database.dialect().insertIgnore()) +
+                           " INTO tim_role (name_key, name, internal) VALUES (?, ?, ?)",
+                use(key), use(display), use(flag), now;
+            session << "UPDATE tim_role SET internal = ? WHERE name_key = ?", use(flag), use(key),
+                now;
+        }
+    }
+    tx.commit();
+}
+
+}  // namespace store

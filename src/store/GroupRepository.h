@@ -1,0 +1,113 @@
+// SCIM groups in tim_group, their members as rows of tim_group_member, and the static roles
+// that role.<name> groups grant (tim_user_role, source 'scim'), all changed in one
+// transaction per request.
+#pragma once
+
+#include "Database.h"
+#include "FilterSql.h"
+
+#include "scim/ResourceSchema.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace store {
+
+struct GroupRecord {
+    std::string id;
+    Poco::JSON::Object::Ptr doc;  // normalised, without members
+    Poco::Int64 version = 1;
+    Poco::Int64 createdMs = 0;
+    Poco::Int64 modifiedMs = 0;
+};
+
+struct GroupMember {
+    std::string id;
+    std::string type;     // "User" or "Group"
+    std::string display;  // userName or group displayName
+};
+
+// A change to a group's membership.
+struct MemberChange {
+    enum class Kind { Add, Remove, RemoveAll, ReplaceAll };
+    Kind kind = Kind::Add;
+    std::vector<std::string> ids;
+};
+
+struct GroupWriteResult {
+    GroupRecord record;
+    bool bound = false;
+    std::vector<std::string> ignoredMembers;  // ids that are neither users nor groups
+};
+
+struct GroupQuery {
+    scim::filter::NodePtr filter;
+    std::string sortBy;
+    bool descending = false;
+    std::size_t startIndex = 1;
+    std::size_t count = 100;
+};
+
+struct GroupPage {
+    std::size_t total = 0;
+    std::vector<GroupRecord> records;
+};
+
+// Renders a group for filters no column answers; members only when the filter needs them.
+using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;
+
+class GroupRepository {
+  public:
+    GroupRepository(Database& database, Poco::Logger& logger)
+        : _database(database), _logger(logger) {}
+
+    // Creates the group, or binds to a group with the same displayName and no externalId
+    // (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
+    GroupWriteResult createOrBind(const Poco::JSON::Object::Ptr& doc,
+                                  const std::optional<std::vector<std::string>>& members);
+
+    std::optional<GroupRecord> find(const std::string& id);
+    std::vector<GroupMember> members(const std::string& groupId);
+
+    // PUT: the document and the whole membership. Throws ScimError 404, 409, 412.
+    GroupWriteResult replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                             const std::vector<std::string>& members,
+                             std::optional<Poco::Int64> expectedVersion);
+
+    // PATCH: `change` maps the document (nullptr: leave it), `changes` edit the membership.
+    GroupWriteResult patch(
+        const std::string& id,
+        const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
+        const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion);
+
+    // Deletes the group and its memberships and recomputes the roles it granted.
+    bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion);
+
+    GroupPage query(const GroupQuery& query, const RenderGroup& render);
+
+    // The effective static roles of a user, by name (from any source).
+    std::vector<std::string> rolesOf(const std::string& userId);
+
+    // The catalogue, one line per role: "name  [internal]  holder, holder, ...".
+    std::string describeRoles();
+
+    // Whether SCIM may grant `roleName` (known to TIM and not internal).
+    bool rolesCatalogued(const std::string& roleName);
+
+    // Adds roles to the catalogue (or marks them internal); returns nothing new it knew.
+    void syncRoleCatalogue(const std::vector<std::string>& known,
+                           const std::vector<std::string>& internal);
+
+  private:
+    Database& _database;
+    Poco::Logger& _logger;
+};
+
+const ColumnMap& groupColumns();
+
+}  // namespace store

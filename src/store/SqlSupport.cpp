@@ -1,0 +1,51 @@
+#include "SqlSupport.h"
+
+#include "scim/ScimError.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Timestamp.h>
+
+#include <sstream>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+Poco::Int64 nowMs() {
+    return Poco::Timestamp().epochMicroseconds() / 1000000 * 1000;
+}
+
+std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(doc, out);
+    if (out.str().size() > maxBytes) {
+        throw scim::payloadTooLarge("The resource has more than " + std::to_string(maxBytes) +
+                                    " bytes of attributes");
+    }
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr parseDocument(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
+    for (auto& p : params) {
+        if (p.isNumber) {
+            statement, use(p.number);
+        } else {
+            statement, use(p.text);
+        }
+    }
+}
+
+std::string placeholders(std::size_t n) {
+    std::string text = "(";
+    for (std::size_t i = 0; i < n; ++i) {
+        text += i ? ", ?" : "?";
+    }
+    return text + ")";
+}
+
+}  // namespace store

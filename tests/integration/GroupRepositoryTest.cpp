@@ -1,0 +1,182 @@
+// Groups on both engines: membership as rows (bulk adds, removal by list), role grants and
+// revocations recomputed in the same transaction, TIM's own role grants left alone.
+#include "scim/GroupSchemas.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "store/GroupRepository.h"
+#include "store/UserRepository.h"
+#include "support/EngineFixtures.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Stopwatch.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <iostream>
+
+using namespace Poco::Data::Keywords;
+using Kind = store::MemberChange::Kind;
+
+namespace {
+
+Poco::Logger& testLogger() {
+    return Poco::Logger::get("test.groups");
+}
+
+Poco::JSON::Object::Ptr groupDoc(const std::string& displayName,
+                                 const std::string& externalId = "") {
+    const std::string external = externalId.empty() ? "" : R"(,"externalId":")" + externalId + "\"";
+    auto body = Poco::JSON::Parser()
+                    .parse(R"({"displayName":")" + displayName + "\"" + external + "}")
+                    .extract<Poco::JSON::Object::Ptr>();
+    return scim::normaliseResource(body, scim::groupResourceSchema()).doc;
+}
+
+}  // namespace
+
+class GroupRepositoryContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(GroupRepositoryContract);
+    CPPUNIT_TEST(rolesFollowMembershipAndLeaveTimGrantsAlone);
+    CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
+    CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    virtual store::DatabaseConfig freshConfig() = 0;
+
+    void setUp() override {
+        _database = std::make_unique<store::Database>(freshConfig(), testLogger());
+        _database->migrate();
+        _users = std::make_unique<store::UserRepository>(*_database);
+        _groups = std::make_unique<store::GroupRepository>(*_database, testLogger());
+    }
+
+    void tearDown() override {
+        _groups.reset();
+        _users.reset();
+        _database.reset();
+    }
+
+    void rolesFollowMembershipAndLeaveTimGrantsAlone() {
+        const std::string alice = user("alice");
+        const std::string bob = user("bob");
+        {
+            // A role TIM granted by other means.
+            Poco::Data::Session session = _database->session();
+            std::string id = alice;
+            session << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, "
+                       "'processmanager', 'tim')",
+                use(id), now;
+        }
+        const auto group = _groups->createOrBind(groupDoc("role.processmanager"),
+                                                 std::vector<std::string>{alice, bob});
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        _groups->patch(group.record.id, {}, {{Kind::Remove, {alice, bob}}}, std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(bob));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(alice));  // TIM's grant stays
+        _groups->patch(group.record.id, {}, {{Kind::Add, {bob}}}, std::nullopt);
+        CPPUNIT_ASSERT(_groups->remove(group.record.id, std::nullopt));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(bob));
+        CPPUNIT_ASSERT(!_groups->remove(group.record.id, std::nullopt));
+        // Internal roles are never granted.
+        _groups->createOrBind(groupDoc("Role.Viewer"), std::vector<std::string>{bob});
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(bob));
+        CPPUNIT_ASSERT(!_groups->rolesCatalogued("viewer"));
+        CPPUNIT_ASSERT(_groups->rolesCatalogued("WORKFLOW-DESIGNER"));
+        _groups->syncRoleCatalogue({"auditor"}, {});
+        CPPUNIT_ASSERT(_groups->rolesCatalogued("Auditor"));
+    }
+
+    void addsTenThousandMembersInOneRequest() {
+        std::vector<std::string> ids;
+        {
+            // Users straight into the table: this test is about membership, not user creation.
+            Poco::Data::Session session = _database->session();
+            session << "BEGIN", now;
+            for (int i = 0; i < 10000; ++i) {
+                std::string id = "bulk-" + std::to_string(i);
+                std::string name = id + "@x.com";
+                session << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
+                           "created_ms, "
+                           "modified_ms, doc) VALUES (?, ?, ?, 'person', 1, 0, 0, '{}')",
+                    use(id), use(name), use(name), now;
+                ids.push_back(id);
+            }
+            session << "COMMIT", now;
+        }
+        const auto group = _groups->createOrBind(groupDoc("role.workflow-designer"), std::nullopt);
+        Poco::Stopwatch watch;
+        watch.start();
+        const auto result = _groups->patch(group.record.id, {}, {{Kind::Add, ids}}, std::nullopt);
+        watch.stop();
+        std::cerr << "added 10000 members (and granted their role) in " << watch.elapsed() / 1000
+                  << " ms\n";
+        CPPUNIT_ASSERT(result.ignoredMembers.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10000), _groups->members(group.record.id).size());
+        CPPUNIT_ASSERT_EQUAL(std::string("workflow-designer"), roles("bulk-9999"));
+        _groups->patch(group.record.id, {}, {{Kind::Remove, {"bulk-5"}}}, std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(9999), _groups->members(group.record.id).size());
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles("bulk-5"));
+    }
+
+    void groupsCanBeMembersAndDeletedUsersAreNotListed() {
+        const std::string carol = user("carol");
+        const auto inner = _groups->createOrBind(groupDoc("Inner"), std::nullopt);
+        const auto outer = _groups->createOrBind(groupDoc("Outer", "entra-outer"),
+                                                 std::vector<std::string>{carol, inner.record.id});
+        auto members = _groups->members(outer.record.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), members.size());
+        CPPUNIT_ASSERT(members[0].type != members[1].type);
+        CPPUNIT_ASSERT(_users->remove(carol, std::nullopt));
+        members = _groups->members(outer.record.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), members.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Group"), members[0].type);
+        // Same name: a group with an externalId is a conflict, one without is bound (same id).
+        CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("OUTER", "other"), std::nullopt),
+                             scim::ScimError);
+        const auto bound = _groups->createOrBind(groupDoc("INNER", "entra-inner"), std::nullopt);
+        CPPUNIT_ASSERT(bound.bound);
+        CPPUNIT_ASSERT_EQUAL(inner.record.id, bound.record.id);
+    }
+
+  private:
+    std::string user(const std::string& name) {
+        auto body = Poco::JSON::Parser()
+                        .parse(R"({"userName":")" + name + R"("})")
+                        .extract<Poco::JSON::Object::Ptr>();
+        return _users
+            ->createOrBind(scim::normaliseResource(body, scim::userResourceSchema()).doc, "", false)
+            .record.id;
+    }
+
+    std::string roles(const std::string& userId) {
+        std::string text;
+        for (const auto& role : _groups->rolesOf(userId)) {
+            text += (text.empty() ? "" : ",") + role;
+        }
+        return text;
+    }
+
+    std::unique_ptr<store::Database> _database;
+    std::unique_ptr<store::UserRepository> _users;
+    std::unique_ptr<store::GroupRepository> _groups;
+};
+
+class GroupRepositorySQLiteTest : public GroupRepositoryContract {
+    CPPUNIT_TEST_SUB_SUITE(GroupRepositorySQLiteTest, GroupRepositoryContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
+};
+
+class GroupRepositoryMariaDBTest : public GroupRepositoryContract {
+    CPPUNIT_TEST_SUB_SUITE(GroupRepositoryMariaDBTest, GroupRepositoryContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(GroupRepositorySQLiteTest, "GroupRepositorySQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(GroupRepositoryMariaDBTest, "GroupRepositoryMariaDBTest");
