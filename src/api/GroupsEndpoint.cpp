@@ -76,42 +76,6 @@ std::optional<std::vector<std::string>> namedMembers(const scim::filter::NodePtr
 
 }  // namespace
 
-Response GroupsEndpoint::handle(const Request& request, const std::string& id,
-                                const std::string& baseUrl) const {
-    const std::string& method = request.method;
-    if (id.empty()) {
-        if (method == "GET" || method == "HEAD") {
-            return listFromQueryString(request, baseUrl);
-        }
-        if (method == "POST") {
-            return create(request, baseUrl);
-        }
-        throw scim::methodNotAllowed("/Groups takes GET and POST");
-    }
-    if (id == ".search") {
-        if (method != "POST") {
-            throw scim::methodNotAllowed("/Groups/.search takes POST");
-        }
-        return search(request, baseUrl);
-    }
-    if (id.find('/') != std::string::npos) {
-        throw scim::notFound("No resource at /Groups/" + id);
-    }
-    if (method == "GET" || method == "HEAD") {
-        return get(request, id, baseUrl);
-    }
-    if (method == "PUT") {
-        return replace(request, id, baseUrl);
-    }
-    if (method == "PATCH") {
-        return patch(request, id, baseUrl);
-    }
-    if (method == "DELETE") {
-        return remove(request, id);
-    }
-    throw scim::methodNotAllowed("/Groups/{id} takes GET, PUT, PATCH and DELETE");
-}
-
 Object::Ptr GroupsEndpoint::render(const store::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const {
     scim::Meta meta{"Group", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
@@ -316,8 +280,9 @@ Response GroupsEndpoint::remove(const Request& request, const std::string& id) c
     return response;
 }
 
-Response GroupsEndpoint::list(const store::GroupQuery& query, const scim::Projection& projection,
-                              const std::string& baseUrl) const {
+Response GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
+    const auto& query = request.query;
+    const auto& projection = request.projection;
     const auto page = _groups.query(query, [&](const store::GroupRecord& record, bool withMembers) {
         return render(record, withMembers, baseUrl);
     });
@@ -327,53 +292,6 @@ Response GroupsEndpoint::list(const store::GroupQuery& query, const scim::Projec
         resources->add(projection.apply(render(record, withMembers, baseUrl), schema()));
     }
     return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
-}
-
-Response GroupsEndpoint::listFromQueryString(const Request& request,
-                                             const std::string& baseUrl) const {
-    const QueryParameters parameters(request.query);
-    store::GroupQuery query;
-    if (const auto filter = parameters.get("filter")) {
-        query.filter = scim::filter::parseFilter(*filter);
-    }
-    query.sortBy = parameters.getOr("sortBy", "");
-    query.descending = descending(parameters.getOr("sortOrder", ""));
-    query.startIndex =
-        std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
-    query.count = std::min(parseIndex(parameters.get("count"), "count", _settings.maxResults),
-                           _settings.maxResults);
-    return list(query,
-                scim::Projection::parse(parameters.getOr("attributes", ""),
-                                        parameters.getOr("excludedAttributes", "")),
-                baseUrl);
-}
-
-Response GroupsEndpoint::search(const Request& request, const std::string& baseUrl) const {
-    const Object::Ptr body = parseBody(request);
-    store::GroupQuery query;
-    const std::string filter = stringMember(body, "filter");
-    if (!filter.empty()) {
-        query.filter = scim::filter::parseFilter(filter);
-    }
-    query.sortBy = stringMember(body, "sortBy");
-    query.descending = descending(stringMember(body, "sortOrder"));
-    const auto number = [&](const char* name, std::size_t fallback) {
-        const Var value = scim::json::memberOf(*body, name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        if (!value.isInteger()) {
-            throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
-        }
-        const auto n = value.convert<Poco::Int64>();
-        return n < 0 ? std::size_t(0) : static_cast<std::size_t>(n);
-    };
-    query.startIndex = std::max<std::size_t>(1, number("startIndex", 1));
-    query.count = std::min(number("count", _settings.maxResults), _settings.maxResults);
-    return list(
-        query,
-        scim::Projection::parse(joined(body, "attributes"), joined(body, "excludedAttributes")),
-        baseUrl);
 }
 
 }  // namespace api

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/Http.h"
+#include "api/ResourceEndpoint.h"
 #include "scim/Patch.h"
 #include "scim/Projection.h"
 #include "store/GroupRepository.h"
@@ -16,25 +17,24 @@ struct GroupsSettings {
     std::string defaultVendor;
 };
 
-class GroupsEndpoint {
+class GroupsEndpoint : public ResourceEndpoint {
   public:
     GroupsEndpoint(store::GroupRepository& groups, GroupsSettings settings, Poco::Logger& logger)
-        : _groups(groups), _settings(std::move(settings)), _logger(logger) {}
-
-    Response handle(const Request& request, const std::string& id,
-                    const std::string& baseUrl) const;
+        : ResourceEndpoint("/Groups", settings.maxResults),
+          _groups(groups),
+          _settings(std::move(settings)),
+          _logger(logger) {}
 
   private:
-    Response create(const Request& request, const std::string& baseUrl) const;
-    Response get(const Request& request, const std::string& id, const std::string& baseUrl) const;
+    Response create(const Request& request, const std::string& baseUrl) const override;
+    Response get(const Request& request, const std::string& id,
+                 const std::string& baseUrl) const override;
     Response replace(const Request& request, const std::string& id,
-                     const std::string& baseUrl) const;
-    Response patch(const Request& request, const std::string& id, const std::string& baseUrl) const;
-    Response remove(const Request& request, const std::string& id) const;
-    Response list(const store::GroupQuery& query, const scim::Projection& projection,
-                  const std::string& baseUrl) const;
-    Response listFromQueryString(const Request& request, const std::string& baseUrl) const;
-    Response search(const Request& request, const std::string& baseUrl) const;
+                     const std::string& baseUrl) const override;
+    Response patch(const Request& request, const std::string& id,
+                   const std::string& baseUrl) const override;
+    Response remove(const Request& request, const std::string& id) const override;
+    Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
     Poco::JSON::Object::Ptr render(const store::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const;

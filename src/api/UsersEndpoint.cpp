@@ -24,42 +24,6 @@ using Poco::JSON::Object;
 
 }  // namespace
 
-Response UsersEndpoint::handle(const Request& request, const std::string& id,
-                               const std::string& baseUrl) const {
-    const std::string& method = request.method;
-    if (id.empty()) {
-        if (method == "GET" || method == "HEAD") {
-            return listFromQueryString(request, baseUrl);
-        }
-        if (method == "POST") {
-            return create(request, baseUrl);
-        }
-        throw scim::methodNotAllowed("/Users takes GET and POST");
-    }
-    if (id == ".search") {
-        if (method != "POST") {
-            throw scim::methodNotAllowed("/Users/.search takes POST");
-        }
-        return search(request, baseUrl);
-    }
-    if (id.find('/') != std::string::npos) {
-        throw scim::notFound("No resource at /Users/" + id);
-    }
-    if (method == "GET" || method == "HEAD") {
-        return get(request, id, baseUrl);
-    }
-    if (method == "PUT") {
-        return replace(request, id, baseUrl);
-    }
-    if (method == "DELETE") {
-        return remove(request, id);
-    }
-    if (method == "PATCH") {
-        return patch(request, id, baseUrl);
-    }
-    throw scim::methodNotAllowed("/Users/{id} takes GET, PUT, PATCH and DELETE");
-}
-
 void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
     if (_settings.defaultVendor.empty()) {
         return;
@@ -222,8 +186,9 @@ Response UsersEndpoint::remove(const Request& request, const std::string& id) co
     return response;
 }
 
-Response UsersEndpoint::list(const store::UserQuery& query, const scim::Projection& projection,
-                             const std::string& baseUrl) const {
+Response UsersEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
+    const auto& query = request.query;
+    const auto& projection = request.projection;
     const auto page = _users.query(
         query, [&](const store::UserRecord& record) { return render(record, baseUrl); });
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
@@ -231,53 +196,6 @@ Response UsersEndpoint::list(const store::UserQuery& query, const scim::Projecti
         resources->add(projection.apply(render(record, baseUrl), scim::userResourceSchema()));
     }
     return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
-}
-
-Response UsersEndpoint::listFromQueryString(const Request& request,
-                                            const std::string& baseUrl) const {
-    const QueryParameters parameters(request.query);
-    store::UserQuery query;
-    const auto filter = parameters.get("filter");
-    if (filter) {
-        query.filter = scim::filter::parseFilter(*filter);
-    }
-    query.sortBy = parameters.getOr("sortBy", "");
-    query.descending = descending(parameters.getOr("sortOrder", ""));
-    query.startIndex =
-        std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
-    query.count = std::min(parseIndex(parameters.get("count"), "count", _settings.maxResults),
-                           _settings.maxResults);
-    return list(query,
-                scim::Projection::parse(parameters.getOr("attributes", ""),
-                                        parameters.getOr("excludedAttributes", "")),
-                baseUrl);
-}
-
-Response UsersEndpoint::search(const Request& request, const std::string& baseUrl) const {
-    const Object::Ptr body = parseBody(request);
-    store::UserQuery query;
-    const std::string filter = stringMember(body, "filter");
-    if (!filter.empty()) {
-        query.filter = scim::filter::parseFilter(filter);
-    }
-    query.sortBy = stringMember(body, "sortBy");
-    query.descending = descending(stringMember(body, "sortOrder"));
-    auto number = [&](const char* name, std::size_t fallback) {
-        if (!body->has(name) || body->get(name).isEmpty()) {
-            return fallback;
-        }
-        if (!body->get(name).isInteger()) {
-            throw scim::badRequest("invalidValue", std::string(name) + " must be a whole number");
-        }
-        const auto value = body->getValue<Poco::Int64>(name);
-        return value < 0 ? std::size_t(0) : static_cast<std::size_t>(value);
-    };
-    query.startIndex = std::max<std::size_t>(1, number("startIndex", 1));
-    query.count = std::min(number("count", _settings.maxResults), _settings.maxResults);
-    return list(
-        query,
-        scim::Projection::parse(joined(body, "attributes"), joined(body, "excludedAttributes")),
-        baseUrl);
 }
 
 }  // namespace api

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/Http.h"
+#include "api/ResourceEndpoint.h"
 #include "scim/Projection.h"
 #include "store/UserRepository.h"
 
@@ -22,26 +23,24 @@ struct UsersSettings {
     std::function<std::vector<std::string>(const std::string& userId)> rolesOf;
 };
 
-class UsersEndpoint {
+class UsersEndpoint : public ResourceEndpoint {
   public:
     UsersEndpoint(store::UserRepository& users, UsersSettings settings, Poco::Logger& logger)
-        : _users(users), _settings(std::move(settings)), _logger(logger) {}
-
-    // `id` is what follows /Users/ ("" for the collection, ".search" for POST searches).
-    Response handle(const Request& request, const std::string& id,
-                    const std::string& baseUrl) const;
+        : ResourceEndpoint("/Users", settings.maxResults),
+          _users(users),
+          _settings(std::move(settings)),
+          _logger(logger) {}
 
   private:
-    Response create(const Request& request, const std::string& baseUrl) const;
-    Response get(const Request& request, const std::string& id, const std::string& baseUrl) const;
+    Response create(const Request& request, const std::string& baseUrl) const override;
+    Response get(const Request& request, const std::string& id,
+                 const std::string& baseUrl) const override;
     Response replace(const Request& request, const std::string& id,
-                     const std::string& baseUrl) const;
-    Response patch(const Request& request, const std::string& id, const std::string& baseUrl) const;
-    Response remove(const Request& request, const std::string& id) const;
-    Response list(const store::UserQuery& query, const scim::Projection& projection,
-                  const std::string& baseUrl) const;
-    Response listFromQueryString(const Request& request, const std::string& baseUrl) const;
-    Response search(const Request& request, const std::string& baseUrl) const;
+                     const std::string& baseUrl) const override;
+    Response patch(const Request& request, const std::string& id,
+                   const std::string& baseUrl) const override;
+    Response remove(const Request& request, const std::string& id) const override;
+    Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
     Poco::JSON::Object::Ptr render(const store::UserRecord& record,
                                    const std::string& baseUrl) const;

@@ -1,5 +1,6 @@
 #include "GroupRepository.h"
 
+#include "QueryRunner.h"
 #include "Retry.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
@@ -24,7 +25,6 @@ namespace {
 constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
 constexpr std::size_t kChunk = 300;  // ids per multi-row statement
-constexpr std::size_t kScanBatch = 500;
 
 std::vector<SqlParam> texts(const std::vector<std::string>& values) {
     std::vector<SqlParam> params;
@@ -487,95 +487,19 @@ const ColumnMap& groupColumns() {
 }
 
 GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& render) {
-    const auto& schema = scim::groupResourceSchema();
-    if (query.filter) {
-        scim::filter::validate(query.filter, schema);
-    }
-    FilterPlan plan = planFilter(query.filter, groupColumns());
-    const std::optional<std::string> orderColumn =
-        query.sortBy.empty() ? std::optional<std::string>("g.created_ms")
-                             : sortColumn(query.sortBy, groupColumns(), schema);
-    std::string where = "1 = 1";
-    std::vector<SqlParam> params;
-    for (auto& condition : plan.conditions) {
-        where += " AND " + condition.sql;
-        params.insert(params.end(), condition.params.begin(), condition.params.end());
-    }
-    const std::string direction = query.descending ? " DESC" : " ASC";
+    static const QuerySpec<GroupRecord> spec{"g",
+                                             "tim_group g",
+                                             "1 = 1",
+                                             kRecordColumns,
+                                             &groupColumns(),
+                                             &scim::groupResourceSchema(),
+                                             readRecords};
+    // Members are rendered only when the filter looks at them.
+    const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();
-    GroupPage page;
-    if (plan.residue.empty() && orderColumn) {
-        Poco::Int64 total = 0;
-        Poco::Data::Statement count(session);
-        count << "SELECT COUNT(*) FROM tim_group g WHERE " + where;
-        std::vector<SqlParam> countParams = params;
-        bindAll(count, countParams);
-        count, into(total);
-        count.execute();
-        page.total = static_cast<std::size_t>(total);
-        if (query.count > 0 && query.startIndex <= page.total) {
-            std::vector<SqlParam> pageParams = params;
-            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
-            pageParams.push_back(
-                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
-            page.records =
-                readRecords(session,
-                            std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE " +
-                                where + " ORDER BY " + *orderColumn + direction + ", g.id" +
-                                direction + " LIMIT ? OFFSET ?",
-                            pageParams);
-        }
-        return page;
-    }
-    const bool withMembers = std::any_of(plan.residue.begin(), plan.residue.end(), mentionsMembers);
-    struct Match {
-        std::string key;
-        Poco::Int64 createdMs;
-        std::string id;
-    };
-    std::vector<Match> matches;
-    const auto sortPath = query.sortBy.empty()
-                              ? std::optional<scim::filter::AttrPath>()
-                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
-    std::string after;
-    for (;;) {
-        std::vector<SqlParam> batchParams = params;
-        batchParams.push_back(SqlParam{false, after, 0});
-        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
-        const auto batch =
-            readRecords(session,
-                        std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE " +
-                            where + " AND g.id > ? ORDER BY g.id LIMIT ?",
-                        batchParams);
-        for (const auto& record : batch) {
-            const auto resource = render(record, withMembers);
-            const bool keep = std::all_of(
-                plan.residue.begin(), plan.residue.end(),
-                [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
-            if (keep) {
-                matches.push_back(
-                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
-                          record.createdMs, record.id});
-            }
-        }
-        if (batch.size() < kScanBatch) {
-            break;
-        }
-        after = batch.back().id;
-    }
-    std::stable_sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
-        const auto ka = std::tie(a.key, a.createdMs, a.id);
-        const auto kb = std::tie(b.key, b.createdMs, b.id);
-        return query.descending ? kb < ka : ka < kb;
+    return runQuery<GroupRecord>(session, spec, query, [&](const GroupRecord& record) {
+        return render(record, withMembers);
     });
-    page.total = matches.size();
-    for (std::size_t i = query.startIndex - 1;
-         i < matches.size() && page.records.size() < query.count; ++i) {
-        if (auto record = find(matches[i].id)) {
-            page.records.push_back(std::move(*record));
-        }
-    }
-    return page;
 }
 
 std::vector<std::string> GroupRepository::rolesOf(const std::string& userId) {

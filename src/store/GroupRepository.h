@@ -5,6 +5,7 @@
 
 #include "Database.h"
 #include "FilterSql.h"
+#include "QueryRunner.h"
 
 #include "scim/ResourceSchema.h"
 
@@ -45,18 +46,8 @@ struct GroupWriteResult {
     std::vector<std::string> ignoredMembers;  // ids that are neither users nor groups
 };
 
-struct GroupQuery {
-    scim::filter::NodePtr filter;
-    std::string sortBy;
-    bool descending = false;
-    std::size_t startIndex = 1;
-    std::size_t count = 100;
-};
-
-struct GroupPage {
-    std::size_t total = 0;
-    std::vector<GroupRecord> records;
-};
+using GroupQuery = ResourceQuery;
+using GroupPage = Page<GroupRecord>;
 
 // Renders a group for filters no column answers; members only when the filter needs them.
 using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;

@@ -1,5 +1,6 @@
 #include "UserRepository.h"
 
+#include "QueryRunner.h"
 #include "Retry.h"
 #include "SqlSupport.h"
 #include "UserColumns.h"
@@ -27,7 +28,6 @@ namespace {
 
 constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.modified_ms";
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
-constexpr std::size_t kScanBatch = 500;
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
@@ -373,98 +373,15 @@ std::optional<std::string> UserRepository::displayNameOf(const std::string& id) 
 }
 
 UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
-    const auto& schema = scim::userResourceSchema();
-    if (query.filter) {
-        scim::filter::validate(query.filter, schema);
-    }
-    FilterPlan plan = planFilter(query.filter, userColumns());
-    const std::optional<std::string> orderColumn =
-        query.sortBy.empty() ? std::optional<std::string>("u.created_ms")
-                             : sortColumn(query.sortBy, userColumns(), schema);
-    std::string where = kVisible;
-    std::vector<SqlParam> params;
-    for (auto& condition : plan.conditions) {
-        where += " AND " + condition.sql;
-        params.insert(params.end(), condition.params.begin(), condition.params.end());
-    }
-    const std::string direction = query.descending ? " DESC" : " ASC";
+    static const QuerySpec<UserRecord> spec{"u",
+                                            "tim_user u",
+                                            kVisible,
+                                            kRecordColumns,
+                                            &userColumns(),
+                                            &scim::userResourceSchema(),
+                                            readRecords};
     Poco::Data::Session session = _database.session();
-    UserPage page;
-
-    if (plan.residue.empty() && orderColumn) {
-        Poco::Int64 total = 0;
-        Poco::Data::Statement count(session);
-        count << "SELECT COUNT(*) FROM tim_user u WHERE " + where;
-        std::vector<SqlParam> countParams = params;
-        bindAll(count, countParams);
-        count, into(total);
-        count.execute();
-        page.total = static_cast<std::size_t>(total);
-        if (query.count > 0 && query.startIndex <= page.total) {
-            std::vector<SqlParam> pageParams = params;
-            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
-            pageParams.push_back(
-                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
-            page.records =
-                readRecords(session,
-                            std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE " +
-                                where + " ORDER BY " + *orderColumn + direction + ", u.id" +
-                                direction + " LIMIT ? OFFSET ?",
-                            pageParams);
-        }
-        return page;
-    }
-
-    // Terms no column answers: scan the candidates in id order, a batch at a time, keeping
-    // only (sort key, id) of the matches, then read the requested page.
-    struct Match {
-        std::string key;
-        Poco::Int64 createdMs;
-        std::string id;
-    };
-    std::vector<Match> matches;
-    const auto sortPath = query.sortBy.empty()
-                              ? std::optional<scim::filter::AttrPath>()
-                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
-    std::string after;
-    for (;;) {
-        std::vector<SqlParam> batchParams = params;
-        batchParams.push_back(SqlParam{false, after, 0});
-        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
-        const auto batch =
-            readRecords(session,
-                        std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE " +
-                            where + " AND u.id > ? ORDER BY u.id LIMIT ?",
-                        batchParams);
-        for (const auto& record : batch) {
-            const auto resource = render(record);
-            const bool keep = std::all_of(
-                plan.residue.begin(), plan.residue.end(),
-                [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
-            if (keep) {
-                matches.push_back(
-                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
-                          record.createdMs, record.id});
-            }
-        }
-        if (batch.size() < kScanBatch) {
-            break;
-        }
-        after = batch.back().id;
-    }
-    std::stable_sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
-        const auto ka = std::tie(a.key, a.createdMs, a.id);
-        const auto kb = std::tie(b.key, b.createdMs, b.id);
-        return query.descending ? kb < ka : ka < kb;
-    });
-    page.total = matches.size();
-    for (std::size_t i = query.startIndex - 1;
-         i < matches.size() && page.records.size() < query.count; ++i) {
-        if (auto record = find(matches[i].id)) {
-            page.records.push_back(std::move(*record));
-        }
-    }
-    return page;
+    return runQuery(session, spec, query, render);
 }
 
 }  // namespace store

@@ -4,6 +4,7 @@
 
 #include "Database.h"
 #include "FilterSql.h"
+#include "QueryRunner.h"
 #include "UserFilterSql.h"
 
 #include "scim/Representation.h"
@@ -34,18 +35,8 @@ struct CreateResult {
     bool passwordSet = false;
 };
 
-struct UserQuery {
-    scim::filter::NodePtr filter;  // nullptr: every user
-    std::string sortBy;            // "" : creation order
-    bool descending = false;
-    std::size_t startIndex = 1;  // 1-based
-    std::size_t count = 100;
-};
-
-struct UserPage {
-    std::size_t total = 0;
-    std::vector<UserRecord> records;
-};
+using UserQuery = ResourceQuery;
+using UserPage = Page<UserRecord>;
 
 // Renders a record as the client would see it, for filters no column answers.
 using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;

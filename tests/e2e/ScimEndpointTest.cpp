@@ -3,6 +3,7 @@
 #include "support/TestDatabases.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Process.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -117,7 +118,8 @@ class ScimEndpointMariaDBTest : public ScimEndpointContract {
                 {"scim.db.port", std::to_string(server.port)},
                 {"scim.db.user", server.user},
                 {"scim.db.password", server.password},
-                {"scim.db.name", server.freshDatabase("tim_e2e")}};
+                {"scim.db.name",
+                 server.freshDatabase("tim_e2e_" + std::to_string(Poco::Process::id()))}};
     }
     std::map<std::string, std::string> unreachableDatabaseProperties() override {
         auto properties = databaseProperties();

@@ -5,6 +5,7 @@
 #include "support/TestDatabases.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Process.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -305,7 +306,8 @@ class UsersMariaDBTest : public UsersContract {
                 {"scim.db.port", std::to_string(server.port)},
                 {"scim.db.user", server.user},
                 {"scim.db.password", server.password},
-                {"scim.db.name", server.freshDatabase("tim_e2e_users")}};
+                {"scim.db.name",
+                 server.freshDatabase("tim_e2e_users_" + std::to_string(Poco::Process::id()))}};
     }
 };
 

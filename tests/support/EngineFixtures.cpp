@@ -2,6 +2,8 @@
 
 #include "TestDatabases.h"
 
+#include <Poco/Process.h>
+
 #include <atomic>
 
 namespace testing {
@@ -22,7 +24,9 @@ store::DatabaseConfig freshMariaDBConfig() {
     config.port = server.port;
     config.user = server.user;
     config.password = server.password;
-    config.name = server.freshDatabase("tim_it_" + std::to_string(++databases));
+    // Suites run as parallel processes against one server: names must not collide.
+    config.name = server.freshDatabase("tim_it_" + std::to_string(Poco::Process::id()) + "_" +
+                                       std::to_string(++databases));
     return config;
 }
 

@@ -1,0 +1,52 @@
+// What /Users and /Groups share: routing of a collection and its members by method, and the
+// parameters of list requests (query string or SearchRequest body).
+#pragma once
+
+#include "api/Http.h"
+#include "scim/Projection.h"
+#include "store/QueryRunner.h"
+
+#include <string>
+
+namespace api {
+
+struct ListRequest {
+    store::ResourceQuery query;
+    scim::Projection projection;
+};
+
+// filter, startIndex, count (capped at maxResults), sortBy, sortOrder, attributes,
+// excludedAttributes from the query string.
+ListRequest listRequestFromQuery(const Request& request, std::size_t maxResults);
+
+// The same from a POST .search body (RFC 7644 §3.4.3).
+ListRequest listRequestFromSearch(const Request& request, std::size_t maxResults);
+
+class ResourceEndpoint {
+  public:
+    virtual ~ResourceEndpoint() = default;
+
+    // `id` is what follows the collection ("" for the collection, ".search" for searches).
+    Response handle(const Request& request, const std::string& id,
+                    const std::string& baseUrl) const;
+
+  protected:
+    ResourceEndpoint(std::string collection, std::size_t maxResults)
+        : _collection(std::move(collection)), _maxResults(maxResults) {}
+
+    virtual Response create(const Request& request, const std::string& baseUrl) const = 0;
+    virtual Response get(const Request& request, const std::string& id,
+                         const std::string& baseUrl) const = 0;
+    virtual Response replace(const Request& request, const std::string& id,
+                             const std::string& baseUrl) const = 0;
+    virtual Response patch(const Request& request, const std::string& id,
+                           const std::string& baseUrl) const = 0;
+    virtual Response remove(const Request& request, const std::string& id) const = 0;
+    virtual Response list(const ListRequest& list, const std::string& baseUrl) const = 0;
+
+  private:
+    const std::string _collection;  // "/Users"
+    const std::size_t _maxResults;
+};
+
+}  // namespace api

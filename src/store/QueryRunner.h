@@ -1,0 +1,150 @@
+// Runs a SCIM list query over one resource table: SQL for what the ColumnMap answers, and
+// for the rest a bounded scan in id order that keeps only (sort key, id) of the matches.
+#pragma once
+
+#include "FilterSql.h"
+#include "SqlSupport.h"
+
+#include "scim/ResourceSchema.h"
+#include "scim/filter/Evaluator.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace store {
+
+struct ResourceQuery {
+    scim::filter::NodePtr filter;  // nullptr: every resource
+    std::string sortBy;            // "": creation order
+    bool descending = false;
+    std::size_t startIndex = 1;  // 1-based
+    std::size_t count = 100;
+};
+
+template <typename Record>
+struct Page {
+    std::size_t total = 0;
+    std::vector<Record> records;
+};
+
+template <typename Record>
+struct QuerySpec {
+    std::string alias;          // "u"
+    std::string from;           // "tim_user u"
+    std::string visible;        // what every query adds: "u.deleted_ms IS NULL"
+    std::string recordColumns;  // what `read` expects
+    const ColumnMap* columns = nullptr;
+    const scim::ResourceSchema* schema = nullptr;
+    // Runs a SELECT of recordColumns and returns the records.
+    std::function<std::vector<Record>(Poco::Data::Session&, const std::string&,
+                                      std::vector<SqlParam>)>
+        read;
+};
+
+inline constexpr std::size_t kScanBatch = 500;
+
+template <typename Record>
+Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                      const ResourceQuery& query,
+                      const std::function<Poco::JSON::Object::Ptr(const Record&)>& render) {
+    const auto& schema = *spec.schema;
+    if (query.filter) {
+        scim::filter::validate(query.filter, schema);
+    }
+    FilterPlan plan = planFilter(query.filter, *spec.columns);
+    const std::string& a = spec.alias;
+    const std::optional<std::string> orderColumn =
+        query.sortBy.empty() ? std::optional<std::string>(a + ".created_ms")
+                             : sortColumn(query.sortBy, *spec.columns, schema);
+    std::string where = spec.visible;
+    std::vector<SqlParam> params;
+    for (auto& condition : plan.conditions) {
+        where += " AND " + condition.sql;
+        params.insert(params.end(), condition.params.begin(), condition.params.end());
+    }
+    const std::string select =
+        "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + where;
+    const std::string direction = query.descending ? " DESC" : " ASC";
+    Page<Record> page;
+
+    if (plan.residue.empty() && orderColumn) {
+        Poco::Int64 total = 0;
+        Poco::Data::Statement count(session);
+        count << "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where;
+        std::vector<SqlParam> countParams = params;
+        bindAll(count, countParams);
+        count, Poco::Data::Keywords::into(total);
+        count.execute();
+        page.total = static_cast<std::size_t>(total);
+        if (query.count > 0 && query.startIndex <= page.total) {
+            std::vector<SqlParam> pageParams = params;
+            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
+            pageParams.push_back(
+                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
+            page.records = spec.read(session,
+                                     select + " ORDER BY " + *orderColumn + direction + ", " + a +
+                                         ".id" + direction + " LIMIT ? OFFSET ?",
+                                     pageParams);
+        }
+        return page;
+    }
+
+    struct Match {
+        std::string key;
+        Poco::Int64 createdMs;
+        std::string id;
+    };
+    std::vector<Match> matches;
+    const auto sortPath = query.sortBy.empty()
+                              ? std::optional<scim::filter::AttrPath>()
+                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
+    std::string after;
+    for (;;) {
+        std::vector<SqlParam> batchParams = params;
+        batchParams.push_back(SqlParam{false, after, 0});
+        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
+        const auto batch = spec.read(
+            session, select + " AND " + a + ".id > ? ORDER BY " + a + ".id LIMIT ?", batchParams);
+        for (const auto& record : batch) {
+            const auto resource = render(record);
+            const bool keep = std::all_of(
+                plan.residue.begin(), plan.residue.end(),
+                [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
+            if (keep) {
+                matches.push_back(
+                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
+                          record.createdMs, record.id});
+            }
+        }
+        if (batch.size() < kScanBatch) {
+            break;
+        }
+        after = batch.back().id;
+    }
+    std::stable_sort(matches.begin(), matches.end(), [&](const Match& x, const Match& y) {
+        const auto kx = std::tie(x.key, x.createdMs, x.id);
+        const auto ky = std::tie(y.key, y.createdMs, y.id);
+        return query.descending ? ky < kx : kx < ky;
+    });
+    page.total = matches.size();
+    for (std::size_t i = query.startIndex - 1;
+         i < matches.size() && page.records.size() < query.count; ++i) {
+        auto found = spec.read(
+            session,
+            "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + a + ".id = ?",
+            {SqlParam{false, matches[i].id, 0}});
+        if (!found.empty()) {
+            page.records.push_back(std::move(found.front()));
+        }
+    }
+    return page;
+}
+
+}  // namespace store
