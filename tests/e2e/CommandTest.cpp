@@ -11,6 +11,7 @@ class CommandTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(failingCommandExitsNonZero);
     CPPUNIT_TEST(unknownCommandListsTheKnownOnes);
     CPPUNIT_TEST(scimMigrationsListsAppliedMigrations);
+    CPPUNIT_TEST(scimRolesListsTheCatalogue);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -48,6 +49,20 @@ class CommandTest : public CppUnit::TestFixture {
         std::string err;
         CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.migrations", {}, out, err));
         CPPUNIT_ASSERT_MESSAGE(out, out.rfind("0001_schema_version.sql  ", 0) == 0);
+    }
+
+    void scimRolesListsTheCatalogue() {
+        HostProcess host({"tim-scim"},
+                         {{"scim.roles.known", "auditor"},
+                          {"scim.roles.internal", "system,timer,viewer,configurable"}});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.roles", {}, out, err));
+        for (const char* line :
+             {"auditor  -\n", "configurable  [internal]  -\n", "processmanager  -\n",
+              "system  [internal]  -\n", "workflow-designer  -\n"}) {
+            CPPUNIT_ASSERT_MESSAGE(out, out.find(line) != std::string::npos);
+        }
     }
 };
 
