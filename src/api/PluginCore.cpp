@@ -72,7 +72,8 @@ std::vector<std::string> splitList(const std::string& text) {
 
 auth::TokenPolicy readTokenPolicy(const tim::Settings& settings) {
     auth::TokenPolicy policy;
-    policy.lifetime = auth::TokenLifetime::parse(settings.string(auth::kTokenLifetimeKey));
+    policy.lifetime =
+        tim::Duration::parse(settings.string(auth::kTokenLifetimeKey), auth::kTokenLifetimeKey);
     policy.algorithm = settings.string("scim.token.algorithm");
     policy.issuer = settings.string("scim.token.issuer");
     policy.audience = settings.string("scim.token.audience");

@@ -1,7 +1,7 @@
 // What a valid sys.scim bearer token looks like, from configuration.
 #pragma once
 
-#include "TokenLifetime.h"
+#include "tim/Duration.h"
 #include "tim/SystemIdentities.h"
 
 #include <Poco/Timespan.h>
@@ -10,12 +10,14 @@
 
 namespace auth {
 
+inline constexpr const char* kTokenLifetimeKey = "jwtAccessTokenExpirationTimeScim";
+
 struct TokenPolicy {
     std::string issuer = "tim";
     std::string audience = "tim-scim";
     std::string algorithm = "HS256";  // the only one accepted
     std::string subject = tim::kScimIdentity;
-    TokenLifetime lifetime;
+    tim::Duration lifetime;
     Poco::Timespan clockSkew = Poco::Timespan(60, 0);
 };
 

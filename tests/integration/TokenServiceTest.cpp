@@ -74,8 +74,9 @@ class TokenServiceContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.size());
         CPPUNIT_ASSERT_EQUAL(std::string("sys.scim"), listed[0].subject);
         CPPUNIT_ASSERT(listed[0].issuedAt == _clock->now());
-        CPPUNIT_ASSERT(listed[0].expiresAt ==
-                       auth::TokenLifetime::parse("1y").after(_clock->now()));
+        CPPUNIT_ASSERT(
+            listed[0].expiresAt ==
+            tim::Duration::parse("1y", "jwtAccessTokenExpirationTimeScim").after(_clock->now()));
     }
 
     void revokedTokenIsRefused() {
@@ -158,7 +159,7 @@ class TokenServiceContract : public CppUnit::TestFixture {
   private:
     std::unique_ptr<auth::TokenService> makeService(Poco::Timespan cacheTtl) {
         auth::TokenPolicy policy;
-        policy.lifetime = auth::TokenLifetime::parse("1y");
+        policy.lifetime = tim::Duration::parse("1y", "jwtAccessTokenExpirationTimeScim");
         return std::make_unique<auth::TokenService>(policy, kKey, *_store, *_clock, cacheTtl,
                                                     testLogger());
     }

@@ -1,4 +1,4 @@
-#include "TokenLifetime.h"
+#include "Duration.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Exception.h>
@@ -6,7 +6,7 @@
 
 #include <cctype>
 
-namespace auth {
+namespace tim {
 namespace {
 
 // Keeps every expiry representable (Poco::DateTime ends at year 9999).
@@ -27,11 +27,11 @@ int maxAmount(char unit) {
 
 }  // namespace
 
-TokenLifetime TokenLifetime::parse(const std::string& text) {
+Duration Duration::parse(const std::string& text, const std::string& key) {
     const std::string value = Poco::toLower(Poco::trim(text));
-    auto invalid = [&text]() {
+    auto invalid = [&text, &key]() {
         return Poco::InvalidArgumentException(
-            std::string(kTokenLifetimeKey) +
+            key +
             " must be a whole number followed by d, w, m or y "
             "(days, weeks, months, years), such as 30d or 1y; \"" +
             text + "\" is not");
@@ -39,29 +39,28 @@ TokenLifetime TokenLifetime::parse(const std::string& text) {
     if (value.size() < 2 || value.size() > 6) {
         throw invalid();
     }
-    TokenLifetime lifetime;
-    lifetime.unit = value.back();
-    if (lifetime.unit != 'd' && lifetime.unit != 'w' && lifetime.unit != 'm' &&
-        lifetime.unit != 'y') {
+    Duration duration;
+    duration.unit = value.back();
+    if (duration.unit != 'd' && duration.unit != 'w' && duration.unit != 'm' &&
+        duration.unit != 'y') {
         throw invalid();
     }
-    lifetime.amount = 0;
+    duration.amount = 0;
     for (std::size_t i = 0; i + 1 < value.size(); ++i) {
         if (!std::isdigit(static_cast<unsigned char>(value[i]))) {
             throw invalid();
         }
-        lifetime.amount = lifetime.amount * 10 + (value[i] - '0');
+        duration.amount = duration.amount * 10 + (value[i] - '0');
     }
-    if (lifetime.amount < 1 || lifetime.amount > maxAmount(lifetime.unit)) {
+    if (duration.amount < 1 || duration.amount > maxAmount(duration.unit)) {
         throw Poco::InvalidArgumentException(
-            std::string(kTokenLifetimeKey) + " must be from 1 to " +
-            std::to_string(maxAmount(lifetime.unit)) + " " + std::string(1, lifetime.unit) +
-            "; \"" + text + "\" is not");
+            key + " must be from 1 to " + std::to_string(maxAmount(duration.unit)) + " " +
+            std::string(1, duration.unit) + "; \"" + text + "\" is not");
     }
-    return lifetime;
+    return duration;
 }
 
-Poco::Timestamp TokenLifetime::after(const Poco::Timestamp& from) const {
+Poco::Timestamp Duration::after(const Poco::Timestamp& from) const {
     if (unit == 'd' || unit == 'w') {
         const Poco::Timestamp::TimeDiff day = Poco::Timespan::DAYS;
         return from + day * amount * (unit == 'w' ? 7 : 1);
@@ -77,4 +76,20 @@ Poco::Timestamp TokenLifetime::after(const Poco::Timestamp& from) const {
         .timestamp();
 }
 
-}  // namespace auth
+Poco::Timestamp Duration::before(const Poco::Timestamp& from) const {
+    if (unit == 'd' || unit == 'w') {
+        const Poco::Timestamp::TimeDiff day = Poco::Timespan::DAYS;
+        return from - day * amount * (unit == 'w' ? 7 : 1);
+    }
+    const Poco::DateTime start(from);
+    const int months = unit == 'y' ? amount * 12 : amount;
+    const int monthIndex = start.year() * 12 + start.month() - 1 - months;
+    const int year = monthIndex / 12;
+    const int month = monthIndex % 12 + 1;
+    const int day = std::min(start.day(), Poco::DateTime::daysOfMonth(year, month));
+    return Poco::DateTime(year, month, day, start.hour(), start.minute(), start.second(),
+                          start.millisecond(), start.microsecond())
+        .timestamp();
+}
+
+}  // namespace tim
