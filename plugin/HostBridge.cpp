@@ -64,6 +64,13 @@ tim_status HostBridge::registerHandler(const std::string& prefix, std::uint32_t 
     return _api->register_http_handler(_host, &desc);
 }
 
+tim_status HostBridge::registerTask(const char* name, std::uint64_t firstDelayMs,
+                                    std::uint64_t intervalMs, tim_task_fn run,
+                                    void* userData) const {
+    tim_task_desc desc{sizeof(tim_task_desc), name, firstDelayMs, intervalMs, run, userData};
+    return _api->register_task(_host, &desc);
+}
+
 tim_status HostBridge::registerCommand(const char* name, const char* description,
                                        tim_command_fn run, void* userData) const {
     tim_command_desc desc{sizeof(tim_command_desc), name, description, run, userData};

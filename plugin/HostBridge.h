@@ -27,6 +27,8 @@ class HostBridge {
 
     tim_status registerHandler(const std::string& prefix, std::uint32_t methods,
                                tim_http_handler_fn handle, void* userData) const;
+    tim_status registerTask(const char* name, std::uint64_t firstDelayMs, std::uint64_t intervalMs,
+                            tim_task_fn run, void* userData) const;
     tim_status registerCommand(const char* name, const char* description, tim_command_fn run,
                                void* userData) const;
 

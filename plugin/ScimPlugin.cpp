@@ -41,10 +41,19 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
     registerOrThrow(_host.registerHandler(basePath, TIM_HTTP_ANY, &ScimPlugin::handleHttp, this),
                     "the SCIM route " + basePath);
     api::PluginCore& core = *_core;
+    // The first run waits a minute (or the interval, if shorter) after the host starts.
+    registerOrThrow(
+        _host.registerTask("scim.purge", std::min<std::uint64_t>(60000, core.purgeIntervalMs()),
+                           core.purgeIntervalMs(), &ScimPlugin::runPurgeTask, this),
+        "the task scim.purge");
     addCommand("scim.migrations", "list the database migrations applied so far",
                [&core](const auto&) { return core.describeMigrations(); });
     addCommand("scim.setup-identities", "create the system identities (sys.scim) if missing",
                [&core](const auto&) { return core.setupIdentities(); });
+    addCommand("scim.purge.run", "purge users deleted or disabled longer ago than the retention",
+               [&core](const auto&) { return core.runPurge(); });
+    addCommand("scim.status", "counts of users, groups and tokens, and when the purge ran",
+               [&core](const auto&) { return core.describeStatus(); });
     addCommand("scim.roles", "list the static roles SCIM knows and who holds each",
                [&core](const auto&) { return core.describeRoles(); });
     addCommand("scim.token.generate", "print a new bearer token for sys.scim",
@@ -78,6 +87,15 @@ tim_status ScimPlugin::handleHttp(void* self, tim_http_exchange* exchange) {
     auto* plugin = static_cast<ScimPlugin*>(self);
     return serveExchange(plugin->_host, exchange, [plugin](const api::Request& request) {
         return plugin->_core->service().handle(request);
+    });
+}
+
+tim_status ScimPlugin::runPurgeTask(void* self) {
+    auto* plugin = static_cast<ScimPlugin*>(self);
+    // A failed run is logged; the next run starts over.
+    return guard(plugin->_host, "scim.purge", [plugin] {
+        plugin->_core->runPurge();
+        return TIM_OK;
     });
 }
 

@@ -34,6 +34,7 @@ class ScimPlugin {
     };
 
     static tim_status handleHttp(void* self, tim_http_exchange* exchange);
+    static tim_status runPurgeTask(void* self);
     static tim_status runCommand(void* command, int argc, const char* const* argv,
                                  tim_command_output* output);
 

@@ -7,6 +7,7 @@
 #include "tim/SystemIdentities.h"
 
 #include <Poco/Path.h>
+#include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
 namespace api {
@@ -134,6 +135,20 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     groupsSettings.defaultVendor = usersSettings.defaultVendor;
     _groups = std::make_unique<GroupsEndpoint>(*_groupRepository, groupsSettings, _logger);
 
+    store::PurgePolicy purge;
+    purge.deletedRetention = tim::Duration::parse(settings.string("scim.purge.deletedRetention"),
+                                                  "scim.purge.deletedRetention");
+    const std::string disabledRetention = settings.string("scim.purge.disabledRetention");
+    if (Poco::icompare(disabledRetention, "never") != 0) {
+        purge.disabledRetention =
+            tim::Duration::parse(disabledRetention, "scim.purge.disabledRetention");
+    }
+    purge.batchSize = static_cast<std::size_t>(settings.integer("scim.purge.batchSize", 1, 100000));
+    _purgeIntervalMs =
+        static_cast<std::uint64_t>(settings.integer("scim.purge.intervalSeconds", 1, 7 * 86400)) *
+        1000;
+    _purger = std::make_unique<store::Purger>(*_database, purge);
+
     auth::TokenService& tokens = *_tokens;
     _service = std::make_unique<ScimService>(
         std::move(serviceSettings),
@@ -160,6 +175,46 @@ std::string PluginCore::setupIdentities() {
         text += "created " + name + "\n";
     }
     return text.empty() ? "all system identities exist\n" : text;
+}
+
+std::string PluginCore::runPurge() {
+    const auto result = _purger->run(_clock.now());
+    _logger.information("purge: " + result.summary());
+    return result.summary() + "\n";
+}
+
+std::string PluginCore::describeStatus() {
+    Poco::Data::Session session = _database->session();
+    auto count = [&session](const std::string& sql) {
+        Poco::Int64 n = 0;
+        session << sql, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+        return std::to_string(n);
+    };
+    const auto last = _purger->lastRun();
+    std::string text;
+    text +=
+        "users: " +
+        count(
+            "SELECT COUNT(*) FROM tim_user WHERE kind = 'person' AND deleted_ms IS NULL AND active "
+            "= 1") +
+        " active, " +
+        count(
+            "SELECT COUNT(*) FROM tim_user WHERE kind = 'person' AND deleted_ms IS NULL AND active "
+            "= 0") +
+        " disabled, " +
+        count("SELECT COUNT(*) FROM tim_user WHERE kind = 'person' AND deleted_ms IS NOT NULL") +
+        " deleted (pending purge)\n";
+    text += "groups: " + count("SELECT COUNT(*) FROM tim_group") + " (" +
+            count("SELECT COUNT(*) FROM tim_group WHERE role_key IS NOT NULL") + " role groups)\n";
+    text += "tokens: " + count("SELECT COUNT(*) FROM scim_token WHERE revoked_ms IS NULL") +
+            " not revoked\n";
+    text += "last purge: " + (last ? scim::formatDateTime(*last) : std::string("never")) + "\n";
+    text += "next purge due: " +
+            (last ? scim::formatDateTime(
+                        *last + static_cast<Poco::Timestamp::TimeDiff>(_purgeIntervalMs) * 1000)
+                  : std::string("at the first run of a host's purge task")) +
+            "\n";
+    return text;
 }
 
 std::string PluginCore::describeRoles() {

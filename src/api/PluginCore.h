@@ -6,6 +6,7 @@
 #include "auth/TokenService.h"
 #include "store/Database.h"
 #include "store/GroupRepository.h"
+#include "store/Purger.h"
 #include "store/SqlIdentityStore.h"
 #include "store/SqlTokenStore.h"
 #include "store/UserRepository.h"
@@ -43,6 +44,11 @@ class PluginCore {
     std::string generateToken();       // the bearer token and a newline, nothing else
     std::string listTokens();          // jti, issued, expires, state; never a token
     std::string describeRoles();       // the role catalogue and each role's holders
+    std::string runPurge();            // purges now; the counts
+    std::string describeStatus();      // users, groups, role groups, tokens, purge
+
+    // How often the host runs the purge task (scim.purge.intervalSeconds).
+    std::uint64_t purgeIntervalMs() const { return _purgeIntervalMs; }
     // Throws Poco::NotFoundException for an unknown jti.
     std::string revokeToken(const std::string& jti);
 
@@ -57,6 +63,8 @@ class PluginCore {
     std::unique_ptr<UsersEndpoint> _users;
     std::unique_ptr<store::GroupRepository> _groupRepository;
     std::unique_ptr<GroupsEndpoint> _groups;
+    std::unique_ptr<store::Purger> _purger;
+    std::uint64_t _purgeIntervalMs = 3600000;
     std::string _defaultPasswordHash;
     std::unique_ptr<ScimService> _service;
 };

@@ -25,6 +25,19 @@ class MySQLDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
 
+    bool tryLockJob(Poco::Data::Session& session, const std::string& name) const override {
+        Poco::Nullable<Poco::Int64> granted;
+        std::string key = name;
+        session << "SELECT GET_LOCK(?, 0)", into(granted), use(key), now;
+        return !granted.isNull() && granted.value() == 1;
+    }
+
+    void unlockJob(Poco::Data::Session& session, const std::string& name) const override {
+        Poco::Nullable<Poco::Int64> released;
+        std::string key = name;
+        session << "SELECT RELEASE_LOCK(?)", into(released), use(key), now;
+    }
+
     void beginWrite(Poco::Data::Session& session) const override {
         session << "START TRANSACTION", now;
     }

@@ -50,6 +50,10 @@ class SQLiteDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT OR IGNORE"; }
 
+    // Every write batch takes the database's write lock: two purgers only interleave.
+    bool tryLockJob(Poco::Data::Session&, const std::string&) const override { return true; }
+    void unlockJob(Poco::Data::Session&, const std::string&) const override {}
+
     void beginWrite(Poco::Data::Session& session) const override {
         session << "BEGIN IMMEDIATE", now;
     }

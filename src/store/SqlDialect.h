@@ -38,6 +38,12 @@ class SqlDialect {
     // Whether `e` is a unique-key violation.
     virtual bool isUniqueViolation(const Poco::Exception& e) const = 0;
 
+    // Takes the named lock that makes a job (the purge) exclusive across every instance, for
+    // as long as `session` lives or until unlockJob; false at once when another holds it.
+    // Where the engine serialises writers anyway (SQLite) this always succeeds.
+    virtual bool tryLockJob(Poco::Data::Session& session, const std::string& name) const = 0;
+    virtual void unlockJob(Poco::Data::Session& session, const std::string& name) const = 0;
+
     // "INSERT ... " that skips a row whose key exists instead of failing.
     virtual const char* insertIgnore() const = 0;
 

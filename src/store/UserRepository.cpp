@@ -27,6 +27,9 @@ using namespace Poco::Data::Keywords;
 namespace {
 
 constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.modified_ms";
+// disabled_ms records when active became false (kept while it stays false); binds (active, now).
+#define TIM_DISABLED_SINCE \
+    "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END"
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -158,22 +161,26 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                            "created_ms, "
                            "modified_ms, external_id, email_key, work_email_key, manager_id, doc, "
                            "version, "
-                           "password_hash, password_change_required) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                           "password_hash, password_change_required, disabled_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, "
+                           "CASE WHEN ? = 1 THEN NULL ELSE ? END)",
                     use(id), use(c.userName), use(c.userNameKey), use(kind), use(active), use(now),
                     use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
-                    use(c.managerId), use(json), use(storedHash), use(mustChange),
-                    Poco::Data::Keywords::now;
+                    use(c.managerId), use(json), use(storedHash), use(mustChange), use(active),
+                    use(now), Poco::Data::Keywords::now;
                 result.outcome = CreateOutcome::Created;
                 result.passwordSet = !storedHash.isNull();
             } else {
-                session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
+                           "?, " TIM_DISABLED_SINCE
+                           ", "
+                           ""
                            "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
                            "manager_id = ?, doc = ?, version = version + 1, deleted_ms = NULL "
                            "WHERE id = ?",
-                    use(c.userName), use(c.userNameKey), use(active), use(now), use(c.externalId),
-                    use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(id),
-                    Poco::Data::Keywords::now;
+                    use(c.userName), use(c.userNameKey), use(active), use(active), use(now),
+                    use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
+                    use(c.managerId), use(json), use(id), Poco::Data::Keywords::now;
                 if (clientPassword) {
                     session
                         << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 "
@@ -248,12 +255,16 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
             WriteTransaction tx(session, _database.dialect());
             lockForWrite(session, _database.dialect(), id, expectedVersion);
             session
-                << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, modified_ms "
+                << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
+                   "?, " TIM_DISABLED_SINCE
+                   ", "
+                   "modified_ms "
                    "= ?, "
                    "external_id = ?, email_key = ?, work_email_key = ?, manager_id = ?, doc = ?, "
                    "version = version + 1 WHERE id = ?",
-                use(c.userName), use(c.userNameKey), use(active), use(modified), use(c.externalId),
-                use(c.emailKey), use(c.workEmailKey), use(c.managerId), use(json), use(key), now;
+                use(c.userName), use(c.userNameKey), use(active), use(active), use(modified),
+                use(modified), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
+                use(c.managerId), use(json), use(key), now;
             if (passwordHash) {
                 std::string hash = *passwordHash;
                 session
@@ -312,14 +323,17 @@ UserRecord UserRepository::patch(
             const bool written = withRetry(_database.dialect(), [&] {
                 WriteTransaction tx(session, _database.dialect());
                 Poco::Data::Statement update(session);
-                update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
+                          "?, " TIM_DISABLED_SINCE
+                          ", "
+                          ""
                           "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
                           "manager_id = ?, doc = ?, version = version + 1, "
                           "password_hash = COALESCE(?, password_hash) "
                           "WHERE id = ? AND version = ? AND deleted_ms IS NULL",
-                    use(c.userName), use(c.userNameKey), use(active), use(modified),
-                    use(c.externalId), use(c.emailKey), use(c.workEmailKey), use(c.managerId),
-                    use(json), use(hash), use(key), use(version);
+                    use(c.userName), use(c.userNameKey), use(active), use(active), use(modified),
+                    use(modified), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
+                    use(c.managerId), use(json), use(hash), use(key), use(version);
                 if (update.execute() == 0) {
                     return false;  // changed or deleted meanwhile: start again
                 }
@@ -354,8 +368,9 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
         Poco::Int64 when = nowMs();
         std::string key = id;
         session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
+                   "disabled_ms = COALESCE(disabled_ms, ?), "
                    "version = version + 1 WHERE id = ?",
-            use(when), use(when), use(key), now;
+            use(when), use(when), use(when), use(key), now;
         tx.commit();
         return true;
     });

@@ -12,6 +12,7 @@ class CommandTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownCommandListsTheKnownOnes);
     CPPUNIT_TEST(scimMigrationsListsAppliedMigrations);
     CPPUNIT_TEST(scimRolesListsTheCatalogue);
+    CPPUNIT_TEST(purgeRunsAsACommandAndAsAScheduledTask);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -63,6 +64,37 @@ class CommandTest : public CppUnit::TestFixture {
               "system  [internal]  -\n", "workflow-designer  -\n"}) {
             CPPUNIT_ASSERT_MESSAGE(out, out.find(line) != std::string::npos);
         }
+    }
+
+    void purgeRunsAsACommandAndAsAScheduledTask() {
+        HostProcess host({"tim-scim"}, {{"scim.purge.intervalSeconds", "1"}});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.status", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               out.find("users: 0 active, 0 disabled, 0 deleted (pending purge)") !=
+                                   std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("last purge: never") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.purge.run", {}, out, err));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("purged 0 user(s), 0 membership(s), 0 role assignment(s) in 0 batch(es)\n"),
+            out);
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("last purge: never") == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("next purge due: 20") != std::string::npos);
+
+        // Registered through the ABI, the task runs on its interval in the host.
+        host.start();
+        CPPUNIT_ASSERT_MESSAGE(host.log(), testing::eventually([&] {
+                                   const std::string log = host.log();
+                                   const auto first = log.find("purge: purged 0 user(s)");
+                                   return first != std::string::npos &&
+                                          log.find("purge: purged 0 user(s)", first + 1) !=
+                                              std::string::npos;
+                               }));
+        CPPUNIT_ASSERT(host.log().find("scheduled task scim.purge every 1000 ms") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 };
 

@@ -162,21 +162,6 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
     std::unique_ptr<store::GroupRepository> _groups;
 };
 
-class GroupRepositorySQLiteTest : public GroupRepositoryContract {
-    CPPUNIT_TEST_SUB_SUITE(GroupRepositorySQLiteTest, GroupRepositoryContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
-};
-
-class GroupRepositoryMariaDBTest : public GroupRepositoryContract {
-    CPPUNIT_TEST_SUB_SUITE(GroupRepositoryMariaDBTest, GroupRepositoryContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
-};
-
+TIM_ENGINE_SUITES(GroupRepository);
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(GroupRepositorySQLiteTest, "GroupRepositorySQLiteTest");
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(GroupRepositoryMariaDBTest, "GroupRepositoryMariaDBTest");

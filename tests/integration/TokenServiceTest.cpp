@@ -171,21 +171,6 @@ class TokenServiceContract : public CppUnit::TestFixture {
     std::unique_ptr<auth::TokenService> _tokens;
 };
 
-class TokenServiceSQLiteTest : public TokenServiceContract {
-    CPPUNIT_TEST_SUB_SUITE(TokenServiceSQLiteTest, TokenServiceContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
-};
-
-class TokenServiceMariaDBTest : public TokenServiceContract {
-    CPPUNIT_TEST_SUB_SUITE(TokenServiceMariaDBTest, TokenServiceContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
-};
-
+TIM_ENGINE_SUITES(TokenService);
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(TokenServiceSQLiteTest, "TokenServiceSQLiteTest");
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(TokenServiceMariaDBTest, "TokenServiceMariaDBTest");

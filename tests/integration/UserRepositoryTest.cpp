@@ -229,21 +229,6 @@ class UserRepositoryContract : public CppUnit::TestFixture {
     std::unique_ptr<store::UserRepository> _users;
 };
 
-class UserRepositorySQLiteTest : public UserRepositoryContract {
-    CPPUNIT_TEST_SUB_SUITE(UserRepositorySQLiteTest, UserRepositoryContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshSQLiteConfig(); }
-};
-
-class UserRepositoryMariaDBTest : public UserRepositoryContract {
-    CPPUNIT_TEST_SUB_SUITE(UserRepositoryMariaDBTest, UserRepositoryContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
-};
-
+TIM_ENGINE_SUITES(UserRepository);
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UserRepositorySQLiteTest, "UserRepositorySQLiteTest");
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(UserRepositoryMariaDBTest, "UserRepositoryMariaDBTest");

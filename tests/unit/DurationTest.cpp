@@ -82,7 +82,8 @@ class DurationTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(tim::Duration::parse("30d", key).before(at(2026, 1, 31)) == at(2026, 1, 1));
         CPPUNIT_ASSERT(tim::Duration::parse("1m", key).before(at(2026, 3, 31)) == at(2026, 2, 28));
         CPPUNIT_ASSERT(tim::Duration::parse("1y", key).before(at(2028, 2, 29)) == at(2027, 2, 28));
-        CPPUNIT_ASSERT(tim::Duration::parse("13m", key).before(at(2026, 1, 15)) == at(2024, 12, 15));
+        CPPUNIT_ASSERT(tim::Duration::parse("13m", key).before(at(2026, 1, 15)) ==
+                       at(2024, 12, 15));
         try {
             tim::Duration::parse("soon", key);
             CPPUNIT_FAIL("accepted soon");

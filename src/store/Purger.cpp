@@ -1,0 +1,116 @@
+#include "Purger.h"
+
+#include "SqlSupport.h"
+#include "WriteTransaction.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/NumberParser.h>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+constexpr const char* kPurgeLock = "tim_scim_purge";
+constexpr const char* kLastRunKey = "purge.lastRun";
+
+Poco::Int64 toMs(const Poco::Timestamp& t) {
+    return t.epochMicroseconds() / 1000;
+}
+
+std::size_t execute(Poco::Data::Session& session, const std::string& sql,
+                    std::vector<SqlParam> params) {
+    Poco::Data::Statement statement(session);
+    statement << sql;
+    bindAll(statement, params);
+    return statement.execute();
+}
+
+}  // namespace
+
+std::string PurgeResult::summary() const {
+    if (!ran) {
+        return "skipped: another instance is purging";
+    }
+    return "purged " + std::to_string(users) + " user(s), " + std::to_string(memberships) +
+           " membership(s), " + std::to_string(roleAssignments) + " role assignment(s) in " +
+           std::to_string(batches) + " batch(es)";
+}
+
+PurgeResult Purger::run(const Poco::Timestamp& now) {
+    PurgeResult result;
+    Poco::Data::Session session = _database.session();
+    const SqlDialect& dialect = _database.dialect();
+    if (!dialect.tryLockJob(session, kPurgeLock)) {
+        return result;
+    }
+    result.ran = true;
+    try {
+        const Poco::Int64 deletedBefore = toMs(_policy.deletedRetention.before(now));
+        // With disabled users excluded, no disabled_ms is old enough.
+        const Poco::Int64 disabledBefore =
+            _policy.disabledRetention ? toMs(_policy.disabledRetention->before(now)) : 0;
+        for (;;) {
+            WriteTransaction tx(session, dialect);
+            std::vector<std::string> ids;
+            Poco::Data::Statement select(session);
+            std::vector<SqlParam> params{
+                SqlParam{true, "", deletedBefore}, SqlParam{true, "", disabledBefore},
+                SqlParam{true, "", static_cast<Poco::Int64>(_policy.batchSize)}};
+            select << std::string(
+                          "SELECT id FROM tim_user WHERE kind = 'person' AND ("
+                          "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
+                          "(deleted_ms IS NULL AND active = 0 AND disabled_ms < ?)) "
+                          "ORDER BY id LIMIT ?") +
+                          dialect.forUpdate();
+            bindAll(select, params);
+            select, into(ids);
+            select.execute();
+            if (ids.empty()) {
+                tx.commit();
+                break;
+            }
+            std::vector<SqlParam> idParams;
+            for (const auto& id : ids) {
+                idParams.push_back(SqlParam{false, id, 0});
+            }
+            const std::string in = placeholders(ids.size());
+            result.memberships +=
+                execute(session, "DELETE FROM tim_group_member WHERE member_id IN " + in, idParams);
+            result.roleAssignments +=
+                execute(session, "DELETE FROM tim_user_role WHERE user_id IN " + in, idParams);
+            result.users += execute(session, "DELETE FROM tim_user WHERE id IN " + in, idParams);
+            tx.commit();
+            ++result.batches;
+            if (ids.size() < _policy.batchSize) {
+                break;
+            }
+        }
+        WriteTransaction tx(session, dialect);
+        std::vector<SqlParam> state{SqlParam{false, kLastRunKey, 0},
+                                    SqlParam{false, std::to_string(toMs(now)), 0}};
+        execute(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
+        execute(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
+        tx.commit();
+    } catch (...) {
+        dialect.unlockJob(session, kPurgeLock);
+        throw;
+    }
+    dialect.unlockJob(session, kPurgeLock);
+    return result;
+}
+
+std::optional<Poco::Timestamp> Purger::lastRun() {
+    Poco::Data::Session session = _database.session();
+    std::vector<std::string> values;
+    std::string key = kLastRunKey;
+    session << "SELECT value FROM scim_state WHERE name = ?", use(key), into(values), now;
+    Poco::Int64 ms = 0;
+    if (values.empty() || !Poco::NumberParser::tryParse64(values.front(), ms)) {
+        return std::nullopt;
+    }
+    return Poco::Timestamp(ms * 1000);
+}
+
+}  // namespace store

@@ -1,0 +1,49 @@
+// The purge (guide FAQ 2): users deleted, or disabled, longer ago than the retention are
+// deleted for good with their memberships and role assignments, in small transactions so
+// SCIM traffic is not blocked, by one instance at a time.
+#pragma once
+
+#include "Database.h"
+
+#include "tim/Duration.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
+
+#include <optional>
+#include <string>
+
+namespace store {
+
+struct PurgePolicy {
+    tim::Duration deletedRetention;                  // 30d by default
+    std::optional<tim::Duration> disabledRetention;  // nullopt: disabled users are kept
+    std::size_t batchSize = 500;
+};
+
+struct PurgeResult {
+    bool ran = false;  // false: another instance held the purge lock
+    std::size_t users = 0;
+    std::size_t memberships = 0;
+    std::size_t roleAssignments = 0;
+    std::size_t batches = 0;
+
+    std::string summary() const;  // counts only, never personal data
+};
+
+class Purger {
+  public:
+    Purger(Database& database, PurgePolicy policy) : _database(database), _policy(policy) {}
+
+    // Purges what expired before `now` minus the retentions; records when it ran.
+    PurgeResult run(const Poco::Timestamp& now);
+
+    // When a purge last completed on any instance, if ever.
+    std::optional<Poco::Timestamp> lastRun();
+
+  private:
+    Database& _database;
+    const PurgePolicy _policy;
+};
+
+}  // namespace store

@@ -1,0 +1,216 @@
+// The purge on both engines with a clock the test sets: exactly the expired users go, with
+// their memberships and roles, in batches, one purger at a time.
+#include "scim/GroupSchemas.h"
+#include "scim/Patch.h"
+#include "scim/Representation.h"
+#include "store/GroupRepository.h"
+#include "store/Purger.h"
+#include "store/UserRepository.h"
+#include "support/EngineFixtures.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+Poco::Logger& testLogger() {
+    return Poco::Logger::get("test.purge");
+}
+
+const Poco::Timestamp kNow = Poco::Timestamp::fromEpochTime(1800000000);
+constexpr Poco::Int64 kDayMs = 86400000;
+const Poco::Int64 kNowMs = kNow.epochMicroseconds() / 1000;
+
+Poco::JSON::Object::Ptr parse(const std::string& json) {
+    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+store::PurgePolicy policy(std::size_t batchSize = 500, bool purgeDisabled = true) {
+    store::PurgePolicy p;
+    p.deletedRetention = tim::Duration::parse("30d", "test");
+    if (purgeDisabled) {
+        p.disabledRetention = tim::Duration::parse("30d", "test");
+    }
+    p.batchSize = batchSize;
+    return p;
+}
+
+}  // namespace
+
+class PurgerContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(PurgerContract);
+    CPPUNIT_TEST(purgesExactlyWhatExpired);
+    CPPUNIT_TEST(disabledUsersCanBeKept);
+    CPPUNIT_TEST(worksInBatches);
+    CPPUNIT_TEST(recordsWhenUsersWereDisabled);
+    CPPUNIT_TEST(concurrentPurgersDeleteEachUserOnce);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    virtual store::DatabaseConfig freshConfig() = 0;
+
+    void setUp() override {
+        _config = freshConfig();
+        _database = std::make_unique<store::Database>(_config, testLogger());
+        _database->migrate();
+        _users = std::make_unique<store::UserRepository>(*_database);
+        _groups = std::make_unique<store::GroupRepository>(*_database, testLogger());
+    }
+
+    void tearDown() override {
+        _groups.reset();
+        _users.reset();
+        _database.reset();
+    }
+
+    void purgesExactlyWhatExpired() {
+        const std::string active = user("active");
+        const std::string disabledOld = user("disabled-31d", kNowMs - 31 * kDayMs);
+        const std::string disabledNew = user("disabled-29d", kNowMs - 29 * kDayMs);
+        const std::string atCutoff = user("deleted-at-cutoff");
+        const std::string pastCutoff = user("deleted-past-cutoff");
+        const auto group = _groups->createOrBind(
+            scim::normaliseResource(parse(R"({"displayName":"role.processmanager"})"),
+                                    scim::groupResourceSchema())
+                .doc,
+            std::vector<std::string>{active, disabledOld, disabledNew});
+        setDeleted(pastCutoff, kNowMs - 30 * kDayMs - 1);
+        setDeleted(atCutoff, kNowMs - 30 * kDayMs);
+
+        const auto result = store::Purger(*_database, policy()).run(kNow);
+        CPPUNIT_ASSERT(result.ran);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), result.users);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), result.memberships);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), result.roleAssignments);
+        CPPUNIT_ASSERT(!exists(disabledOld) && !exists(pastCutoff));
+        CPPUNIT_ASSERT(exists(active) && exists(disabledNew) && exists(atCutoff));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), _groups->members(group.record.id).size());
+        CPPUNIT_ASSERT(store::Purger(*_database, policy()).lastRun() == kNow);
+        // Nothing left to do.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), store::Purger(*_database, policy()).run(kNow).users);
+    }
+
+    void disabledUsersCanBeKept() {
+        const std::string disabled = user("disabled-1y", kNowMs - 365 * kDayMs);
+        const std::string deleted = user("deleted-1y");
+        setDeleted(deleted, kNowMs - 365 * kDayMs);
+        const auto result = store::Purger(*_database, policy(500, false)).run(kNow);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), result.users);
+        CPPUNIT_ASSERT(exists(disabled) && !exists(deleted));
+    }
+
+    void worksInBatches() {
+        for (int i = 0; i < 5; ++i) {
+            setDeleted(user("batch-" + std::to_string(i)), kNowMs - 40 * kDayMs);
+        }
+        const auto result = store::Purger(*_database, policy(2)).run(kNow);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), result.users);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), result.batches);
+    }
+
+    void recordsWhenUsersWereDisabled() {
+        const std::string id = user("toggle");
+        CPPUNIT_ASSERT(disabledMs(id).isNull());
+        patch(id, R"([{"op":"Replace","path":"active","value":"False"}])");
+        const auto first = disabledMs(id);
+        CPPUNIT_ASSERT(!first.isNull());
+        patch(id, R"([{"op":"Replace","path":"displayName","value":"still disabled"}])");
+        CPPUNIT_ASSERT(disabledMs(id) == first);  // the first moment stays
+        patch(id, R"([{"op":"Replace","path":"active","value":true}])");
+        CPPUNIT_ASSERT(disabledMs(id).isNull());
+    }
+
+    void concurrentPurgersDeleteEachUserOnce() {
+        for (int i = 0; i < 40; ++i) {
+            setDeleted(user("race-" + std::to_string(i)), kNowMs - 40 * kDayMs);
+        }
+        std::atomic<std::size_t> purged{0};
+        std::atomic<int> failures{0};
+        std::vector<std::thread> purgers;
+        for (int i = 0; i < 3; ++i) {
+            purgers.emplace_back([&] {
+                try {
+                    store::Database own(_config, testLogger());  // like another instance
+                    purged += store::Purger(own, policy(5)).run(kNow).users;
+                } catch (const Poco::Exception& e) {
+                    testLogger().error(e.displayText());
+                    ++failures;
+                }
+            });
+        }
+        for (auto& t : purgers) {
+            t.join();
+        }
+        CPPUNIT_ASSERT_EQUAL(0, failures.load());
+        // What one purger skipped (the lock was held) the next run takes: every user once.
+        purged += store::Purger(*_database, policy(5)).run(kNow).users;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(40), purged.load());
+    }
+
+  private:
+    // A user, disabled since `disabledMs` when that is not 0.
+    std::string user(const std::string& name, Poco::Int64 disabledMs = 0) {
+        const bool disabled = disabledMs != 0;
+        const auto doc =
+            scim::normaliseResource(parse(R"({"userName":")" + name + R"(","active":)" +
+                                          (disabled ? "false" : "true") + "}"),
+                                    scim::userResourceSchema())
+                .doc;
+        const std::string id = _users->createOrBind(doc, "", false).record.id;
+        if (disabled) {
+            Poco::Data::Session session = _database->session();
+            std::string key = id;
+            session << "UPDATE tim_user SET disabled_ms = ? WHERE id = ?", use(disabledMs),
+                use(key), now;
+        }
+        return id;
+    }
+
+    void setDeleted(const std::string& id, Poco::Int64 deletedMs) {
+        Poco::Data::Session session = _database->session();
+        std::string key = id;
+        session << "UPDATE tim_user SET deleted_ms = ?, active = 0, disabled_ms = ? WHERE id = ?",
+            use(deletedMs), use(deletedMs), use(key), now;
+    }
+
+    bool exists(const std::string& id) {
+        Poco::Data::Session session = _database->session();
+        Poco::Int64 count = 0;
+        std::string key = id;
+        session << "SELECT COUNT(*) FROM tim_user WHERE id = ?", use(key), into(count), now;
+        return count == 1;
+    }
+
+    Poco::Nullable<Poco::Int64> disabledMs(const std::string& id) {
+        Poco::Data::Session session = _database->session();
+        Poco::Nullable<Poco::Int64> value;
+        std::string key = id;
+        session << "SELECT disabled_ms FROM tim_user WHERE id = ?", use(key), into(value), now;
+        return value;
+    }
+
+    void patch(const std::string& id, const std::string& operations) {
+        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"));
+        _users->patch(
+            id,
+            [&](const Poco::JSON::Object::Ptr& doc) {
+                return scim::applyPatch(doc, ops, scim::userResourceSchema());
+            },
+            std::nullopt);
+    }
+
+    store::DatabaseConfig _config;
+    std::unique_ptr<store::Database> _database;
+    std::unique_ptr<store::UserRepository> _users;
+    std::unique_ptr<store::GroupRepository> _groups;
+};
+
+TIM_ENGINE_SUITES(Purger);
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(PurgerSQLiteTest, "PurgerSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(PurgerMariaDBTest, "PurgerMariaDBTest");
