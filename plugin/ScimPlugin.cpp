@@ -52,6 +52,22 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
                [&core](const auto&) { return core.setupIdentities(); });
     addCommand("scim.purge.run", "purge users deleted or disabled longer ago than the retention",
                [&core](const auto&) { return core.runPurge(); });
+    addCommand("scim.user.delete",
+               "delete a user as TIM's UI does (restored if Entra re-creates it)",
+               [&core](const std::vector<std::string>& args) {
+                   if (args.size() != 1) {
+                       throw Poco::InvalidArgumentException("usage: scim.user.delete ID");
+                   }
+                   return core.deleteUserInTim(args[0]);
+               });
+    addCommand("scim.group.delete",
+               "delete a group as TIM's UI does (restored if Entra re-creates it)",
+               [&core](const std::vector<std::string>& args) {
+                   if (args.size() != 1) {
+                       throw Poco::InvalidArgumentException("usage: scim.group.delete ID");
+                   }
+                   return core.deleteGroupInTim(args[0]);
+               });
     addCommand("scim.status", "counts of users, groups and tokens, and when the purge ran",
                [&core](const auto&) { return core.describeStatus(); });
     addCommand("scim.roles", "list the static roles SCIM knows and who holds each",

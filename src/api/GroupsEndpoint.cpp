@@ -138,6 +138,9 @@ std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::
 }
 
 void GroupsEndpoint::logWrite(const store::GroupWriteResult& result) const {
+    if (!result.restored.empty()) {
+        _logger.information("group %s: %s", result.record.id, result.restored);
+    }
     for (const auto& id : result.ignoredMembers) {
         _logger.information("group %s: member %s is not a user or group here; ignored",
                             result.record.id, id);

@@ -119,8 +119,28 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         // One salted hash of the shared default: the value is a setting every admin knows.
         _defaultPasswordHash = tim::hashPassword(defaultPassword);
     }
-    _userRepository = std::make_unique<store::UserRepository>(*_database);
-    _groupRepository = std::make_unique<store::GroupRepository>(*_database, _logger);
+    _snapshots = std::make_unique<store::Snapshots>(*_database);
+    // Entra re-creating what TIM deleted gets its memberships and roles back (the retention
+    // bounds how old a snapshot may be).
+    auto notBefore = [this] {
+        return _snapshotRetention->before(_clock.now()).epochMicroseconds() / 1000;
+    };
+    _userRepository = std::make_unique<store::UserRepository>(
+        *_database,
+        [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
+                    const std::string& id, const Poco::Nullable<std::string>& externalId,
+                    const std::string& key) {
+            return store::Snapshots::restoreUser(session, dialect, id, externalId, key,
+                                                 notBefore());
+        });
+    _groupRepository = std::make_unique<store::GroupRepository>(
+        *_database, _logger,
+        [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
+                    const std::string& id, const Poco::Nullable<std::string>& externalId,
+                    const std::string& key) {
+            return store::Snapshots::restoreGroup(session, dialect, id, externalId, key,
+                                                  notBefore());
+        });
     _groupRepository->syncRoleCatalogue(splitList(settings.string("scim.roles.known")),
                                         splitList(settings.string("scim.roles.internal")));
     UsersSettings usersSettings;
@@ -148,6 +168,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         static_cast<std::uint64_t>(settings.integer("scim.purge.intervalSeconds", 1, 7 * 86400)) *
         1000;
     _purger = std::make_unique<store::Purger>(*_database, purge);
+    _snapshotRetention = purge.deletedRetention;
 
     auth::TokenService& tokens = *_tokens;
     _service = std::make_unique<ScimService>(
@@ -178,9 +199,31 @@ std::string PluginCore::setupIdentities() {
 }
 
 std::string PluginCore::runPurge() {
-    const auto result = _purger->run(_clock.now());
-    _logger.information("purge: " + result.summary());
+    const Poco::Timestamp now = _clock.now();
+    const auto result = _purger->run(now);
+    const auto snapshots =
+        _snapshots->purge(_snapshotRetention->before(now).epochMicroseconds() / 1000);
+    _logger.information("purge: " + result.summary() + "; " + std::to_string(snapshots) +
+                        " expired snapshot(s) of TIM-side deletions");
     return result.summary() + "\n";
+}
+
+std::string PluginCore::deleteUserInTim(const std::string& id) {
+    if (!_snapshots->deleteUserInTim(id)) {
+        throw Poco::NotFoundException("no user " + id);
+    }
+    _logger.information("user " + id + " deleted in TIM; its memberships and roles are kept for " +
+                        _snapshotRetention->text());
+    return "deleted user " + id + "\n";
+}
+
+std::string PluginCore::deleteGroupInTim(const std::string& id) {
+    if (!_snapshots->deleteGroupInTim(id)) {
+        throw Poco::NotFoundException("no group " + id);
+    }
+    _logger.information("group " + id + " deleted in TIM; its members are kept for " +
+                        _snapshotRetention->text());
+    return "deleted group " + id + "\n";
 }
 
 std::string PluginCore::describeStatus() {

@@ -7,6 +7,7 @@
 #include "store/Database.h"
 #include "store/GroupRepository.h"
 #include "store/Purger.h"
+#include "store/Snapshots.h"
 #include "store/SqlIdentityStore.h"
 #include "store/SqlTokenStore.h"
 #include "store/UserRepository.h"
@@ -16,6 +17,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace api {
@@ -45,7 +47,10 @@ class PluginCore {
     std::string listTokens();          // jti, issued, expires, state; never a token
     std::string describeRoles();       // the role catalogue and each role's holders
     std::string runPurge();            // purges now; the counts
-    std::string describeStatus();      // users, groups, role groups, tokens, purge
+    // TIM's own deletions (its UI), which keep a snapshot for the retention.
+    std::string deleteUserInTim(const std::string& id);
+    std::string deleteGroupInTim(const std::string& id);
+    std::string describeStatus();  // users, groups, role groups, tokens, purge
 
     // How often the host runs the purge task (scim.purge.intervalSeconds).
     std::uint64_t purgeIntervalMs() const { return _purgeIntervalMs; }
@@ -64,6 +69,8 @@ class PluginCore {
     std::unique_ptr<store::GroupRepository> _groupRepository;
     std::unique_ptr<GroupsEndpoint> _groups;
     std::unique_ptr<store::Purger> _purger;
+    std::unique_ptr<store::Snapshots> _snapshots;
+    std::optional<tim::Duration> _snapshotRetention;
     std::uint64_t _purgeIntervalMs = 3600000;
     std::string _defaultPasswordHash;
     std::unique_ptr<ScimService> _service;

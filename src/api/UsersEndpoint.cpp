@@ -121,6 +121,9 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
     const std::string hash =
         clientPassword ? tim::hashPassword(*normalised.password) : _settings.defaultPasswordHash();
     const auto result = _users.createOrBind(normalised.doc, hash, clientPassword);
+    if (!result.restored.empty()) {
+        _logger.information("user %s: %s", result.record.id, result.restored);
+    }
     if (result.outcome == store::CreateOutcome::Bound) {
         _logger.information("bound SCIM user %s (userName match or email) to TIM user %s",
                             normalised.doc->getValue<std::string>("userName"), result.record.id);

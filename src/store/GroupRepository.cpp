@@ -1,5 +1,6 @@
 #include "GroupRepository.h"
 
+#include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
 #include "SqlSupport.h"
@@ -24,25 +25,6 @@ namespace {
 
 constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
-constexpr std::size_t kChunk = 300;  // ids per multi-row statement
-
-std::vector<SqlParam> texts(const std::vector<std::string>& values) {
-    std::vector<SqlParam> params;
-    for (const auto& v : values) {
-        params.push_back(SqlParam{false, v, 0});
-    }
-    return params;
-}
-
-template <typename Fn>
-void inChunks(const std::vector<std::string>& ids, Fn&& fn) {
-    for (std::size_t start = 0; start < ids.size(); start += kChunk) {
-        const std::vector<std::string> chunk(
-            ids.begin() + static_cast<long>(start),
-            ids.begin() + static_cast<long>(std::min(ids.size(), start + kChunk)));
-        fn(chunk);
-    }
-}
 
 std::vector<GroupRecord> readRecords(Poco::Data::Session& session, const std::string& sql,
                                      std::vector<SqlParam> params) {
@@ -62,17 +44,6 @@ std::vector<GroupRecord> readRecords(Poco::Data::Session& session, const std::st
             GroupRecord{ids[i], parseDocument(docs[i]), versions[i], created[i], modified[i]});
     }
     return records;
-}
-
-std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
-                                   std::vector<SqlParam> params) {
-    std::vector<std::string> ids;
-    Poco::Data::Statement select(session);
-    select << sql;
-    bindAll(select, params);
-    select, into(ids);
-    select.execute();
-    return ids;
 }
 
 struct GroupColumns {
@@ -97,86 +68,6 @@ GroupColumns columnsOf(const Poco::JSON::Object::Ptr& doc) {
 
 scim::ScimError displayNameTaken(const std::string& name) {
     return scim::conflict("A group named \"" + name + "\" already exists");
-}
-
-// The members a group has now.
-std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId) {
-    return selectIds(session, "SELECT member_id FROM tim_group_member WHERE group_id = ?",
-                     {SqlParam{false, groupId, 0}});
-}
-
-// Recomputes the 'scim' roles of these users from the role groups they are members of.
-void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds) {
-    inChunks(userIds, [&](const std::vector<std::string>& chunk) {
-        auto params = texts(chunk);
-        Poco::Data::Statement remove(session);
-        remove << "DELETE FROM tim_user_role WHERE source = 'scim' AND user_id IN " +
-                      placeholders(chunk.size());
-        bindAll(remove, params);
-        remove.execute();
-        auto insertParams = texts(chunk);
-        Poco::Data::Statement insert(session);
-        insert << "INSERT INTO tim_user_role (user_id, role_key, source) "
-                  "SELECT DISTINCT m.member_id, g.role_key, 'scim' FROM tim_group_member m "
-                  "JOIN tim_group g ON g.id = m.group_id "
-                  "JOIN tim_role r ON r.name_key = g.role_key AND r.internal = 0 "
-                  "WHERE m.member_type = 'User' AND m.member_id IN " +
-                      placeholders(chunk.size());
-        bindAll(insert, insertParams);
-        insert.execute();
-    });
-}
-
-// Adds the members that exist (users SCIM shows, or groups); returns the ids ignored.
-std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,
-                                    const std::string& groupId,
-                                    const std::vector<std::string>& ids) {
-    std::set<std::string> unique(ids.begin(), ids.end());
-    unique.erase(groupId);
-    const std::vector<std::string> wanted(unique.begin(), unique.end());
-    std::vector<std::pair<std::string, std::string>> found;
-    inChunks(wanted, [&](const std::vector<std::string>& chunk) {
-        for (const auto& id :
-             selectIds(session,
-                       "SELECT id FROM tim_user WHERE kind = 'person' AND deleted_ms IS NULL "
-                       "AND id IN " +
-                           placeholders(chunk.size()),
-                       texts(chunk))) {
-            found.emplace_back(id, "User");
-        }
-        for (const auto& id : selectIds(
-                 session, "SELECT id FROM tim_group WHERE id IN " + placeholders(chunk.size()),
-                 texts(chunk))) {
-            found.emplace_back(id, "Group");
-        }
-    });
-    for (std::size_t start = 0; start < found.size(); start += kChunk) {
-        const std::size_t end = std::min(found.size(), start + kChunk);
-        std::string sql = std::string(dialect.insertIgnore()) +
-                          " INTO tim_group_member (group_id, member_id, member_type) VALUES ";
-        std::vector<SqlParam> params;
-        for (std::size_t i = start; i < end; ++i) {
-            sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
-            params.push_back(SqlParam{false, groupId, 0});
-            params.push_back(SqlParam{false, found[i].first, 0});
-            params.push_back(SqlParam{false, found[i].second, 0});
-        }
-        Poco::Data::Statement insert(session);
-        insert << sql;
-        bindAll(insert, params);
-        insert.execute();
-    }
-    std::set<std::string> present;
-    for (const auto& f : found) {
-        present.insert(f.first);
-    }
-    std::vector<std::string> ignored;
-    for (const auto& id : wanted) {
-        if (!present.count(id)) {
-            ignored.push_back(id);
-        }
-    }
-    return ignored;
 }
 
 void removeMembers(Poco::Data::Session& session, const std::string& groupId,
@@ -290,10 +181,16 @@ GroupWriteResult GroupRepository::createOrBind(
                     use(id), use(c.displayName), use(c.displayNameKey), use(c.externalId),
                     use(c.roleKey), use(json), use(now), use(now), Poco::Data::Keywords::now;
             }
+            if (!result.bound && _onCreated) {
+                result.restored =
+                    _onCreated(session, _database.dialect(), id, c.externalId, c.displayNameKey);
+            }
             if (members) {
-                const auto applied =
-                    applyMemberChanges(session, _database.dialect(), id,
-                                       {MemberChange{MemberChange::Kind::ReplaceAll, *members}});
+                // After a restore, the members sent (Entra sends none, or []) add to it.
+                const auto kind = result.restored.empty() ? MemberChange::Kind::ReplaceAll
+                                                          : MemberChange::Kind::Add;
+                const auto applied = applyMemberChanges(session, _database.dialect(), id,
+                                                        {MemberChange{kind, *members}});
                 affected.insert(affected.end(), applied.first.begin(), applied.first.end());
                 result.ignoredMembers = applied.second;
             }

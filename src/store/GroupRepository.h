@@ -43,6 +43,7 @@ struct MemberChange {
 struct GroupWriteResult {
     GroupRecord record;
     bool bound = false;
+    std::string restored;                     // what the creation hook restored, for the log
     std::vector<std::string> ignoredMembers;  // ids that are neither users nor groups
 };
 
@@ -52,10 +53,16 @@ using GroupPage = Page<GroupRecord>;
 // Renders a group for filters no column answers; members only when the filter needs them.
 using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;
 
+// Runs inside the transaction that created a group (id, externalId, folded displayName);
+// returns what it did, for the log.
+using GroupCreatedHook =
+    std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
+                              const Poco::Nullable<std::string>&, const std::string&)>;
+
 class GroupRepository {
   public:
-    GroupRepository(Database& database, Poco::Logger& logger)
-        : _database(database), _logger(logger) {}
+    GroupRepository(Database& database, Poco::Logger& logger, GroupCreatedHook onCreated = {})
+        : _database(database), _logger(logger), _onCreated(std::move(onCreated)) {}
 
     // Creates the group, or binds to a group with the same displayName and no externalId
     // (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
@@ -97,6 +104,7 @@ class GroupRepository {
   private:
     Database& _database;
     Poco::Logger& _logger;
+    const GroupCreatedHook _onCreated;
 };
 
 const ColumnMap& groupColumns();

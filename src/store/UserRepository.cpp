@@ -170,6 +170,10 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                     use(now), Poco::Data::Keywords::now;
                 result.outcome = CreateOutcome::Created;
                 result.passwordSet = !storedHash.isNull();
+                if (_onCreated) {
+                    result.restored =
+                        _onCreated(session, _database.dialect(), id, c.externalId, c.userNameKey);
+                }
             } else {
                 session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
                            "?, " TIM_DISABLED_SINCE

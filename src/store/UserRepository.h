@@ -33,6 +33,7 @@ struct CreateResult {
     UserRecord record;
     CreateOutcome outcome = CreateOutcome::Created;
     bool passwordSet = false;
+    std::string restored;  // what the creation hook restored, for the log
 };
 
 using UserQuery = ResourceQuery;
@@ -41,9 +42,16 @@ using UserPage = Page<UserRecord>;
 // Renders a record as the client would see it, for filters no column answers.
 using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
 
+// Runs inside the transaction that created a user (id, externalId, folded userName); returns
+// what it did, for the log.
+using UserCreatedHook =
+    std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
+                              const Poco::Nullable<std::string>&, const std::string&)>;
+
 class UserRepository {
   public:
-    explicit UserRepository(Database& database) : _database(database) {}
+    explicit UserRepository(Database& database, UserCreatedHook onCreated = {})
+        : _database(database), _onCreated(std::move(onCreated)) {}
 
     // Creates the user, or binds the request to a user TIM already has (guide FAQ 4): one
     // with the same userName, or with the same email, and no externalId (a user deleted
@@ -80,6 +88,7 @@ class UserRepository {
 
   private:
     Database& _database;
+    const UserCreatedHook _onCreated;
 };
 
 // Documents larger than this are refused (413): the column is a TEXT.

@@ -31,6 +31,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(entraGroupsDefaultMode);
     CPPUNIT_TEST(entraGroupsFlagMode);
     CPPUNIT_TEST(roleGroupsGrantStaticRoles);
+    CPPUNIT_TEST(timSideDeletionsAreUndoneWhenEntraRecreates);
     CPPUNIT_TEST(pagesThroughUsers);
     CPPUNIT_TEST(replacesWithEtags);
     CPPUNIT_TEST(searchesWithPost);
@@ -70,6 +71,62 @@ class UsersContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(
             log,
             log.find("role group Role.abc: abc is not a role SCIM may grant") != std::string::npos);
+    }
+
+    void timSideDeletionsAreUndoneWhenEntraRecreates() {
+        const std::string user = json(post(R"({"userName":"restore-me","externalId":"e-r"})").body)
+                                     ->getValue<std::string>("id");
+        auto group = [&](const std::string& body) {
+            return json(request("POST", "/Groups", body).body)->getValue<std::string>("id");
+        };
+        const std::string team = group(
+            R"({"displayName":"Team","externalId":"g-t","members":[{"value":")" + user + R"("}]})");
+        const std::string roles = group(
+            R"({"displayName":"role.processmanager","externalId":"g-r","members":[{"value":")" +
+            user + R"("}]})");
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0,
+                                     _host->runCommand("scim.user.delete", {user}, out, err));
+        CPPUNIT_ASSERT_EQUAL(404, get("/Users/" + user).status);
+
+        // Entra re-creates the user on its next cycle: memberships and roles come back.
+        const auto again = json(post(R"({"userName":"restore-me","externalId":"e-r"})").body);
+        const std::string newId = again->getValue<std::string>("id");
+        CPPUNIT_ASSERT(newId != user);
+        auto memberIds = [&](const std::string& groupId) {
+            std::string ids;
+            const auto members =
+                json(get("/Groups/" + groupId + "?attributes=members").body)->getArray("members");
+            for (std::size_t i = 0; members && i < members->size(); ++i) {
+                ids +=
+                    members->getObject(static_cast<unsigned>(i))->getValue<std::string>("value") +
+                    ";";
+            }
+            return ids;
+        };
+        CPPUNIT_ASSERT_EQUAL(newId + ";", memberIds(team));
+        const auto roleList = json(get("/Users/" + newId).body)
+                                  ->getObject("urn:ietf:params:scim:schemas:extension:tim:2.0:User")
+                                  ->getArray("roles");
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roleList->getElement<std::string>(0));
+        CPPUNIT_ASSERT_MESSAGE(
+            _host->log(),
+            _host->log().find("restored 2 membership(s) and 0 TIM role(s)") != std::string::npos);
+
+        // The same for a group deleted in TIM: Entra re-creates it without members.
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.group.delete", {team}, out, err));
+        CPPUNIT_ASSERT_EQUAL(404, get("/Groups/" + team).status);
+        const std::string recreated =
+            group(R"({"displayName":"Team","externalId":"g-t","members":[]})");
+        CPPUNIT_ASSERT_EQUAL(newId + ";", memberIds(recreated));
+
+        // A SCIM DELETE is Entra's own intent: nothing is restored.
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Groups/" + roles, "").status);
+        const std::string fresh =
+            group(R"({"displayName":"role.processmanager","externalId":"g-r"})");
+        CPPUNIT_ASSERT_EQUAL(std::string(""), memberIds(fresh));
+        CPPUNIT_ASSERT(_host->runCommand("scim.user.delete", {"no-such-user"}, out, err) != 0);
     }
 
     void pagesThroughUsers() {

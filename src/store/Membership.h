@@ -1,0 +1,48 @@
+// Membership rows and the roles they grant: what groups, TIM-side deletions and their
+// restoration all change the same way.
+#pragma once
+
+#include "FilterSql.h"
+#include "SqlDialect.h"
+
+#include <Poco/Data/Session.h>
+
+#include <string>
+#include <vector>
+
+namespace store {
+
+// ids per multi-row statement
+inline constexpr std::size_t kChunk = 300;
+
+std::vector<SqlParam> texts(const std::vector<std::string>& values);
+
+// Calls fn with consecutive slices of at most kChunk ids.
+template <typename Fn>
+void inChunks(const std::vector<std::string>& ids, Fn&& fn) {
+    for (std::size_t start = 0; start < ids.size(); start += kChunk) {
+        const auto end = std::min(ids.size(), start + kChunk);
+        const std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
+                                             ids.begin() + static_cast<long>(end));
+        fn(chunk);
+    }
+}
+
+// The first column of every row of a SELECT.
+std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
+                                   std::vector<SqlParam> params);
+
+// The members a group has now (rows, whatever their state).
+std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId);
+
+// Recomputes the 'scim' roles of these users from the role groups they are members of; the
+// roles TIM granted otherwise are not touched.
+void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds);
+
+// Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
+// returns the ids it ignored.
+std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,
+                                    const std::string& groupId,
+                                    const std::vector<std::string>& ids);
+
+}  // namespace store

@@ -1,0 +1,184 @@
+#include "Snapshots.h"
+
+#include "Membership.h"
+#include "SqlSupport.h"
+#include "WriteTransaction.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/UUIDGenerator.h>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+Array::Ptr arrayOf(const std::vector<std::string>& values) {
+    Array::Ptr array = new Array;
+    for (const auto& v : values) {
+        array->add(v);
+    }
+    return array;
+}
+
+std::vector<std::string> stringsOf(const Array::Ptr& array) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; array && i < array->size(); ++i) {
+        values.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    return values;
+}
+
+void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
+                  const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
+                  const Object::Ptr& data) {
+    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::string k = kind;
+    Poco::Nullable<std::string> external = externalId;
+    std::string name = nameKey;
+    std::string text = documentText(data, 60000);
+    Poco::Int64 created = nowMs();
+    session << "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+        use(id), use(k), use(external), use(name), use(text), use(created), now;
+}
+
+// The newest matching snapshot (consumed: it is deleted), or null.
+Object::Ptr takeSnapshot(Poco::Data::Session& session, const std::string& kind,
+                         const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
+                         Poco::Int64 notBeforeMs) {
+    std::vector<std::string> ids;
+    std::vector<std::string> data;
+    std::string k = kind;
+    std::string external = externalId.isNull() ? "" : externalId.value();
+    std::string name = nameKey;
+    Poco::Int64 notBefore = notBeforeMs;
+    session << "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
+               "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
+        use(k), use(notBefore), use(external), use(name), into(ids), into(data), now;
+    if (ids.empty()) {
+        return nullptr;
+    }
+    std::string first = ids.front();
+    session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
+    return parseDocument(data.front());
+}
+
+}  // namespace
+
+bool Snapshots::deleteUserInTim(const std::string& id) {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    std::vector<Poco::Nullable<std::string>> externalIds;
+    std::vector<std::string> keys;
+    std::string key = id;
+    session << std::string(
+                   "SELECT external_id, user_name_key FROM tim_user WHERE id = ? AND kind = "
+                   "'person' AND deleted_ms IS NULL") +
+                   _database.dialect().forUpdate(),
+        use(key), into(externalIds), into(keys), now;
+    if (keys.empty()) {
+        return false;
+    }
+    Object::Ptr data = new Object;
+    data->set("groups", arrayOf(selectIds(
+                            session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
+                            {SqlParam{false, id, 0}})));
+    data->set(
+        "roles",
+        arrayOf(selectIds(session,
+                          "SELECT role_key FROM tim_user_role WHERE user_id = ? AND source = 'tim'",
+                          {SqlParam{false, id, 0}})));
+    saveSnapshot(session, "user", externalIds.front(), keys.front(), data);
+    session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
+    session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
+    session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
+    tx.commit();
+    return true;
+}
+
+bool Snapshots::deleteGroupInTim(const std::string& id) {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    std::vector<Poco::Nullable<std::string>> externalIds;
+    std::vector<std::string> keys;
+    std::string key = id;
+    session << std::string("SELECT external_id, display_name_key FROM tim_group WHERE id = ?") +
+                   _database.dialect().forUpdate(),
+        use(key), into(externalIds), into(keys), now;
+    if (keys.empty()) {
+        return false;
+    }
+    const auto members = memberIds(session, id);
+    Object::Ptr data = new Object;
+    data->set("members", arrayOf(members));
+    saveSnapshot(session, "group", externalIds.front(), keys.front(), data);
+    session << "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?", use(key),
+        use(key), now;
+    session << "DELETE FROM tim_group WHERE id = ?", use(key), now;
+    recomputeRoles(session, members);
+    tx.commit();
+    return true;
+}
+
+std::string Snapshots::restoreUser(Poco::Data::Session& session, const SqlDialect& dialect,
+                                   const std::string& userId,
+                                   const Poco::Nullable<std::string>& externalId,
+                                   const std::string& userNameKey, Poco::Int64 notBeforeMs) {
+    const Object::Ptr snapshot =
+        takeSnapshot(session, "user", externalId, userNameKey, notBeforeMs);
+    if (!snapshot) {
+        return "";
+    }
+    std::size_t groups = 0;
+    for (const auto& groupId : stringsOf(snapshot->getArray("groups"))) {
+        // Only into groups that still exist.
+        if (!selectIds(session, "SELECT id FROM tim_group WHERE id = ?",
+                       {SqlParam{false, groupId, 0}})
+                 .empty()) {
+            addMembers(session, dialect, groupId, {userId});
+            ++groups;
+        }
+    }
+    const auto roles = stringsOf(snapshot->getArray("roles"));
+    for (const auto& role : roles) {
+        std::string user = userId;
+        std::string roleKey = role;
+        session << std::string(dialect.insertIgnore()) +
+                       " INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
+            use(user), use(roleKey), now;
+    }
+    recomputeRoles(session, {userId});
+    return "restored " + std::to_string(groups) + " membership(s) and " +
+           std::to_string(roles.size()) + " TIM role(s) from a deletion in TIM";
+}
+
+std::string Snapshots::restoreGroup(Poco::Data::Session& session, const SqlDialect& dialect,
+                                    const std::string& groupId,
+                                    const Poco::Nullable<std::string>& externalId,
+                                    const std::string& displayNameKey, Poco::Int64 notBeforeMs) {
+    const Object::Ptr snapshot =
+        takeSnapshot(session, "group", externalId, displayNameKey, notBeforeMs);
+    if (!snapshot) {
+        return "";
+    }
+    const auto members = stringsOf(snapshot->getArray("members"));
+    const auto ignored = addMembers(session, dialect, groupId, members);
+    recomputeRoles(session, members);
+    return "restored " + std::to_string(members.size() - ignored.size()) +
+           " member(s) from a deletion in TIM";
+}
+
+std::size_t Snapshots::purge(Poco::Int64 beforeMs) {
+    Poco::Data::Session session = _database.session();
+    Poco::Data::Statement remove(session);
+    Poco::Int64 before = beforeMs;
+    remove << "DELETE FROM scim_snapshot WHERE created_ms < ?", use(before);
+    return remove.execute();
+}
+
+}  // namespace store
