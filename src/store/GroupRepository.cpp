@@ -387,6 +387,7 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
     static const QuerySpec<GroupRecord> spec{"g",
                                              "tim_group g",
                                              "1 = 1",
+                                             "1 = 1",
                                              kRecordColumns,
                                              &groupColumns(),
                                              &scim::groupResourceSchema(),

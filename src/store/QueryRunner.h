@@ -36,9 +36,13 @@ struct Page {
 
 template <typename Record>
 struct QuerySpec {
-    std::string alias;          // "u"
-    std::string from;           // "tim_user u"
-    std::string visible;        // what every query adds: "u.deleted_ms IS NULL"
+    std::string alias;    // "u"
+    std::string from;     // "tim_user u"
+    std::string visible;  // what every query adds: "u.deleted_ms IS NULL"
+    // The same condition written so no index serves it ("+u.deleted_ms IS NULL"): used when
+    // another condition's index should win (SQLite's planner otherwise picks the listing
+    // index on the visibility columns and scans every row).
+    std::string visibleUnindexed;
     std::string recordColumns;  // what `read` expects
     const ColumnMap* columns = nullptr;
     const scim::ResourceSchema* schema = nullptr;
@@ -63,7 +67,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     const std::optional<std::string> orderColumn =
         query.sortBy.empty() ? std::optional<std::string>(a + ".created_ms")
                              : sortColumn(query.sortBy, *spec.columns, schema);
-    std::string where = spec.visible;
+    std::string where = plan.conditions.empty() ? spec.visible : spec.visibleUnindexed;
     std::vector<SqlParam> params;
     for (auto& condition : plan.conditions) {
         where += " AND " + condition.sql;
@@ -75,6 +79,26 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     Page<Record> page;
 
     if (plan.residue.empty() && orderColumn) {
+        if (query.count > 0) {
+            std::vector<SqlParam> pageParams = params;
+            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
+            pageParams.push_back(
+                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
+            // The offset walks a narrow index in a derived table; only the page's rows are
+            // read whole (a plain OFFSET 50000 made MySQL sort the full table with documents).
+            const std::string order = *orderColumn + direction + ", " + a + ".id" + direction;
+            page.records = spec.read(
+                session,
+                "SELECT " + spec.recordColumns + " FROM " + spec.from + " JOIN (SELECT " + a +
+                    ".id AS page_id FROM " + spec.from + " WHERE " + where + " ORDER BY " + order +
+                    " LIMIT ? OFFSET ?) page ON page.page_id = " + a + ".id ORDER BY " + order,
+                pageParams);
+            // A first page that is not full holds every match: no need to count them.
+            if (query.startIndex == 1 && page.records.size() < query.count) {
+                page.total = page.records.size();
+                return page;
+            }
+        }
         Poco::Int64 total = 0;
         Poco::Data::Statement count(session);
         count << "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where;
@@ -83,16 +107,6 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         count, Poco::Data::Keywords::into(total);
         count.execute();
         page.total = static_cast<std::size_t>(total);
-        if (query.count > 0 && query.startIndex <= page.total) {
-            std::vector<SqlParam> pageParams = params;
-            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
-            pageParams.push_back(
-                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
-            page.records = spec.read(session,
-                                     select + " ORDER BY " + *orderColumn + direction + ", " + a +
-                                         ".id" + direction + " LIMIT ? OFFSET ?",
-                                     pageParams);
-        }
         return page;
     }
 

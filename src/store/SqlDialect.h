@@ -26,6 +26,8 @@ class SqlDialect {
     // Starts a transaction that will write: SQLite takes the write lock now (a deferred
     // transaction that upgrades later can fail without waiting); MySQL begins normally.
     virtual void beginWrite(Poco::Data::Session& session) const = 0;
+    // Called after the COMMIT or ROLLBACK of a transaction beginWrite started.
+    virtual void endWrite() const {}
 
     // " FOR UPDATE" where the engine locks selected rows, "" where the transaction already
     // holds the whole database.

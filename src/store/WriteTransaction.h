@@ -12,8 +12,9 @@ namespace store {
 
 class WriteTransaction {
   public:
-    WriteTransaction(Poco::Data::Session& session, const SqlDialect& dialect) : _session(session) {
-        dialect.beginWrite(_session);
+    WriteTransaction(Poco::Data::Session& session, const SqlDialect& dialect)
+        : _session(session), _dialect(dialect) {
+        _dialect.beginWrite(_session);
     }
     ~WriteTransaction() {
         if (!_done) {
@@ -22,6 +23,7 @@ class WriteTransaction {
             } catch (...) {
                 // The connection is gone: the server rolls back on its own.
             }
+            _dialect.endWrite();
         }
     }
     WriteTransaction(const WriteTransaction&) = delete;
@@ -30,10 +32,12 @@ class WriteTransaction {
     void commit() {
         _session << "COMMIT", Poco::Data::Keywords::now;
         _done = true;
+        _dialect.endWrite();
     }
 
   private:
     Poco::Data::Session& _session;
+    const SqlDialect& _dialect;
     bool _done = false;
 };
 

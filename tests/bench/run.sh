@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite against a built tree and prints a table; writes BUILD/bench/results.json.
+#   tests/bench/run.sh BUILD_DIR
+# TIM_BENCH_USERS (default 100000), TIM_BENCH_SECONDS per scenario (default 10). Needs wrk and
+# mariadb-server (apt-get install wrk mariadb-server). Loopback only; every run is bounded.
+set -euo pipefail
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+out=$build/bench
+users=${TIM_BENCH_USERS:-100000}
+seconds=${TIM_BENCH_SECONDS:-10}
+connections=16
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
+
+"$here/../mariadb/test-server.sh" start "$out/mariadb" 33161 >/dev/null
+mysql_port=$(cat "$out/mariadb/port")
+host_pid=""
+cleanup() {
+    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null || true
+    "$here/../mariadb/test-server.sh" stop "$out/mariadb" 33161 >/dev/null || true
+}
+trap cleanup EXIT
+
+results="$out/results.jsonl"
+: >"$results"
+ticks=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+for engine in sqlite mysql; do
+    dir="$out/$engine"
+    rm -rf "$dir"
+    mkdir -p "$dir/plugins" "$dir/data"
+    ln -s "$build/plugins/tim-scim" "$dir/plugins/tim-scim"
+    ln -s "$build/tests/bench/plugins/noop" "$dir/plugins/noop"
+    port=$((18700 + RANDOM % 500))
+    {
+        echo "http.address = 127.0.0.1"
+        echo "http.port = $port"
+        echo "plugin.dir = $dir/plugins"
+        echo "data.dir = $dir/data"
+        echo "log.level = warning"
+        if [ "$engine" = mysql ]; then
+            echo "scim.db.connector = mysql"
+            echo "scim.db.port = $mysql_port"
+            echo "scim.db.user = tim"
+            echo "scim.db.password = tim-test-password"
+            echo "scim.db.name = tim_bench"
+        fi
+    } >"$dir/tim.properties"
+    if [ "$engine" = mysql ]; then
+        mariadb --no-defaults -h127.0.0.1 -P"$mysql_port" -utim -ptim-test-password \
+            -e "DROP DATABASE IF EXISTS tim_bench; CREATE DATABASE tim_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        db_args=(mysql 127.0.0.1 "$mysql_port" tim tim-test-password tim_bench)
+    else
+        db_args=(sqlite "$dir/data/tim-scim.db")
+    fi
+    "$build/bin/bench_preload" "${db_args[@]}" "$users" >/dev/null
+    token=$("$build/bin/timhost" --config="$dir/tim.properties" --command=scim.token.generate 2>/dev/null)
+    "$build/bin/timhost" --config="$dir/tim.properties" 2>"$dir/timhost.log" &
+    host_pid=$!
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/noop" && break
+        sleep 0.1
+    done
+    for scenario in noop filter get post patch group page; do
+        before=$(cpu_ticks "$host_pid")
+        start=$(date +%s.%N)
+        line=$(TIM_BENCH_TOKEN=$token TIM_BENCH_DIR=$here TIM_BENCH_SCENARIO=$scenario \
+            wrk -t2 -c$connections -d"${seconds}s" --latency -s "$here/scenarios.lua" \
+            "http://127.0.0.1:$port" | sed -n 's/^RESULT //p')
+        end=$(date +%s.%N)
+        after=$(cpu_ticks "$host_pid")
+        cpu=$(awk -v a="$after" -v b="$before" -v t="$ticks" -v s="$start" -v e="$end" \
+            'BEGIN {printf "%.0f", 100 * (a - b) / t / (e - s)}')
+        echo "{\"engine\":\"$engine\",\"scenario\":\"$scenario\",\"server_cpu_pct\":$cpu,\"rss_mb\":$(rss_mb "$host_pid"),${line#\{}" >>"$results"
+    done
+    kill "$host_pid"
+    wait "$host_pid" 2>/dev/null || true
+    host_pid=""
+    echo "{\"engine\":\"$engine\",\"scenario\":\"db\",$("$build/bin/bench_db_rates" "${db_args[@]}" | sed 's/^{//')" >>"$results"
+done
+
+python3 - "$results" "$out/results.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+json.dump(rows, open(sys.argv[2], "w"), indent=1)
+for engine in ("sqlite", "mysql"):
+    db = next(r for r in rows if r["engine"] == engine and r["scenario"] == "db")
+    noop = next(r for r in rows if r["engine"] == engine and r["scenario"] == "noop")
+    print(f"\n{engine}: db select {db['select_by_key_per_s']}/s, single insert {db['single_insert_per_s']}/s, "
+          f"multi-row insert {db['multi_row_insert_rows_per_s']} rows/s")
+    print(f"{'scenario':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu %':>6} {'rss MB':>7} {'ratio':>22}")
+    for r in rows:
+        if r["engine"] != engine or r["scenario"] == "db":
+            continue
+        ceiling = {"filter": ("noop", noop["rps"]), "get": ("noop", noop["rps"]),
+                   "post": ("1-row insert", db["single_insert_per_s"])}.get(r["scenario"])
+        ratio = f"{r['rps'] / ceiling[1]:.2f} of {ceiling[0]}" if ceiling else ""
+        print(f"{r['scenario']:10} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7d} "
+              f"{r['server_cpu_pct']:6d} {r['rss_mb']:7d} {ratio:>22}")
+PY
