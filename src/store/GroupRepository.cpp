@@ -194,7 +194,9 @@ GroupWriteResult GroupRepository::createOrBind(
                 affected.insert(affected.end(), applied.first.begin(), applied.first.end());
                 result.ignoredMembers = applied.second;
             }
-            recomputeRoles(session, affected);
+            if (!c.roleKey.isNull()) {  // members of other groups hold no role from them
+                recomputeRoles(session, affected);
+            }
             result.record = readBack(session, id);
             tx.commit();
         });
@@ -285,7 +287,9 @@ GroupWriteResult GroupRepository::patch(
                     use(c.displayName), use(c.displayNameKey), use(c.externalId), use(c.roleKey),
                     use(json), use(modified), use(key), now;
             }
-            recomputeRoles(session, affected);
+            if (!before.roleKey.isNull() || !c.roleKey.isNull()) {
+                recomputeRoles(session, affected);  // only a role group's members change roles
+            }
             result.record = readBack(session, id);
             tx.commit();
         });

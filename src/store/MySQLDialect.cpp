@@ -25,6 +25,8 @@ class MySQLDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
 
+    std::string unindexed(const std::string& column) const override { return column; }
+
     bool tryLockJob(Poco::Data::Session& session, const std::string& name) const override {
         Poco::Nullable<Poco::Int64> granted;
         std::string key = name;

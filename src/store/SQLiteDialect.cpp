@@ -52,6 +52,8 @@ class SQLiteDialect : public SqlDialect {
 
     const char* insertIgnore() const override { return "INSERT OR IGNORE"; }
 
+    std::string unindexed(const std::string& column) const override { return "+" + column; }
+
     // Every write batch takes the database's write lock: two purgers only interleave.
     bool tryLockJob(Poco::Data::Session&, const std::string&) const override { return true; }
     void unlockJob(Poco::Data::Session&, const std::string&) const override {}

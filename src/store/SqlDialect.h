@@ -40,6 +40,10 @@ class SqlDialect {
     // Whether `e` is a unique-key violation.
     virtual bool isUniqueViolation(const Poco::Exception& e) const = 0;
 
+    // `column` written so that no index serves a condition on it (SQLite: "+column"; MySQL's
+    // unary plus is numeric, and its planner weighs indexes by statistics anyway: as is).
+    virtual std::string unindexed(const std::string& column) const = 0;
+
     // Takes the named lock that makes a job (the purge) exclusive across every instance, for
     // as long as `session` lives or until unlockJob; false at once when another holds it.
     // Where the engine serialises writers anyway (SQLite) this always succeeds.

@@ -33,7 +33,10 @@ constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.
     "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END"
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
 // kVisible that no index serves, next to a condition whose index should (see QuerySpec).
-constexpr const char* kVisibleUnindexed = "+u.kind = 'person' AND +u.deleted_ms IS NULL";
+std::string visibleUnindexed(const SqlDialect& dialect) {
+    return dialect.unindexed("u.kind") + " = 'person' AND " + dialect.unindexed("u.deleted_ms") +
+           " IS NULL";
+}
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
@@ -94,19 +97,28 @@ std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::st
     return rows;
 }
 
+// Reads the candidates without locking ranges (on InnoDB, FOR UPDATE on a key that does not
+// exist takes a gap lock, and two concurrent creates then deadlock at their inserts); the
+// unique index settles insert races, and a candidate found is locked by its id.
+std::string lockedCandidate(Poco::Data::Session& session, const SqlDialect& dialect,
+                            const std::string& id) {
+    const auto rows = selectExisting(session, "u.id = ?" + std::string(dialect.forUpdate()),
+                                     {SqlParam{false, id, 0}});
+    return rows.empty() ? "" : rows.front().id;
+}
+
 // The user a create request binds to (guide FAQ 4), or "" to create a new one.
 std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialect,
                           const UserColumns& columns) {
-    const std::string lock = dialect.forUpdate();
-    const auto byName = selectExisting(session, "u.user_name_key = ?" + lock,
-                                       {SqlParam{false, columns.userNameKey, 0}});
+    const auto byName =
+        selectExisting(session, "u.user_name_key = ?", {SqlParam{false, columns.userNameKey, 0}});
     if (!byName.empty()) {
         const Existing& row = byName.front();
         if (row.kind != "person") {
             throw scim::conflict("userName \"" + columns.userName + "\" is reserved");
         }
         if (!row.deletedMs.isNull() || row.externalId.isNull()) {
-            return row.id;  // revive a deleted user, or bind a TIM user
+            return lockedCandidate(session, dialect, row.id);  // revive, or bind a TIM user
         }
         throw userNameTaken(columns.userName);
     }
@@ -125,8 +137,7 @@ std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialec
     std::set<std::string> seen;
     for (const char* column : {"u.email_key", "u.work_email_key"}) {
         for (auto& row : selectExisting(
-                 session, std::string(kVisibleUnindexed) + " AND " + column + " IN " + in + lock,
-                 keys)) {
+                 session, visibleUnindexed(dialect) + " AND " + column + " IN " + in, keys)) {
             if (seen.insert(row.id).second) {
                 byEmail.push_back(std::move(row));
             }
@@ -139,7 +150,7 @@ std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialec
         throw scim::conflict("A user with the email of \"" + columns.userName +
                              "\" already exists and is provisioned");
     }
-    return byEmail.front().id;
+    return lockedCandidate(session, dialect, byEmail.front().id);
 }
 
 }  // namespace
@@ -401,14 +412,14 @@ std::optional<std::string> UserRepository::displayNameOf(const std::string& id) 
 }
 
 UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
-    static const QuerySpec<UserRecord> spec{"u",
-                                            "tim_user u",
-                                            kVisible,
-                                            kVisibleUnindexed,
-                                            kRecordColumns,
-                                            &userColumns(),
-                                            &scim::userResourceSchema(),
-                                            readRecords};
+    const QuerySpec<UserRecord> spec{"u",
+                                     "tim_user u",
+                                     kVisible,
+                                     visibleUnindexed(_database.dialect()),
+                                     kRecordColumns,
+                                     &userColumns(),
+                                     &scim::userResourceSchema(),
+                                     readRecords};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 }
