@@ -68,9 +68,8 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     inChunks(wanted, [&](const std::vector<std::string>& chunk) {
         for (const auto& id :
              selectIds(session,
-                       "SELECT id FROM tim_user WHERE kind = 'person' AND deleted_ms IS NULL "
-                       "AND id IN " +
-                           placeholders(chunk.size()),
+                       "SELECT id FROM tim_user WHERE " + visibleUserUnindexed(dialect, "") +
+                           " AND id IN " + placeholders(chunk.size()),
                        texts(chunk))) {
             found.emplace_back(id, "User");
         }

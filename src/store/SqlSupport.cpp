@@ -40,6 +40,11 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
     }
 }
 
+std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix) {
+    return dialect.unindexed(prefix + "kind") + " = 'person' AND " +
+           dialect.unindexed(prefix + "deleted_ms") + " IS NULL";
+}
+
 std::string placeholders(std::size_t n) {
     std::string text = "(";
     for (std::size_t i = 0; i < n; ++i) {

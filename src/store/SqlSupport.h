@@ -2,6 +2,7 @@
 #pragma once
 
 #include "FilterSql.h"
+#include "SqlDialect.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
@@ -24,5 +25,10 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params);
 
 // "(?, ?, ?)" for n parameters.
 std::string placeholders(std::size_t n);
+
+// Users SCIM shows (persons not deleted), written so that no index serves the condition: for
+// next to a key look-up, where SQLite's planner would otherwise scan the listing index
+// (kind, deleted_ms, ...) over every user. `prefix` is a table alias with its dot, or "".
+std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix);
 
 }  // namespace store

@@ -32,10 +32,8 @@ constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.
 #define TIM_DISABLED_SINCE \
     "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END"
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
-// kVisible that no index serves, next to a condition whose index should (see QuerySpec).
 std::string visibleUnindexed(const SqlDialect& dialect) {
-    return dialect.unindexed("u.kind") + " = 'person' AND " + dialect.unindexed("u.deleted_ms") +
-           " IS NULL";
+    return visibleUserUnindexed(dialect, "u.");
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {

@@ -13,14 +13,8 @@ connections=16
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
 
-"$here/../mariadb/test-server.sh" start "$out/mariadb" 33161 >/dev/null
-mysql_port=$(cat "$out/mariadb/port")
-host_pid=""
-cleanup() {
-    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null || true
-    "$here/../mariadb/test-server.sh" stop "$out/mariadb" 33161 >/dev/null || true
-}
-trap cleanup EXIT
+. "$here/lib.sh"
+start_mariadb
 
 results="$out/results.jsonl"
 : >"$results"
@@ -30,41 +24,9 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 for engine in sqlite mysql; do
-    dir="$out/$engine"
-    rm -rf "$dir"
-    mkdir -p "$dir/plugins" "$dir/data"
-    ln -s "$build/plugins/tim-scim" "$dir/plugins/tim-scim"
-    ln -s "$build/tests/bench/plugins/noop" "$dir/plugins/noop"
-    port=$((18700 + RANDOM % 500))
-    {
-        echo "http.address = 127.0.0.1"
-        echo "http.port = $port"
-        echo "plugin.dir = $dir/plugins"
-        echo "data.dir = $dir/data"
-        echo "log.level = warning"
-        if [ "$engine" = mysql ]; then
-            echo "scim.db.connector = mysql"
-            echo "scim.db.port = $mysql_port"
-            echo "scim.db.user = tim"
-            echo "scim.db.password = tim-test-password"
-            echo "scim.db.name = tim_bench"
-        fi
-    } >"$dir/tim.properties"
-    if [ "$engine" = mysql ]; then
-        mariadb --no-defaults -h127.0.0.1 -P"$mysql_port" -utim -ptim-test-password \
-            -e "DROP DATABASE IF EXISTS tim_bench; CREATE DATABASE tim_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-        db_args=(mysql 127.0.0.1 "$mysql_port" tim tim-test-password tim_bench)
-    else
-        db_args=(sqlite "$dir/data/tim-scim.db")
-    fi
+    prepare_engine "$engine" tim_bench
     "$build/bin/bench_preload" "${db_args[@]}" "$users" >/dev/null
-    token=$("$build/bin/timhost" --config="$dir/tim.properties" --command=scim.token.generate 2>/dev/null)
-    "$build/bin/timhost" --config="$dir/tim.properties" 2>"$dir/timhost.log" &
-    host_pid=$!
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/noop" && break
-        sleep 0.1
-    done
+    start_host
     for scenario in noop filter get post patch group page; do
         before=$(cpu_ticks "$host_pid")
         start=$(date +%s.%N)
@@ -77,9 +39,7 @@ for engine in sqlite mysql; do
             'BEGIN {printf "%.0f", 100 * (a - b) / t / (e - s)}')
         echo "{\"engine\":\"$engine\",\"scenario\":\"$scenario\",\"server_cpu_pct\":$cpu,\"rss_mb\":$(rss_mb "$host_pid"),${line#\{}" >>"$results"
     done
-    kill "$host_pid"
-    wait "$host_pid" 2>/dev/null || true
-    host_pid=""
+    stop_host
     echo "{\"engine\":\"$engine\",\"scenario\":\"db\",$("$build/bin/bench_db_rates" "${db_args[@]}" | sed 's/^{//')" >>"$results"
 done
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the Entra provisioning simulator on a fresh database per engine and prints its report.
+#   tests/bench/sim.sh BUILD_DIR [USERS GROUPS MEMBERS WORKERS]   (default 100000 1000 100 8)
+# Needs mariadb-server. Loopback only. Exits non-zero if any engine's verification fails.
+set -euo pipefail
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+out=$build/bench
+sizes=("${2:-100000}" "${3:-1000}" "${4:-100}" "${5:-8}")
+mkdir -p "$out"
+
+. "$here/lib.sh"
+start_mariadb
+
+status=0
+for engine in sqlite mysql; do
+    prepare_engine "$engine" tim_sim
+    start_host
+    echo "== $engine"
+    "$build/bin/entra_sim" "http://127.0.0.1:$port/tim/api/scim" "$token" "${sizes[@]}" | tee "$out/sim-$engine.txt" ||
+        status=1
+    stop_host
+done
+exit $status
