@@ -6,8 +6,11 @@
 // Initial cycle: per user GET ?filter=userName eq, then POST; per group GET ?filter=displayName
 // eq &excludedAttributes=members, POST, then PATCH Add members in batches of 100. Incremental
 // cycle: 10% of users updated (default-mode PATCH), 5% disabled with "False", 2% deleted,
-// one member removed by value list from 10% of groups. Prints objects/s and latency
-// percentiles per request kind, then the verification result; exits non-zero on a mismatch.
+// one member removed by value list from 10% of groups. Every 20th group (g % 20 == 5) is the
+// role group "role.sim-role-<g>", so the server must list "sim-role-<g>" in scim.roles.known
+// (sim.sh does). Verification compares every user's attributes and roles and every group's
+// members with the simulated directory. Prints objects/s and latency percentiles per request
+// kind, then the verification result; exits non-zero on a mismatch.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -49,13 +52,32 @@ struct SimUser {
     bool active = true;
     bool deleted = false;
     std::string department = "Dept";
+    std::string givenName = "User";
 };
 
 struct SimGroup {
     std::string name;
     std::string id;
+    std::string role;       // the static role it grants, or empty
     std::set<int> members;  // user indexes
 };
+
+constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr const char* kTimUser = "urn:ietf:params:scim:schemas:extension:tim:2.0:User";
+
+bool isRoleGroup(int g) {
+    return g % 20 == 5;
+}
+
+// The strings of a JSON array member of obj (absent: empty).
+std::set<std::string> stringsOf(const Poco::JSON::Object::Ptr& obj, const std::string& key) {
+    std::set<std::string> out;
+    const auto list = obj ? obj->getArray(key) : nullptr;
+    for (std::size_t k = 0; list && k < list->size(); ++k) {
+        out.insert(list->getElement<std::string>(static_cast<unsigned>(k)));
+    }
+    return out;
+}
 
 class Stats {
   public:
@@ -206,7 +228,12 @@ int main(int argc, char** argv) {
     });
     parallel(o, stats, o.groups, [&](Client& c, int g) {
         auto& group = groups[static_cast<std::size_t>(g)];
-        group.name = "group-" + run + "-" + std::to_string(g);
+        if (isRoleGroup(g)) {
+            group.role = "sim-role-" + std::to_string(g);
+            group.name = "role." + group.role;
+        } else {
+            group.name = "group-" + run + "-" + std::to_string(g);
+        }
         std::string body;
         c.send("GET group by displayName", "GET",
                "/Groups?excludedAttributes=members&filter=displayName+eq+" + quote(group.name), "",
@@ -255,6 +282,7 @@ int main(int argc, char** argv) {
             u.active = false;
         } else if (i % 10 == 3) {  // 10% updated
             u.department = "Dept-" + std::to_string(i);
+            u.givenName = "Updated";
             c.send(
                 "PATCH user update", "PATCH", "/Users/" + u.id,
                 patchBody(
@@ -284,6 +312,14 @@ int main(int argc, char** argv) {
     stats.print(initial, objects);
 
     // Verify: every user as simulated, every group's members (deleted users are not listed).
+    std::vector<std::set<std::string>> rolesOf(users.size());
+    for (const auto& group : groups) {
+        for (int m : group.members) {
+            if (!group.role.empty() && !group.id.empty()) {
+                rolesOf[static_cast<std::size_t>(m)].insert(group.role);
+            }
+        }
+    }
     std::atomic<int> mismatches{0};
     Stats verifyStats;
     parallel(o, verifyStats, o.users, [&](Client& c, int i) {
@@ -300,12 +336,21 @@ int main(int argc, char** argv) {
             return;
         }
         const auto doc = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-        const auto ent =
-            doc->getObject("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
-        const bool ok = doc->getValue<std::string>("userName") == u.name &&
-                        doc->getValue<bool>("active") == u.active && ent &&
-                        ent->getValue<std::string>("department") == u.department;
-        mismatches += !ok;
+        const auto ent = doc->getObject(kEnterprise);
+        const auto name = doc->getObject("name");
+        const auto emails = doc->getArray("emails");
+        const bool ok =
+            doc->getValue<std::string>("userName") == u.name &&
+            doc->optValue<std::string>("externalId", "") == "obj-" + std::to_string(i) &&
+            doc->getValue<bool>("active") == u.active && ent &&
+            ent->getValue<std::string>("department") == u.department && name &&
+            name->getValue<std::string>("givenName") == u.givenName &&
+            name->getValue<std::string>("familyName") == "Sim" && emails && emails->size() == 1 &&
+            emails->getObject(0)->getValue<std::string>("value") == u.name &&
+            stringsOf(doc->getObject(kTimUser), "roles") == rolesOf[static_cast<std::size_t>(i)];
+        if (!ok && mismatches.fetch_add(1) < 3) {
+            std::cerr << "user " << i << " differs: " << body << "\n";
+        }
     });
     parallel(o, verifyStats, o.groups, [&](Client& c, int g) {
         const auto& group = groups[static_cast<std::size_t>(g)];
