@@ -47,6 +47,17 @@ std::optional<Poco::Int64> versionOf(const std::optional<std::string>& header) {
     return version;
 }
 
+std::optional<Response> notModified(const Request& request, Poco::Int64 version) {
+    const auto ifNoneMatch = request.headerValue("If-None-Match");
+    if (!ifNoneMatch || (Poco::trim(*ifNoneMatch) != "*" && versionOf(ifNoneMatch) != version)) {
+        return std::nullopt;
+    }
+    Response response;
+    response.status = 304;
+    response.headers.emplace_back("ETag", etagOf(version));
+    return response;
+}
+
 std::size_t parseIndex(const std::optional<std::string>& text, const char* name,
                        std::size_t fallback) {
     if (!text || Poco::trim(*text).empty()) {

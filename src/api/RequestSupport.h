@@ -22,6 +22,9 @@ std::string etagOf(Poco::Int64 version);
 // this server never issued.
 std::optional<Poco::Int64> versionOf(const std::optional<std::string>& header);
 
+// 304 with the ETag when If-None-Match names `version` (or is "*"); nullopt otherwise.
+std::optional<Response> notModified(const Request& request, Poco::Int64 version);
+
 // startIndex / count: a whole number (negative reads as 0); `fallback` when absent.
 std::size_t parseIndex(const std::optional<std::string>& text, const char* name,
                        std::size_t fallback);

@@ -137,13 +137,8 @@ Response UsersEndpoint::get(const Request& request, const std::string& id,
     if (!record) {
         throw scim::notFound("No user " + id);
     }
-    const auto ifNoneMatch = request.headerValue("If-None-Match");
-    if (ifNoneMatch &&
-        (Poco::trim(*ifNoneMatch) == "*" || versionOf(ifNoneMatch) == record->version)) {
-        Response notModified;
-        notModified.status = 304;
-        notModified.headers.emplace_back("ETag", etagOf(record->version));
-        return notModified;
+    if (auto unchanged = notModified(request, record->version)) {
+        return *unchanged;
     }
     return respond(200, *record, request, baseUrl);
 }

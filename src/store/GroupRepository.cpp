@@ -26,26 +26,6 @@ namespace {
 constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
 
-std::vector<GroupRecord> readRecords(Poco::Data::Session& session, const std::string& sql,
-                                     std::vector<SqlParam> params) {
-    std::vector<std::string> ids;
-    std::vector<std::string> docs;
-    std::vector<Poco::Int64> versions;
-    std::vector<Poco::Int64> created;
-    std::vector<Poco::Int64> modified;
-    Poco::Data::Statement select(session);
-    select << sql;
-    bindAll(select, params);
-    select, into(ids), into(docs), into(versions), into(created), into(modified);
-    select.execute();
-    std::vector<GroupRecord> records;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        records.push_back(
-            GroupRecord{ids[i], parseDocument(docs[i]), versions[i], created[i], modified[i]});
-    }
-    return records;
-}
-
 struct GroupColumns {
     std::string displayName;
     std::string displayNameKey;
@@ -113,9 +93,10 @@ std::pair<std::vector<std::string>, std::vector<std::string>> applyMemberChanges
 }
 
 GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
-    return readRecords(session,
-                       std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
-                       {SqlParam{false, id, 0}})
+    return readRecords<GroupRecord>(
+               session,
+               std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
+               {SqlParam{false, id, 0}})
         .front();
 }
 
@@ -211,7 +192,7 @@ GroupWriteResult GroupRepository::createOrBind(
 
 std::optional<GroupRecord> GroupRepository::find(const std::string& id) {
     Poco::Data::Session session = _database.session();
-    auto records = readRecords(
+    auto records = readRecords<GroupRecord>(
         session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
         {SqlParam{false, id, 0}});
     if (records.empty()) {
@@ -395,7 +376,7 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
                                              kRecordColumns,
                                              &groupColumns(),
                                              &scim::groupResourceSchema(),
-                                             readRecords};
+                                             readRecords<GroupRecord>};
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

@@ -26,6 +26,31 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params);
 // "(?, ?, ?)" for n parameters.
 std::string placeholders(std::size_t n);
 
+// Whole records {id, doc, version, created_ms, modified_ms} from a SELECT of those columns, in
+// that order; Record is UserRecord or GroupRecord.
+template <typename Record>
+std::vector<Record> readRecords(Poco::Data::Session& session, const std::string& sql,
+                                std::vector<SqlParam> params) {
+    using Poco::Data::Keywords::into;
+    std::vector<std::string> ids;
+    std::vector<std::string> docs;
+    std::vector<Poco::Int64> versions;
+    std::vector<Poco::Int64> created;
+    std::vector<Poco::Int64> modified;
+    Poco::Data::Statement select(session);
+    select << sql;
+    bindAll(select, params);
+    select, into(ids), into(docs), into(versions), into(created), into(modified);
+    select.execute();
+    std::vector<Record> records;
+    records.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        records.push_back(
+            Record{ids[i], parseDocument(docs[i]), versions[i], created[i], modified[i]});
+    }
+    return records;
+}
+
 // Users SCIM shows (persons not deleted), written so that no index serves the condition: for
 // next to a key look-up, where SQLite's planner would otherwise scan the listing index
 // (kind, deleted_ms, ...) over every user. `prefix` is a table alias with its dot, or "".

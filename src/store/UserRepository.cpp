@@ -40,32 +40,6 @@ std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
 }
 
-Poco::JSON::Object::Ptr fromJson(const std::string& text) {
-    return parseDocument(text);
-}
-
-// Reads whole records from a SELECT of kRecordColumns.
-std::vector<UserRecord> readRecords(Poco::Data::Session& session, const std::string& sql,
-                                    std::vector<SqlParam> params) {
-    std::vector<std::string> ids;
-    std::vector<std::string> docs;
-    std::vector<Poco::Int64> versions;
-    std::vector<Poco::Int64> created;
-    std::vector<Poco::Int64> modified;
-    Poco::Data::Statement select(session);
-    select << sql;
-    bindAll(select, params);
-    select, into(ids), into(docs), into(versions), into(created), into(modified);
-    select.execute();
-    std::vector<UserRecord> records;
-    records.reserve(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        records.push_back(
-            UserRecord{ids[i], fromJson(docs[i]), versions[i], created[i], modified[i]});
-    }
-    return records;
-}
-
 scim::ScimError userNameTaken(const std::string& userName) {
     return scim::conflict("userName \"" + userName + "\" is already in use");
 }
@@ -212,7 +186,7 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                 result.outcome = CreateOutcome::Bound;
                 result.passwordSet = clientPassword;
             }
-            auto records = readRecords(
+            auto records = readRecords<UserRecord>(
                 session,
                 std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
                 {SqlParam{false, id, 0}});
@@ -230,7 +204,7 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
 
 std::optional<UserRecord> UserRepository::find(const std::string& id) {
     Poco::Data::Session session = _database.session();
-    auto records = readRecords(
+    auto records = readRecords<UserRecord>(
         session,
         std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ? AND " + kVisible,
         {SqlParam{false, id, 0}});
@@ -294,7 +268,7 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
                        "id = ?",
                     use(hash), use(key), now;
             }
-            auto records = readRecords(
+            auto records = readRecords<UserRecord>(
                 session,
                 std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
                 {SqlParam{false, id, 0}});
@@ -417,7 +391,7 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
                                      kRecordColumns,
                                      &userColumns(),
                                      &scim::userResourceSchema(),
-                                     readRecords};
+                                     readRecords<UserRecord>};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 }

@@ -208,6 +208,17 @@ class UsersContract : public CppUnit::TestFixture {
             412, request("DELETE", "/Users/" + id, "", {{"If-Match", "W/\"1\""}}).status);
         CPPUNIT_ASSERT_EQUAL(
             204, request("DELETE", "/Users/" + id, "", {{"If-Match", "W/\"2\""}}).status);
+
+        // Groups answer conditional GETs the same way.
+        const auto group = request(
+            "POST", "/Groups",
+            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"etag-group"})");
+        const std::string groupPath = "/Groups/" + json(group.body)->getValue<std::string>("id");
+        const auto unchanged = get(groupPath, {{"If-None-Match", group.header("etag")}});
+        CPPUNIT_ASSERT_EQUAL(304, unchanged.status);
+        CPPUNIT_ASSERT_EQUAL(group.header("etag"), unchanged.header("etag"));
+        CPPUNIT_ASSERT_EQUAL(304, get(groupPath, {{"If-None-Match", "*"}}).status);
+        CPPUNIT_ASSERT_EQUAL(200, get(groupPath, {{"If-None-Match", "W/\"7\""}}).status);
     }
 
     void searchesWithPost() {
