@@ -1,6 +1,7 @@
 #include "Database.h"
 
 #include "MigrationRunner.h"
+#include "PreparedStatements.h"
 
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -136,6 +137,7 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
 
 Database::~Database() {
     _pool->shutdown();
+    dropClosedConnections();  // their kept statements, while the connectors are still there
     _pool.reset();
     releaseConnectors();
 }

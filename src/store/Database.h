@@ -52,6 +52,9 @@ class Database {
     Poco::Data::Session session();
 
     const SqlDialect& dialect() const { return *_dialect; }
+
+    // Connections the pool holds open, in use or idle.
+    std::size_t openConnections() const { return static_cast<std::size_t>(_pool->allocated()); }
     const DatabaseConfig& config() const { return _config; }
 
     // Applies the embedded migrations of this engine; returns how many ran.

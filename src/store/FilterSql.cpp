@@ -28,10 +28,10 @@ std::string likePattern(const std::string& value, CompareOp op) {
 }
 
 SqlParam text(std::string value) {
-    return SqlParam{false, std::move(value), 0};
+    return textParam(std::move(value));
 }
 SqlParam number(Poco::Int64 value) {
-    return SqlParam{true, "", value};
+    return numberParam(value);
 }
 
 const char* sqlOperator(CompareOp op) {

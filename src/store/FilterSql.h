@@ -6,6 +6,7 @@
 #include "scim/ResourceSchema.h"
 #include "scim/filter/Filter.h"
 
+#include <Poco/Nullable.h>
 #include <Poco/Types.h>
 
 #include <functional>
@@ -19,7 +20,19 @@ struct SqlParam {
     bool isNumber = false;
     std::string text;
     Poco::Int64 number = 0;
+    bool isNull = false;               // binds `null` instead: SQL NULL for any column
+    Poco::Nullable<std::string> null;  // never set
 };
+
+inline SqlParam textParam(std::string text) {
+    return SqlParam{false, std::move(text), 0, false, {}};
+}
+inline SqlParam numberParam(Poco::Int64 number) {
+    return SqlParam{true, "", number, false, {}};
+}
+inline SqlParam nullableTextParam(const Poco::Nullable<std::string>& value) {
+    return value.isNull() ? SqlParam{false, "", 0, true, {}} : textParam(value.value());
+}
 
 struct SqlCondition {
     std::string sql;

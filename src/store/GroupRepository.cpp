@@ -12,8 +12,6 @@
 #include "scim/filter/Evaluator.h"
 #include "tim/Roles.h"
 
-#include <Poco/UUIDGenerator.h>
-
 #include <algorithm>
 #include <set>
 
@@ -53,7 +51,7 @@ scim::ScimError displayNameTaken(const std::string& name) {
 void removeMembers(Poco::Data::Session& session, const std::string& groupId,
                    const std::vector<std::string>& ids) {
     inChunks(ids, [&](const std::vector<std::string>& chunk) {
-        std::vector<SqlParam> params{SqlParam{false, groupId, 0}};
+        std::vector<SqlParam> params{textParam(groupId)};
         auto more = texts(chunk);
         params.insert(params.end(), more.begin(), more.end());
         Poco::Data::Statement remove(session);
@@ -96,7 +94,7 @@ GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
     return readRecords<GroupRecord>(
                session,
                std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
-               {SqlParam{false, id, 0}})
+               {textParam(id)})
         .front();
 }
 
@@ -106,7 +104,7 @@ Poco::Int64 lockGroup(Poco::Data::Session& session, const SqlDialect& dialect,
         selectIds(session,
                   std::string("SELECT CAST(version AS CHAR) FROM tim_group WHERE id = ?") +
                       dialect.forUpdate(),
-                  {SqlParam{false, id, 0}});
+                  {textParam(id)});
     if (rows.empty()) {
         throw scim::notFound("No group " + id);
     }
@@ -133,7 +131,7 @@ GroupWriteResult GroupRepository::createOrBind(
                 selectIds(session,
                           std::string("SELECT id FROM tim_group WHERE display_name_key = ?") +
                               _database.dialect().forUpdate(),
-                          {SqlParam{false, c.displayNameKey, 0}});
+                          {textParam(c.displayNameKey)});
             std::string id;
             Poco::Int64 now = nowMs();
             std::vector<std::string> affected;
@@ -141,7 +139,7 @@ GroupWriteResult GroupRepository::createOrBind(
                 id = existing.front();
                 const auto external = selectIds(
                     session, "SELECT id FROM tim_group WHERE id = ? AND external_id IS NOT NULL",
-                    {SqlParam{false, id, 0}});
+                    {textParam(id)});
                 if (!external.empty()) {
                     throw displayNameTaken(c.displayName);
                 }
@@ -154,7 +152,7 @@ GroupWriteResult GroupRepository::createOrBind(
                     use(json), use(now), use(id), Poco::Data::Keywords::now;
                 result.bound = true;
             } else {
-                id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+                id = newId();
                 session
                     << "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
                        "role_key, "
@@ -194,7 +192,7 @@ std::optional<GroupRecord> GroupRepository::find(const std::string& id) {
     Poco::Data::Session session = _database.session();
     auto records = readRecords<GroupRecord>(
         session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
-        {SqlParam{false, id, 0}});
+        {textParam(id)});
     if (records.empty()) {
         return std::nullopt;
     }
@@ -358,7 +356,7 @@ std::optional<SqlCondition> groupValuePath(const scim::filter::Node& node) {
         node.left->value.kind != scim::filter::Literal::Kind::String) {
         return std::nullopt;
     }
-    return SqlCondition{kMemberExists, {SqlParam{false, node.left->value.text, 0}}};
+    return SqlCondition{kMemberExists, {textParam(node.left->value.text)}};
 }
 
 }  // namespace
@@ -385,15 +383,28 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
     });
 }
 
-std::vector<std::string> GroupRepository::rolesOf(const std::string& userId) {
+std::map<std::string, std::vector<std::string>> GroupRepository::rolesOf(
+    const std::vector<std::string>& userIds) {
+    std::map<std::string, std::vector<std::string>> roles;
+    if (userIds.empty()) {
+        return roles;
+    }
+    std::vector<SqlParam> params;
+    params.reserve(userIds.size());
+    for (const auto& id : userIds) {
+        params.push_back(textParam(id));
+    }
     Poco::Data::Session session = _database.session();
-    std::vector<std::string> names;
-    std::string key = userId;
-    session << "SELECT DISTINCT r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
-               "ur.role_key "
-               "WHERE ur.user_id = ? ORDER BY r.name",
-        use(key), into(names), now;
-    return names;
+    const auto& rows =
+        runPrepared(session,
+                    "SELECT DISTINCT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON "
+                    "r.name_key = ur.role_key WHERE ur.user_id IN " +
+                        placeholders(params.size()) + " ORDER BY ur.user_id, r.name",
+                    params, {ColumnType::Text, ColumnType::Text});
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        roles[rows.text(0)[i]].push_back(rows.text(1)[i]);
+    }
+    return roles;
 }
 
 std::string GroupRepository::describeRoles() {

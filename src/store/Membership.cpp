@@ -13,7 +13,7 @@ using namespace Poco::Data::Keywords;
 std::vector<SqlParam> texts(const std::vector<std::string>& values) {
     std::vector<SqlParam> params;
     for (const auto& v : values) {
-        params.push_back(SqlParam{false, v, 0});
+        params.push_back(textParam(v));
     }
     return params;
 }
@@ -32,7 +32,7 @@ std::vector<std::string> selectIds(Poco::Data::Session& session, const std::stri
 // The members a group has now.
 std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId) {
     return selectIds(session, "SELECT member_id FROM tim_group_member WHERE group_id = ?",
-                     {SqlParam{false, groupId, 0}});
+                     {textParam(groupId)});
 }
 
 // Recomputes the 'scim' roles of these users from the role groups they are members of.
@@ -86,9 +86,9 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
         std::vector<SqlParam> params;
         for (std::size_t i = start; i < end; ++i) {
             sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
-            params.push_back(SqlParam{false, groupId, 0});
-            params.push_back(SqlParam{false, found[i].first, 0});
-            params.push_back(SqlParam{false, found[i].second, 0});
+            params.push_back(textParam(groupId));
+            params.push_back(textParam(found[i].first));
+            params.push_back(textParam(found[i].second));
         }
         Poco::Data::Statement insert(session);
         insert << sql;

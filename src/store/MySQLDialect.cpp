@@ -1,3 +1,4 @@
+#include "PreparedStatements.h"
 #include "SqlDialect.h"
 
 #include <Poco/Data/Session.h>
@@ -41,7 +42,7 @@ class MySQLDialect : public SqlDialect {
     }
 
     void beginWrite(Poco::Data::Session& session) const override {
-        session << "START TRANSACTION", now;
+        runPrepared(session, "START TRANSACTION", {});
     }
 
     const char* forUpdate() const override { return " FOR UPDATE"; }

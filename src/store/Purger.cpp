@@ -55,9 +55,8 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
             WriteTransaction tx(session, dialect);
             std::vector<std::string> ids;
             Poco::Data::Statement select(session);
-            std::vector<SqlParam> params{
-                SqlParam{true, "", deletedBefore}, SqlParam{true, "", disabledBefore},
-                SqlParam{true, "", static_cast<Poco::Int64>(_policy.batchSize)}};
+            std::vector<SqlParam> params{numberParam(deletedBefore), numberParam(disabledBefore),
+                                         numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
             select << std::string(
                           "SELECT id FROM tim_user WHERE kind = 'person' AND ("
                           "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
@@ -73,7 +72,7 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
             }
             std::vector<SqlParam> idParams;
             for (const auto& id : ids) {
-                idParams.push_back(SqlParam{false, id, 0});
+                idParams.push_back(textParam(id));
             }
             const std::string in = placeholders(ids.size());
             result.memberships +=
@@ -88,8 +87,7 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
             }
         }
         WriteTransaction tx(session, dialect);
-        std::vector<SqlParam> state{SqlParam{false, kLastRunKey, 0},
-                                    SqlParam{false, std::to_string(toMs(now)), 0}};
+        std::vector<SqlParam> state{textParam(kLastRunKey), textParam(std::to_string(toMs(now)))};
         execute(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
         execute(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
         tx.commit();

@@ -81,17 +81,21 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     if (plan.residue.empty() && orderColumn) {
         if (query.count > 0) {
             std::vector<SqlParam> pageParams = params;
-            pageParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(query.count)});
-            pageParams.push_back(
-                SqlParam{true, "", static_cast<Poco::Int64>(query.startIndex - 1)});
-            // The offset walks a narrow index in a derived table; only the page's rows are
-            // read whole (a plain OFFSET 50000 made MySQL sort the full table with documents).
+            pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.count)));
+            pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.startIndex - 1)));
             const std::string order = *orderColumn + direction + ", " + a + ".id" + direction;
+            // A later page walks the offset over a narrow index in a derived table and reads
+            // only the page's rows whole (a plain OFFSET 50000 made MySQL sort the full table
+            // with documents); the first page needs no offset, nor the derived table MySQL
+            // would materialise for it.
             page.records = spec.read(
                 session,
-                "SELECT " + spec.recordColumns + " FROM " + spec.from + " JOIN (SELECT " + a +
-                    ".id AS page_id FROM " + spec.from + " WHERE " + where + " ORDER BY " + order +
-                    " LIMIT ? OFFSET ?) page ON page.page_id = " + a + ".id ORDER BY " + order,
+                query.startIndex == 1
+                    ? select + " ORDER BY " + order + " LIMIT ? OFFSET ?"
+                    : "SELECT " + spec.recordColumns + " FROM " + spec.from + " JOIN (SELECT " + a +
+                          ".id AS page_id FROM " + spec.from + " WHERE " + where + " ORDER BY " +
+                          order + " LIMIT ? OFFSET ?) page ON page.page_id = " + a +
+                          ".id ORDER BY " + order,
                 pageParams);
             // A first page that is not full holds every match: no need to count them.
             if (query.startIndex == 1 && page.records.size() < query.count) {
@@ -99,14 +103,11 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
                 return page;
             }
         }
-        Poco::Int64 total = 0;
-        Poco::Data::Statement count(session);
-        count << "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where;
-        std::vector<SqlParam> countParams = params;
-        bindAll(count, countParams);
-        count, Poco::Data::Keywords::into(total);
-        count.execute();
-        page.total = static_cast<std::size_t>(total);
+        page.total = static_cast<std::size_t>(
+            runPrepared(session, "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where, params,
+                        {ColumnType::Integer})
+                .integer(0)
+                .at(0));
         return page;
     }
 
@@ -122,8 +123,8 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     std::string after;
     for (;;) {
         std::vector<SqlParam> batchParams = params;
-        batchParams.push_back(SqlParam{false, after, 0});
-        batchParams.push_back(SqlParam{true, "", static_cast<Poco::Int64>(kScanBatch)});
+        batchParams.push_back(textParam(after));
+        batchParams.push_back(numberParam(static_cast<Poco::Int64>(kScanBatch)));
         const auto batch = spec.read(
             session, select + " AND " + a + ".id > ? ORDER BY " + a + ".id LIMIT ?", batchParams);
         for (const auto& record : batch) {
@@ -153,7 +154,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         auto found = spec.read(
             session,
             "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + a + ".id = ?",
-            {SqlParam{false, matches[i].id, 0}});
+            {textParam(matches[i].id)});
         if (!found.empty()) {
             page.records.push_back(std::move(found.front()));
         }

@@ -1,3 +1,4 @@
+#include "PreparedStatements.h"
 #include "SqlDialect.h"
 
 #include <Poco/Data/SQLite/SQLiteException.h>
@@ -63,7 +64,7 @@ class SQLiteDialect : public SqlDialect {
     void beginWrite(Poco::Data::Session& session) const override {
         _writer.lock();
         try {
-            session << "BEGIN IMMEDIATE", now;
+            runPrepared(session, "BEGIN IMMEDIATE", {});
         } catch (...) {
             _writer.unlock();
             throw;

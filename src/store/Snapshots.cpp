@@ -7,7 +7,6 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/UUIDGenerator.h>
 
 namespace store {
 
@@ -36,7 +35,7 @@ std::vector<std::string> stringsOf(const Array::Ptr& array) {
 void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
                   const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
                   const Object::Ptr& data) {
-    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::string id = newId();
     std::string k = kind;
     Poco::Nullable<std::string> external = externalId;
     std::string name = nameKey;
@@ -51,21 +50,21 @@ void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
 Object::Ptr takeSnapshot(Poco::Data::Session& session, const std::string& kind,
                          const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
                          Poco::Int64 notBeforeMs) {
-    std::vector<std::string> ids;
-    std::vector<std::string> data;
-    std::string k = kind;
-    std::string external = externalId.isNull() ? "" : externalId.value();
-    std::string name = nameKey;
-    Poco::Int64 notBefore = notBeforeMs;
-    session << "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
-               "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
-        use(k), use(notBefore), use(external), use(name), into(ids), into(data), now;
-    if (ids.empty()) {
+    // Runs on every create: a kept statement.
+    const auto& found =
+        runPrepared(session,
+                    "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
+                    "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
+                    {textParam(kind), numberParam(notBeforeMs),
+                     textParam(externalId.isNull() ? "" : externalId.value()), textParam(nameKey)},
+                    {ColumnType::Text, ColumnType::Text});
+    if (found.rows() == 0) {
         return nullptr;
     }
-    std::string first = ids.front();
+    std::string first = found.text(0).front();
+    const Object::Ptr snapshot = parseDocument(found.text(1).front());
     session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
-    return parseDocument(data.front());
+    return snapshot;
 }
 
 }  // namespace
@@ -87,12 +86,12 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
     Object::Ptr data = new Object;
     data->set("groups", arrayOf(selectIds(
                             session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
-                            {SqlParam{false, id, 0}})));
+                            {textParam(id)})));
     data->set(
         "roles",
         arrayOf(selectIds(session,
                           "SELECT role_key FROM tim_user_role WHERE user_id = ? AND source = 'tim'",
-                          {SqlParam{false, id, 0}})));
+                          {textParam(id)})));
     saveSnapshot(session, "user", externalIds.front(), keys.front(), data);
     session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
     session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
@@ -137,8 +136,7 @@ std::string Snapshots::restoreUser(Poco::Data::Session& session, const SqlDialec
     std::size_t groups = 0;
     for (const auto& groupId : stringsOf(snapshot->getArray("groups"))) {
         // Only into groups that still exist.
-        if (!selectIds(session, "SELECT id FROM tim_group WHERE id = ?",
-                       {SqlParam{false, groupId, 0}})
+        if (!selectIds(session, "SELECT id FROM tim_group WHERE id = ?", {textParam(groupId)})
                  .empty()) {
             addMembers(session, dialect, groupId, {userId});
             ++groups;

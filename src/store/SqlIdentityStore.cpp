@@ -1,9 +1,10 @@
 #include "SqlIdentityStore.h"
 
+#include "SqlSupport.h"
+
 #include "scim/CaseFold.h"
 
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 
 namespace store {
 
@@ -11,7 +12,7 @@ using namespace Poco::Data::Keywords;
 
 bool SqlIdentityStore::createSystemIdentityIfMissing(const std::string& name) {
     Poco::Data::Session session = _database.session();
-    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::string id = newId();
     std::string userName = name;
     std::string key = scim::foldCase(name);
     std::string kind = "system";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "FilterSql.h"
+#include "PreparedStatements.h"
 #include "SqlDialect.h"
 
 #include <Poco/Data/Statement.h>
@@ -15,6 +16,10 @@ namespace store {
 // Now, in whole seconds as epoch milliseconds: meta times are rendered to the second and
 // filters compare them exactly.
 Poco::Int64 nowMs();
+
+// A new random (version 4) UUID for a row's id. From getrandom(2): Poco's createRandom opens
+// and closes /dev/urandom on every call (measured: 4% of a create's CPU).
+std::string newId();
 
 // The document as compact JSON; ScimError 413 beyond `maxBytes` (the column is a TEXT).
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes);
@@ -31,22 +36,14 @@ std::string placeholders(std::size_t n);
 template <typename Record>
 std::vector<Record> readRecords(Poco::Data::Session& session, const std::string& sql,
                                 std::vector<SqlParam> params) {
-    using Poco::Data::Keywords::into;
-    std::vector<std::string> ids;
-    std::vector<std::string> docs;
-    std::vector<Poco::Int64> versions;
-    std::vector<Poco::Int64> created;
-    std::vector<Poco::Int64> modified;
-    Poco::Data::Statement select(session);
-    select << sql;
-    bindAll(select, params);
-    select, into(ids), into(docs), into(versions), into(created), into(modified);
-    select.execute();
+    const auto& rows = runPrepared(session, sql, params,
+                                   {ColumnType::Text, ColumnType::Text, ColumnType::Integer,
+                                    ColumnType::Integer, ColumnType::Integer});
     std::vector<Record> records;
-    records.reserve(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        records.push_back(
-            Record{ids[i], parseDocument(docs[i]), versions[i], created[i], modified[i]});
+    records.reserve(rows.rows());
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        records.push_back(Record{rows.text(0)[i], parseDocument(rows.text(1)[i]),
+                                 rows.integer(2)[i], rows.integer(3)[i], rows.integer(4)[i]});
     }
     return records;
 }

@@ -15,7 +15,6 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
 #include <set>
@@ -44,29 +43,34 @@ scim::ScimError userNameTaken(const std::string& userName) {
     return scim::conflict("userName \"" + userName + "\" is already in use");
 }
 
+// A user a create request may collide with, and how it was found.
+enum class Found { ByName = 1, ByEmail = 2 };
 struct Existing {
+    Found via;
     std::string id;
     std::string kind;
     Poco::Nullable<std::string> externalId;
     Poco::Nullable<Poco::Int64> deletedMs;
 };
 
-std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::string& where,
-                                     std::vector<SqlParam> params) {
-    std::vector<std::string> ids;
-    std::vector<std::string> kinds;
-    std::vector<Poco::Nullable<std::string>> externalIds;
-    std::vector<Poco::Nullable<Poco::Int64>> deleted;
-    Poco::Data::Statement select(session);
-    select << "SELECT u.id, u.kind, u.external_id, u.deleted_ms FROM tim_user u WHERE " + where;
-    bindAll(select, params);
-    select, into(ids), into(kinds), into(externalIds), into(deleted);
-    select.execute();
+// `select` yields (via, id, kind, external_id, deleted_ms).
+std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::string& select,
+                                     const std::vector<SqlParam>& params) {
+    const auto& found = runPrepared(session, select, params,
+                                    {ColumnType::Integer, ColumnType::Text, ColumnType::Text,
+                                     ColumnType::NullableText, ColumnType::NullableInteger});
     std::vector<Existing> rows;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        rows.push_back(Existing{ids[i], kinds[i], externalIds[i], deleted[i]});
+    for (std::size_t i = 0; i < found.rows(); ++i) {
+        rows.push_back(Existing{static_cast<Found>(found.integer(0)[i]), found.text(1)[i],
+                                found.text(2)[i], found.nullableText(3)[i],
+                                found.nullableInteger(4)[i]});
     }
     return rows;
+}
+
+std::string existingBy(Found via, const std::string& where) {
+    return "SELECT " + std::to_string(static_cast<int>(via)) +
+           ", u.id, u.kind, u.external_id, u.deleted_ms FROM tim_user u WHERE " + where;
 }
 
 // Reads the candidates without locking ranges (on InnoDB, FOR UPDATE on a key that does not
@@ -74,18 +78,37 @@ std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::st
 // unique index settles insert races, and a candidate found is locked by its id.
 std::string lockedCandidate(Poco::Data::Session& session, const SqlDialect& dialect,
                             const std::string& id) {
-    const auto rows = selectExisting(session, "u.id = ?" + std::string(dialect.forUpdate()),
-                                     {SqlParam{false, id, 0}});
+    const auto rows = selectExisting(
+        session, existingBy(Found::ByName, "u.id = ?") + dialect.forUpdate(), {textParam(id)});
     return rows.empty() ? "" : rows.front().id;
 }
 
-// The user a create request binds to (guide FAQ 4), or "" to create a new one.
+// The user a create request binds to (guide FAQ 4), or "" to create a new one. One statement
+// looks up the userName and both email columns.
 std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialect,
                           const UserColumns& columns) {
-    const auto byName =
-        selectExisting(session, "u.user_name_key = ?", {SqlParam{false, columns.userNameKey, 0}});
-    if (!byName.empty()) {
-        const Existing& row = byName.front();
+    std::vector<SqlParam> emailKeys;
+    for (const auto* key : {&columns.emailKey, &columns.workEmailKey}) {
+        if (!key->isNull()) {
+            emailKeys.push_back(textParam(key->value()));
+        }
+    }
+    std::string select = existingBy(Found::ByName, "u.user_name_key = ?");
+    std::vector<SqlParam> params{textParam(columns.userNameKey)};
+    // One index per column: an OR across the two made SQLite scan every user.
+    for (const char* column : {"u.email_key", "u.work_email_key"}) {
+        if (!emailKeys.empty()) {
+            select += " UNION ALL " +
+                      existingBy(Found::ByEmail, visibleUnindexed(dialect) + " AND " + column +
+                                                     " IN " + placeholders(emailKeys.size()));
+            params.insert(params.end(), emailKeys.begin(), emailKeys.end());
+        }
+    }
+    const auto candidates = selectExisting(session, select, params);
+    for (const Existing& row : candidates) {
+        if (row.via != Found::ByName) {
+            continue;
+        }
         if (row.kind != "person") {
             throw scim::conflict("userName \"" + columns.userName + "\" is reserved");
         }
@@ -94,35 +117,20 @@ std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialec
         }
         throw userNameTaken(columns.userName);
     }
-    std::vector<SqlParam> keys;
-    for (const auto* key : {&columns.emailKey, &columns.workEmailKey}) {
-        if (!key->isNull()) {
-            keys.push_back(SqlParam{false, key->value(), 0});
-        }
-    }
-    if (keys.empty()) {
-        return "";
-    }
-    const std::string in = keys.size() == 1 ? "(?)" : "(?, ?)";
-    // One index per column: an OR across the two made SQLite scan every user.
-    std::vector<Existing> byEmail;
-    std::set<std::string> seen;
-    for (const char* column : {"u.email_key", "u.work_email_key"}) {
-        for (auto& row : selectExisting(
-                 session, visibleUnindexed(dialect) + " AND " + column + " IN " + in, keys)) {
-            if (seen.insert(row.id).second) {
-                byEmail.push_back(std::move(row));
-            }
-        }
+    std::set<std::string> byEmail;
+    bool provisioned = false;
+    for (const Existing& row : candidates) {
+        byEmail.insert(row.id);
+        provisioned = provisioned || !row.externalId.isNull();
     }
     if (byEmail.empty()) {
         return "";
     }
-    if (byEmail.size() > 1 || !byEmail.front().externalId.isNull()) {
+    if (byEmail.size() > 1 || provisioned) {
         throw scim::conflict("A user with the email of \"" + columns.userName +
                              "\" already exists and is provisioned");
     }
-    return lockedCandidate(session, dialect, byEmail.front().id);
+    return lockedCandidate(session, dialect, *byEmail.begin());
 }
 
 }  // namespace
@@ -147,19 +155,19 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
             WriteTransaction tx(session, _database.dialect());
             std::string id = bindingTarget(session, _database.dialect(), c);
             if (id.empty()) {
-                id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-                std::string kind = "person";
-                session << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
-                           "created_ms, "
-                           "modified_ms, external_id, email_key, work_email_key, manager_id, doc, "
-                           "version, "
-                           "password_hash, password_change_required, disabled_ms) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, "
-                           "CASE WHEN ? = 1 THEN NULL ELSE ? END)",
-                    use(id), use(c.userName), use(c.userNameKey), use(kind), use(active), use(now),
-                    use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
-                    use(c.managerId), use(json), use(storedHash), use(mustChange), use(active),
-                    use(now), Poco::Data::Keywords::now;
+                id = newId();
+                runPrepared(session,
+                            "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
+                            "created_ms, modified_ms, external_id, email_key, work_email_key, "
+                            "manager_id, doc, version, password_hash, password_change_required, "
+                            "disabled_ms) VALUES (?, ?, ?, 'person', ?, ?, ?, ?, ?, ?, ?, ?, 1, "
+                            "?, ?, CASE WHEN ? = 1 THEN NULL ELSE ? END)",
+                            {textParam(id), textParam(c.userName), textParam(c.userNameKey),
+                             numberParam(active), numberParam(now), numberParam(now),
+                             nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
+                             nullableTextParam(c.workEmailKey), nullableTextParam(c.managerId),
+                             textParam(json), nullableTextParam(storedHash),
+                             numberParam(mustChange), numberParam(active), numberParam(now)});
                 result.outcome = CreateOutcome::Created;
                 result.passwordSet = !storedHash.isNull();
                 if (_onCreated) {
@@ -186,12 +194,17 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                 result.outcome = CreateOutcome::Bound;
                 result.passwordSet = clientPassword;
             }
-            auto records = readRecords<UserRecord>(
-                session,
-                std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
-                {SqlParam{false, id, 0}});
+            if (result.outcome == CreateOutcome::Created) {
+                result.record = UserRecord{id, doc, 1, now, now};  // what was inserted
+            } else {
+                result.record =
+                    std::move(readRecords<UserRecord>(session,
+                                                      std::string("SELECT ") + kRecordColumns +
+                                                          " FROM tim_user u WHERE u.id = ?",
+                                                      {textParam(id)})
+                                  .front());
+            }
             tx.commit();
-            result.record = std::move(records.front());
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
@@ -207,7 +220,7 @@ std::optional<UserRecord> UserRepository::find(const std::string& id) {
     auto records = readRecords<UserRecord>(
         session,
         std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ? AND " + kVisible,
-        {SqlParam{false, id, 0}});
+        {textParam(id)});
     if (records.empty()) {
         return std::nullopt;
     }
@@ -219,11 +232,12 @@ namespace {
 // Locks the visible user `id` for a write and checks If-Match; returns its version.
 Poco::Int64 lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect,
                          const std::string& id, std::optional<Poco::Int64> expectedVersion) {
-    std::vector<Poco::Int64> versions;
-    std::string key = id;
-    session << std::string("SELECT u.version FROM tim_user u WHERE u.id = ? AND ") + kVisible +
-                   dialect.forUpdate(),
-        use(key), into(versions), now;
+    const auto& versions =
+        runPrepared(session,
+                    std::string("SELECT u.version FROM tim_user u WHERE u.id = ? AND ") + kVisible +
+                        dialect.forUpdate(),
+                    {textParam(id)}, {ColumnType::Integer})
+            .integer(0);
     if (versions.empty()) {
         throw scim::notFound("No user " + id);
     }
@@ -271,7 +285,7 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
             auto records = readRecords<UserRecord>(
                 session,
                 std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
-                {SqlParam{false, id, 0}});
+                {textParam(id)});
             tx.commit();
             return std::move(records.front());
         });

@@ -4,6 +4,7 @@
 // then keeps every later statement in an implicit transaction (stale reads, lost writes).
 #pragma once
 
+#include "PreparedStatements.h"
 #include "SqlDialect.h"
 
 #include <Poco/Data/Session.h>
@@ -19,7 +20,7 @@ class WriteTransaction {
     ~WriteTransaction() {
         if (!_done) {
             try {
-                _session << "ROLLBACK", Poco::Data::Keywords::now;
+                runPrepared(_session, "ROLLBACK", {});
             } catch (...) {
                 // The connection is gone: the server rolls back on its own.
             }
@@ -30,7 +31,7 @@ class WriteTransaction {
     WriteTransaction& operator=(const WriteTransaction&) = delete;
 
     void commit() {
-        _session << "COMMIT", Poco::Data::Keywords::now;
+        runPrepared(_session, "COMMIT", {});
         _done = true;
         _dialect.endWrite();
     }

@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
         for (int r = 0; r < 500; ++r) {
             sql += r ? ", (?, ?)" : "(?, ?)";
             params.push_back(
-                store::SqlParam{false, "multi-" + std::to_string(b) + "-" + std::to_string(r), 0});
-            params.push_back(store::SqlParam{false, value, 0});
+                store::textParam("multi-" + std::to_string(b) + "-" + std::to_string(r)));
+            params.push_back(store::textParam(value));
         }
         session << "BEGIN", now;
         Poco::Data::Statement many(session);

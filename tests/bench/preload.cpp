@@ -47,19 +47,17 @@ int main(int argc, char** argv) {
             sql += i > start ? ", (?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1)"
                              : "(?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1)";
             for (const std::string& text : {"bench-" + n, name, name}) {
-                params.push_back(store::SqlParam{false, text, 0});
+                params.push_back(store::textParam(text));
             }
-            params.push_back(store::SqlParam{true, "", 1700000000000LL + i * 1000LL});
-            params.push_back(store::SqlParam{true, "", 1700000000000LL + i * 1000LL});
-            params.push_back(store::SqlParam{false, "bench-ext-" + n, 0});
-            params.push_back(store::SqlParam{false, name, 0});
-            params.push_back(store::SqlParam{
-                false,
+            params.push_back(store::numberParam(1700000000000LL + i * 1000LL));
+            params.push_back(store::numberParam(1700000000000LL + i * 1000LL));
+            params.push_back(store::textParam("bench-ext-" + n));
+            params.push_back(store::textParam(name));
+            params.push_back(store::textParam(
                 R"({"active":true,"emails":[{"primary":true,"type":"work","value":")" + name +
-                    R"("}],"externalId":"bench-ext-)" + n +
-                    R"(","name":{"familyName":"User","givenName":"Bench"},"userName":")" + name +
-                    R"("})",
-                0});
+                R"("}],"externalId":"bench-ext-)" + n +
+                R"(","name":{"familyName":"User","givenName":"Bench"},"userName":")" + name +
+                R"("})"));
         }
         session << "BEGIN", Poco::Data::Keywords::now;
         Poco::Data::Statement insert(session);
@@ -83,7 +81,7 @@ int main(int argc, char** argv) {
         std::vector<store::SqlParam> params;
         for (int i = start; i < std::min(count, start + kRows); ++i) {
             sql += i > start ? ", ('bench-group', ?, 'User')" : "('bench-group', ?, 'User')";
-            params.push_back(store::SqlParam{false, "bench-" + std::to_string(i), 0});
+            params.push_back(store::textParam("bench-" + std::to_string(i)));
         }
         Poco::Data::Statement insert(session);
         insert << sql;

@@ -151,8 +151,11 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
 
     std::string roles(const std::string& userId) {
         std::string text;
-        for (const auto& role : _groups->rolesOf(userId)) {
-            text += (text.empty() ? "" : ",") + role;
+        for (const auto& [holder, names] : _groups->rolesOf({userId, "no-such-user"})) {
+            CPPUNIT_ASSERT_EQUAL(userId, holder);
+            for (const auto& role : names) {
+                text += (text.empty() ? "" : ",") + role;
+            }
         }
         return text;
     }

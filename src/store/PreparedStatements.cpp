@@ -1,0 +1,172 @@
+#include "PreparedStatements.h"
+
+#include "SqlSupport.h"
+
+#include <Poco/Data/PooledSessionImpl.h>
+#include <Poco/Data/Statement.h>
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+PreparedResult::PreparedResult(const std::vector<ColumnType>& types) {
+    _columns.reserve(types.size());
+    for (ColumnType type : types) {
+        switch (type) {
+            case ColumnType::Text:
+                _columns.emplace_back(std::vector<std::string>());
+                break;
+            case ColumnType::NullableText:
+                _columns.emplace_back(std::vector<Poco::Nullable<std::string>>());
+                break;
+            case ColumnType::Integer:
+                _columns.emplace_back(std::vector<Poco::Int64>());
+                break;
+            case ColumnType::NullableInteger:
+                _columns.emplace_back(std::vector<Poco::Nullable<Poco::Int64>>());
+                break;
+        }
+    }
+}
+
+std::size_t PreparedResult::rows() const {
+    return _columns.empty() ? 0 : std::visit([](const auto& v) { return v.size(); }, _columns[0]);
+}
+
+// One prepared statement with the storage it binds from and extracts into.
+class CachedStatement {
+  public:
+    CachedStatement(Poco::Data::Session& session, const std::string& sql,
+                    const std::vector<SqlParam>& params, const std::vector<ColumnType>& columns)
+        : _params(params), _result(columns), _statement(session) {
+        _statement << sql;
+        bindAll(_statement, _params);
+        for (auto& column : _result._columns) {
+            std::visit([this](auto& values) { _statement, into(values); }, column);
+        }
+    }
+
+    const PreparedResult& run(const std::vector<SqlParam>& params) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            _params[i].text = params[i].text;  // the addresses bound stay the same
+            _params[i].number = params[i].number;
+        }
+        for (auto& column : _result._columns) {
+            std::visit([](auto& values) { values.clear(); }, column);
+        }
+        _statement.execute();
+        return _result;
+    }
+
+  private:
+    std::vector<SqlParam> _params;
+    PreparedResult _result;
+    Poco::Data::Statement _statement;
+};
+
+namespace {
+
+// Statements per connection beyond which the connection's set starts over: bounds memory and
+// the server's prepared statements (MariaDB's max_prepared_stmt_count is global).
+constexpr std::size_t kStatementsPerConnection = 64;
+
+struct ConnectionStatements {
+    explicit ConnectionStatements(Poco::Data::SessionImpl* impl)
+        : connection(Poco::AutoPtr<Poco::Data::SessionImpl>(impl, true)) {}
+
+    Poco::Data::Session connection;  // holds the connection object while statements use it
+    std::unordered_map<std::string, std::unique_ptr<CachedStatement>> statements;
+};
+
+// Keyed by the physical connection behind a pooled session. An entry holds a reference to
+// it, so a key is never reused by another connection while the entry exists.
+std::mutex registryMutex;
+std::unordered_map<Poco::Data::SessionImpl*, std::unique_ptr<ConnectionStatements>> registry;
+
+// The pool's connection behind a pooled session (Poco keeps the accessor protected; naming it
+// through a derived class is the standard's way to reach it), or nullptr for other sessions.
+struct PooledConnection : Poco::Data::PooledSessionImpl {
+    static Poco::Data::SessionImpl* of(Poco::Data::Session& session) {
+        auto* pooled = dynamic_cast<Poco::Data::PooledSessionImpl*>(session.impl());
+        return pooled ? (pooled->*(&PooledConnection::access))() : nullptr;
+    }
+};
+
+// Drops the entries of closed connections. Caller holds registryMutex.
+void dropClosedLocked() {
+    for (auto it = registry.begin(); it != registry.end();) {
+        it = it->second->connection.isConnected() ? std::next(it) : registry.erase(it);
+    }
+}
+
+std::string keyOf(const std::string& sql, const std::vector<SqlParam>& params,
+                  const std::vector<ColumnType>& columns) {
+    std::string key;
+    key.reserve(sql.size() + params.size() + columns.size() + 1);
+    for (const auto& p : params) {
+        key += p.isNull ? 'z' : p.isNumber ? 'n' : 't';
+    }
+    key += '|';
+    for (ColumnType c : columns) {
+        key += static_cast<char>('0' + static_cast<int>(c));
+    }
+    return key + sql;
+}
+
+ConnectionStatements* statementsOf(Poco::Data::SessionImpl* connection) {
+    std::lock_guard<std::mutex> lock(registryMutex);
+    auto found = registry.find(connection);
+    if (found != registry.end()) {
+        return found->second.get();
+    }
+    dropClosedLocked();  // a new connection: the pool may have closed others
+    return registry.emplace(connection, std::make_unique<ConnectionStatements>(connection))
+        .first->second.get();
+}
+
+}  // namespace
+
+const PreparedResult& runPrepared(Poco::Data::Session& session, const std::string& sql,
+                                  const std::vector<SqlParam>& params,
+                                  const std::vector<ColumnType>& columns) {
+    Poco::Data::SessionImpl* connection = PooledConnection::of(session);
+    if (!connection) {
+        thread_local std::unique_ptr<CachedStatement> unkept;
+        unkept = std::make_unique<CachedStatement>(session, sql, params, columns);
+        return unkept->run(params);
+    }
+    // Only the thread holding the pooled session uses its connection's statements.
+    ConnectionStatements* own = statementsOf(connection);
+    const std::string key = keyOf(sql, params, columns);
+    auto found = own->statements.find(key);
+    if (found == own->statements.end()) {
+        if (own->statements.size() >= kStatementsPerConnection) {
+            own->statements.clear();
+        }
+        found = own->statements
+                    .emplace(key, std::make_unique<CachedStatement>(session, sql, params, columns))
+                    .first;
+    }
+    try {
+        return found->second->run(params);
+    } catch (...) {
+        own->statements.erase(found);  // its state is unknown: prepare it anew next time
+        throw;
+    }
+}
+
+void dropClosedConnections() {
+    std::lock_guard<std::mutex> lock(registryMutex);
+    dropClosedLocked();
+}
+
+std::size_t connectionsWithPreparedStatements() {
+    std::lock_guard<std::mutex> lock(registryMutex);
+    return registry.size();
+}
+
+}  // namespace store

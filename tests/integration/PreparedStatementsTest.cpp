@@ -1,0 +1,142 @@
+// Statements kept per pooled connection, on both engines: a kept read sees what other
+// connections committed since, a failed statement is prepared anew, connections the pool closes
+// take their statements with them, and nulls bind as NULL. Also the ids rows get.
+#include "store/Database.h"
+#include "store/PreparedStatements.h"
+#include "store/SqlSupport.h"
+#include "support/EngineFixtures.h"
+
+#include <Poco/Thread.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <set>
+
+using namespace Poco::Data::Keywords;
+using store::ColumnType;
+
+namespace {
+
+Poco::Logger& testLogger() {
+    return Poco::Logger::get("test.prepared");
+}
+
+const std::string kReadValue = "SELECT v FROM kept_test WHERE k = ?";
+
+}  // namespace
+
+class PreparedStatementsContract : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(PreparedStatementsContract);
+    CPPUNIT_TEST(keptReadSeesLaterCommitsOfOtherConnections);
+    CPPUNIT_TEST(failedStatementIsPreparedAnew);
+    CPPUNIT_TEST(closedConnectionsDropTheirStatements);
+    CPPUNIT_TEST(nullParametersBindAsNull);
+    CPPUNIT_TEST(newIdsAreVersion4AndDistinct);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    virtual store::DatabaseConfig freshConfig() = 0;
+
+    void setUp() override {
+        _config = freshConfig();
+        _config.poolIdleSeconds = 1;  // the pool's janitor closes idle connections quickly
+        _database = std::make_unique<store::Database>(_config, testLogger());
+        auto session = _database->session();
+        session << "CREATE TABLE kept_test (k VARCHAR(20) NOT NULL PRIMARY KEY, v VARCHAR(20) "
+                   "NULL, n BIGINT NULL)",
+            now;
+        session << "INSERT INTO kept_test (k, v, n) VALUES ('a', 'first', 1)", now;
+    }
+
+    void tearDown() override { _database.reset(); }
+
+    std::string readValue(Poco::Data::Session& session, const std::string& key) {
+        const auto& rows =
+            store::runPrepared(session, kReadValue, {store::textParam(key)}, {ColumnType::Text});
+        return rows.rows() == 0 ? "<none>" : rows.text(0).front();
+    }
+
+    void keptReadSeesLaterCommitsOfOtherConnections() {
+        auto reader = _database->session();
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(reader, "a"));
+        CPPUNIT_ASSERT_EQUAL(std::string("<none>"), readValue(reader, "b"));
+        {
+            auto writer = _database->session();  // another connection: the reader is held
+            writer << "UPDATE kept_test SET v = 'second' WHERE k = 'a'", now;
+            writer << "INSERT INTO kept_test (k, v) VALUES ('b', 'new')", now;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("second"), readValue(reader, "a"));
+        CPPUNIT_ASSERT_EQUAL(std::string("new"), readValue(reader, "b"));
+        // Rows of an earlier run never leak into a later one.
+        CPPUNIT_ASSERT_EQUAL(std::string("<none>"), readValue(reader, "c"));
+    }
+
+    void failedStatementIsPreparedAnew() {
+        auto session = _database->session();
+        const std::string insert = "INSERT INTO kept_test (k, v) VALUES (?, 'x')";
+        store::runPrepared(session, insert, {store::textParam("dup")});
+        CPPUNIT_ASSERT_THROW(store::runPrepared(session, insert, {store::textParam("dup")}),
+                             Poco::Exception);
+        store::runPrepared(session, insert, {store::textParam("fresh")});
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), readValue(session, "fresh"));
+    }
+
+    // Reads on three connections at once, all kept.
+    void readOnThreeConnections() {
+        auto first = _database->session();
+        auto second = _database->session();
+        auto third = _database->session();
+        for (auto* session : {&first, &second, &third}) {
+            CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(*session, "a"));
+        }
+    }
+
+    void closedConnectionsDropTheirStatements() {
+        readOnThreeConnections();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), store::connectionsWithPreparedStatements());
+        // Idle past poolIdleSeconds, the pool's janitor closes all but poolMin (1).
+        for (int waited = 0; _database->openConnections() > 1 && waited < 100; ++waited) {
+            Poco::Thread::sleep(100);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _database->openConnections());
+        // Two new connections: the statements of the two closed ones are gone (else 5).
+        readOnThreeConnections();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), _database->openConnections());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), store::connectionsWithPreparedStatements());
+    }
+
+    void nullParametersBindAsNull() {
+        auto session = _database->session();
+        store::runPrepared(
+            session, "INSERT INTO kept_test (k, v, n) VALUES (?, ?, ?)",
+            {store::textParam("nulls"), store::nullableTextParam({}), store::numberParam(7)});
+        const auto& rows = store::runPrepared(
+            session, "SELECT v, n FROM kept_test WHERE k = ?", {store::textParam("nulls")},
+            {ColumnType::NullableText, ColumnType::NullableInteger});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), rows.rows());
+        CPPUNIT_ASSERT(rows.nullableText(0).front().isNull());
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), rows.nullableInteger(1).front().value());
+    }
+
+    void newIdsAreVersion4AndDistinct() {
+        std::set<std::string> ids;
+        for (int i = 0; i < 10000; ++i) {
+            const std::string id = store::newId();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(36), id.size());
+            CPPUNIT_ASSERT_EQUAL('4', id[14]);
+            CPPUNIT_ASSERT(std::string("89ab").find(id[19]) != std::string::npos);
+            ids.insert(id);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10000), ids.size());
+    }
+
+  private:
+    store::DatabaseConfig _config;
+    std::unique_ptr<store::Database> _database;
+};
+
+TIM_ENGINE_SUITES(PreparedStatements);
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(PreparedStatementsSQLiteTest, "PreparedStatementsSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(PreparedStatementsMariaDBTest,
+                                      "PreparedStatementsMariaDBTest");
