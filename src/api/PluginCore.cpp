@@ -148,9 +148,6 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
     usersSettings.defaultVendor = settings.string("scim.vendor.default");
     usersSettings.defaultPasswordHash = [this] { return _defaultPasswordHash; };
-    usersSettings.rolesOf = [this](const std::vector<std::string>& ids) {
-        return _groupRepository->rolesOf(ids);
-    };
     _users = std::make_unique<UsersEndpoint>(*_userRepository, usersSettings, _logger);
     GroupsSettings groupsSettings;
     groupsSettings.maxResults = usersSettings.maxResults;

@@ -36,18 +36,9 @@ void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
     }
 }
 
-Object::Ptr UsersEndpoint::renderOne(const store::UserRecord& record,
-                                     const std::string& baseUrl) const {
-    const auto roles = _settings.rolesOf ? _settings.rolesOf({record.id})
-                                         : std::map<std::string, std::vector<std::string>>();
-    const auto found = roles.find(record.id);
-    return render(record, found == roles.end() ? std::vector<std::string>() : found->second,
-                  baseUrl);
-}
-
 Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
-                                  const std::vector<std::string>& roles,
                                   const std::string& baseUrl) const {
+    const auto& roles = record.roles;
     const std::string location = baseUrl + "/Users/" + record.id;
     scim::Meta meta{"User", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
                     scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)), location,
@@ -91,15 +82,12 @@ Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
 }
 
 Response UsersEndpoint::respond(int status, const store::UserRecord& record, const Request& request,
-                                const std::string& baseUrl,
-                                const std::optional<std::vector<std::string>>& roles) const {
+                                const std::string& baseUrl) const {
     const QueryParameters query(request.query);
     const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
                                                     query.getOr("excludedAttributes", ""));
     Response response = Response::json(
-        status,
-        projection.apply(roles ? render(record, *roles, baseUrl) : renderOne(record, baseUrl),
-                         scim::userResourceSchema()));
+        status, projection.apply(render(record, baseUrl), scim::userResourceSchema()));
     response.headers.emplace_back("ETag", etagOf(record.version));
     if (status == 201) {
         response.headers.emplace_back("Location", baseUrl + "/Users/" + record.id);
@@ -139,12 +127,7 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
         _logger.information("bound SCIM user %s (userName match or email) to TIM user %s",
                             normalised.doc->getValue<std::string>("userName"), result.record.id);
     }
-    // A user created now, with nothing restored, is in no group yet: no roles to read.
-    const bool roleless =
-        result.outcome == store::CreateOutcome::Created && result.restored.empty();
-    return respond(201, result.record, request, baseUrl,
-                   roleless ? std::optional<std::vector<std::string>>(std::vector<std::string>())
-                            : std::nullopt);
+    return respond(201, result.record, request, baseUrl);
 }
 
 Response UsersEndpoint::get(const Request& request, const std::string& id,
@@ -204,18 +187,10 @@ Response UsersEndpoint::list(const ListRequest& request, const std::string& base
     const auto& query = request.query;
     const auto& projection = request.projection;
     const auto page = _users.query(
-        query, [&](const store::UserRecord& record) { return renderOne(record, baseUrl); });
-    std::vector<std::string> ids;
-    for (const auto& record : page.records) {
-        ids.push_back(record.id);
-    }
-    const auto roles = _settings.rolesOf ? _settings.rolesOf(ids)
-                                         : std::map<std::string, std::vector<std::string>>();
+        query, [&](const store::UserRecord& record) { return render(record, baseUrl); });
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
     for (const auto& record : page.records) {
-        const auto found = roles.find(record.id);
-        const auto& own = found == roles.end() ? std::vector<std::string>() : found->second;
-        resources->add(projection.apply(render(record, own, baseUrl), scim::userResourceSchema()));
+        resources->add(projection.apply(render(record, baseUrl), scim::userResourceSchema()));
     }
     return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
 }

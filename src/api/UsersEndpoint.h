@@ -10,8 +10,6 @@
 #include <Poco/Logger.h>
 
 #include <functional>
-#include <map>
-#include <optional>
 #include <string>
 
 namespace api {
@@ -21,11 +19,6 @@ struct UsersSettings {
     std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
     // The salted hash of initpass-x-others, or "" when none is configured.
     std::function<std::string()> defaultPasswordHash;
-    // The users' effective static TIM roles, for the read-only tim:2.0 roles (users without
-    // roles absent).
-    std::function<std::map<std::string, std::vector<std::string>>(
-        const std::vector<std::string>& userIds)>
-        rolesOf;
 };
 
 class UsersEndpoint : public ResourceEndpoint {
@@ -47,17 +40,11 @@ class UsersEndpoint : public ResourceEndpoint {
     Response remove(const Request& request, const std::string& id) const override;
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
-    // The resource as clients see it, with the user's `roles`.
+    // The resource as clients see it (with the record's roles).
     Poco::JSON::Object::Ptr render(const store::UserRecord& record,
-                                   const std::vector<std::string>& roles,
                                    const std::string& baseUrl) const;
-    // The same, reading the roles of this one user.
-    Poco::JSON::Object::Ptr renderOne(const store::UserRecord& record,
-                                      const std::string& baseUrl) const;
-    // `roles`: the user's roles when already known (else they are read).
     Response respond(int status, const store::UserRecord& record, const Request& request,
-                     const std::string& baseUrl,
-                     const std::optional<std::vector<std::string>>& roles = std::nullopt) const;
+                     const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
     void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
     // A user cannot be their own manager (400); an unknown manager is kept and logged.

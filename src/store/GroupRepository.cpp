@@ -383,30 +383,6 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
     });
 }
 
-std::map<std::string, std::vector<std::string>> GroupRepository::rolesOf(
-    const std::vector<std::string>& userIds) {
-    std::map<std::string, std::vector<std::string>> roles;
-    if (userIds.empty()) {
-        return roles;
-    }
-    std::vector<SqlParam> params;
-    params.reserve(userIds.size());
-    for (const auto& id : userIds) {
-        params.push_back(textParam(id));
-    }
-    Poco::Data::Session session = _database.session();
-    const auto& rows =
-        runPrepared(session,
-                    "SELECT DISTINCT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON "
-                    "r.name_key = ur.role_key WHERE ur.user_id IN " +
-                        placeholders(params.size()) + " ORDER BY ur.user_id, r.name",
-                    params, {ColumnType::Text, ColumnType::Text});
-    for (std::size_t i = 0; i < rows.rows(); ++i) {
-        roles[rows.text(0)[i]].push_back(rows.text(1)[i]);
-    }
-    return roles;
-}
-
 std::string GroupRepository::describeRoles() {
     Poco::Data::Session session = _database.session();
     std::vector<std::string> names;

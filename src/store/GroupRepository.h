@@ -13,7 +13,6 @@
 #include <Poco/Logger.h>
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,11 +87,6 @@ class GroupRepository {
     bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion);
 
     GroupPage query(const GroupQuery& query, const RenderGroup& render);
-
-    // The effective static roles of each user, by name (from any source), sorted; users
-    // without roles are absent. One statement for a whole page of users.
-    std::map<std::string, std::vector<std::string>> rolesOf(
-        const std::vector<std::string>& userIds);
 
     // The catalogue, one line per role: "name  [internal]  holder, holder, ...".
     std::string describeRoles();

@@ -42,8 +42,13 @@ std::vector<Record> readRecords(Poco::Data::Session& session, const std::string&
     std::vector<Record> records;
     records.reserve(rows.rows());
     for (std::size_t i = 0; i < rows.rows(); ++i) {
-        records.push_back(Record{rows.text(0)[i], parseDocument(rows.text(1)[i]),
-                                 rows.integer(2)[i], rows.integer(3)[i], rows.integer(4)[i]});
+        Record record{};
+        record.id = rows.text(0)[i];
+        record.doc = parseDocument(rows.text(1)[i]);
+        record.version = rows.integer(2)[i];
+        record.createdMs = rows.integer(3)[i];
+        record.modifiedMs = rows.integer(4)[i];
+        records.push_back(std::move(record));
     }
     return records;
 }

@@ -17,6 +17,7 @@
 #include <Poco/Timestamp.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -33,6 +34,73 @@ constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.
 constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
 std::string visibleUnindexed(const SqlDialect& dialect) {
     return visibleUserUnindexed(dialect, "u.");
+}
+
+// Fills in the roles of `users` (one statement for all of them): sorted, a role held from
+// several sources once.
+void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
+    if (users.empty()) {
+        return;
+    }
+    std::vector<SqlParam> ids;
+    std::map<std::string, UserRecord*> byId;
+    for (auto& user : users) {
+        ids.push_back(textParam(user.id));
+        byId[user.id] = &user;
+    }
+    const auto& rows = runPrepared(
+        session,
+        "SELECT DISTINCT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
+        "ur.role_key WHERE ur.user_id IN " +
+            placeholders(ids.size()),
+        ids, {ColumnType::Text, ColumnType::Text});
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        byId.at(rows.text(0)[i])->roles.push_back(rows.text(1)[i]);
+    }
+    for (auto& user : users) {
+        std::sort(user.roles.begin(), user.roles.end());
+    }
+}
+
+// Users (with their roles) from a SELECT of kRecordColumns.
+std::vector<UserRecord> readUsers(Poco::Data::Session& session, const std::string& sql,
+                                  std::vector<SqlParam> params) {
+    auto users = readRecords<UserRecord>(session, sql, std::move(params));
+    readRoles(session, users);
+    return users;
+}
+
+// The user `id` with its roles, visible or not: one statement, a row per role (no ORDER BY:
+// with the document in the rows, MariaDB would sort them in an on-disk temporary table).
+std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
+                                 bool visibleOnly) {
+    const auto& rows = runPrepared(
+        session,
+        std::string("SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name FROM "
+                    "tim_user u LEFT JOIN (tim_user_role ur JOIN tim_role r ON r.name_key = "
+                    "ur.role_key) ON ur.user_id = u.id WHERE u.id = ?") +
+            (visibleOnly ? std::string(" AND ") + kVisible : ""),
+        {textParam(id)},
+        {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
+         ColumnType::Integer, ColumnType::NullableText});
+    std::vector<UserRecord> users;
+    if (rows.rows() == 0) {
+        return users;
+    }
+    users.push_back(UserRecord{rows.text(0)[0],
+                               parseDocument(rows.text(1)[0]),
+                               rows.integer(2)[0],
+                               rows.integer(3)[0],
+                               rows.integer(4)[0],
+                               {}});
+    std::set<std::string> roles;
+    for (const auto& role : rows.nullableText(5)) {
+        if (!role.isNull()) {
+            roles.insert(role.value());
+        }
+    }
+    users.front().roles.assign(roles.begin(), roles.end());
+    return users;
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -194,15 +262,10 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                 result.outcome = CreateOutcome::Bound;
                 result.passwordSet = clientPassword;
             }
-            if (result.outcome == CreateOutcome::Created) {
-                result.record = UserRecord{id, doc, 1, now, now};  // what was inserted
+            if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
+                result.record = UserRecord{id, doc, 1, now, now, {}};  // what was inserted
             } else {
-                result.record =
-                    std::move(readRecords<UserRecord>(session,
-                                                      std::string("SELECT ") + kRecordColumns +
-                                                          " FROM tim_user u WHERE u.id = ?",
-                                                      {textParam(id)})
-                                  .front());
+                result.record = std::move(readUser(session, id, false).front());
             }
             tx.commit();
         });
@@ -217,10 +280,7 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
 
 std::optional<UserRecord> UserRepository::find(const std::string& id) {
     Poco::Data::Session session = _database.session();
-    auto records = readRecords<UserRecord>(
-        session,
-        std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ? AND " + kVisible,
-        {textParam(id)});
+    auto records = readUser(session, id, true);
     if (records.empty()) {
         return std::nullopt;
     }
@@ -282,10 +342,7 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
                        "id = ?",
                     use(hash), use(key), now;
             }
-            auto records = readRecords<UserRecord>(
-                session,
-                std::string("SELECT ") + kRecordColumns + " FROM tim_user u WHERE u.id = ?",
-                {textParam(id)});
+            auto records = readUser(session, id, false);
             tx.commit();
             return std::move(records.front());
         });
@@ -405,7 +462,7 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
                                      kRecordColumns,
                                      &userColumns(),
                                      &scim::userResourceSchema(),
-                                     readRecords<UserRecord>};
+                                     readUsers};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 }

@@ -25,6 +25,8 @@ struct UserRecord {
     Poco::Int64 version = 1;
     Poco::Int64 createdMs = 0;
     Poco::Int64 modifiedMs = 0;
+    // The effective static TIM roles (any source), sorted: the read-only tim:2.0 roles.
+    std::vector<std::string> roles;
 };
 
 enum class CreateOutcome { Created, Bound };

@@ -3,6 +3,8 @@
 #include "scim/GroupSchemas.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
+#include "scim/filter/FilterParser.h"
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
 #include "support/EngineFixtures.h"
@@ -13,6 +15,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <iostream>
+#include <set>
 
 using namespace Poco::Data::Keywords;
 using Kind = store::MemberChange::Kind;
@@ -37,6 +40,7 @@ Poco::JSON::Object::Ptr groupDoc(const std::string& displayName,
 class GroupRepositoryContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(GroupRepositoryContract);
     CPPUNIT_TEST(rolesFollowMembershipAndLeaveTimGrantsAlone);
+    CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
     CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
     CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
@@ -60,14 +64,7 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
     void rolesFollowMembershipAndLeaveTimGrantsAlone() {
         const std::string alice = user("alice");
         const std::string bob = user("bob");
-        {
-            // A role TIM granted by other means.
-            Poco::Data::Session session = _database->session();
-            std::string id = alice;
-            session << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, "
-                       "'processmanager', 'tim')",
-                use(id), now;
-        }
+        grantByTim(alice, "processmanager");
         const auto group = _groups->createOrBind(groupDoc("role.processmanager"),
                                                  std::vector<std::string>{alice, bob});
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
@@ -85,6 +82,41 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(_groups->rolesCatalogued("WORKFLOW-DESIGNER"));
         _groups->syncRoleCatalogue({"auditor"}, {});
         CPPUNIT_ASSERT(_groups->rolesCatalogued("Auditor"));
+    }
+
+    void everyReadOfAUserCarriesItsRolesOnce() {
+        _groups->syncRoleCatalogue({"auditor", "processmanager"}, {});
+        const std::string alice = user("alice");
+        const std::string bob = user("bob");
+        grantByTim(alice, "processmanager");
+        _groups->createOrBind(groupDoc("role.processmanager"), std::vector<std::string>{alice});
+        _groups->createOrBind(groupDoc("role.auditor"), std::vector<std::string>{alice, bob});
+        // Held from TIM and from a group: listed once, sorted.
+        CPPUNIT_ASSERT_EQUAL(std::string("auditor,processmanager"), roles(alice));
+        CPPUNIT_ASSERT_EQUAL(std::string("auditor"), roles(bob));
+        // Pages count users, not their role rows: in SQL and in the in-memory scan.
+        for (const char* filter : {"userName pr", "not (title pr)"}) {
+            std::set<std::string> seen;
+            for (std::size_t start = 1; start <= 2; ++start) {
+                store::UserQuery query;
+                query.filter = scim::filter::parseFilter(filter);
+                query.startIndex = start;
+                query.count = 1;
+                const auto page = _users->query(query, [](const store::UserRecord& record) {
+                    return scim::renderResource(record.doc, record.id,
+                                                scim::Meta{"User", "", "", "", ""},
+                                                scim::userResourceSchema());
+                });
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(filter, std::size_t(2), page.total);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(filter, std::size_t(1), page.records.size());
+                const auto& record = page.records.front();
+                seen.insert(record.id);
+                CPPUNIT_ASSERT_EQUAL(
+                    std::string(record.id == alice ? "auditor,processmanager" : "auditor"),
+                    joined(record.roles));
+            }
+            CPPUNIT_ASSERT(seen == std::set<std::string>({alice, bob}));
+        }
     }
 
     void addsTenThousandMembersInOneRequest() {
@@ -149,15 +181,27 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
             .record.id;
     }
 
-    std::string roles(const std::string& userId) {
+    // A role TIM granted by other means.
+    void grantByTim(const std::string& userId, const std::string& roleKey) {
+        Poco::Data::Session session = _database->session();
+        std::string id = userId;
+        std::string role = roleKey;
+        session << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
+            use(id), use(role), now;
+    }
+
+    static std::string joined(const std::vector<std::string>& names) {
         std::string text;
-        for (const auto& [holder, names] : _groups->rolesOf({userId, "no-such-user"})) {
-            CPPUNIT_ASSERT_EQUAL(userId, holder);
-            for (const auto& role : names) {
-                text += (text.empty() ? "" : ",") + role;
-            }
+        for (const auto& name : names) {
+            text += (text.empty() ? "" : ",") + name;
         }
         return text;
+    }
+
+    std::string roles(const std::string& userId) {
+        const auto user = _users->find(userId);
+        CPPUNIT_ASSERT(user.has_value());
+        return joined(user->roles);
     }
 
     std::unique_ptr<store::Database> _database;
