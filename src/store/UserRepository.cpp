@@ -50,7 +50,8 @@ void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
     }
     const auto& rows = runPrepared(
         session,
-        "SELECT DISTINCT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
+        // No DISTINCT (MariaDB would build a temporary table for it on every read).
+        "SELECT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
         "ur.role_key WHERE ur.user_id IN " +
             placeholders(ids.size()),
         ids, {ColumnType::Text, ColumnType::Text});
@@ -59,6 +60,7 @@ void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
     }
     for (auto& user : users) {
         std::sort(user.roles.begin(), user.roles.end());
+        user.roles.erase(std::unique(user.roles.begin(), user.roles.end()), user.roles.end());
     }
 }
 

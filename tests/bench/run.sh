@@ -27,11 +27,14 @@ for engine in sqlite mysql; do
     prepare_engine "$engine" tim_bench
     "$build/bin/bench_preload" "${db_args[@]}" "$users" >/dev/null
     start_host
-    for scenario in noop filter get post patch group page; do
+    # page_alone: the deep page with one client, its latency without queueing behind 15 others.
+    for scenario in noop filter get post patch group page page_alone; do
+        threads=2 clients=$connections
+        [ "$scenario" = page_alone ] && threads=1 clients=1
         before=$(cpu_ticks "$host_pid")
         start=$(date +%s.%N)
         line=$(TIM_BENCH_TOKEN=$token TIM_BENCH_DIR=$here TIM_BENCH_SCENARIO=$scenario \
-            wrk -t2 -c$connections -d"${seconds}s" --latency -s "$here/scenarios.lua" \
+            wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$here/scenarios.lua" \
             "http://127.0.0.1:$port" | sed -n 's/^RESULT //p')
         end=$(date +%s.%N)
         after=$(cpu_ticks "$host_pid")

@@ -31,7 +31,7 @@ request = function()
       '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}')
   elseif scenario == "group" then
     return wrk.format("GET", base .. "/Groups/bench-group?excludedAttributes=members", headers)
-  elseif scenario == "page" then
+  elseif scenario == "page" or scenario == "page_alone" then
     return wrk.format("GET", base .. "/Users?startIndex=50000&count=100", headers)
   end
 end
