@@ -78,9 +78,10 @@ std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string
                                  bool visibleOnly) {
     const auto& rows = runPrepared(
         session,
+        // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
         std::string("SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name FROM "
-                    "tim_user u LEFT JOIN (tim_user_role ur JOIN tim_role r ON r.name_key = "
-                    "ur.role_key) ON ur.user_id = u.id WHERE u.id = ?") +
+                    "tim_user u LEFT JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN "
+                    "tim_role r ON r.name_key = ur.role_key WHERE u.id = ?") +
             (visibleOnly ? std::string(" AND ") + kVisible : ""),
         {textParam(id)},
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
