@@ -77,7 +77,9 @@ std::optional<SqlCondition> textCondition(const Column& column, const Node& node
         case CompareOp::Ew:
             return SqlCondition{col + " LIKE ? ESCAPE '!'", {text(likePattern(value, node.op))}};
         default:
-            return SqlCondition{col + " " + sqlOperator(node.op) + " ?", {text(value)}};
+            return SqlCondition{col + " " + sqlOperator(node.op) + " ?",
+                                {text(value)},
+                                column.unique && node.op == CompareOp::Eq};
     }
 }
 

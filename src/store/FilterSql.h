@@ -37,6 +37,7 @@ inline SqlParam nullableTextParam(const Poco::Nullable<std::string>& value) {
 struct SqlCondition {
     std::string sql;
     std::vector<SqlParam> params;
+    bool atMostOneRow = false;  // equality on a unique column: no more than one row matches
 };
 
 struct FilterPlan {
@@ -55,6 +56,7 @@ enum class ColumnKind {
 struct Column {
     std::string name;
     ColumnKind kind;
+    bool unique = false;  // a unique index holds every row's value
 };
 
 // What one resource type's table answers: the column behind an attribute path (the

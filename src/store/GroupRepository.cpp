@@ -374,7 +374,8 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
                                              kRecordColumns,
                                              &groupColumns(),
                                              &scim::groupResourceSchema(),
-                                             readRecords<GroupRecord>};
+                                             readRecords<GroupRecord>,
+                                             {}};  // one read serves every group query
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

@@ -50,6 +50,11 @@ struct QuerySpec {
     std::function<std::vector<Record>(Poco::Data::Session&, const std::string&,
                                       std::vector<SqlParam>)>
         read;
+    // Optional: the records matching a WHERE condition that at most one row can match (a
+    // unique key's equality: Entra's userName look-up), in fewer statements than `read`.
+    std::function<std::vector<Record>(Poco::Data::Session&, const std::string& where,
+                                      std::vector<SqlParam>)>
+        readAtMostOne;
 };
 
 inline constexpr std::size_t kScanBatch = 500;
@@ -77,6 +82,18 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + where;
     const std::string direction = query.descending ? " DESC" : " ASC";
     Page<Record> page;
+
+    const bool atMostOne =
+        std::any_of(plan.conditions.begin(), plan.conditions.end(),
+                    [](const SqlCondition& condition) { return condition.atMostOneRow; });
+    if (plan.residue.empty() && atMostOne && spec.readAtMostOne) {
+        auto records = spec.readAtMostOne(session, where, params);
+        page.total = records.size();
+        if (query.startIndex == 1 && query.count > 0) {
+            page.records = std::move(records);
+        }
+        return page;
+    }
 
     if (plan.residue.empty() && orderColumn) {
         if (query.count > 0) {

@@ -19,7 +19,7 @@ std::optional<Column> columnFor(const AttrPath& path) {
     const auto& schema = scim::userResourceSchema();
     if (path.schema.empty() && path.subAttribute.empty()) {
         if (scim::sameName(path.attribute, "id")) {
-            return Column{"u.id", ColumnKind::ExactText};
+            return Column{"u.id", ColumnKind::ExactText, true};
         }
         if (scim::sameName(path.attribute, "externalId")) {
             return Column{"u.external_id", ColumnKind::ExactText};
@@ -42,7 +42,7 @@ std::optional<Column> columnFor(const AttrPath& path) {
     const std::string& name = resolved->attribute->name;
     const std::string sub = resolved->subAttribute ? resolved->subAttribute->name : "";
     if (urn == scim::kUserSchema && name == "userName") {
-        return Column{"u.user_name_key", ColumnKind::FoldedText};
+        return Column{"u.user_name_key", ColumnKind::FoldedText, true};
     }
     if (urn == scim::kUserSchema && name == "active") {
         return Column{"u.active", ColumnKind::Boolean};

@@ -72,38 +72,50 @@ std::vector<UserRecord> readUsers(Poco::Data::Session& session, const std::strin
     return users;
 }
 
-// The user `id` with its roles, visible or not: one statement, a row per role (no ORDER BY:
-// with the document in the rows, MariaDB would sort them in an on-disk temporary table).
-std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
-                                 bool visibleOnly) {
+// The users matching `where` with their roles in one statement: a row per role, folded here
+// (no ORDER BY: with the documents in the rows, MariaDB would sort them in an on-disk
+// temporary table). For reads of one user, where no LIMIT is needed.
+std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const std::string& where,
+                                           std::vector<SqlParam> params) {
     const auto& rows = runPrepared(
         session,
         // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
-        std::string("SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name FROM "
-                    "tim_user u LEFT JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN "
-                    "tim_role r ON r.name_key = ur.role_key WHERE u.id = ?") +
-            (visibleOnly ? std::string(" AND ") + kVisible : ""),
-        {textParam(id)},
+        "SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name FROM tim_user u LEFT "
+        "JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN tim_role r ON r.name_key = "
+        "ur.role_key WHERE " +
+            where,
+        params,
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
          ColumnType::Integer, ColumnType::NullableText});
     std::vector<UserRecord> users;
-    if (rows.rows() == 0) {
-        return users;
-    }
-    users.push_back(UserRecord{rows.text(0)[0],
-                               parseDocument(rows.text(1)[0]),
-                               rows.integer(2)[0],
-                               rows.integer(3)[0],
-                               rows.integer(4)[0],
-                               {}});
-    std::set<std::string> roles;
-    for (const auto& role : rows.nullableText(5)) {
-        if (!role.isNull()) {
-            roles.insert(role.value());
+    std::map<std::string, std::set<std::string>> roles;
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        const std::string& id = rows.text(0)[i];
+        if (roles.find(id) == roles.end()) {
+            users.push_back(UserRecord{id,
+                                       parseDocument(rows.text(1)[i]),
+                                       rows.integer(2)[i],
+                                       rows.integer(3)[i],
+                                       rows.integer(4)[i],
+                                       {}});
+        }
+        auto& held = roles[id];
+        if (!rows.nullableText(5)[i].isNull()) {
+            held.insert(rows.nullableText(5)[i].value());
         }
     }
-    users.front().roles.assign(roles.begin(), roles.end());
+    for (auto& user : users) {
+        user.roles.assign(roles[user.id].begin(), roles[user.id].end());
+    }
     return users;
+}
+
+// The user `id` with its roles, visible or not.
+std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
+                                 bool visibleOnly) {
+    return readUsersWithRoles(
+        session, std::string("u.id = ?") + (visibleOnly ? std::string(" AND ") + kVisible : ""),
+        {textParam(id)});
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -465,7 +477,8 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
                                      kRecordColumns,
                                      &userColumns(),
                                      &scim::userResourceSchema(),
-                                     readUsers};
+                                     readUsers,
+                                     readUsersWithRoles};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 }

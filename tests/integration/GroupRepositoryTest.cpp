@@ -117,6 +117,21 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
             }
             CPPUNIT_ASSERT(seen == std::set<std::string>({alice, bob}));
         }
+        // A unique key's equality reads the user and its roles in one statement; paging
+        // still applies.
+        for (std::size_t start = 1; start <= 2; ++start) {
+            store::UserQuery query;
+            query.filter = scim::filter::parseFilter(R"(userName eq "ALICE")");
+            query.startIndex = start;
+            const auto page = _users->query(query, {});
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), page.total);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(start == 1 ? 1 : 0), page.records.size());
+            if (start == 1) {
+                CPPUNIT_ASSERT_EQUAL(alice, page.records.front().id);
+                CPPUNIT_ASSERT_EQUAL(std::string("auditor,processmanager"),
+                                     joined(page.records.front().roles));
+            }
+        }
     }
 
     void addsTenThousandMembersInOneRequest() {

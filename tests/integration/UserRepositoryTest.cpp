@@ -123,6 +123,9 @@ class UserRepositoryContract : public CppUnit::TestFixture {
             {R"(userName ew "@X.COM")", 2},
             {R"(userName gt "b")", 1},
             {R"(externalId eq "Ext")", 1},
+            {R"(userName eq "PLAIN@Y.ORG")", 1},  // a unique key: the one-statement read
+            {R"(userName eq "plain@y.org" and active eq false)", 0},
+            {R"(id eq "no-such-id")", 0},
             {R"(externalId eq "ext")", 0},  // caseExact
             {R"(externalId pr)", 1},
             {"active eq false", 1},
