@@ -117,7 +117,7 @@ Response GroupsEndpoint::respond(int status, const store::GroupRecord& record,
 
 std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::readGroup(
     const Request& request) const {
-    Object::Ptr body = parseBody(request);
+    Object::Ptr body = parseBody(request, limits());
     std::optional<std::vector<std::string>> members;
     const std::string membersKey = scim::json::keyOf(*body, "members");
     if (!membersKey.empty()) {
@@ -189,9 +189,11 @@ Response GroupsEndpoint::replace(const Request& request, const std::string& id,
 
 Response GroupsEndpoint::patch(const Request& request, const std::string& id,
                                const std::string& baseUrl) const {
-    const auto operations = scim::parsePatchRequest(parseBody(request));
+    const auto operations =
+        scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     std::vector<scim::PatchOperation> documentOps;
     std::vector<store::MemberChange> memberChanges;
+    std::size_t matchedByFilters = 0;  // members the group had that a filter picked
     using Kind = store::MemberChange::Kind;
     for (const auto& op : operations) {
         const bool onMembers = op.path && op.path->attribute.schema.empty() &&
@@ -238,6 +240,7 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
                     ids.push_back(member.id);
                 }
             }
+            matchedByFilters += ids.size();
             memberChanges.push_back({Kind::Remove, ids});
             continue;
         }
@@ -250,6 +253,15 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
             memberChanges.push_back({op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
                                      memberIdsOf(op.value)});
         }
+    }
+    std::size_t memberValues = 0;
+    for (const auto& change : memberChanges) {
+        memberValues += change.ids.size();
+    }
+    if (memberValues - matchedByFilters > limits().membersPerPatch) {
+        throw scim::badRequest("tooMany", "A group PATCH may carry at most " +
+                                              std::to_string(limits().membersPerPatch) +
+                                              " member values; send them in several requests");
     }
     const auto result = _groups.patch(
         id,

@@ -13,14 +13,14 @@
 namespace api {
 
 struct GroupsSettings {
-    std::size_t maxResults = 200;
+    RequestLimits limits;
     std::string defaultVendor;
 };
 
 class GroupsEndpoint : public ResourceEndpoint {
   public:
     GroupsEndpoint(store::GroupRepository& groups, GroupsSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Groups", settings.maxResults),
+        : ResourceEndpoint("/Groups", settings.limits),
           _groups(groups),
           _settings(std::move(settings)),
           _logger(logger) {}

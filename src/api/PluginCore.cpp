@@ -143,14 +143,24 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         });
     _groupRepository->syncRoleCatalogue(splitList(settings.string("scim.roles.known")),
                                         splitList(settings.string("scim.roles.internal")));
+    RequestLimits limits;
+    limits.maxResults = static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
+    const auto limit = [&](const char* key, int most) {
+        return static_cast<std::size_t>(settings.integer(key, 1, most));
+    };
+    limits.jsonDepth = limit("scim.limits.jsonDepth", 1000);
+    limits.jsonValues = limit("scim.limits.jsonValues", 10000000);
+    limits.patchOperations = limit("scim.limits.patchOperations", 1000000);
+    limits.membersPerPatch = limit("scim.limits.membersPerPatch", 10000000);
+    limits.filter.maxLength = limit("scim.limits.filterLength", 1000000);
+    limits.filter.maxDepth = limit("scim.limits.filterDepth", 1000);
     UsersSettings usersSettings;
-    usersSettings.maxResults =
-        static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
+    usersSettings.limits = limits;
     usersSettings.defaultVendor = settings.string("scim.vendor.default");
     usersSettings.defaultPasswordHash = [this] { return _defaultPasswordHash; };
     _users = std::make_unique<UsersEndpoint>(*_userRepository, usersSettings, _logger);
     GroupsSettings groupsSettings;
-    groupsSettings.maxResults = usersSettings.maxResults;
+    groupsSettings.limits = limits;
     groupsSettings.defaultVendor = usersSettings.defaultVendor;
     _groups = std::make_unique<GroupsEndpoint>(*_groupRepository, groupsSettings, _logger);
 

@@ -11,15 +11,51 @@ namespace api {
 
 using Poco::JSON::Object;
 
-Object::Ptr parseBody(const Request& request) {
+namespace {
+
+// Values in a parsed document (members and elements, nested ones too), counted up to `limit`.
+std::size_t countValues(const Poco::Dynamic::Var& root, std::size_t limit) {
+    std::size_t count = 0;
+    std::vector<Poco::Dynamic::Var> pending{root};  // a stack: depth is bounded by the parser
+    while (!pending.empty() && count <= limit) {
+        const Poco::Dynamic::Var value = pending.back();
+        pending.pop_back();
+        ++count;
+        if (value.type() == typeid(Object::Ptr)) {
+            for (const auto& member : *value.extract<Object::Ptr>()) {
+                pending.push_back(member.second);
+            }
+        } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+            for (const auto& element : *value.extract<Poco::JSON::Array::Ptr>()) {
+                pending.push_back(element);
+            }
+        }
+    }
+    return count;
+}
+
+}  // namespace
+
+Object::Ptr parseBody(const Request& request, const RequestLimits& limits) {
     Poco::Dynamic::Var parsed;
+    Poco::JSON::Parser parser;
+    parser.setDepth(limits.jsonDepth);
     try {
-        parsed = Poco::JSON::Parser().parse(request.body);
-    } catch (const Poco::Exception&) {
+        parsed = parser.parse(request.body);
+    } catch (const Poco::Exception& e) {
+        if (e.message().find("depth") != std::string::npos) {
+            throw scim::badRequest("invalidSyntax", "The request body nests deeper than " +
+                                                        std::to_string(limits.jsonDepth) +
+                                                        " levels");
+        }
         throw scim::badRequest("invalidSyntax", "The request body is not valid JSON");
     }
     if (parsed.type() != typeid(Object::Ptr)) {
         throw scim::badRequest("invalidSyntax", "The request body must be a JSON object");
+    }
+    if (countValues(parsed, limits.jsonValues) > limits.jsonValues) {
+        throw scim::badRequest("invalidSyntax", "The request body holds more than " +
+                                                    std::to_string(limits.jsonValues) + " values");
     }
     return parsed.extract<Object::Ptr>();
 }

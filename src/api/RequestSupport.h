@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/Http.h"
+#include "api/RequestLimits.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Types.h>
@@ -12,8 +13,9 @@
 
 namespace api {
 
-// The body as a JSON object; 400 invalidSyntax otherwise.
-Poco::JSON::Object::Ptr parseBody(const Request& request);
+// The body as a JSON object; 400 invalidSyntax otherwise, also when it nests deeper than
+// limits.jsonDepth or holds more than limits.jsonValues values.
+Poco::JSON::Object::Ptr parseBody(const Request& request, const RequestLimits& limits);
 
 // W/"<version>"
 std::string etagOf(Poco::Int64 version);

@@ -8,11 +8,12 @@
 
 namespace api {
 
-ListRequest listRequestFromQuery(const Request& request, std::size_t maxResults) {
+ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits) {
+    const std::size_t maxResults = limits.maxResults;
     const QueryParameters parameters(request.query);
     ListRequest list;
     if (const auto filter = parameters.get("filter")) {
-        list.query.filter = scim::filter::parseFilter(*filter);
+        list.query.filter = scim::filter::parseFilter(*filter, limits.filter);
     }
     list.query.sortBy = parameters.getOr("sortBy", "");
     list.query.descending = descending(parameters.getOr("sortOrder", ""));
@@ -25,12 +26,13 @@ ListRequest listRequestFromQuery(const Request& request, std::size_t maxResults)
     return list;
 }
 
-ListRequest listRequestFromSearch(const Request& request, std::size_t maxResults) {
-    const Poco::JSON::Object::Ptr body = parseBody(request);
+ListRequest listRequestFromSearch(const Request& request, const RequestLimits& limits) {
+    const std::size_t maxResults = limits.maxResults;
+    const Poco::JSON::Object::Ptr body = parseBody(request, limits);
     ListRequest list;
     const std::string filter = stringMember(body, "filter");
     if (!filter.empty()) {
-        list.query.filter = scim::filter::parseFilter(filter);
+        list.query.filter = scim::filter::parseFilter(filter, limits.filter);
     }
     list.query.sortBy = stringMember(body, "sortBy");
     list.query.descending = descending(stringMember(body, "sortOrder"));
@@ -58,7 +60,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
     const bool read = method == "GET" || method == "HEAD";
     if (id.empty()) {
         if (read) {
-            return list(listRequestFromQuery(request, _maxResults), baseUrl);
+            return list(listRequestFromQuery(request, _limits), baseUrl);
         }
         if (method == "POST") {
             return create(request, baseUrl);
@@ -69,7 +71,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
         if (method != "POST") {
             throw scim::methodNotAllowed(_collection + "/.search takes POST");
         }
-        return list(listRequestFromSearch(request, _maxResults), baseUrl);
+        return list(listRequestFromSearch(request, _limits), baseUrl);
     }
     if (id.find('/') != std::string::npos) {
         throw scim::notFound("No resource at " + _collection + "/" + id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/Http.h"
+#include "api/RequestLimits.h"
 #include "scim/Projection.h"
 #include "store/QueryRunner.h"
 
@@ -15,12 +16,12 @@ struct ListRequest {
     scim::Projection projection;
 };
 
-// filter, startIndex, count (capped at maxResults), sortBy, sortOrder, attributes,
+// filter, startIndex, count (capped at limits.maxResults), sortBy, sortOrder, attributes,
 // excludedAttributes from the query string.
-ListRequest listRequestFromQuery(const Request& request, std::size_t maxResults);
+ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits);
 
 // The same from a POST .search body (RFC 7644 §3.4.3).
-ListRequest listRequestFromSearch(const Request& request, std::size_t maxResults);
+ListRequest listRequestFromSearch(const Request& request, const RequestLimits& limits);
 
 class ResourceEndpoint {
   public:
@@ -31,8 +32,10 @@ class ResourceEndpoint {
                     const std::string& baseUrl) const;
 
   protected:
-    ResourceEndpoint(std::string collection, std::size_t maxResults)
-        : _collection(std::move(collection)), _maxResults(maxResults) {}
+    ResourceEndpoint(std::string collection, const RequestLimits& limits)
+        : _collection(std::move(collection)), _limits(limits) {}
+
+    const RequestLimits& limits() const { return _limits; }
 
     virtual Response create(const Request& request, const std::string& baseUrl) const = 0;
     virtual Response get(const Request& request, const std::string& id,
@@ -46,7 +49,7 @@ class ResourceEndpoint {
 
   private:
     const std::string _collection;  // "/Users"
-    const std::size_t _maxResults;
+    const RequestLimits _limits;
 };
 
 }  // namespace api

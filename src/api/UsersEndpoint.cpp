@@ -113,7 +113,8 @@ void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
 }
 
 Response UsersEndpoint::create(const Request& request, const std::string& baseUrl) const {
-    auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
+    auto normalised =
+        scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
     noteUnknownManager(normalised.doc);
     const bool clientPassword = normalised.password.has_value();
@@ -148,7 +149,8 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     if (!current) {
         throw scim::notFound("No user " + id);
     }
-    auto normalised = scim::normaliseResource(parseBody(request), scim::userResourceSchema());
+    auto normalised =
+        scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
     checkManager(normalised.doc, id);
     std::optional<std::string> hash;
@@ -162,7 +164,8 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
 
 Response UsersEndpoint::patch(const Request& request, const std::string& id,
                               const std::string& baseUrl) const {
-    const auto operations = scim::parsePatchRequest(parseBody(request));
+    const auto operations =
+        scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     const auto record = _users.patch(
         id,
         [&](const Object::Ptr& doc) {

@@ -15,7 +15,7 @@
 namespace api {
 
 struct UsersSettings {
-    std::size_t maxResults = 200;
+    RequestLimits limits;
     std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
     // The salted hash of initpass-x-others, or "" when none is configured.
     std::function<std::string()> defaultPasswordHash;
@@ -24,7 +24,7 @@ struct UsersSettings {
 class UsersEndpoint : public ResourceEndpoint {
   public:
     UsersEndpoint(store::UserRepository& users, UsersSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Users", settings.maxResults),
+        : ResourceEndpoint("/Users", settings.limits),
           _users(users),
           _settings(std::move(settings)),
           _logger(logger) {}

@@ -522,7 +522,7 @@ PatchPath parsePatchPath(const std::string& text) {
     return path;
 }
 
-std::vector<PatchOperation> parsePatchRequest(const Object::Ptr& body) {
+std::vector<PatchOperation> parsePatchRequest(const Object::Ptr& body, std::size_t maxOperations) {
     if (!body) {
         throw badRequest("invalidSyntax", "The request body must be a PatchOp object");
     }
@@ -533,6 +533,10 @@ std::vector<PatchOperation> parsePatchRequest(const Object::Ptr& body) {
     const auto operations = body->getArray(operationsKey);
     if (operations->size() == 0) {
         throw badRequest("invalidSyntax", "The Operations list is empty");
+    }
+    if (operations->size() > maxOperations) {
+        throw badRequest("invalidValue", "A PATCH may carry at most " +
+                                             std::to_string(maxOperations) + " operations");
     }
     std::vector<PatchOperation> parsed;
     for (std::size_t i = 0; i < operations->size(); ++i) {

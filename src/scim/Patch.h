@@ -38,7 +38,9 @@ PatchPath parsePatchPath(const std::string& text);
 
 // Parses a PatchOp request body. Throws ScimError 400 invalidSyntax (not an object, no or an
 // empty Operations list, an unknown op) or invalidPath.
-std::vector<PatchOperation> parsePatchRequest(const Poco::JSON::Object::Ptr& body);
+// More than `maxOperations` operations: 400 invalidValue.
+std::vector<PatchOperation> parsePatchRequest(const Poco::JSON::Object::Ptr& body,
+                                              std::size_t maxOperations);
 
 // Applies the operations to a copy of `doc` (a normalised document) and returns the new
 // document, normalised and checked as a whole (a password set by the patch comes back

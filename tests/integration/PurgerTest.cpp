@@ -1,5 +1,6 @@
 // The purge on both engines with a clock the test sets: exactly the expired users go, with
 // their memberships and roles, in batches, one purger at a time.
+#include "api/RequestLimits.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
@@ -196,7 +197,8 @@ class PurgerContract : public CppUnit::TestFixture {
     }
 
     void patch(const std::string& id, const std::string& operations) {
-        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"));
+        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"),
+                                                 api::RequestLimits().patchOperations);
         _users->patch(
             id,
             [&](const Poco::JSON::Object::Ptr& doc) {

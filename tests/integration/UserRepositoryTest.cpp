@@ -1,5 +1,6 @@
 // The user store on both engines: uniqueness under concurrency, binding, revival, filters
 // answered in SQL (LIKE escaping, folded keys) and in memory, paging.
+#include "api/RequestLimits.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
@@ -186,7 +187,8 @@ class UserRepositoryContract : public CppUnit::TestFixture {
             const auto ops =
                 scim::parsePatchRequest(Poco::JSON::Parser()
                                             .parse(R"({"Operations":)" + operations + "}")
-                                            .extract<Poco::JSON::Object::Ptr>());
+                                            .extract<Poco::JSON::Object::Ptr>(),
+                                        api::RequestLimits().patchOperations);
             return _users->patch(
                 id,
                 [&](const Poco::JSON::Object::Ptr& current) {

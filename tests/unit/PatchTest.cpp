@@ -1,5 +1,6 @@
 // The PATCH engine as a table: (document, operations) -> document or error, including the
 // literal bodies Entra sends in its default mode and with aadOptscim062020.
+#include "api/RequestLimits.h"
 #include "scim/Patch.h"
 #include "scim/ScimError.h"
 
@@ -35,7 +36,9 @@ Object::Ptr patch(const std::string& operations, const std::string& doc = kUser)
     const auto body =
         parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
               operations + "}");
-    return scim::applyPatch(parse(doc), scim::parsePatchRequest(body), scim::userResourceSchema())
+    return scim::applyPatch(parse(doc),
+                            scim::parsePatchRequest(body, api::RequestLimits().patchOperations),
+                            scim::userResourceSchema())
         .doc;
 }
 
@@ -243,7 +246,9 @@ class PatchTest : public CppUnit::TestFixture {
                                                  {"op":"replace","path":"name.givenName","value":"X"},
                                                  {"op":"replace","path":"shoeSize","value":"9"}]})");
         CPPUNIT_ASSERT_THROW(
-            scim::applyPatch(original, scim::parsePatchRequest(body), scim::userResourceSchema()),
+            scim::applyPatch(original,
+                             scim::parsePatchRequest(body, api::RequestLimits().patchOperations),
+                             scim::userResourceSchema()),
             scim::ScimError);
         CPPUNIT_ASSERT_EQUAL(before, str(original));
     }
@@ -261,7 +266,8 @@ class PatchTest : public CppUnit::TestFixture {
         const scim::ResourceSchema things(schema, {});
         auto run = [&](const std::string& ops) {
             return scim::applyPatch(parse(R"({"userName":"a","code":"X"})"),
-                                    scim::parsePatchRequest(parse(R"({"Operations":)" + ops + "}")),
+                                    scim::parsePatchRequest(parse(R"({"Operations":)" + ops + "}"),
+                                                            api::RequestLimits().patchOperations),
                                     things)
                 .doc;
         };
@@ -322,7 +328,8 @@ class PatchTest : public CppUnit::TestFixture {
             const std::string before = str(original);
             try {
                 scim::applyPatch(original,
-                                 scim::parsePatchRequest(parse(R"({"Operations":)" + list + "}")),
+                                 scim::parsePatchRequest(parse(R"({"Operations":)" + list + "}"),
+                                                         api::RequestLimits().patchOperations),
                                  scim::userResourceSchema());
                 CPPUNIT_FAIL("accepted: " + list);
             } catch (const scim::ScimError& e) {
