@@ -8,6 +8,7 @@
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
 #include "support/EngineFixtures.h"
+#include "support/StoreFixture.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Stopwatch.h>
@@ -22,10 +23,6 @@ using Kind = store::MemberChange::Kind;
 
 namespace {
 
-Poco::Logger& testLogger() {
-    return Poco::Logger::get("test.groups");
-}
-
 Poco::JSON::Object::Ptr groupDoc(const std::string& displayName,
                                  const std::string& externalId = "") {
     const std::string external = externalId.empty() ? "" : R"(,"externalId":")" + externalId + "\"";
@@ -37,7 +34,7 @@ Poco::JSON::Object::Ptr groupDoc(const std::string& displayName,
 
 }  // namespace
 
-class GroupRepositoryContract : public CppUnit::TestFixture {
+class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(GroupRepositoryContract);
     CPPUNIT_TEST(rolesFollowMembershipAndLeaveTimGrantsAlone);
     CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
@@ -46,21 +43,6 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
-    virtual store::DatabaseConfig freshConfig() = 0;
-
-    void setUp() override {
-        _database = std::make_unique<store::Database>(freshConfig(), testLogger());
-        _database->migrate();
-        _users = std::make_unique<store::UserRepository>(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database, testLogger());
-    }
-
-    void tearDown() override {
-        _groups.reset();
-        _users.reset();
-        _database.reset();
-    }
-
     void rolesFollowMembershipAndLeaveTimGrantsAlone() {
         const std::string alice = user("alice");
         const std::string bob = user("bob");
@@ -218,10 +200,6 @@ class GroupRepositoryContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(user.has_value());
         return joined(user->roles);
     }
-
-    std::unique_ptr<store::Database> _database;
-    std::unique_ptr<store::UserRepository> _users;
-    std::unique_ptr<store::GroupRepository> _groups;
 };
 
 TIM_ENGINE_SUITES(GroupRepository);

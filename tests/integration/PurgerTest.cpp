@@ -8,6 +8,7 @@
 #include "store/Purger.h"
 #include "store/UserRepository.h"
 #include "support/EngineFixtures.h"
+#include "support/StoreFixture.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -19,10 +20,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace {
-
-Poco::Logger& testLogger() {
-    return Poco::Logger::get("test.purge");
-}
 
 const Poco::Timestamp kNow = Poco::Timestamp::fromEpochTime(1800000000);
 constexpr Poco::Int64 kDayMs = 86400000;
@@ -44,7 +41,7 @@ store::PurgePolicy policy(std::size_t batchSize = 500, bool purgeDisabled = true
 
 }  // namespace
 
-class PurgerContract : public CppUnit::TestFixture {
+class PurgerContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(PurgerContract);
     CPPUNIT_TEST(purgesExactlyWhatExpired);
     CPPUNIT_TEST(disabledUsersCanBeKept);
@@ -54,22 +51,6 @@ class PurgerContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
-    virtual store::DatabaseConfig freshConfig() = 0;
-
-    void setUp() override {
-        _config = freshConfig();
-        _database = std::make_unique<store::Database>(_config, testLogger());
-        _database->migrate();
-        _users = std::make_unique<store::UserRepository>(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database, testLogger());
-    }
-
-    void tearDown() override {
-        _groups.reset();
-        _users.reset();
-        _database.reset();
-    }
-
     void purgesExactlyWhatExpired() {
         const std::string active = user("active");
         const std::string disabledOld = user("disabled-31d", kNowMs - 31 * kDayMs);
@@ -137,10 +118,10 @@ class PurgerContract : public CppUnit::TestFixture {
         for (int i = 0; i < 3; ++i) {
             purgers.emplace_back([&] {
                 try {
-                    store::Database own(_config, testLogger());  // like another instance
+                    store::Database own(_config, logger());  // like another instance
                     purged += store::Purger(own, policy(5)).run(kNow).users;
                 } catch (const Poco::Exception& e) {
-                    testLogger().error(e.displayText());
+                    logger().error(e.displayText());
                     ++failures;
                 }
             });
@@ -206,11 +187,6 @@ class PurgerContract : public CppUnit::TestFixture {
             },
             std::nullopt);
     }
-
-    store::DatabaseConfig _config;
-    std::unique_ptr<store::Database> _database;
-    std::unique_ptr<store::UserRepository> _users;
-    std::unique_ptr<store::GroupRepository> _groups;
 };
 
 TIM_ENGINE_SUITES(Purger);

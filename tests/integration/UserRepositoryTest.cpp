@@ -7,6 +7,7 @@
 #include "scim/filter/FilterParser.h"
 #include "store/UserRepository.h"
 #include "support/EngineFixtures.h"
+#include "support/StoreFixture.h"
 #include "tim/Passwords.h"
 
 #include <Poco/JSON/Parser.h>
@@ -19,10 +20,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace {
-
-Poco::Logger& testLogger() {
-    return Poco::Logger::get("test.users");
-}
 
 Poco::JSON::Object::Ptr doc(const std::string& json) {
     return scim::normaliseResource(
@@ -38,7 +35,7 @@ Poco::JSON::Object::Ptr renderForFilter(const store::UserRecord& record) {
 
 }  // namespace
 
-class UserRepositoryContract : public CppUnit::TestFixture {
+class UserRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(UserRepositoryContract);
     CPPUNIT_TEST(concurrentCreatesOfOneUserNameGiveOneUser);
     CPPUNIT_TEST(bindingKeepsTheIdAndDeletedUsersRevive);
@@ -48,20 +45,6 @@ class UserRepositoryContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
-    virtual store::DatabaseConfig freshConfig() = 0;
-
-    void setUp() override {
-        _config = freshConfig();
-        _database = std::make_unique<store::Database>(_config, testLogger());
-        _database->migrate();
-        _users = std::make_unique<store::UserRepository>(*_database);
-    }
-
-    void tearDown() override {
-        _users.reset();
-        _database.reset();
-    }
-
     void concurrentCreatesOfOneUserNameGiveOneUser() {
         std::atomic<int> created{0};
         std::atomic<int> conflicts{0};
@@ -228,10 +211,6 @@ class UserRepositoryContract : public CppUnit::TestFixture {
         q.count = 50;
         return _users->query(q, renderForFilter);
     }
-
-    store::DatabaseConfig _config;
-    std::unique_ptr<store::Database> _database;
-    std::unique_ptr<store::UserRepository> _users;
 };
 
 TIM_ENGINE_SUITES(UserRepository);

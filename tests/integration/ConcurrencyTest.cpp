@@ -1,0 +1,200 @@
+// Writes racing each other on both engines, through the repositories the endpoints use: none
+// is lost, uniqueness holds (also across two instances with their own pools), If-Match lets
+// exactly one writer win, and a PATCH racing a DELETE leaves one consistent outcome.
+#include "api/RequestLimits.h"
+#include "scim/GroupSchemas.h"
+#include "scim/Patch.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
+#include "scim/filter/FilterParser.h"
+#include "store/GroupRepository.h"
+#include "store/UserRepository.h"
+#include "support/EngineFixtures.h"
+#include "support/StoreFixture.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string& json) {
+    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+Poco::JSON::Object::Ptr userDoc(const std::string& json) {
+    return scim::normaliseResource(parse(json), scim::userResourceSchema()).doc;
+}
+
+// Runs `work(i)` on `n` threads at once and joins them.
+void race(int n, const std::function<void(int)>& work) {
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready.load() < n) {
+                std::this_thread::yield();  // start together
+            }
+            work(i);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+}
+
+// What each racer's call ended in.
+struct Outcomes {
+    std::atomic<int> ok{0};
+    std::atomic<int> conflict{0};    // 409
+    std::atomic<int> failed{0};      // 412
+    std::atomic<int> notFound{0};    // 404
+    std::atomic<int> unexpected{0};  // anything else
+
+    void run(const std::function<void()>& call) {
+        try {
+            call();
+            ++ok;
+        } catch (const scim::ScimError& e) {
+            (e.status() == 409   ? conflict
+             : e.status() == 412 ? failed
+             : e.status() == 404 ? notFound
+                                 : unexpected)++;
+        } catch (...) {
+            ++unexpected;
+        }
+    }
+};
+
+}  // namespace
+
+class ConcurrencyContract : public testing::StoreFixture {
+    CPPUNIT_TEST_SUITE(ConcurrencyContract);
+    CPPUNIT_TEST(sixteenClientsAddingMembersToOneGroupLoseNone);
+    CPPUNIT_TEST(oneUserNameAcrossTwoInstancesGivesOneUser);
+    CPPUNIT_TEST(ifMatchRacesHaveExactlyOneWinner);
+    CPPUNIT_TEST(patchRacingDeleteLeavesTheUserDeleted);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    std::string user(const std::string& name) {
+        return _users->createOrBind(userDoc(R"({"userName":")" + name + "\"}"), "", false)
+            .record.id;
+    }
+
+    void sixteenClientsAddingMembersToOneGroupLoseNone() {
+        _groups->syncRoleCatalogue({"auditor"}, {});
+        const auto group = _groups->createOrBind(
+            scim::normaliseResource(parse(R"({"displayName":"role.auditor"})"),
+                                    scim::groupResourceSchema())
+                .doc,
+            std::nullopt);
+        std::vector<std::string> ids;
+        for (int i = 0; i < 16; ++i) {
+            ids.push_back(user("member" + std::to_string(i) + "@example.com"));
+        }
+        Outcomes outcomes;
+        race(16, [&](int i) {
+            outcomes.run([&] {
+                _groups->patch(group.record.id, {},
+                               {{store::MemberChange::Kind::Add, {ids[static_cast<size_t>(i)]}}},
+                               std::nullopt);
+            });
+        });
+        CPPUNIT_ASSERT_EQUAL(16, outcomes.ok.load());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(16), _groups->members(group.record.id).size());
+        for (const auto& id : ids) {
+            CPPUNIT_ASSERT(_users->find(id)->roles == std::vector<std::string>{"auditor"});
+        }
+    }
+
+    void oneUserNameAcrossTwoInstancesGivesOneUser() {
+        // A second instance: its own pool and repositories on the same database.
+        store::Database other(_config, logger());
+        store::UserRepository otherUsers(other);
+        Outcomes outcomes;
+        race(8, [&](int i) {
+            auto& repository = i % 2 ? otherUsers : *_users;
+            outcomes.run([&] {
+                repository.createOrBind(
+                    userDoc(R"({"userName":"Twice@Example.com","externalId":"e)" +
+                            std::to_string(i) + "\"}"),
+                    "", false);
+            });
+        });
+        CPPUNIT_ASSERT_EQUAL(1, outcomes.ok.load());
+        CPPUNIT_ASSERT_EQUAL(7, outcomes.conflict.load());
+        CPPUNIT_ASSERT_EQUAL(0, outcomes.unexpected.load());
+        store::UserQuery query;
+        query.filter = scim::filter::parseFilter(R"(userName eq "twice@example.com")");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->query(query, {}).total);
+    }
+
+    void ifMatchRacesHaveExactlyOneWinner() {
+        const std::string id = user("matched@example.com");
+        const Poco::Int64 version = _users->find(id)->version;
+        Outcomes outcomes;
+        race(8, [&](int i) {
+            const auto ops = scim::parsePatchRequest(
+                parse(R"({"Operations":[{"op":"replace","path":"title","value":"T)" +
+                      std::to_string(i) + R"("}]})"),
+                api::RequestLimits().patchOperations);
+            outcomes.run([&] {
+                _users->patch(
+                    id,
+                    [&](const Poco::JSON::Object::Ptr& doc) {
+                        return scim::applyPatch(doc, ops, scim::userResourceSchema());
+                    },
+                    version);
+            });
+        });
+        CPPUNIT_ASSERT_EQUAL(1, outcomes.ok.load());
+        CPPUNIT_ASSERT_EQUAL(7, outcomes.failed.load());
+        CPPUNIT_ASSERT_EQUAL(0, outcomes.unexpected.load());
+        CPPUNIT_ASSERT_EQUAL(version + 1, _users->find(id)->version);
+    }
+
+    void patchRacingDeleteLeavesTheUserDeleted() {
+        for (int round = 0; round < 5; ++round) {
+            const std::string id = user("fleeting" + std::to_string(round) + "@example.com");
+            Outcomes patches;
+            Outcomes deletes;
+            race(8, [&](int i) {
+                if (i == 0) {
+                    deletes.run([&] {
+                        if (!_users->remove(id, std::nullopt)) {
+                            throw scim::notFound("gone");
+                        }
+                    });
+                    return;
+                }
+                const auto ops = scim::parsePatchRequest(
+                    parse(R"({"Operations":[{"op":"replace","path":"active","value":"False"}]})"),
+                    api::RequestLimits().patchOperations);
+                patches.run([&] {
+                    _users->patch(
+                        id,
+                        [&](const Poco::JSON::Object::Ptr& doc) {
+                            return scim::applyPatch(doc, ops, scim::userResourceSchema());
+                        },
+                        std::nullopt);
+                });
+            });
+            // The delete always wins in the end; a PATCH either came first or found no user.
+            CPPUNIT_ASSERT_EQUAL(1, deletes.ok.load());
+            CPPUNIT_ASSERT_EQUAL(7, patches.ok.load() + patches.notFound.load());
+            CPPUNIT_ASSERT_EQUAL(0, patches.unexpected.load() + patches.conflict.load());
+            CPPUNIT_ASSERT(!_users->find(id).has_value());
+        }
+    }
+};
+
+TIM_ENGINE_SUITES(Concurrency);
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ConcurrencySQLiteTest, "ConcurrencySQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ConcurrencyMariaDBTest, "ConcurrencyMariaDBTest");
