@@ -41,12 +41,12 @@ std::vector<std::string> memberIdsOf(const Var& value) {
     }
     for (std::size_t i = 0; i < array->size(); ++i) {
         const Var element = array->get(static_cast<unsigned>(i));
-        Var id = element;
-        if (scim::json::isObject(element)) {
-            id = scim::json::memberOf(*element.extract<Object::Ptr>(), "value");
-        }
+        const Var id = scim::json::isObject(element)
+                           ? scim::json::memberOf(*element.extract<Object::Ptr>(), "value")
+                           : Var();
         if (!id.isString() || id.extract<std::string>().empty()) {
-            throw scim::badRequest("invalidValue", "every member needs a value (the member's id)");
+            throw scim::badRequest("invalidValue",
+                                   "every member is an object with a value (the member's id)");
         }
         ids.push_back(id.extract<std::string>());
     }

@@ -173,8 +173,13 @@ NormalisedResource normaliseResource(const Object::Ptr& body, const ResourceSche
 
 void checkRequired(const Object::Ptr& doc, const ResourceSchema& schema) {
     for (const auto& def : schema.core().attributes) {
-        if (def.required && (!doc->has(def.name) || isClearingValue(doc->get(def.name)))) {
-            throw badRequest("invalidValue", def.name + " is required");
+        if (!def.required) {
+            continue;
+        }
+        const Var value = doc->has(def.name) ? doc->get(def.name) : Var();
+        const bool blank = value.isString() && Poco::trim(value.extract<std::string>()).empty();
+        if (value.isEmpty() || isClearingValue(value) || blank) {
+            throw badRequest("invalidValue", def.name + " is required and cannot be blank");
         }
     }
 }
