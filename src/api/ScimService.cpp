@@ -1,5 +1,7 @@
 #include "ScimService.h"
 
+#include "store/SqlDialect.h"
+
 #include <Poco/Data/SessionPool.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -54,6 +56,12 @@ Response ScimService::handle(const Request& request) const noexcept {
             return Response::error(
                 scim::serviceUnavailable("The server is busy; retry after a few seconds"));
         } catch (const Poco::Exception& e) {
+            if (store::isConnectionLoss(e)) {
+                _logger.warning("%s %s: the database is unavailable: %s", request.method,
+                                request.path, e.displayText());
+                return Response::error(scim::serviceUnavailable(
+                    "The database is unavailable; retry after a few seconds"));
+            }
             _logger.error("%s %s: %s", request.method, request.path, e.displayText());
         } catch (const std::exception& e) {
             _logger.error("%s %s: %s", request.method, request.path, std::string(e.what()));

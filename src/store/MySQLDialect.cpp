@@ -90,6 +90,17 @@ class MySQLDialect : public SqlDialect {
 
 }  // namespace
 
+bool isConnectionLoss(const Poco::Exception& e) {
+    const std::string text = e.displayText();
+    for (const char* sign : {"Can't connect", "Lost connection", "server has gone away",
+                             "Server has gone away", "(2002)", "(2003)", "(2006)", "(2013)"}) {
+        if (text.find(sign) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::unique_ptr<SqlDialect> makeMySQLDialect() {
     return std::make_unique<MySQLDialect>();
 }

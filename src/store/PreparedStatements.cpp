@@ -1,5 +1,6 @@
 #include "PreparedStatements.h"
 
+#include "SqlDialect.h"
 #include "SqlSupport.h"
 
 #include <Poco/Data/PooledSessionImpl.h>
@@ -153,8 +154,14 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
     }
     try {
         return found->second->run(params);
-    } catch (...) {
+    } catch (const Poco::Exception& e) {
         own->statements.erase(found);  // its state is unknown: prepare it anew next time
+        if (isConnectionLoss(e)) {
+            connection->close();  // the pool then drops it instead of handing it out again
+        }
+        throw;
+    } catch (...) {
+        own->statements.erase(found);
         throw;
     }
 }

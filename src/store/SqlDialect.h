@@ -62,6 +62,11 @@ class SqlDialect {
     virtual void endMigrationLock(Poco::Data::Session& session, bool success) const = 0;
 };
 
+// Whether `e` says the database connection is gone or cannot be made (the server is down or
+// restarting): the same request may succeed later, on a new connection. Only MySQL/MariaDB
+// connections are lost this way.
+bool isConnectionLoss(const Poco::Exception& e);
+
 std::unique_ptr<SqlDialect> makeSQLiteDialect(std::string synchronous, int busyTimeoutMs);
 std::unique_ptr<SqlDialect> makeMySQLDialect();
 

@@ -402,7 +402,8 @@ UserRecord UserRepository::patch(
         std::string key = id;
         Poco::Data::Session session = _database.session();
         try {
-            const bool written = withRetry(_database.dialect(), [&] {
+            std::optional<UserRecord> written;
+            const bool wrote = withRetry(_database.dialect(), [&] {
                 WriteTransaction tx(session, _database.dialect());
                 Poco::Data::Statement update(session);
                 update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
@@ -419,11 +420,14 @@ UserRecord UserRepository::patch(
                 if (update.execute() == 0) {
                     return false;  // changed or deleted meanwhile: start again
                 }
+                // Read back in the transaction: a DELETE right after the commit must not
+                // leave this request without the record it wrote.
+                written = std::move(readUser(session, id, false).front());
                 tx.commit();
                 return true;
             });
-            if (written) {
-                return *find(id);
+            if (wrote) {
+                return std::move(*written);
             }
         } catch (const Poco::Exception& e) {
             if (_database.dialect().isUniqueViolation(e)) {

@@ -245,13 +245,7 @@ class BadInputTest : public CppUnit::TestFixture {
         Poco::Data::SQLite::Connector::registerConnector();
         HostProcess host({"tim-scim"});
         host.start();
-        const std::string token = host.generateToken();
-        const std::map<std::string, std::string> headers = {
-            {"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}};
-        const auto send = [&](const std::string& method, const std::string& path,
-                              const std::string& body) {
-            return host.request(method, "/tim/api/scim" + path, body, headers);
-        };
+        const testing::ScimClient send(host);
         const auto idOf = [](const testing::HttpResult& result) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 201, result.status);
             return Poco::JSON::Parser()
@@ -277,11 +271,11 @@ class BadInputTest : public CppUnit::TestFixture {
         for (const auto& c : cases) {
             const std::string path = replaced(replaced(c.path, "{user}", user), "{group}", group);
             const std::string body = replaced(c.body, "{user}", user);
-            auto extra = headers;
+            std::map<std::string, std::string> extra;
             if (c.status == 412) {
                 extra["If-Match"] = "W/\"999\"";
             }
-            const auto result = host.request(c.method, "/tim/api/scim" + path, body, extra);
+            const auto result = send(c.method, path, body, extra);
             const std::string what = c.method + " " + path + " " + body + " -> " +
                                      std::to_string(result.status) + " " + result.body + "\n";
             if (result.status != c.status) {

@@ -61,13 +61,7 @@ class LimitsTest : public CppUnit::TestFixture {
                                         {"scim.limits.filterLength", "64"},
                                         {"scim.limits.filterDepth", "2"}});
         host.start();
-        const std::map<std::string, std::string> headers = {
-            {"Authorization", "Bearer " + host.generateToken()},
-            {"Content-Type", "application/scim+json"}};
-        const auto send = [&](const std::string& method, const std::string& path,
-                              const std::string& body = "") {
-            return host.request(method, "/tim/api/scim" + path, body, headers);
-        };
+        const testing::ScimClient send(host);
         const auto expectError = [&](const std::string& what, const testing::HttpResult& result,
                                      const std::string& scimType) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what + ": " + result.body, 400, result.status);

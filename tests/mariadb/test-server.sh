@@ -3,6 +3,7 @@
 #   test-server.sh start DIR PORT   initialise, start on PORT or the next free port above it
 #                                   (written to DIR/port for the tests), create the test user
 #   test-server.sh stop DIR PORT    stop it and wait until it has exited
+#   test-server.sh resume DIR PORT  start it again on its datadir and port (after stop)
 set -eu
 action=$1
 dir=$2
@@ -20,7 +21,28 @@ admin() {
     mariadb-admin --no-defaults --socket="$socket" -uroot "$@"
 }
 
+# Starts mariadbd on the datadir at port $1 and waits until it answers; non-zero if it does not.
+launch() {
+    rm -f "$dir/error.log"
+    mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$1" \
+        --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
+        --innodb-buffer-pool-size=128M --max-connections=500 \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+    server=$!
+    for _ in $(seq 1 200); do
+        admin ping >/dev/null 2>&1 && break
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.1
+    done
+    admin ping >/dev/null 2>&1
+}
+
 case $action in
+resume)
+    # After stop: the same datadir, on the port start chose.
+    launch "$(cat "$dir/port")" || { echo "MariaDB did not resume:"; cat "$dir/error.log"; exit 1; }
+    echo "MariaDB resumed on 127.0.0.1:$(cat "$dir/port")"
+    ;;
 start)
     command -v mariadbd >/dev/null || { echo "mariadbd not found: apt-get install mariadb-server"; exit 1; }
     if [ ${#socket} -gt 100 ]; then
@@ -37,18 +59,7 @@ start)
         { cat "$dir/install.log"; exit 1; }
     started=""
     for candidate in $(seq "$port" $((port + 20))); do
-        rm -f "$dir/error.log"
-        mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$candidate" \
-            --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
-            --innodb-buffer-pool-size=128M --max-connections=500 \
-            --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
-        server=$!
-        for _ in $(seq 1 200); do
-            admin ping >/dev/null 2>&1 && break
-            kill -0 "$server" 2>/dev/null || break
-            sleep 0.1
-        done
-        if admin ping >/dev/null 2>&1; then
+        if launch "$candidate"; then
             started=$candidate
             break
         fi
@@ -81,7 +92,7 @@ stop)
     echo "MariaDB stopped"
     ;;
 *)
-    echo "usage: $0 start|stop DIR PORT"
+    echo "usage: $0 start|stop|resume DIR PORT"
     exit 2
     ;;
 esac

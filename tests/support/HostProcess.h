@@ -65,6 +65,28 @@ class HostProcess {
     mutable std::optional<int> _exitCode;  // reaped already (a zombie would look alive)
 };
 
+// Requests to the real plugin's SCIM base (/tim/api/scim) with a fresh bearer token, as Entra
+// sends them.
+class ScimClient {
+  public:
+    explicit ScimClient(const HostProcess& host)
+        : _host(host),
+          _headers{{"Authorization", "Bearer " + host.generateToken()},
+                   {"Content-Type", "application/scim+json"}} {}
+
+    HttpResult operator()(const std::string& method, const std::string& path,
+                          const std::string& body = "",
+                          const std::map<std::string, std::string>& extraHeaders = {}) const {
+        auto headers = _headers;
+        headers.insert(extraHeaders.begin(), extraHeaders.end());
+        return _host.request(method, "/tim/api/scim" + path, body, headers);
+    }
+
+  private:
+    const HostProcess& _host;
+    const std::map<std::string, std::string> _headers;
+};
+
 // Polls `condition` every 20 ms until it holds or `timeoutMs` passes.
 bool eventually(const std::function<bool()>& condition, long timeoutMs = 10000);
 
