@@ -1,9 +1,14 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
 
+#include <Poco/Data/DataException.h>
+#include <Poco/Data/SessionPool.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <functional>
+#include <stdexcept>
 
 namespace {
 
@@ -46,6 +51,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(publicUrlOverridesTheHostHeader);
     CPPUNIT_TEST(unknownResourceIs404AndWrongMethodIs405);
     CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
+    CPPUNIT_TEST(databaseTroubleIs503AndAnythingElse500WithoutDetails);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -125,6 +131,46 @@ class ScimServiceTest : public CppUnit::TestFixture {
                                  body(response)->getValue<std::string>("detail"));
         }
         CPPUNIT_ASSERT_EQUAL(3, asked);
+    }
+
+    // The funnel, with failures thrown where a request first touches the database (the token's
+    // registry look-up).
+    void databaseTroubleIs503AndAnythingElse500WithoutDetails() {
+        struct Case {
+            std::function<void()> fail;
+            int status;
+        } cases[] = {
+            {[] { throw Poco::Data::SessionPoolExhaustedException("pool of 32"); }, 503},
+            {[] {
+                 throw Poco::Data::DataException(
+                     "mysql_stmt_execute error: Lost connection to server during query (2013)");
+             },
+             503},
+            {[] {
+                 throw Poco::Data::DataException(
+                     "Can't connect to server on '127.0.0.1' (115) (2002)");
+             },
+             503},
+            {[] { throw Poco::Data::DataException("syntax error near tim_user"); }, 500},
+            {[] { throw std::runtime_error("std::bad_thing"); }, 500},
+        };
+        for (const auto& c : cases) {
+            api::ScimService service(
+                api::ServiceSettings{},
+                [&c](const api::Request&) {
+                    c.fail();
+                    return true;
+                },
+                Poco::Logger::get("test"));
+            const auto response = service.handle(get("/tim/api/scim/Users"));
+            CPPUNIT_ASSERT_EQUAL(c.status, response.status);
+            CPPUNIT_ASSERT_EQUAL(std::string(c.status == 503 ? "5" : ""),
+                                 header(response, "Retry-After"));
+            const std::string detail = body(response)->getValue<std::string>("detail");
+            for (const char* secret : {"tim_user", "mysql", "Lost connection", "bad_thing"}) {
+                CPPUNIT_ASSERT_MESSAGE(detail, detail.find(secret) == std::string::npos);
+            }
+        }
     }
 };
 
