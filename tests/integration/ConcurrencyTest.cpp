@@ -9,7 +9,10 @@
 #include "scim/UserSchemas.h"
 #include "scim/filter/FilterParser.h"
 #include "store/GroupRepository.h"
+#include "store/PreparedStatements.h"
+#include "store/Retry.h"
 #include "store/UserRepository.h"
+#include "store/WriteTransaction.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
 
@@ -18,6 +21,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -80,6 +84,7 @@ class ConcurrencyContract : public testing::StoreFixture {
     CPPUNIT_TEST(oneUserNameAcrossTwoInstancesGivesOneUser);
     CPPUNIT_TEST(ifMatchRacesHaveExactlyOneWinner);
     CPPUNIT_TEST(patchRacingDeleteLeavesTheUserDeleted);
+    CPPUNIT_TEST(deadlockedTransactionsAreRunAgainBoundedly);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -192,6 +197,58 @@ class ConcurrencyContract : public testing::StoreFixture {
             CPPUNIT_ASSERT_EQUAL(0, patches.unexpected.load() + patches.conflict.load());
             CPPUNIT_ASSERT(!_users->find(id).has_value());
         }
+    }
+
+    // Two transactions locking two users in opposite orders: on MariaDB one is chosen as the
+    // deadlock victim and withRetry runs it again, so both complete. A transaction that keeps
+    // failing that way is tried kTransactionAttempts times, no more.
+    void deadlockedTransactionsAreRunAgainBoundedly() {
+        const std::string first = user("first@example.com");
+        const std::string second = user("second@example.com");
+        std::atomic<int> locked{0};
+        std::atomic<int> attempts{0};
+        Outcomes outcomes;
+        race(2, [&](int i) {
+            const std::string& a = i == 0 ? first : second;
+            const std::string& b = i == 0 ? second : first;
+            auto session = _database->session();
+            const std::string lock = std::string("SELECT id FROM tim_user WHERE id = ?") +
+                                     _database->dialect().forUpdate();
+            outcomes.run([&] {
+                store::withRetry(_database->dialect(), [&] {
+                    ++attempts;
+                    store::WriteTransaction tx(session, _database->dialect());
+                    store::runPrepared(session, lock, {store::textParam(a)},
+                                       {store::ColumnType::Text});
+                    if (++locked <= 2) {  // the first attempts: wait until both hold one lock
+                        for (int waited = 0; locked.load() < 2 && waited < 500; ++waited) {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                        }
+                    }
+                    store::runPrepared(session, lock, {store::textParam(b)},
+                                       {store::ColumnType::Text});
+                    tx.commit();
+                });
+            });
+        });
+        CPPUNIT_ASSERT_EQUAL(2, outcomes.ok.load());
+        CPPUNIT_ASSERT_EQUAL(0, outcomes.unexpected.load());
+        if (_config.engine == store::Engine::MySQL) {
+            CPPUNIT_ASSERT(attempts.load() >= 3);  // a victim ran again
+        }
+
+        // Bounded: always a retryable failure of this engine.
+        const std::string failure = _config.engine == store::Engine::MySQL
+                                        ? "Deadlock found when trying to get lock (1213)"
+                                        : "database is locked";
+        int tries = 0;
+        CPPUNIT_ASSERT_THROW(store::withRetry(_database->dialect(),
+                                              [&] {
+                                                  ++tries;
+                                                  throw Poco::Data::DataException(failure);
+                                              }),
+                             Poco::Data::DataException);
+        CPPUNIT_ASSERT_EQUAL(store::kTransactionAttempts, tries);
     }
 };
 
