@@ -134,7 +134,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                                                  notBefore());
         });
     _groupRepository = std::make_unique<store::GroupRepository>(
-        *_database, _logger,
+        *_database,
         [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
                     const std::string& id, const Poco::Nullable<std::string>& externalId,
                     const std::string& key) {

@@ -10,7 +10,6 @@
 #include "scim/ResourceSchema.h"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/Logger.h>
 
 #include <functional>
 #include <optional>
@@ -61,8 +60,8 @@ using GroupCreatedHook =
 
 class GroupRepository {
   public:
-    GroupRepository(Database& database, Poco::Logger& logger, GroupCreatedHook onCreated = {})
-        : _database(database), _logger(logger), _onCreated(std::move(onCreated)) {}
+    explicit GroupRepository(Database& database, GroupCreatedHook onCreated = {})
+        : _database(database), _onCreated(std::move(onCreated)) {}
 
     // Creates the group, or binds to a group with the same displayName and no externalId
     // (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
@@ -100,7 +99,6 @@ class GroupRepository {
 
   private:
     Database& _database;
-    Poco::Logger& _logger;
     const GroupCreatedHook _onCreated;
 };
 

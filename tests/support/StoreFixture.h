@@ -23,7 +23,7 @@ class StoreFixture : public CppUnit::TestFixture {
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
         _users = std::make_unique<store::UserRepository>(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database, logger());
+        _groups = std::make_unique<store::GroupRepository>(*_database);
     }
 
     void tearDown() override {
