@@ -36,8 +36,13 @@ std::string visibleUnindexed(const SqlDialect& dialect) {
     return visibleUserUnindexed(dialect, "u.");
 }
 
-// Fills in the roles of `users` (one statement for all of them): sorted, a role held from
-// several sources once.
+// A user's roles as records carry them: sorted, a role held from several sources once.
+void sortDistinct(std::vector<std::string>& roles) {
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+}
+
+// Fills in the roles of `users` (one statement for all of them).
 void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
     if (users.empty()) {
         return;
@@ -59,8 +64,7 @@ void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
         byId.at(rows.text(0)[i])->roles.push_back(rows.text(1)[i]);
     }
     for (auto& user : users) {
-        std::sort(user.roles.begin(), user.roles.end());
-        user.roles.erase(std::unique(user.roles.begin(), user.roles.end()), user.roles.end());
+        sortDistinct(user.roles);
     }
 }
 
@@ -88,10 +92,10 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
          ColumnType::Integer, ColumnType::NullableText});
     std::vector<UserRecord> users;
-    std::map<std::string, std::set<std::string>> roles;
+    std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         const std::string& id = rows.text(0)[i];
-        if (roles.find(id) == roles.end()) {
+        if (indexOf.emplace(id, users.size()).second) {
             users.push_back(UserRecord{id,
                                        parseDocument(rows.text(1)[i]),
                                        rows.integer(2)[i],
@@ -99,13 +103,12 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
                                        rows.integer(4)[i],
                                        {}});
         }
-        auto& held = roles[id];
         if (!rows.nullableText(5)[i].isNull()) {
-            held.insert(rows.nullableText(5)[i].value());
+            users[indexOf[id]].roles.push_back(rows.nullableText(5)[i].value());
         }
     }
     for (auto& user : users) {
-        user.roles.assign(roles[user.id].begin(), roles[user.id].end());
+        sortDistinct(user.roles);
     }
     return users;
 }
@@ -127,7 +130,7 @@ scim::ScimError userNameTaken(const std::string& userName) {
 }
 
 // A user a create request may collide with, and how it was found.
-enum class Found { ByName = 1, ByEmail = 2 };
+enum class Found { ById = 0, ByName = 1, ByEmail = 2 };
 struct Existing {
     Found via;
     std::string id;
@@ -162,7 +165,7 @@ std::string existingBy(Found via, const std::string& where) {
 std::string lockedCandidate(Poco::Data::Session& session, const SqlDialect& dialect,
                             const std::string& id) {
     const auto rows = selectExisting(
-        session, existingBy(Found::ByName, "u.id = ?") + dialect.forUpdate(), {textParam(id)});
+        session, existingBy(Found::ById, "u.id = ?") + dialect.forUpdate(), {textParam(id)});
     return rows.empty() ? "" : rows.front().id;
 }
 
