@@ -28,6 +28,7 @@ store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings) {
     config.name = settings.string("scim.db.name");
     config.user = settings.string("scim.db.user");
     config.password = settings.string("scim.db.password");
+    config.lockWaitSeconds = settings.integer("scim.db.lockWaitSeconds", 1, 3600);
     config.poolMin = settings.integer("scim.db.pool.min", 0, 1000);
     config.poolMax = settings.integer("scim.db.pool.max", 1, 1000);
     config.poolIdleSeconds = settings.integer("scim.db.pool.idleSeconds", 1, 86400);

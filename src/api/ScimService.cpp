@@ -1,5 +1,6 @@
 #include "ScimService.h"
 
+#include "store/Retry.h"
 #include "store/SqlDialect.h"
 
 #include <Poco/Data/SessionPool.h>
@@ -12,6 +13,19 @@ namespace {
 bool isSegmentPrefix(const std::string& path, const std::string& prefix) {
     return path.compare(0, prefix.size(), prefix) == 0 &&
            (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+// What the client is told when `e` is a failure the same request may get past in a few seconds
+// (503 with Retry-After); nothing when it is not one.
+std::optional<std::string> transientFailure(const Poco::Exception& e) {
+    if (dynamic_cast<const Poco::Data::SessionPoolExhaustedException*>(&e) != nullptr ||
+        dynamic_cast<const store::WriteContention*>(&e) != nullptr) {
+        return std::string("The server is busy; retry after a few seconds");
+    }
+    if (store::isConnectionLoss(e)) {
+        return std::string("The database is unavailable; retry after a few seconds");
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -51,16 +65,11 @@ Response ScimService::handle(const Request& request) const noexcept {
                 _logger.debug("%s %s: %d %s", request.method, request.path, e.status(), e.detail());
             }
             return Response::error(e);
-        } catch (const Poco::Data::SessionPoolExhaustedException&) {
-            _logger.warning("%s %s: database session pool exhausted", request.method, request.path);
-            return Response::error(
-                scim::serviceUnavailable("The server is busy; retry after a few seconds"));
         } catch (const Poco::Exception& e) {
-            if (store::isConnectionLoss(e)) {
-                _logger.warning("%s %s: the database is unavailable: %s", request.method,
-                                request.path, e.displayText());
-                return Response::error(scim::serviceUnavailable(
-                    "The database is unavailable; retry after a few seconds"));
+            if (const auto detail = transientFailure(e)) {
+                _logger.warning("%s %s: 503 %s (%s)", request.method, request.path, *detail,
+                                e.displayText());
+                return Response::error(scim::serviceUnavailable(*detail));
             }
             _logger.error("%s %s: %s", request.method, request.path, e.displayText());
         } catch (const std::exception& e) {

@@ -113,7 +113,7 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
         }
         _dialect = makeSQLiteDialect(sync, _config.busyTimeoutMs);
     } else {
-        _dialect = makeMySQLDialect();
+        _dialect = makeMySQLDialect(_config.lockWaitSeconds);
     }
     const std::string connectionString =
         _config.engine == Engine::SQLite ? _config.file : mysqlConnectionString(_config);

@@ -25,6 +25,7 @@ struct DatabaseConfig {
     std::string name = "tim";
     std::string user = "tim";
     std::string password;
+    int lockWaitSeconds = 5;  // innodb_lock_wait_timeout of every session
     // Pool
     int poolMin = 1;
     int poolMax = 32;

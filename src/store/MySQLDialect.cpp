@@ -14,6 +14,8 @@ constexpr int kMigrationLockTimeoutSeconds = 120;
 
 class MySQLDialect : public SqlDialect {
   public:
+    explicit MySQLDialect(int lockWaitSeconds) : _lockWaitSeconds(lockWaitSeconds) {}
+
     Engine engine() const override { return Engine::MySQL; }
     const char* engineName() const override { return "mysql"; }
 
@@ -22,6 +24,10 @@ class MySQLDialect : public SqlDialect {
     void prepareSession(Poco::Data::Session& session) const override {
         session << "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'", now;
         session << "SET SESSION time_zone = '+00:00'", now;
+        // A write waiting for a row lock fails after this long and is tried again (Retry.h):
+        // bounded, instead of the server's 50 s per attempt.
+        session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(_lockWaitSeconds),
+            now;
     }
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
@@ -86,6 +92,9 @@ class MySQLDialect : public SqlDialect {
         std::string name = kMigrationLockName;
         session << "SELECT RELEASE_LOCK(?)", into(released), use(name), now;
     }
+
+  private:
+    const int _lockWaitSeconds;
 };
 
 }  // namespace
@@ -101,8 +110,8 @@ bool isConnectionLoss(const Poco::Exception& e) {
     return false;
 }
 
-std::unique_ptr<SqlDialect> makeMySQLDialect() {
-    return std::make_unique<MySQLDialect>();
+std::unique_ptr<SqlDialect> makeMySQLDialect(int lockWaitSeconds) {
+    return std::make_unique<MySQLDialect>(lockWaitSeconds);
 }
 
 }  // namespace store

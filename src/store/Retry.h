@@ -8,9 +8,15 @@
 #include <Poco/Random.h>
 #include <Poco/Thread.h>
 
+#include <string>
+
 namespace store {
 
 inline constexpr int kTransactionAttempts = 4;
+
+// A write that lost to other transactions on every attempt: the database is busy, the request
+// may succeed later.
+POCO_DECLARE_EXCEPTION(, WriteContention, Poco::Exception)
 
 template <typename Fn>
 auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
@@ -18,8 +24,12 @@ auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
         try {
             return fn();
         } catch (const Poco::Exception& e) {
-            if (attempt >= kTransactionAttempts || !dialect.isRetryable(e)) {
+            if (!dialect.isRetryable(e)) {
                 throw;
+            }
+            if (attempt >= kTransactionAttempts) {
+                throw WriteContention("gave up after " + std::to_string(attempt) +
+                                      " attempts: " + e.displayText());
             }
         }
         Poco::Random jitter;

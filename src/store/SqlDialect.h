@@ -68,6 +68,6 @@ class SqlDialect {
 bool isConnectionLoss(const Poco::Exception& e);
 
 std::unique_ptr<SqlDialect> makeSQLiteDialect(std::string synchronous, int busyTimeoutMs);
-std::unique_ptr<SqlDialect> makeMySQLDialect();
+std::unique_ptr<SqlDialect> makeMySQLDialect(int lockWaitSeconds);
 
 }  // namespace store

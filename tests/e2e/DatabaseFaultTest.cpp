@@ -88,7 +88,7 @@ class DatabaseFaultTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(201,
                              send("POST", "/Users", R"({"userName":"after@example.com"})").status);
         // The outage is a warning in the log, never a 500.
-        CPPUNIT_ASSERT(host.log().find("the database is unavailable") != std::string::npos);
+        CPPUNIT_ASSERT(host.log().find("The database is unavailable") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 };

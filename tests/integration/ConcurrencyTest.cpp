@@ -237,7 +237,7 @@ class ConcurrencyContract : public testing::StoreFixture {
             CPPUNIT_ASSERT(attempts.load() >= 3);  // a victim ran again
         }
 
-        // Bounded: always a retryable failure of this engine.
+        // Bounded: always a retryable failure of this engine, then WriteContention (503).
         const std::string failure = _config.engine == store::Engine::MySQL
                                         ? "Deadlock found when trying to get lock (1213)"
                                         : "database is locked";
@@ -247,7 +247,7 @@ class ConcurrencyContract : public testing::StoreFixture {
                                                   ++tries;
                                                   throw Poco::Data::DataException(failure);
                                               }),
-                             Poco::Data::DataException);
+                             store::WriteContention);
         CPPUNIT_ASSERT_EQUAL(store::kTransactionAttempts, tries);
     }
 };

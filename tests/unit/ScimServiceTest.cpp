@@ -1,5 +1,6 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
+#include "store/Retry.h"
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SessionPool.h>
@@ -149,6 +150,12 @@ class ScimServiceTest : public CppUnit::TestFixture {
             {[] {
                  throw Poco::Data::DataException(
                      "Can't connect to server on '127.0.0.1' (115) (2002)");
+             },
+             503},
+            {[] {
+                 throw store::WriteContention(
+                     "gave up after 4 attempts: Deadlock found when trying to get lock on "
+                     "tim_user");
              },
              503},
             {[] { throw Poco::Data::DataException("syntax error near tim_user"); }, 500},
