@@ -14,6 +14,7 @@
 #include "store/UserRepository.h"
 #include "store/WriteTransaction.h"
 #include "support/EngineFixtures.h"
+#include "support/Race.h"
 #include "support/StoreFixture.h"
 
 #include <Poco/JSON/Parser.h>
@@ -33,24 +34,6 @@ Poco::JSON::Object::Ptr parse(const std::string& json) {
 
 Poco::JSON::Object::Ptr userDoc(const std::string& json) {
     return scim::normaliseResource(parse(json), scim::userResourceSchema()).doc;
-}
-
-// Runs `work(i)` on `n` threads at once and joins them.
-void race(int n, const std::function<void(int)>& work) {
-    std::atomic<int> ready{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i) {
-        threads.emplace_back([&, i] {
-            ++ready;
-            while (ready.load() < n) {
-                std::this_thread::yield();  // start together
-            }
-            work(i);
-        });
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
 }
 
 // What each racer's call ended in.
@@ -105,7 +88,7 @@ class ConcurrencyContract : public testing::StoreFixture {
             ids.push_back(user("member" + std::to_string(i) + "@example.com"));
         }
         Outcomes outcomes;
-        race(16, [&](int i) {
+        testing::race(16, [&](int i) {
             outcomes.run([&] {
                 _groups->patch(group.record.id, {},
                                {{store::MemberChange::Kind::Add, {ids[static_cast<size_t>(i)]}}},
@@ -124,7 +107,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         store::Database other(_config, logger());
         store::UserRepository otherUsers(other);
         Outcomes outcomes;
-        race(8, [&](int i) {
+        testing::race(8, [&](int i) {
             auto& repository = i % 2 ? otherUsers : *_users;
             outcomes.run([&] {
                 repository.createOrBind(
@@ -145,7 +128,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         const std::string id = user("matched@example.com");
         const Poco::Int64 version = _users->find(id)->version;
         Outcomes outcomes;
-        race(8, [&](int i) {
+        testing::race(8, [&](int i) {
             const auto ops = scim::parsePatchRequest(
                 parse(R"({"Operations":[{"op":"replace","path":"title","value":"T)" +
                       std::to_string(i) + R"("}]})"),
@@ -170,7 +153,7 @@ class ConcurrencyContract : public testing::StoreFixture {
             const std::string id = user("fleeting" + std::to_string(round) + "@example.com");
             Outcomes patches;
             Outcomes deletes;
-            race(8, [&](int i) {
+            testing::race(8, [&](int i) {
                 if (i == 0) {
                     deletes.run([&] {
                         if (!_users->remove(id, std::nullopt)) {
@@ -208,7 +191,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         std::atomic<int> locked{0};
         std::atomic<int> attempts{0};
         Outcomes outcomes;
-        race(2, [&](int i) {
+        testing::race(2, [&](int i) {
             const std::string& a = i == 0 ? first : second;
             const std::string& b = i == 0 ? second : first;
             auto session = _database->session();
