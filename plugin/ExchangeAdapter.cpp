@@ -28,6 +28,11 @@ bool readBody(const tim_host_api& api, tim_http_exchange* exchange, std::string&
         if (status == TIM_ERR_TOO_LARGE) {
             return false;
         }
+        if (status == TIM_ERR_IO) {
+            throw scim::badRequest("invalidSyntax",
+                                   "The request body was not received completely (the client "
+                                   "stopped sending or closed the connection); nothing was done");
+        }
         if (status != TIM_OK) {
             throw Poco::IOException("reading the request body failed");
         }
@@ -81,6 +86,9 @@ tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
                 return TIM_ERR_TOO_LARGE;
             }
             response = handler(request);
+        } catch (const scim::ScimError& e) {
+            host.log(TIM_LOG_INFO, "request refused: " + e.detail());
+            response = api::Response::error(e);
         } catch (...) {
             host.log(TIM_LOG_ERROR, "HTTP handler failed: " + currentExceptionText());
             response = api::Response::error(scim::internalError());

@@ -41,6 +41,7 @@ struct tim_http_exchange {
     std::size_t bodyBytesRead = 0;
     bool bodyComplete = false;
     bool bodyTooLarge = false;
+    bool bodyIncomplete = false;  // the client failed, stalled or closed part-way
 
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;

@@ -187,12 +187,21 @@ tim_status requestBodyRead(tim_http_exchange* ex, char* buffer, size_t bufferSiz
     if (ex->bodyComplete || bufferSize == 0) {
         return TIM_OK;
     }
+    if (ex->bodyIncomplete) {
+        return TIM_ERR_IO;
+    }
     return guarded([&] {
         std::istream& in = ex->request.stream();
         in.read(buffer, static_cast<std::streamsize>(bufferSize));
         const auto got = static_cast<size_t>(in.gcount());
         if (got == 0) {
-            if (in.bad()) {
+            // A read timeout or reset sets badbit; a client that closes early ends the stream
+            // short of its Content-Length. Neither body may be acted on.
+            const bool endedEarly =
+                ex->request.hasContentLength() &&
+                static_cast<Poco::Int64>(ex->bodyBytesRead) < ex->request.getContentLength64();
+            if (in.bad() || endedEarly) {
+                ex->bodyIncomplete = true;
                 return TIM_ERR_IO;
             }
             ex->bodyComplete = true;

@@ -126,12 +126,17 @@ class PluginRequestHandler : public Poco::Net::HTTPRequestHandler {
             refuseBody(request, response);
             return;
         }
+        if (exchange.bodyIncomplete) {
+            // What is left on the connection is not a request line: answer, then close.
+            response.setKeepAlive(false);
+        } else if (status == TIM_OK) {
+            drainBody(request, response, _settings.maxBodyBytes);
+        }
         if (status != TIM_OK) {
             fail(response,
                  "plugin " + route->pluginName + " returned status " + std::to_string(status));
             return;
         }
-        drainBody(request, response, _settings.maxBodyBytes);
         send(exchange, request, response);
     }
 
