@@ -29,6 +29,11 @@ store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings) {
     config.user = settings.string("scim.db.user");
     config.password = settings.string("scim.db.password");
     config.lockWaitSeconds = settings.integer("scim.db.lockWaitSeconds", 1, 3600);
+    config.timeoutSeconds = settings.integer("scim.db.timeoutSeconds", 1, 3600);
+    if (config.timeoutSeconds <= config.lockWaitSeconds) {
+        throw Poco::InvalidArgumentException(
+            "scim.db.timeoutSeconds must exceed scim.db.lockWaitSeconds");
+    }
     config.poolMin = settings.integer("scim.db.pool.min", 0, 1000);
     config.poolMax = settings.integer("scim.db.pool.max", 1, 1000);
     config.poolIdleSeconds = settings.integer("scim.db.pool.idleSeconds", 1, 86400);

@@ -1,6 +1,7 @@
 #include "Database.h"
 
 #include "MigrationRunner.h"
+#include "MySQLTimeouts.h"
 #include "PreparedStatements.h"
 
 #include <Poco/Data/MySQL/Connector.h>
@@ -30,13 +31,15 @@ void acquireConnectors(Poco::Logger& logger) {
             logger.debug("SQLite was initialised already; memory statistics stay on");
         }
         Poco::Data::SQLite::Connector::registerConnector();
-        Poco::Data::MySQL::Connector::registerConnector();
+        Poco::Data::MySQL::Connector::registerConnector();  // initialises libmariadb
+        registerBoundedMySQLConnector();
     }
 }
 
 void releaseConnectors() {
     std::lock_guard<std::mutex> lock(connectorMutex);
     if (--connectorUsers == 0) {
+        unregisterBoundedMySQLConnector();
         Poco::Data::MySQL::Connector::unregisterConnector();
         Poco::Data::SQLite::Connector::unregisterConnector();
     }
@@ -114,12 +117,13 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
         _dialect = makeSQLiteDialect(sync, _config.busyTimeoutMs);
     } else {
         _dialect = makeMySQLDialect(_config.lockWaitSeconds);
+        setMySQLWaitLimit(_config.timeoutSeconds);
     }
     const std::string connectionString =
         _config.engine == Engine::SQLite ? _config.file : mysqlConnectionString(_config);
     const std::string connector = _config.engine == Engine::SQLite
                                       ? Poco::Data::SQLite::Connector::KEY
-                                      : Poco::Data::MySQL::Connector::KEY;
+                                      : boundedMySQLConnectorKey();
     acquireConnectors(_logger);
     try {
         _pool =

@@ -26,6 +26,7 @@ struct DatabaseConfig {
     std::string user = "tim";
     std::string password;
     int lockWaitSeconds = 5;  // innodb_lock_wait_timeout of every session
+    int timeoutSeconds = 30;  // connecting, or a statement, unanswered this long: lost
     // Pool
     int poolMin = 1;
     int poolMax = 32;

@@ -1,3 +1,4 @@
+#include "MySQLTimeouts.h"
 #include "PreparedStatements.h"
 #include "SqlDialect.h"
 
@@ -28,6 +29,7 @@ class MySQLDialect : public SqlDialect {
         // bounded, instead of the server's 50 s per attempt.
         session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(_lockWaitSeconds),
             now;
+        limitServerWait(session, true);
     }
 
     const char* insertIgnore() const override { return "INSERT IGNORE"; }
@@ -77,6 +79,7 @@ class MySQLDialect : public SqlDialect {
 
     // MySQL DDL commits implicitly, so a named server lock serialises migrating processes.
     void beginMigrationLock(Poco::Data::Session& session) const override {
+        limitServerWait(session, false);  // waiting for the lock and DDL on big tables take long
         Poco::Nullable<Poco::Int64> granted;
         std::string name = kMigrationLockName;
         int timeout = kMigrationLockTimeoutSeconds;
@@ -91,6 +94,7 @@ class MySQLDialect : public SqlDialect {
         Poco::Nullable<Poco::Int64> released;
         std::string name = kMigrationLockName;
         session << "SELECT RELEASE_LOCK(?)", into(released), use(name), now;
+        limitServerWait(session, true);
     }
 
   private:

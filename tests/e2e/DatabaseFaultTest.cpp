@@ -1,6 +1,7 @@
-// The database stops under a running host: every request answers 503 with Retry-After (never
-// 500), the host stays up, nothing answered 503 is written, and service resumes by itself once
-// the database is back. A MariaDB of its own, so the other suites' server is never stopped.
+// The database stops, or freezes, under a running host: every request answers 503 with
+// Retry-After (never 500, never later than the timeout), the host stays up, nothing answered
+// 503 is written, and service resumes by itself once the database is back. A MariaDB of its
+// own, so the other suites' server is never stopped.
 #include "support/HostProcess.h"
 #include "support/TestDatabases.h"
 
@@ -9,6 +10,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Process.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -42,27 +44,17 @@ testing::MariaDBServer started() {
 class DatabaseFaultTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(DatabaseFaultTest);
     CPPUNIT_TEST(requestsAnswer503WhileTheDatabaseIsDownAndServiceResumes);
+    CPPUNIT_TEST(aFrozenDatabaseIs503WithinTheTimeoutAndServiceResumes);
     CPPUNIT_TEST_SUITE_END();
 
   public:
     void tearDown() override { server("stop"); }
 
     void requestsAnswer503WhileTheDatabaseIsDownAndServiceResumes() {
-        const auto database = started();
-        HostProcess host({"tim-scim"}, {{"scim.db.connector", "mysql"},
-                                        {"scim.db.host", database.host},
-                                        {"scim.db.port", std::to_string(database.port)},
-                                        {"scim.db.user", database.user},
-                                        {"scim.db.password", database.password},
-                                        {"scim.db.name", database.freshDatabase("tim_fault")}});
+        HostProcess host({"tim-scim"}, hostProperties(started()));
         host.start();
         const testing::ScimClient send(host);
-        const auto created = send("POST", "/Users", R"({"userName":"before@example.com"})");
-        CPPUNIT_ASSERT_EQUAL(201, created.status);
-        const std::string id = Poco::JSON::Parser()
-                                   .parse(created.body)
-                                   .extract<Poco::JSON::Object::Ptr>()
-                                   ->getValue<std::string>("id");
+        const std::string id = createdUser(send);
 
         server("stop");
         for (int i = 0; i < 5; ++i) {
@@ -77,6 +69,68 @@ class DatabaseFaultTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(host.running());
 
         server("resume");
+        assertServiceResumedWithoutTheOutagesWrites(host, send, id);
+    }
+
+    // SIGSTOP: connections stay open and new ones are accepted, but nothing answers, as with a
+    // hung server or a network that drops packets. Pooled connections and new ones alike give
+    // up after scim.db.timeoutSeconds.
+    void aFrozenDatabaseIs503WithinTheTimeoutAndServiceResumes() {
+        auto properties = hostProperties(started());
+        properties["scim.db.timeoutSeconds"] = "2";
+        properties["scim.db.lockWaitSeconds"] = "1";
+        properties["scim.token.cacheSeconds"] = "600";  // the outage, not the token check
+        HostProcess host({"tim-scim"}, properties);
+        host.start();
+        const testing::ScimClient send(host);
+        const std::string id = createdUser(send);
+
+        server("freeze");
+        for (int i = 0; i < 2; ++i) {
+            for (const auto& request : std::vector<std::pair<std::string, std::string>>{
+                     {"GET", "/Users/" + id},
+                     {"POST", R"({"userName":"during@example.com"})"},
+                     {"GET", "/Users?filter=userName%20eq%20%22a%22"}}) {
+                const Poco::Timestamp sent;
+                const auto result = request.first == "POST" ? send("POST", "/Users", request.second)
+                                                            : send("GET", request.second);
+                const double seconds = static_cast<double>(sent.elapsed()) / 1e6;
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 503, result.status);
+                CPPUNIT_ASSERT_EQUAL(std::string("5"), result.header("retry-after"));
+                CPPUNIT_ASSERT_MESSAGE(std::to_string(seconds), seconds < 5);
+            }
+        }
+        CPPUNIT_ASSERT(host.running());
+
+        server("thaw");
+        assertServiceResumedWithoutTheOutagesWrites(host, send, id);
+    }
+
+  private:
+    static std::map<std::string, std::string> hostProperties(
+        const testing::MariaDBServer& database) {
+        return {{"scim.db.connector", "mysql"},
+                {"scim.db.host", database.host},
+                {"scim.db.port", std::to_string(database.port)},
+                {"scim.db.user", database.user},
+                {"scim.db.password", database.password},
+                {"scim.db.name", database.freshDatabase("tim_fault")}};
+    }
+
+    static std::string createdUser(const testing::ScimClient& send) {
+        const auto created = send("POST", "/Users", R"({"userName":"before@example.com"})");
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        return Poco::JSON::Parser()
+            .parse(created.body)
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("id");
+    }
+
+    // Service resumes by itself, nothing answered 503 was written, and the outage was a
+    // warning in the log, never a 500.
+    static void assertServiceResumedWithoutTheOutagesWrites(HostProcess& host,
+                                                            const testing::ScimClient& send,
+                                                            const std::string& id) {
         CPPUNIT_ASSERT_MESSAGE(
             host.log(),
             testing::eventually([&] { return send("GET", "/Users/" + id).status == 200; }, 15000));
@@ -87,8 +141,8 @@ class DatabaseFaultTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(during.body.find("\"totalResults\":0") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(201,
                              send("POST", "/Users", R"({"userName":"after@example.com"})").status);
-        // The outage is a warning in the log, never a 500.
         CPPUNIT_ASSERT(host.log().find("The database is unavailable") != std::string::npos);
+        CPPUNIT_ASSERT(host.log().find("HTTP handler failed") == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 };

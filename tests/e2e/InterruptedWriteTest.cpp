@@ -177,7 +177,7 @@ class InterruptedWriteTest : public CppUnit::TestFixture {
     }
 
     void aKilledConnectionLeavesNothingOfTheWrite() {
-        HalfWayScene scene(_server, _database, "50");
+        HalfWayScene scene(_server, _database, "20");
         testing::HttpResult interrupted;
         std::thread writer([&] {
             try {

@@ -4,6 +4,9 @@
 #                                   (written to DIR/port for the tests), create the test user
 #   test-server.sh stop DIR PORT    stop it and wait until it has exited
 #   test-server.sh resume DIR PORT  start it again on its datadir and port (after stop)
+#   test-server.sh freeze DIR PORT  stop the process (SIGSTOP): connections stay open but
+#                                   nothing answers, as with a hung or unreachable server
+#   test-server.sh thaw DIR PORT    let it run again (SIGCONT)
 set -eu
 action=$1
 dir=$2
@@ -77,9 +80,16 @@ GRANT ALL PRIVILEGES ON *.* TO '$user'@'localhost';
 SQL
     echo "MariaDB $(admin version | sed -n 's/^Server version[[:space:]]*//p') on 127.0.0.1:$port"
     ;;
+freeze)
+    kill -STOP "$(cat "$pidfile")"
+    ;;
+thaw)
+    kill -CONT "$(cat "$pidfile")"
+    ;;
 stop)
     if [ -f "$pidfile" ]; then
         pid=$(cat "$pidfile")
+        kill -CONT "$pid" 2>/dev/null || true  # a frozen server cannot shut down
         admin shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
         for _ in $(seq 1 300); do
             kill -0 "$pid" 2>/dev/null || break
@@ -92,7 +102,7 @@ stop)
     echo "MariaDB stopped"
     ;;
 *)
-    echo "usage: $0 start|stop|resume DIR PORT"
+    echo "usage: $0 start|stop|resume|freeze|thaw DIR PORT"
     exit 2
     ;;
 esac

@@ -13,6 +13,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -73,6 +75,8 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(db.engine == store::Engine::SQLite);
         CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"), db.file);
         CPPUNIT_ASSERT_EQUAL(32, db.poolMax);
+        CPPUNIT_ASSERT_EQUAL(5, db.lockWaitSeconds);
+        CPPUNIT_ASSERT_EQUAL(30, db.timeoutSeconds);
         const auto service = api::readServiceSettings(settings);
         CPPUNIT_ASSERT_EQUAL(std::string("/tim/api/scim"), service.basePath);
         CPPUNIT_ASSERT_EQUAL(200, service.capabilities.filterMaxResults);
@@ -84,11 +88,14 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
     }
 
     void badValuesNameTheirKey() {
-        const std::map<std::string, std::string> bad = {
+        // A list, not a map: one key may have several bad values.
+        const std::vector<std::pair<std::string, std::string>> bad = {
             {"scim.db.connector", "oracle"},
             {"scim.db.port", "http"},
             {"scim.db.port", "70000"},
             {"scim.db.pool.max", "0"},
+            {"scim.db.lockWaitSeconds", "0"},
+            {"scim.db.timeoutSeconds", "5"},  // must exceed the lock wait (default 5)
             {"scim.basePath", "relative/path"},
             {"scim.basePath", "/"},
             {"scim.maxResults", "-1"},
