@@ -1,5 +1,7 @@
 #include "HostBridge.h"
 
+#include "api/RequestLog.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
 
@@ -102,7 +104,9 @@ tim_log_level toLevel(Poco::Message::Priority priority) {
 }  // namespace
 
 void HostChannel::log(const Poco::Message& message) {
-    _host.log(toLevel(message.getPriority()), message.getText());
+    const std::string& requestId = api::currentRequestId();
+    _host.log(toLevel(message.getPriority()),
+              requestId.empty() ? message.getText() : "[" + requestId + "] " + message.getText());
 }
 
 bool HostConfiguration::getRaw(const std::string& key, std::string& value) const {

@@ -16,6 +16,7 @@ Response Response::json(int status, const Poco::JSON::Object::Ptr& document) {
 
 Response Response::error(const scim::ScimError& error) {
     Response response = json(error.status(), error.toJson());
+    response.scimType = error.scimType();
     if (error.status() == 503) {
         response.headers.emplace_back("Retry-After", "5");
     }

@@ -29,6 +29,7 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::string scimType;  // of an error response, for the access log
 
     // A SCIM resource or list: application/scim+json.
     static Response json(int status, const Poco::JSON::Object::Ptr& document);

@@ -58,6 +58,7 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
         service.publicUrl.pop_back();
     }
     service.capabilities.filterMaxResults = settings.integer("scim.maxResults", 1, 100000);
+    service.accessLog = settings.boolean("scim.log.access");
     service.capabilities.patch = true;
     service.capabilities.filter = true;
     service.capabilities.sort = true;

@@ -1,11 +1,14 @@
 #include "ScimService.h"
 
+#include "api/RequestLog.h"
 #include "store/Retry.h"
 #include "store/SqlDialect.h"
 
 #include <Poco/Data/SessionPool.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
+
+#include <chrono>
 
 namespace api {
 namespace {
@@ -47,6 +50,30 @@ std::optional<std::string> resourcePathOf(const std::string& path, const std::st
 }
 
 Response ScimService::handle(const Request& request) const noexcept {
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<RequestScope> scope;
+    try {
+        scope.emplace(requestIdOf(request));
+    } catch (...) {
+        // No id (out of memory): the request is still served.
+    }
+    Response response = answer(request);
+    try {
+        if (scope) {
+            response.headers.emplace_back("X-Request-Id", scope->id());
+        }
+        if (_settings.accessLog) {
+            const std::chrono::duration<double, std::milli> took =
+                std::chrono::steady_clock::now() - started;
+            _logger.information(accessLine(request, response, took.count()));
+        }
+    } catch (...) {
+        // The answer goes out without its id or access line.
+    }
+    return response;
+}
+
+Response ScimService::answer(const Request& request) const noexcept {
     try {
         try {
             // Every path under the base, discovery included, needs a valid token.
@@ -62,7 +89,8 @@ Response ScimService::handle(const Request& request) const noexcept {
             if (e.status() >= 500) {
                 _logger.error("%s %s: %s", request.method, request.path, e.detail());
             } else {
-                _logger.debug("%s %s: %d %s", request.method, request.path, e.status(), e.detail());
+                _logger.information("%s %s: refused %d %s", request.method, request.path,
+                                    e.status(), e.detail());
             }
             return Response::error(e);
         } catch (const Poco::Exception& e) {

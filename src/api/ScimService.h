@@ -19,6 +19,7 @@ struct ServiceSettings {
     std::string basePath = "/tim/api/scim";
     std::string publicUrl;  // empty: derived from the Host header
     scim::ServiceProviderCapabilities capabilities;
+    bool accessLog = true;  // one information line per request
 };
 
 // Decides whether a request may be served (the bearer token check); false answers 401.
@@ -39,11 +40,14 @@ class ScimService {
           _groups(groups) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
+    // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
+    // access line per request goes to the log.
     Response handle(const Request& request) const noexcept;
 
     const ServiceSettings& settings() const { return _settings; }
 
   private:
+    Response answer(const Request& request) const noexcept;
     Response dispatch(const Request& request, const std::string& resourcePath) const;
     std::string baseUrl(const Request& request) const;
 

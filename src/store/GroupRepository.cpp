@@ -44,8 +44,9 @@ GroupColumns columnsOf(const Poco::JSON::Object::Ptr& doc) {
     return c;
 }
 
-scim::ScimError displayNameTaken(const std::string& name) {
-    return scim::conflict("A group named \"" + name + "\" already exists");
+scim::ScimError displayNameTaken(const std::string& name, const std::string& holderId) {
+    return scim::conflict("A group named \"" + name + "\" already exists" +
+                          (holderId.empty() ? "" : " (id " + holderId + ")"));
 }
 
 void removeMembers(Poco::Data::Session& session, const std::string& groupId,
@@ -141,7 +142,7 @@ GroupWriteResult GroupRepository::createOrBind(
                     session, "SELECT id FROM tim_group WHERE id = ? AND external_id IS NOT NULL",
                     {textParam(id)});
                 if (!external.empty()) {
-                    throw displayNameTaken(c.displayName);
+                    throw displayNameTaken(c.displayName, id);
                 }
                 affected = memberIds(session, id);
                 session
@@ -181,7 +182,8 @@ GroupWriteResult GroupRepository::createOrBind(
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
-            throw displayNameTaken(c.displayName);
+            throw displayNameTaken(c.displayName, holderOf(_database.session(), "tim_group",
+                                                           "display_name_key", c.displayNameKey));
         }
         throw;
     }
@@ -274,7 +276,9 @@ GroupWriteResult GroupRepository::patch(
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
-            throw displayNameTaken(displayName);
+            throw displayNameTaken(displayName,
+                                   holderOf(_database.session(), "tim_group", "display_name_key",
+                                            scim::foldCase(displayName)));
         }
         throw;
     }

@@ -40,6 +40,20 @@ std::string newId() {
     return id.toString();
 }
 
+std::string holderOf(Poco::Data::Session session, const std::string& table,
+                     const std::string& keyColumn, const std::string& key) {
+    try {
+        std::vector<std::string> ids;
+        std::string value = key;
+        session << "SELECT id FROM " + table + " WHERE " + keyColumn + " = ?",
+            Poco::Data::Keywords::into(ids), Poco::Data::Keywords::use(value),
+            Poco::Data::Keywords::now;
+        return ids.empty() ? "" : ids.front();
+    } catch (const Poco::Exception&) {
+        return "";  // the conflict is still answered, without the holder
+    }
+}
+
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes) {
     std::ostringstream out;
     Poco::JSON::Stringifier::condense(doc, out);

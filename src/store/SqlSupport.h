@@ -21,6 +21,12 @@ Poco::Int64 nowMs();
 // and closes /dev/urandom on every call (measured: 4% of a create's CPU).
 std::string newId();
 
+// The id of the row of `table` whose unique `keyColumn` holds `key` (table and column from code,
+// never from input), to name the holder in a uniqueness conflict; "" when there is none or it
+// cannot be read.
+std::string holderOf(Poco::Data::Session session, const std::string& table,
+                     const std::string& keyColumn, const std::string& key);
+
 // The document as compact JSON; ScimError 413 beyond `maxBytes` (the column is a TEXT).
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes);
 Poco::JSON::Object::Ptr parseDocument(const std::string& text);

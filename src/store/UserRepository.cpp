@@ -125,8 +125,9 @@ std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
 }
 
-scim::ScimError userNameTaken(const std::string& userName) {
-    return scim::conflict("userName \"" + userName + "\" is already in use");
+scim::ScimError userNameTaken(const std::string& userName, const std::string& holderId) {
+    return scim::conflict("userName \"" + userName + "\" is already in use" +
+                          (holderId.empty() ? "" : " by user " + holderId));
 }
 
 // A user a create request may collide with, and how it was found.
@@ -201,7 +202,7 @@ std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialec
         if (!row.deletedMs.isNull() || row.externalId.isNull()) {
             return lockedCandidate(session, dialect, row.id);  // revive, or bind a TIM user
         }
-        throw userNameTaken(columns.userName);
+        throw userNameTaken(columns.userName, row.id);
     }
     std::set<std::string> byEmail;
     bool provisioned = false;
@@ -289,7 +290,9 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
-            throw userNameTaken(c.userName);  // a concurrent create won
+            throw userNameTaken(c.userName,
+                                holderOf(_database.session(), "tim_user", "user_name_key",
+                                         c.userNameKey));  // a concurrent create won
         }
         throw;
     }
@@ -366,7 +369,8 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
-            throw userNameTaken(c.userName);
+            throw userNameTaken(c.userName, holderOf(_database.session(), "tim_user",
+                                                     "user_name_key", c.userNameKey));
         }
         throw;
     }
@@ -434,7 +438,8 @@ UserRecord UserRepository::patch(
             }
         } catch (const Poco::Exception& e) {
             if (_database.dialect().isUniqueViolation(e)) {
-                throw userNameTaken(c.userName);
+                throw userNameTaken(c.userName, holderOf(_database.session(), "tim_user",
+                                                         "user_name_key", c.userNameKey));
             }
             throw;
         }

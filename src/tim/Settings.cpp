@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
+#include <Poco/String.h>
 
 namespace tim {
 
@@ -31,6 +32,15 @@ int Settings::integer(const std::string& key, int min, int max) const {
                                              ", not \"" + text + "\"");
     }
     return value;
+}
+
+bool Settings::boolean(const std::string& key) const {
+    const std::string text = string(key);
+    const std::string value = Poco::toLower(Poco::trim(text));
+    if (value != "true" && value != "false") {
+        throw Poco::InvalidArgumentException(key + " must be true or false, not \"" + text + "\"");
+    }
+    return value == "true";
 }
 
 }  // namespace tim

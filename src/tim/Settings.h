@@ -28,6 +28,7 @@ class Settings {
 
     std::string string(const std::string& key) const;
     int integer(const std::string& key, int min, int max) const;
+    bool boolean(const std::string& key) const;  // true or false, any case
 
   private:
     const Poco::Util::AbstractConfiguration& _config;

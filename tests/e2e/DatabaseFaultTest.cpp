@@ -97,7 +97,8 @@ class DatabaseFaultTest : public CppUnit::TestFixture {
                 const double seconds = static_cast<double>(sent.elapsed()) / 1e6;
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 503, result.status);
                 CPPUNIT_ASSERT_EQUAL(std::string("5"), result.header("retry-after"));
-                CPPUNIT_ASSERT_MESSAGE(std::to_string(seconds), seconds < 5);
+                CPPUNIT_ASSERT_MESSAGE(request.second + ": " + std::to_string(seconds) + " s",
+                                       seconds < 5);
             }
         }
         CPPUNIT_ASSERT(host.running());

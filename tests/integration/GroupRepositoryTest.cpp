@@ -7,6 +7,7 @@
 #include "scim/filter/FilterParser.h"
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
+#include "support/Conflicts.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
 
@@ -14,6 +15,8 @@
 #include <Poco/Stopwatch.h>
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <functional>
 
 #include <iostream>
 #include <set>
@@ -40,9 +43,21 @@ class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
     CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
     CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
+    CPPUNIT_TEST(aConflictNamesTheGroupHoldingTheName);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
+    void aConflictNamesTheGroupHoldingTheName() {
+        const std::string holder =
+            _groups->createOrBind(groupDoc("Sales", "g1"), std::vector<std::string>{}).record.id;
+        const std::string other =
+            _groups->createOrBind(groupDoc("Support", "g2"), std::vector<std::string>{}).record.id;
+        const std::vector<std::function<void()>> collisions{
+            [&] { _groups->createOrBind(groupDoc("SALES", "g3"), std::vector<std::string>{}); },
+            [&] { _groups->replace(other, groupDoc("sales", "g2"), {}, std::nullopt); }};
+        testing::assertEachConflictNames(collisions, "(id " + holder + ")");
+    }
+
     void rolesFollowMembershipAndLeaveTimGrantsAlone() {
         const std::string alice = user("alice");
         const std::string bob = user("bob");

@@ -6,6 +6,7 @@
 #include "scim/ScimError.h"
 #include "scim/filter/FilterParser.h"
 #include "store/UserRepository.h"
+#include "support/Conflicts.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
 #include "tim/Passwords.h"
@@ -15,6 +16,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 using namespace Poco::Data::Keywords;
@@ -42,9 +44,34 @@ class UserRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(filtersAgreeBetweenSqlAndMemory);
     CPPUNIT_TEST(storesOnlyPasswordHashes);
     CPPUNIT_TEST(patchIsAllOrNothingInTheDatabase);
+    CPPUNIT_TEST(aConflictNamesTheUserHoldingTheName);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
+    // An admin chasing a 409 in Entra's provisioning log needs to know who holds the name.
+    void aConflictNamesTheUserHoldingTheName() {
+        const std::string holder =
+            _users
+                ->createOrBind(doc(R"({"userName":"taken@example.com","externalId":"e1"})"), "",
+                               false)
+                .record.id;
+        const std::string other =
+            _users
+                ->createOrBind(doc(R"({"userName":"other@example.com","externalId":"e2"})"), "",
+                               false)
+                .record.id;
+        const std::vector<std::function<void()>> collisions{
+            [&] {
+                _users->createOrBind(doc(R"({"userName":"Taken@Example.com","externalId":"e3"})"),
+                                     "", false);
+            },
+            [&] {
+                _users->replace(other, doc(R"({"userName":"TAKEN@example.com","externalId":"e2"})"),
+                                std::nullopt, std::nullopt);
+            }};
+        testing::assertEachConflictNames(collisions, "by user " + holder);
+    }
+
     void concurrentCreatesOfOneUserNameGiveOneUser() {
         std::atomic<int> created{0};
         std::atomic<int> conflicts{0};

@@ -2,9 +2,12 @@
 #include "api/ScimService.h"
 #include "store/Retry.h"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Message.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -43,6 +46,13 @@ Poco::JSON::Object::Ptr body(const api::Response& response) {
     return Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
 }
 
+// Keeps the text of every message logged to it.
+class CapturingChannel : public Poco::Channel {
+  public:
+    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+    std::vector<std::string> lines;
+};
+
 }  // namespace
 
 class ScimServiceTest : public CppUnit::TestFixture {
@@ -53,6 +63,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownResourceIs404AndWrongMethodIs405);
     CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
     CPPUNIT_TEST(databaseTroubleIs503AndAnythingElse500WithoutDetails);
+    CPPUNIT_TEST(everyAnswerHasARequestIdAndOneAccessLine);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -177,6 +188,47 @@ class ScimServiceTest : public CppUnit::TestFixture {
             for (const char* secret : {"tim_user", "mysql", "Lost connection", "bad_thing"}) {
                 CPPUNIT_ASSERT_MESSAGE(detail, detail.find(secret) == std::string::npos);
             }
+        }
+    }
+
+    void everyAnswerHasARequestIdAndOneAccessLine() {
+        for (const bool accessLog : {true, false}) {
+            Poco::AutoPtr<CapturingChannel> channel(new CapturingChannel);
+            Poco::Logger& logger =
+                Poco::Logger::get(accessLog ? "test.access.on" : "test.access.off");
+            logger.setChannel(channel);
+            logger.setLevel(Poco::Message::PRIO_INFORMATION);
+            api::ServiceSettings settings;
+            settings.accessLog = accessLog;
+            api::ScimService service(settings, allowAll, logger);
+            const auto missing = service.handle(get("/tim/api/scim/Nothing"));
+            const auto found = service.handle(get("/tim/api/scim/ServiceProviderConfig"));
+            const std::string first = header(missing, "X-Request-Id");
+            CPPUNIT_ASSERT_EQUAL(std::size_t(16), first.size());
+            CPPUNIT_ASSERT(first != header(found, "X-Request-Id"));
+            // The refusal's reason is logged either way; the access lines only when on.
+            CPPUNIT_ASSERT_EQUAL(std::string("GET /tim/api/scim/Nothing: refused 404 No SCIM "
+                                             "resource at /tim/api/scim/Nothing"),
+                                 channel->lines.at(0));
+            std::vector<std::string> access;
+            for (const auto& line : channel->lines) {
+                if (line.rfind("access ", 0) == 0) {
+                    access.push_back(line);
+                }
+            }
+            if (!accessLog) {
+                CPPUNIT_ASSERT_EQUAL(std::size_t(1), channel->lines.size());
+                CPPUNIT_ASSERT(access.empty());
+                continue;
+            }
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2), access.size());
+            CPPUNIT_ASSERT_MESSAGE(access[0], access[0].find("access GET /tim/api/scim/Nothing 404 "
+                                                             "scimType=- ") == 0);
+            CPPUNIT_ASSERT_MESSAGE(access[1], access[1].find("access GET /tim/api/scim/"
+                                                             "ServiceProviderConfig 200 ") == 0);
+            const std::string bytes = " " + std::to_string(found.body.size()) + "B";
+            CPPUNIT_ASSERT(
+                access[1].compare(access[1].size() - bytes.size(), bytes.size(), bytes) == 0);
         }
     }
 };

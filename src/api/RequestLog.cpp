@@ -1,0 +1,82 @@
+#include "RequestLog.h"
+
+#include "store/SqlSupport.h"
+
+#include <Poco/NumberFormatter.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace api {
+namespace {
+
+thread_local std::string threadRequestId;
+
+bool isPlainToken(const std::string& text) {
+    return !text.empty() && text.size() <= 64 &&
+           std::all_of(text.begin(), text.end(), [](unsigned char c) {
+               return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+           });
+}
+
+bool maySecret(const std::string& parameter) {
+    const std::string name = Poco::toLower(parameter);
+    for (const char* sign : {"token", "password", "secret", "key"}) {
+        if (name.find(sign) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+const std::string& currentRequestId() {
+    return threadRequestId;
+}
+
+RequestScope::RequestScope(std::string id) : _id(std::move(id)), _previous(threadRequestId) {
+    threadRequestId = _id;
+}
+
+RequestScope::~RequestScope() {
+    threadRequestId = std::move(_previous);
+}
+
+std::string requestIdOf(const Request& request) {
+    const auto sent = request.headerValue("X-Request-Id");
+    if (sent && isPlainToken(*sent)) {
+        return *sent;
+    }
+    std::string id = store::newId();
+    id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+    return id.substr(0, 16);
+}
+
+std::string loggableTarget(const std::string& path, const std::string& query) {
+    if (query.empty()) {
+        return path;
+    }
+    std::string target = path + "?";
+    const Poco::StringTokenizer parameters(query, "&");
+    for (std::size_t i = 0; i < parameters.count(); ++i) {
+        const std::string& parameter = parameters[i];
+        const auto equals = parameter.find('=');
+        const std::string name = parameter.substr(0, equals);
+        target += (i > 0 ? "&" : "") +
+                  (equals != std::string::npos && maySecret(name) ? name + "=***" : parameter);
+    }
+    return target;
+}
+
+std::string accessLine(const Request& request, const Response& response, double milliseconds) {
+    return "access " + request.method + " " + loggableTarget(request.path, request.query) + " " +
+           std::to_string(response.status) +
+           " scimType=" + (response.scimType.empty() ? "-" : response.scimType) + " " +
+           Poco::NumberFormatter::format(milliseconds, 1) + "ms " +
+           std::to_string(response.body.size()) + "B";
+}
+
+}  // namespace api

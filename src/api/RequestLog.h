@@ -1,0 +1,40 @@
+// Each request's id and its access line. The id comes from the client's X-Request-Id when that
+// is a plain token, else it is made here; it is answered in X-Request-Id and, while the request
+// runs on this thread, prefixes every log line the plugin writes (HostChannel).
+#pragma once
+
+#include "api/Http.h"
+
+#include <string>
+
+namespace api {
+
+// The id of the request this thread is serving, "" outside one.
+const std::string& currentRequestId();
+
+// Makes `id` the current request id of this thread for the scope's lifetime.
+class RequestScope {
+  public:
+    explicit RequestScope(std::string id);
+    ~RequestScope();
+    RequestScope(const RequestScope&) = delete;
+    RequestScope& operator=(const RequestScope&) = delete;
+
+    const std::string& id() const { return _id; }
+
+  private:
+    const std::string _id;
+    std::string _previous;
+};
+
+// The client's X-Request-Id if it is 1 to 64 of [A-Za-z0-9._-], else a new random id.
+std::string requestIdOf(const Request& request);
+
+// Path and query for the log, with the values of parameters that may carry secrets (names with
+// "token", "password", "secret" or "key") replaced by "***".
+std::string loggableTarget(const std::string& path, const std::string& query);
+
+// "access GET /tim/api/scim/Users?count=1 200 scimType=- 1.8ms 512B"
+std::string accessLine(const Request& request, const Response& response, double milliseconds);
+
+}  // namespace api

@@ -1,0 +1,101 @@
+// The host's log as an operator reads it: one access line per SCIM request, every line a
+// request writes prefixed with its id (the client's X-Request-Id or a new one, answered in the
+// same header), and no secret from the query or the Authorization header.
+#include "support/HostProcess.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using testing::HostProcess;
+
+namespace {
+
+// The host log's line that contains `part`, or "" when none does (yet).
+std::string lineWith(const HostProcess& host, const std::string& part) {
+    const std::string log = host.log();
+    const auto at = log.find(part);
+    if (at == std::string::npos) {
+        return "";
+    }
+    const auto start = log.rfind('\n', at);
+    return log.substr(start == std::string::npos ? 0 : start + 1,
+                      log.find('\n', at) - (start == std::string::npos ? 0 : start + 1));
+}
+
+}  // namespace
+
+class AccessLogTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(AccessLogTest);
+    CPPUNIT_TEST(eachRequestHasAnAccessLineUnderItsId);
+    CPPUNIT_TEST(linesARequestWritesCarryItsId);
+    CPPUNIT_TEST(secretsStayOutOfTheLog);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void setUp() override {
+        _host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"});
+        _host->start();
+        _send = std::make_unique<testing::ScimClient>(*_host);
+    }
+
+    void tearDown() override {
+        _send.reset();
+        CPPUNIT_ASSERT_EQUAL(0, _host->stop());
+    }
+
+    void eachRequestHasAnAccessLineUnderItsId() {
+        const auto result =
+            (*_send)("GET", "/Users?count=1", "", {{"X-Request-Id", "entra-run-1"}});
+        CPPUNIT_ASSERT_EQUAL(200, result.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("entra-run-1"), result.header("x-request-id"));
+        CPPUNIT_ASSERT_MESSAGE(
+            _host->log(), testing::eventually([&] {
+                return !lineWith(*_host,
+                                 "[entra-run-1] access GET /tim/api/scim/Users?count=1 "
+                                 "200 scimType=- ")
+                            .empty();
+            }));
+        const auto refused = (*_send)("GET", "/Users?filter=userName%20zz%20%22a%22");
+        const std::string id = refused.header("x-request-id");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(16), id.size());
+        CPPUNIT_ASSERT(testing::eventually([&] {
+            return !lineWith(*_host, "[" + id + "] access GET /tim/api/scim/Users?filter=" +
+                                         "userName%20zz%20%22a%22 400 scimType=invalidFilter ")
+                        .empty();
+        }));
+    }
+
+    void linesARequestWritesCarryItsId() {
+        const auto group = (*_send)("POST", "/Groups",
+                                    R"({"displayName":"Team","members":[{"value":"no-such-id"}]})");
+        CPPUNIT_ASSERT_EQUAL(201, group.status);
+        const std::string id = group.header("x-request-id");
+        CPPUNIT_ASSERT(testing::eventually(
+            [&] { return !lineWith(*_host, "[" + id + "] access POST").empty(); }));
+        const std::string ignored = lineWith(*_host, "member no-such-id is not a user or group");
+        CPPUNIT_ASSERT_MESSAGE(_host->log(),
+                               ignored.find("[" + id + "] group ") != std::string::npos);
+    }
+
+    void secretsStayOutOfTheLog() {
+        (*_send)("GET", "/Users?access_token=s3cr3t-in-query");
+        const std::string forged = "Bearer forged.t0ken.value";
+        const auto refused =
+            _host->request("GET", "/tim/api/scim/Users", "", {{"Authorization", forged}});
+        CPPUNIT_ASSERT_EQUAL(401, refused.status);
+        const std::string id = refused.header("x-request-id");
+        CPPUNIT_ASSERT(testing::eventually([&] {
+            return !lineWith(*_host, "[" + id + "] access GET /tim/api/scim/Users 401 ").empty();
+        }));
+        const std::string log = _host->log();
+        CPPUNIT_ASSERT(log.find("access_token=***") != std::string::npos);
+        for (const char* secret : {"s3cr3t-in-query", "forged.t0ken.value"}) {
+            CPPUNIT_ASSERT_MESSAGE(secret, log.find(secret) == std::string::npos);
+        }
+    }
+
+  private:
+    std::unique_ptr<HostProcess> _host;
+    std::unique_ptr<testing::ScimClient> _send;
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AccessLogTest, "AccessLogTest");
