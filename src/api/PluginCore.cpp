@@ -59,6 +59,7 @@ ServiceSettings readServiceSettings(const tim::Settings& settings) {
     }
     service.capabilities.filterMaxResults = settings.integer("scim.maxResults", 1, 100000);
     service.accessLog = settings.boolean("scim.log.access");
+    service.metricsPublic = settings.boolean("scim.metrics.public");
     service.capabilities.patch = true;
     service.capabilities.filter = true;
     service.capabilities.sort = true;
@@ -193,7 +194,8 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             return tokens.authenticate(request.headerValue("Authorization")) ==
                    auth::Rejection::None;
         },
-        _logger, _users.get(), _groups.get());
+        _logger, _users.get(), _groups.get(),
+        Observability{&_metrics, [this] { return _database->poolUsage(); }});
 }
 
 std::string PluginCore::describeMigrations() {
@@ -217,6 +219,7 @@ std::string PluginCore::setupIdentities() {
 std::string PluginCore::runPurge() {
     const Poco::Timestamp now = _clock.now();
     const auto result = _purger->run(now);
+    _metrics.recordPurge(result, now);
     const auto snapshots =
         _snapshots->purge(_snapshotRetention->before(now).epochMicroseconds() / 1000);
     _logger.information("purge: " + result.summary() + "; " + std::to_string(snapshots) +

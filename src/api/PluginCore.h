@@ -60,6 +60,7 @@ class PluginCore {
   private:
     Poco::Logger& _logger;
     auth::SystemClock _clock;
+    Metrics _metrics;  // before the service, which records into it
     std::unique_ptr<store::Database> _database;
     std::unique_ptr<store::SqlIdentityStore> _identities;
     std::unique_ptr<store::SqlTokenStore> _tokenStore;

@@ -13,6 +13,8 @@
 namespace api {
 namespace {
 
+constexpr const char* kMetricsResource = "metrics";
+
 bool isSegmentPrefix(const std::string& path, const std::string& prefix) {
     return path.compare(0, prefix.size(), prefix) == 0 &&
            (path.size() == prefix.size() || path[prefix.size()] == '/');
@@ -62,10 +64,13 @@ Response ScimService::handle(const Request& request) const noexcept {
         if (scope) {
             response.headers.emplace_back("X-Request-Id", scope->id());
         }
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        if (_observability.metrics != nullptr) {
+            _observability.metrics->recordRequest(endpointOf(request), request.method,
+                                                  response.status, took.count());
+        }
         if (_settings.accessLog) {
-            const std::chrono::duration<double, std::milli> took =
-                std::chrono::steady_clock::now() - started;
-            _logger.information(accessLine(request, response, took.count()));
+            _logger.information(accessLine(request, response, took.count() * 1000));
         }
     } catch (...) {
         // The answer goes out without its id or access line.
@@ -76,11 +81,14 @@ Response ScimService::handle(const Request& request) const noexcept {
 Response ScimService::answer(const Request& request) const noexcept {
     try {
         try {
-            // Every path under the base, discovery included, needs a valid token.
-            if (!_authenticate(request)) {
+            // Every path under the base, discovery included, needs a valid token; metrics may
+            // be public.
+            const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+            const bool publicPath = _settings.metricsPublic && resourcePath &&
+                                    *resourcePath == std::string("/") + kMetricsResource;
+            if (!publicPath && !_authenticate(request)) {
                 throw scim::unauthorized(kUnauthorizedDetail);
             }
-            const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
             if (!resourcePath) {
                 throw scim::notFound("No SCIM resource at " + request.path);
             }
@@ -126,7 +134,38 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
     if (_groups != nullptr && scim::sameName(resource, "Groups")) {
         return _groups->handle(request, id, baseUrl(request));
     }
+    if (_observability.metrics != nullptr && resource == kMetricsResource && id.empty()) {
+        return metrics(request);
+    }
     throw scim::notFound("No SCIM resource at " + request.path);
+}
+
+Response ScimService::metrics(const Request& request) const {
+    if (request.method != "GET" && request.method != "HEAD") {
+        throw scim::methodNotAllowed("The metrics are read with GET");
+    }
+    Response response;
+    response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.body = _observability.metrics->render(
+        _observability.poolUsage ? _observability.poolUsage() : store::PoolUsage{});
+    return response;
+}
+
+// The resource a request is for, as a metrics label: a name the service serves, else "other"
+// (never an id or anything else a client chose).
+std::string ScimService::endpointOf(const Request& request) const {
+    const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+    if (!resourcePath || resourcePath->empty()) {
+        return "other";
+    }
+    const std::string resource = resourcePath->substr(1, resourcePath->find('/', 1) - 1);
+    for (const char* known : {"Users", "Groups", "ServiceProviderConfig", "ResourceTypes",
+                              "Schemas", kMetricsResource}) {
+        if (scim::sameName(resource, known)) {
+            return known;
+        }
+    }
+    return "other";
 }
 
 std::string ScimService::baseUrl(const Request& request) const {

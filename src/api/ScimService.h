@@ -5,6 +5,7 @@
 #include "api/DiscoveryEndpoint.h"
 #include "api/GroupsEndpoint.h"
 #include "api/Http.h"
+#include "api/Metrics.h"
 #include "api/UsersEndpoint.h"
 #include "scim/ServiceProviderConfig.h"
 
@@ -19,7 +20,15 @@ struct ServiceSettings {
     std::string basePath = "/tim/api/scim";
     std::string publicUrl;  // empty: derived from the Host header
     scim::ServiceProviderCapabilities capabilities;
-    bool accessLog = true;  // one information line per request
+    bool accessLog = true;       // one information line per request
+    bool metricsPublic = false;  // <basePath>/metrics without a bearer token
+};
+
+// What <basePath>/metrics shows: the counters the service records into, and the pool's state.
+// Without metrics the path is not served.
+struct Observability {
+    Metrics* metrics = nullptr;
+    std::function<store::PoolUsage()> poolUsage;
 };
 
 // Decides whether a request may be served (the bearer token check); false answers 401.
@@ -31,13 +40,15 @@ class ScimService {
   public:
     // `users` and `groups` may be null (not served), as in tests of the service alone.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
-                const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr)
+                const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr,
+                Observability observability = {})
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
           _discovery(_settings.capabilities),
           _users(users),
-          _groups(groups) {}
+          _groups(groups),
+          _observability(std::move(observability)) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
@@ -49,6 +60,8 @@ class ScimService {
   private:
     Response answer(const Request& request) const noexcept;
     Response dispatch(const Request& request, const std::string& resourcePath) const;
+    Response metrics(const Request& request) const;
+    std::string endpointOf(const Request& request) const;
     std::string baseUrl(const Request& request) const;
 
     const ServiceSettings _settings;
@@ -57,6 +70,7 @@ class ScimService {
     const DiscoveryEndpoint _discovery;
     const UsersEndpoint* _users;
     const GroupsEndpoint* _groups;
+    const Observability _observability;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

@@ -13,6 +13,13 @@
 
 namespace store {
 
+// The session pool at one moment.
+struct PoolUsage {
+    int inUse = 0;
+    int idle = 0;
+    int capacity = 0;
+};
+
 struct DatabaseConfig {
     Engine engine = Engine::SQLite;
     // SQLite
@@ -57,6 +64,7 @@ class Database {
 
     // Connections the pool holds open, in use or idle.
     std::size_t openConnections() const { return static_cast<std::size_t>(_pool->allocated()); }
+    PoolUsage poolUsage() const { return {_pool->used(), _pool->idle(), _pool->capacity()}; }
     const DatabaseConfig& config() const { return _config; }
 
     // Applies the embedded migrations of this engine; returns how many ran.

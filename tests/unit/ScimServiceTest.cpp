@@ -1,6 +1,7 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
 #include "store/Retry.h"
+#include "support/PrometheusText.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -64,6 +65,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
     CPPUNIT_TEST(databaseTroubleIs503AndAnythingElse500WithoutDetails);
     CPPUNIT_TEST(everyAnswerHasARequestIdAndOneAccessLine);
+    CPPUNIT_TEST(metricsNeedTheTokenUnlessPublicAndLabelOnlyKnownResources);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -188,6 +190,39 @@ class ScimServiceTest : public CppUnit::TestFixture {
             for (const char* secret : {"tim_user", "mysql", "Lost connection", "bad_thing"}) {
                 CPPUNIT_ASSERT_MESSAGE(detail, detail.find(secret) == std::string::npos);
             }
+        }
+    }
+
+    void metricsNeedTheTokenUnlessPublicAndLabelOnlyKnownResources() {
+        for (const bool isPublic : {false, true}) {
+            api::Metrics metrics;
+            api::ServiceSettings settings;
+            settings.metricsPublic = isPublic;
+            api::ScimService service(
+                settings, [](const api::Request&) { return false; }, Poco::Logger::get("test"),
+                nullptr, nullptr, api::Observability{&metrics, [] {
+                                                         return store::PoolUsage{1, 0, 4};
+                                                     }});
+            CPPUNIT_ASSERT_EQUAL(isPublic ? 200 : 401,
+                                 service.handle(get("/tim/api/scim/metrics")).status);
+            // Only the metrics are public; everything else still needs the token.
+            CPPUNIT_ASSERT_EQUAL(401, service.handle(get("/tim/api/scim/Users/u-123")).status);
+            CPPUNIT_ASSERT_EQUAL(401, service.handle(get("/tim/api/scim/u-123")).status);
+            if (!isPublic) {
+                continue;
+            }
+            const auto scraped = service.handle(get("/tim/api/scim/metrics"));
+            CPPUNIT_ASSERT_EQUAL(std::string("text/plain; version=0.0.4; charset=utf-8"),
+                                 header(scraped, "Content-Type"));
+            const testing::PrometheusText text(scraped.body);
+            const std::string count = "tim_scim_request_duration_seconds_count";
+            CPPUNIT_ASSERT_EQUAL(
+                1.0, text.value(count + R"({endpoint="metrics",method="GET",status="200"})"));
+            CPPUNIT_ASSERT_EQUAL(
+                1.0, text.value(count + R"({endpoint="Users",method="GET",status="401"})"));
+            CPPUNIT_ASSERT_EQUAL(
+                1.0, text.value(count + R"({endpoint="other",method="GET",status="401"})"));
+            CPPUNIT_ASSERT_EQUAL(4.0, text.value("tim_scim_db_pool_capacity{}"));
         }
     }
 

@@ -1,7 +1,9 @@
-// The host's log as an operator reads it: one access line per SCIM request, every line a
-// request writes prefixed with its id (the client's X-Request-Id or a new one, answered in the
-// same header), and no secret from the query or the Authorization header.
+// What an operator watches, through the real host: the log (one access line per SCIM request,
+// every line a request writes prefixed with its id, the client's X-Request-Id or a new one
+// answered in the same header, and no secret from the query or the Authorization header) and
+// the Prometheus metrics at <basePath>/metrics.
 #include "support/HostProcess.h"
+#include "support/PrometheusText.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -23,11 +25,12 @@ std::string lineWith(const HostProcess& host, const std::string& part) {
 
 }  // namespace
 
-class AccessLogTest : public CppUnit::TestFixture {
-    CPPUNIT_TEST_SUITE(AccessLogTest);
+class ObservabilityTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ObservabilityTest);
     CPPUNIT_TEST(eachRequestHasAnAccessLineUnderItsId);
     CPPUNIT_TEST(linesARequestWritesCarryItsId);
     CPPUNIT_TEST(secretsStayOutOfTheLog);
+    CPPUNIT_TEST(metricsAreServedToTheTokenAsPrometheusText);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -93,9 +96,27 @@ class AccessLogTest : public CppUnit::TestFixture {
         }
     }
 
+    void metricsAreServedToTheTokenAsPrometheusText() {
+        CPPUNIT_ASSERT_EQUAL(200, (*_send)("GET", "/Users").status);
+        CPPUNIT_ASSERT_EQUAL(404, (*_send)("GET", "/Users/no-such-user").status);
+        CPPUNIT_ASSERT_EQUAL(401, _host->request("GET", "/tim/api/scim/metrics").status);
+        const auto scraped = (*_send)("GET", "/metrics");
+        CPPUNIT_ASSERT_EQUAL(200, scraped.status);
+        const testing::PrometheusText text(scraped.body);
+        const std::string count = "tim_scim_request_duration_seconds_count";
+        CPPUNIT_ASSERT_EQUAL(1.0,
+                             text.value(count + R"({endpoint="Users",method="GET",status="200"})"));
+        CPPUNIT_ASSERT_EQUAL(1.0,
+                             text.value(count + R"({endpoint="Users",method="GET",status="404"})"));
+        CPPUNIT_ASSERT_EQUAL(
+            1.0, text.value(count + R"({endpoint="metrics",method="GET",status="401"})"));
+        CPPUNIT_ASSERT_EQUAL(32.0, text.value("tim_scim_db_pool_capacity{}"));
+        CPPUNIT_ASSERT(text.value(R"(tim_scim_db_pool_sessions{state="idle"})") >= 1);
+    }
+
   private:
     std::unique_ptr<HostProcess> _host;
     std::unique_ptr<testing::ScimClient> _send;
 };
 
-CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AccessLogTest, "AccessLogTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ObservabilityTest, "ObservabilityTest");

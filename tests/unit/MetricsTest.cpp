@@ -1,0 +1,65 @@
+// What /metrics renders: valid Prometheus text (read back by a strict reader), request series
+// with cumulative latency buckets, pool gauges, and purge counters that only count runs that
+// held the lock.
+#include "api/Metrics.h"
+#include "support/PrometheusText.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+class MetricsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(MetricsTest);
+    CPPUNIT_TEST(rendersRequestsPoolAndPurgeAsPrometheusText);
+    CPPUNIT_TEST(theReaderRefusesMalformedText);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void rendersRequestsPoolAndPurgeAsPrometheusText() {
+        api::Metrics metrics;
+        metrics.recordRequest("Users", "GET", 200, 0.0004);
+        metrics.recordRequest("Users", "GET", 200, 0.003);
+        metrics.recordRequest("Users", "GET", 200, 42.0);  // past the largest bucket
+        metrics.recordRequest("Groups", "PATCH", 409, 0.02);
+        store::PurgeResult skipped;  // another instance held the lock
+        metrics.recordPurge(skipped, Poco::Timestamp::fromEpochTime(1000));
+        store::PurgeResult ran;
+        ran.ran = true;
+        ran.users = 7;
+        metrics.recordPurge(ran, Poco::Timestamp::fromEpochTime(1800000000));
+
+        const testing::PrometheusText text(metrics.render(store::PoolUsage{3, 2, 32}));
+        const std::string users = R"(endpoint="Users",method="GET",status="200")";
+        CPPUNIT_ASSERT_EQUAL(3.0,
+                             text.value("tim_scim_request_duration_seconds_count{" + users + "}"));
+        CPPUNIT_ASSERT_EQUAL(1.0, text.value("tim_scim_request_duration_seconds_bucket{" + users +
+                                             R"(,le="0.001"})"));
+        CPPUNIT_ASSERT_EQUAL(
+            2.0, text.value("tim_scim_request_duration_seconds_bucket{" + users + R"(,le="10"})"));
+        CPPUNIT_ASSERT_EQUAL(3.0, text.value("tim_scim_request_duration_seconds_bucket{" + users +
+                                             R"(,le="+Inf"})"));
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(
+            42.0034, text.value("tim_scim_request_duration_seconds_sum{" + users + "}"), 1e-9);
+        CPPUNIT_ASSERT_EQUAL(
+            1.0, text.value(R"(tim_scim_request_duration_seconds_count{endpoint="Groups",)"
+                            R"(method="PATCH",status="409"})"));
+        CPPUNIT_ASSERT_EQUAL(3.0, text.value(R"(tim_scim_db_pool_sessions{state="in_use"})"));
+        CPPUNIT_ASSERT_EQUAL(2.0, text.value(R"(tim_scim_db_pool_sessions{state="idle"})"));
+        CPPUNIT_ASSERT_EQUAL(32.0, text.value("tim_scim_db_pool_capacity{}"));
+        CPPUNIT_ASSERT_EQUAL(1.0, text.value("tim_scim_purge_runs_total{}"));
+        CPPUNIT_ASSERT_EQUAL(7.0, text.value("tim_scim_purge_users_total{}"));
+        CPPUNIT_ASSERT_EQUAL(1.8e9, text.value("tim_scim_purge_last_run_timestamp_seconds{}"));
+    }
+
+    void theReaderRefusesMalformedText() {
+        for (const char* bad : {
+                 "tim_x 1\n",                           // no # TYPE
+                 "# TYPE tim_x gauge\ntim_x one\n",     // not a number
+                 "# TYPE tim_x gauge\ntim_x{a=b} 1\n",  // unquoted label
+                 "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_count{} 1\n",
+                 "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count{} 3\n",
+             }) {
+            CPPUNIT_ASSERT_THROW_MESSAGE(bad, testing::PrometheusText{bad}, std::runtime_error);
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(MetricsTest, "MetricsTest");
