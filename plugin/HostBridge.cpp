@@ -1,6 +1,6 @@
 #include "HostBridge.h"
 
-#include "api/RequestLog.h"
+#include "tim/RequestContext.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
@@ -104,7 +104,7 @@ tim_log_level toLevel(Poco::Message::Priority priority) {
 }  // namespace
 
 void HostChannel::log(const Poco::Message& message) {
-    const std::string& requestId = api::currentRequestId();
+    const std::string& requestId = tim::currentRequestId();
     _host.log(toLevel(message.getPriority()),
               requestId.empty() ? message.getText() : "[" + requestId + "] " + message.getText());
 }

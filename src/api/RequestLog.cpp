@@ -12,8 +12,6 @@
 namespace api {
 namespace {
 
-thread_local std::string threadRequestId;
-
 bool isPlainToken(const std::string& text) {
     return !text.empty() && text.size() <= 64 &&
            std::all_of(text.begin(), text.end(), [](unsigned char c) {
@@ -32,18 +30,6 @@ bool maySecret(const std::string& parameter) {
 }
 
 }  // namespace
-
-const std::string& currentRequestId() {
-    return threadRequestId;
-}
-
-RequestScope::RequestScope(std::string id) : _id(std::move(id)), _previous(threadRequestId) {
-    threadRequestId = _id;
-}
-
-RequestScope::~RequestScope() {
-    threadRequestId = std::move(_previous);
-}
 
 std::string requestIdOf(const Request& request) {
     const auto sent = request.headerValue("X-Request-Id");

@@ -1,6 +1,6 @@
 // Each request's id and its access line. The id comes from the client's X-Request-Id when that
 // is a plain token, else it is made here; it is answered in X-Request-Id and, while the request
-// runs on this thread, prefixes every log line the plugin writes (HostChannel).
+// runs (tim::RequestScope), prefixes every log line the plugin writes (HostChannel).
 #pragma once
 
 #include "api/Http.h"
@@ -8,24 +8,6 @@
 #include <string>
 
 namespace api {
-
-// The id of the request this thread is serving, "" outside one.
-const std::string& currentRequestId();
-
-// Makes `id` the current request id of this thread for the scope's lifetime.
-class RequestScope {
-  public:
-    explicit RequestScope(std::string id);
-    ~RequestScope();
-    RequestScope(const RequestScope&) = delete;
-    RequestScope& operator=(const RequestScope&) = delete;
-
-    const std::string& id() const { return _id; }
-
-  private:
-    const std::string _id;
-    std::string _previous;
-};
 
 // The client's X-Request-Id if it is 1 to 64 of [A-Za-z0-9._-], else a new random id.
 std::string requestIdOf(const Request& request);

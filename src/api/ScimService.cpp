@@ -3,6 +3,7 @@
 #include "api/RequestLog.h"
 #include "store/Retry.h"
 #include "store/SqlDialect.h"
+#include "tim/RequestContext.h"
 
 #include <Poco/Data/SessionPool.h>
 #include <Poco/String.h>
@@ -53,7 +54,7 @@ std::optional<std::string> resourcePathOf(const std::string& path, const std::st
 
 Response ScimService::handle(const Request& request) const noexcept {
     const auto started = std::chrono::steady_clock::now();
-    std::optional<RequestScope> scope;
+    std::optional<tim::RequestScope> scope;
     try {
         scope.emplace(requestIdOf(request));
     } catch (...) {

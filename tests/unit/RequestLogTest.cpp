@@ -1,6 +1,7 @@
 // Request ids and access lines: the client's id when it is a plain token, a new one otherwise;
 // secrets in the query masked; one line naming status, scimType, latency and bytes.
 #include "api/RequestLog.h"
+#include "tim/RequestContext.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -79,17 +80,17 @@ class RequestLogTest : public CppUnit::TestFixture {
     }
 
     void aScopeSetsAndRestoresTheThreadsId() {
-        CPPUNIT_ASSERT_EQUAL(std::string(), api::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), tim::currentRequestId());
         {
-            const api::RequestScope outer("outer");
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), api::currentRequestId());
+            const tim::RequestScope outer("outer");
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), tim::currentRequestId());
             {
-                const api::RequestScope inner("inner");
-                CPPUNIT_ASSERT_EQUAL(std::string("inner"), api::currentRequestId());
+                const tim::RequestScope inner("inner");
+                CPPUNIT_ASSERT_EQUAL(std::string("inner"), tim::currentRequestId());
             }
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), api::currentRequestId());
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), tim::currentRequestId());
         }
-        CPPUNIT_ASSERT_EQUAL(std::string(), api::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), tim::currentRequestId());
     }
 };
 

@@ -1,0 +1,22 @@
+#include "RequestContext.h"
+
+namespace tim {
+namespace {
+
+thread_local std::string threadRequestId;
+
+}  // namespace
+
+const std::string& currentRequestId() {
+    return threadRequestId;
+}
+
+RequestScope::RequestScope(std::string id) : _id(std::move(id)), _previous(threadRequestId) {
+    threadRequestId = _id;
+}
+
+RequestScope::~RequestScope() {
+    threadRequestId = std::move(_previous);
+}
+
+}  // namespace tim
