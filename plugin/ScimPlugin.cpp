@@ -72,6 +72,10 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
                [&core](const auto&) { return core.describeStatus(); });
     addCommand("scim.roles", "list the static roles SCIM knows and who holds each",
                [&core](const auto&) { return core.describeRoles(); });
+    addCommand("scim.audit",
+               "the SCIM writes to one user or group (id, userName, displayName or externalId), "
+               "or --latest; an optional count (default 50)",
+               [&core](const std::vector<std::string>& args) { return core.describeAudit(args); });
     addCommand("scim.token.generate", "print a new bearer token for sys.scim",
                [&core](const auto&) { return core.generateToken(); });
     addCommand("scim.token.list", "list issued bearer tokens (never the tokens themselves)",

@@ -1,11 +1,13 @@
 #include "PluginCore.h"
 
+#include "store/AuditTrail.h"
 #include "store/MigrationRunner.h"
 
 #include "scim/DateTime.h"
 #include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 
+#include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -276,6 +278,34 @@ std::string PluginCore::describeStatus() {
                         *last + static_cast<Poco::Timestamp::TimeDiff>(_purgeIntervalMs) * 1000)
                   : std::string("at the first run of a host's purge task")) +
             "\n";
+    return text;
+}
+
+std::string PluginCore::describeAudit(const std::vector<std::string>& args) {
+    const std::string usage =
+        "usage: scim.audit ID|USERNAME|DISPLAYNAME|EXTERNALID [N], or scim.audit --latest [N]";
+    unsigned limit = 50;
+    if (args.empty() || args.size() > 2 ||
+        (args.size() == 2 &&
+         (!Poco::NumberParser::tryParseUnsigned(args[1], limit) || limit == 0 || limit > 10000))) {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    store::AuditTrail trail(*_database);
+    const auto entries =
+        args[0] == "--latest" ? trail.latest(limit) : trail.historyOf(args[0], limit);
+    if (entries.empty()) {
+        return "no audit entries for " + args[0] + "\n";
+    }
+    std::string text;
+    for (const auto& entry : entries) {
+        const auto& e = entry.event;
+        const std::string changed = Poco::cat(std::string(","), e.changed.begin(), e.changed.end());
+        text += scim::formatDateTime(Poco::Timestamp(entry.atMs * 1000)) + "  " + e.operation +
+                "  " + e.resourceType + "  " + e.resourceId +
+                "  externalId=" + (e.externalId.isNull() ? "-" : e.externalId.value()) +
+                "  request=" + (entry.requestId.empty() ? "-" : entry.requestId) +
+                "  changed=" + (changed.empty() ? "-" : changed) + "\n";
+    }
     return text;
 }
 

@@ -46,7 +46,10 @@ class PluginCore {
     std::string generateToken();       // the bearer token and a newline, nothing else
     std::string listTokens();          // jti, issued, expires, state; never a token
     std::string describeRoles();       // the role catalogue and each role's holders
-    std::string runPurge();            // purges now; the counts
+    // The audit of one user or group (by id, userName, displayName or externalId), or with
+    // "--latest" the newest writes; args: WHO [N] or --latest [N].
+    std::string describeAudit(const std::vector<std::string>& args);
+    std::string runPurge();  // purges now; the counts
     // TIM's own deletions (its UI), which keep a snapshot for the retention.
     std::string deleteUserInTim(const std::string& id);
     std::string deleteGroupInTim(const std::string& id);

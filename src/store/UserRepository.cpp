@@ -1,5 +1,6 @@
 #include "UserRepository.h"
 
+#include "AuditTrail.h"
 #include "QueryRunner.h"
 #include "Retry.h"
 #include "SqlSupport.h"
@@ -123,6 +124,14 @@ std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
+}
+
+// The names an audit row lists: a password is named when set, never shown.
+std::vector<std::string> withPassword(std::vector<std::string> names, bool passwordSet) {
+    if (passwordSet) {
+        names.push_back("password");
+    }
+    return names;
 }
 
 scim::ScimError userNameTaken(const std::string& userName, const std::string& holderId) {
@@ -281,6 +290,9 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                 result.outcome = CreateOutcome::Bound;
                 result.passwordSet = clientPassword;
             }
+            recordAudit(session,
+                        {result.outcome == CreateOutcome::Created ? "create" : "bind", "User", id,
+                         c.externalId, withPassword(attributesOf(doc), !storedHash.isNull())});
             if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
                 result.record = UserRecord{id, doc, 1, now, now, {}};  // what was inserted
             } else {
@@ -345,6 +357,7 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
         return withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
             lockForWrite(session, _database.dialect(), id, expectedVersion);
+            const auto before = readUser(session, id, false);
             session
                 << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
                    "?, " TIM_DISABLED_SINCE
@@ -363,6 +376,9 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
                        "id = ?",
                     use(hash), use(key), now;
             }
+            recordAudit(session, {"replace", "User", id, c.externalId,
+                                  withPassword(changedAttributes(before.front().doc, doc),
+                                               passwordHash.has_value())});
             auto records = readUser(session, id, false);
             tx.commit();
             return std::move(records.front());
@@ -427,6 +443,9 @@ UserRecord UserRepository::patch(
                 if (update.execute() == 0) {
                     return false;  // changed or deleted meanwhile: start again
                 }
+                recordAudit(session, {"patch", "User", id, c.externalId,
+                                      withPassword(changedAttributes(current->doc, changed.doc),
+                                                   changed.password.has_value())});
                 // Read back in the transaction: a DELETE right after the commit must not
                 // leave this request without the record it wrote.
                 written = std::move(readUser(session, id, false).front());
@@ -461,10 +480,13 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
         }
         Poco::Int64 when = nowMs();
         std::string key = id;
+        Poco::Nullable<std::string> externalId;
+        session << "SELECT external_id FROM tim_user WHERE id = ?", into(externalId), use(key), now;
         session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
                    "disabled_ms = COALESCE(disabled_ms, ?), "
                    "version = version + 1 WHERE id = ?",
             use(when), use(when), use(when), use(key), now;
+        recordAudit(session, {"delete", "User", id, externalId, {}});
         tx.commit();
         return true;
     });

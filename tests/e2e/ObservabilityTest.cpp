@@ -7,6 +7,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
+
 using testing::HostProcess;
 
 namespace {
@@ -31,6 +33,7 @@ class ObservabilityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(linesARequestWritesCarryItsId);
     CPPUNIT_TEST(secretsStayOutOfTheLog);
     CPPUNIT_TEST(metricsAreServedToTheTokenAsPrometheusText);
+    CPPUNIT_TEST(theAuditCommandShowsAUsersWritesUnderTheirRequestIds);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -112,6 +115,34 @@ class ObservabilityTest : public CppUnit::TestFixture {
             1.0, text.value(count + R"({endpoint="metrics",method="GET",status="401"})"));
         CPPUNIT_ASSERT_EQUAL(32.0, text.value("tim_scim_db_pool_capacity{}"));
         CPPUNIT_ASSERT(text.value(R"(tim_scim_db_pool_sessions{state="idle"})") >= 1);
+    }
+
+    void theAuditCommandShowsAUsersWritesUnderTheirRequestIds() {
+        const auto created = (*_send)("POST", "/Users",
+                                      R"({"userName":"audited@example.com","externalId":"e-aud"})");
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        const std::string id =
+            created.body.substr(created.body.find("\"id\":\"") + 6, 36);  // a UUID
+        const auto disabled =
+            (*_send)("PATCH", "/Users/" + id,
+                     R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                     R"("Operations":[{"op":"Replace","path":"active","value":"False"}]})");
+        CPPUNIT_ASSERT_EQUAL(200, disabled.status);
+
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {"e-aud"}, out, err));
+        const std::string prefix = "  User  " + id + "  externalId=e-aud  request=";
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("  create" + prefix + created.header("x-request-id") +
+                                             "  changed=") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("  patch" + prefix + disabled.header("x-request-id") +
+                                             "  changed=active\n") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {"--latest", "1"}, out, err));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n')));
+        CPPUNIT_ASSERT(out.find("  patch  User  " + id) != std::string::npos);
+        CPPUNIT_ASSERT(_host->runCommand("scim.audit", {}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("usage: scim.audit") != std::string::npos);
     }
 
   private:

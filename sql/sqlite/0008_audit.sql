@@ -1,0 +1,14 @@
+-- The provisioning audit: every SCIM write, recorded in the write's own transaction (it commits
+-- or rolls back with the change). Names of changed attributes only, never their values.
+CREATE TABLE IF NOT EXISTS scim_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    request_id TEXT NULL,
+    operation TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    external_id TEXT NULL,
+    changed TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scim_audit_resource ON scim_audit (resource_id, id);
+CREATE INDEX IF NOT EXISTS scim_audit_at ON scim_audit (at_ms);

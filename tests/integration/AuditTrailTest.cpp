@@ -1,0 +1,158 @@
+// The provisioning audit on both engines: each user write leaves one row in its own
+// transaction, under the request's id, naming what changed and never a value; a write that
+// rolls back leaves none; an admin finds the history by id, userName or externalId.
+#include "api/RequestLimits.h"
+#include "scim/Patch.h"
+#include "scim/Representation.h"
+#include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
+#include "store/AuditTrail.h"
+#include "store/UserRepository.h"
+#include "store/WriteTransaction.h"
+#include "support/EngineFixtures.h"
+#include "support/StoreFixture.h"
+#include "tim/RequestContext.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string& json) {
+    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+Poco::JSON::Object::Ptr userDoc(const std::string& json) {
+    return scim::normaliseResource(parse(json), scim::userResourceSchema()).doc;
+}
+
+std::vector<std::string> names(std::initializer_list<const char*> list) {
+    return {list.begin(), list.end()};
+}
+
+}  // namespace
+
+class AuditTrailContract : public testing::StoreFixture {
+    CPPUNIT_TEST_SUITE(AuditTrailContract);
+    CPPUNIT_TEST(eachUserWriteLeavesOneRowNamingWhatChanged);
+    CPPUNIT_TEST(aRolledBackWriteLeavesNoRow);
+    CPPUNIT_TEST(changedAttributesNameExtensionsAndNeverValues);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    void eachUserWriteLeavesOneRowNamingWhatChanged() {
+        store::AuditTrail trail(*_database);
+        std::string id;
+        {
+            const tim::RequestScope request("req-create");
+            id = _users
+                     ->createOrBind(userDoc(R"({"userName":"Ada@Example.com","externalId":"e-ada",)"
+                                            R"("name":{"givenName":"Ada"}})"),
+                                    "salted-hash", true)
+                     .record.id;
+        }
+        {
+            const tim::RequestScope request("req-patch");
+            patch(id, R"([{"op":"replace","path":"displayName","value":"Ada L."},)"
+                      R"({"op":"replace","path":"password","value":"s3cret-value"}])");
+            patch(id, R"([{"op":"replace","path":"displayName","value":"Ada L."}])");  // no-op
+        }
+        _users->replace(id, userDoc(R"({"userName":"ada@example.com","externalId":"e-ada"})"),
+                        std::nullopt, std::nullopt);
+        CPPUNIT_ASSERT(_users->remove(id, std::nullopt));
+
+        const auto history = trail.historyOf(id, 50);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), history.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("create"), history[0].event.operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("req-create"), history[0].requestId);
+        std::string created;
+        for (const auto& name : history[0].event.changed) {
+            created += name + " ";
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("externalId name userName password "), created);
+        CPPUNIT_ASSERT_EQUAL(std::string("patch"), history[1].event.operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("req-patch"), history[1].requestId);
+        CPPUNIT_ASSERT(history[1].event.changed == names({"displayName", "password"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("replace"), history[2].event.operation);
+        CPPUNIT_ASSERT_EQUAL(std::string(), history[2].requestId);  // not a request's write
+        CPPUNIT_ASSERT(history[2].event.changed == names({"displayName", "name", "userName"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("delete"), history[3].event.operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("e-ada"), history[3].event.externalId.value());
+        for (const auto& entry : history) {
+            CPPUNIT_ASSERT_EQUAL(std::string("User"), entry.event.resourceType);
+            CPPUNIT_ASSERT_EQUAL(id, entry.event.resourceId);
+        }
+
+        // Found the ways an admin knows the user; latest() is the newest rows, oldest first.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), trail.historyOf("e-ada", 50).size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), trail.historyOf(id, 2).size());
+        CPPUNIT_ASSERT_EQUAL(std::string("replace"), trail.historyOf(id, 2)[0].event.operation);
+        const auto latest = trail.latest(1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), latest.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("delete"), latest[0].event.operation);
+        CPPUNIT_ASSERT(trail.historyOf("nobody@example.com", 50).empty());
+
+        // The audit never holds a value: neither the password nor a name.
+        Poco::Data::Session session = _database->session();
+        std::vector<std::string> changed;
+        session << "SELECT changed FROM scim_audit", Poco::Data::Keywords::into(changed),
+            Poco::Data::Keywords::now;
+        for (const auto& text : changed) {
+            for (const char* value : {"s3cret", "salted-hash", "Ada", "ada@"}) {
+                CPPUNIT_ASSERT_MESSAGE(text, text.find(value) == std::string::npos);
+            }
+        }
+    }
+
+    void aRolledBackWriteLeavesNoRow() {
+        const std::string id =
+            _users
+                ->createOrBind(userDoc(R"({"userName":"bob@example.com","externalId":"e-b"})"), "",
+                               false)
+                .record.id;
+        // A PATCH that fails half-way writes nothing, audit included.
+        CPPUNIT_ASSERT_THROW(patch(id, R"([{"op":"replace","path":"title","value":"t"},)"
+                                       R"({"op":"replace","path":"bogus","value":"x"}])"),
+                             scim::ScimError);
+        // An audit row written in a transaction that does not commit is gone with it.
+        {
+            Poco::Data::Session session = _database->session();
+            store::WriteTransaction tx(session, _database->dialect());
+            store::recordAudit(session, {"patch", "User", id, {}, {"title"}});
+        }
+        const auto history = store::AuditTrail(*_database).historyOf(id, 50);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), history.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("create"), history[0].event.operation);
+    }
+
+    void changedAttributesNameExtensionsAndNeverValues() {
+        const auto before = userDoc(
+            R"({"userName":"c","title":"x","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":)"
+            R"({"department":"A","manager":{"value":"m1"}}})");
+        const auto after = userDoc(
+            R"({"userName":"c","nickName":"n","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":)"
+            R"({"department":"A","manager":{"value":"m2"}}})");
+        CPPUNIT_ASSERT(
+            store::changedAttributes(before, after) ==
+            names({"nickName", "title",
+                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}));
+        CPPUNIT_ASSERT(store::changedAttributes(before, before).empty());
+    }
+
+  private:
+    void patch(const std::string& id, const std::string& operations) {
+        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"),
+                                                 api::RequestLimits().patchOperations);
+        _users->patch(
+            id,
+            [&](const Poco::JSON::Object::Ptr& current) {
+                return scim::applyPatch(current, ops, scim::userResourceSchema());
+            },
+            std::nullopt);
+    }
+};
+
+TIM_ENGINE_SUITES(AuditTrail);
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AuditTrailSQLiteTest, "AuditTrailSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AuditTrailMariaDBTest, "AuditTrailMariaDBTest");
