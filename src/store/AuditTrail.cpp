@@ -126,9 +126,13 @@ std::vector<AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_
     const std::string key = scim::foldCase(who);
     return readEntries(_database.session(),
                        "WHERE resource_id = ? OR external_id = ? "
-                       "OR resource_id IN (SELECT id FROM tim_user WHERE user_name_key = ?) "
-                       "OR resource_id IN (SELECT id FROM tim_group WHERE display_name_key = ?)",
-                       {textParam(who), textParam(who), textParam(key), textParam(key)}, limit);
+                       "OR resource_id IN (SELECT id FROM tim_user "
+                       "WHERE user_name_key = ? OR external_id = ?) "
+                       "OR resource_id IN (SELECT id FROM tim_group "
+                       "WHERE display_name_key = ? OR external_id = ?)",
+                       {textParam(who), textParam(who), textParam(key), textParam(who),
+                        textParam(key), textParam(who)},
+                       limit);
 }
 
 std::vector<AuditEntry> AuditTrail::latest(std::size_t limit) {

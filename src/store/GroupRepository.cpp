@@ -1,5 +1,7 @@
 #include "GroupRepository.h"
 
+#include "AuditTrail.h"
+
 #include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
@@ -49,8 +51,10 @@ scim::ScimError displayNameTaken(const std::string& name, const std::string& hol
                           (holderId.empty() ? "" : " (id " + holderId + ")"));
 }
 
-void removeMembers(Poco::Data::Session& session, const std::string& groupId,
-                   const std::vector<std::string>& ids) {
+// Returns how many memberships it removed.
+std::size_t removeMembers(Poco::Data::Session& session, const std::string& groupId,
+                          const std::vector<std::string>& ids) {
+    std::size_t removed = 0;
     inChunks(ids, [&](const std::vector<std::string>& chunk) {
         std::vector<SqlParam> params{textParam(groupId)};
         auto more = texts(chunk);
@@ -59,36 +63,53 @@ void removeMembers(Poco::Data::Session& session, const std::string& groupId,
         remove << "DELETE FROM tim_group_member WHERE group_id = ? AND member_id IN " +
                       placeholders(chunk.size());
         bindAll(remove, params);
-        remove.execute();
+        removed += remove.execute();
     });
+    return removed;
 }
 
-// Applies the changes; returns the ids whose membership may have changed and the ignored.
-std::pair<std::vector<std::string>, std::vector<std::string>> applyMemberChanges(
-    Poco::Data::Session& session, const SqlDialect& dialect, const std::string& groupId,
-    const std::vector<MemberChange>& changes) {
+struct AppliedMemberChanges {
+    std::vector<std::string> touched;  // ids whose membership may have changed
+    std::vector<std::string> ignored;  // ids of no user or group here
+    bool changed = false;              // the membership is not what it was
+};
+
+AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlDialect& dialect,
+                                        const std::string& groupId,
+                                        const std::vector<MemberChange>& changes) {
     std::set<std::string> touched;
-    std::vector<std::string> ignored;
+    AppliedMemberChanges result;
     for (const auto& change : changes) {
-        if (change.kind == MemberChange::Kind::RemoveAll ||
-            change.kind == MemberChange::Kind::ReplaceAll) {
-            for (const auto& id : memberIds(session, groupId)) {
-                touched.insert(id);
-            }
+        std::size_t added = 0;
+        std::vector<std::string> before;
+        const bool wholesale = change.kind == MemberChange::Kind::RemoveAll ||
+                               change.kind == MemberChange::Kind::ReplaceAll;
+        if (wholesale) {
+            before = memberIds(session, groupId);
+            touched.insert(before.begin(), before.end());
             std::string key = groupId;
             session << "DELETE FROM tim_group_member WHERE group_id = ?", use(key), now;
         }
         if (change.kind == MemberChange::Kind::Remove) {
-            removeMembers(session, groupId, change.ids);
+            result.changed = removeMembers(session, groupId, change.ids) > 0 || result.changed;
         }
         if (change.kind == MemberChange::Kind::Add ||
             change.kind == MemberChange::Kind::ReplaceAll) {
-            const auto skipped = addMembers(session, dialect, groupId, change.ids);
-            ignored.insert(ignored.end(), skipped.begin(), skipped.end());
+            const auto skipped = addMembers(session, dialect, groupId, change.ids, &added);
+            result.ignored.insert(result.ignored.end(), skipped.begin(), skipped.end());
+        }
+        if (wholesale) {
+            // Emptied and refilled: changed only if the set differs.
+            std::set<std::string> was(before.begin(), before.end());
+            const auto now = memberIds(session, groupId);
+            result.changed = result.changed || std::set<std::string>(now.begin(), now.end()) != was;
+        } else {
+            result.changed = result.changed || added > 0;
         }
         touched.insert(change.ids.begin(), change.ids.end());
     }
-    return {std::vector<std::string>(touched.begin(), touched.end()), ignored};
+    result.touched.assign(touched.begin(), touched.end());
+    return result;
 }
 
 GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
@@ -171,12 +192,18 @@ GroupWriteResult GroupRepository::createOrBind(
                                                           : MemberChange::Kind::Add;
                 const auto applied = applyMemberChanges(session, _database.dialect(), id,
                                                         {MemberChange{kind, *members}});
-                affected.insert(affected.end(), applied.first.begin(), applied.first.end());
-                result.ignoredMembers = applied.second;
+                affected.insert(affected.end(), applied.touched.begin(), applied.touched.end());
+                result.ignoredMembers = applied.ignored;
             }
             if (!c.roleKey.isNull()) {  // members of other groups hold no role from them
                 recomputeRoles(session, affected);
             }
+            auto changed = attributesOf(doc);
+            if (members && !members->empty()) {
+                changed.push_back("members");
+            }
+            recordAudit(session,
+                        {result.bound ? "bind" : "create", "Group", id, c.externalId, changed});
             result.record = readBack(session, id);
             tx.commit();
         });
@@ -228,13 +255,20 @@ std::vector<GroupMember> GroupRepository::members(const std::string& groupId) {
 GroupWriteResult GroupRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
                                           const std::vector<std::string>& members,
                                           std::optional<Poco::Int64> expectedVersion) {
-    return patch(
-        id, [&](const Poco::JSON::Object::Ptr&) { return doc; },
+    return write(
+        "replace", id, [&](const Poco::JSON::Object::Ptr&) { return doc; },
         {MemberChange{MemberChange::Kind::ReplaceAll, members}}, expectedVersion);
 }
 
 GroupWriteResult GroupRepository::patch(
     const std::string& id,
+    const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
+    const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion) {
+    return write("patch", id, change, changes, expectedVersion);
+}
+
+GroupWriteResult GroupRepository::write(
+    const char* operation, const std::string& id,
     const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
     const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion) {
     Poco::Data::Session session = _database.session();
@@ -256,8 +290,15 @@ GroupWriteResult GroupRepository::patch(
                 affected = memberIds(session, id);  // the role this group grants changed
             }
             const auto applied = applyMemberChanges(session, _database.dialect(), id, changes);
-            affected.insert(affected.end(), applied.first.begin(), applied.first.end());
-            result.ignoredMembers = applied.second;
+            affected.insert(affected.end(), applied.touched.begin(), applied.touched.end());
+            result.ignoredMembers = applied.ignored;
+            auto changed = changedAttributes(current.doc, next);
+            if (applied.changed) {
+                changed.push_back("members");
+            }
+            if (!changed.empty()) {
+                recordAudit(session, {operation, "Group", id, c.externalId, changed});
+            }
             if (docChanged || !changes.empty()) {
                 Poco::Int64 modified = nowMs();
                 std::string key = id;
@@ -298,6 +339,8 @@ bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> e
             throw;
         }
         const auto affected = memberIds(session, id);
+        const GroupColumns deleted = columnsOf(readBack(session, id).doc);
+        recordAudit(session, {"delete", "Group", id, deleted.externalId, {}});
         std::string key = id;
         session << "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?", use(key),
             use(key), now;

@@ -98,6 +98,12 @@ class GroupRepository {
                            const std::vector<std::string>& internal);
 
   private:
+    // PATCH and PUT: `operation` names the write in the audit.
+    GroupWriteResult write(
+        const char* operation, const std::string& id,
+        const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
+        const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion);
+
     Database& _database;
     const GroupCreatedHook _onCreated;
 };

@@ -1,10 +1,12 @@
 #include "Membership.h"
 
+#include "AuditTrail.h"
 #include "SqlSupport.h"
 
 #include <Poco/Data/Statement.h>
 
 #include <set>
+#include <tuple>
 
 namespace store {
 
@@ -35,9 +37,48 @@ std::vector<std::string> memberIds(Poco::Data::Session& session, const std::stri
                      {textParam(groupId)});
 }
 
-// Recomputes the 'scim' roles of these users from the role groups they are members of.
+namespace {
+
+// The roles role groups grant these users now: (user id, role).
+std::set<std::pair<std::string, std::string>> scimRolesOf(Poco::Data::Session& session,
+                                                          const std::vector<std::string>& userIds) {
+    auto params = texts(userIds);
+    std::vector<std::string> users;
+    std::vector<std::string> roles;
+    Poco::Data::Statement select(session);
+    select << "SELECT user_id, role_key FROM tim_user_role WHERE source = 'scim' AND user_id IN " +
+                  placeholders(userIds.size());
+    bindAll(select, params);
+    select, into(users), into(roles);
+    select.execute();
+    std::set<std::pair<std::string, std::string>> rows;
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        rows.emplace(users[i], roles[i]);
+    }
+    return rows;
+}
+
+// One audit row per role granted or revoked.
+void auditRoleChanges(Poco::Data::Session& session,
+                      const std::set<std::pair<std::string, std::string>>& before,
+                      const std::set<std::pair<std::string, std::string>>& after) {
+    for (const auto& [from, to, operation] :
+         {std::tuple{&after, &before, "grant"}, std::tuple{&before, &after, "revoke"}}) {
+        for (const auto& row : *from) {
+            if (!to->count(row)) {
+                recordAudit(session, {operation, "User", row.first, {}, {"roles:" + row.second}});
+            }
+        }
+    }
+}
+
+}  // namespace
+
+// Recomputes the 'scim' roles of these users from the role groups they are members of, and
+// audits each grant and revocation.
 void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds) {
     inChunks(userIds, [&](const std::vector<std::string>& chunk) {
+        const auto before = scimRolesOf(session, chunk);
         auto params = texts(chunk);
         Poco::Data::Statement remove(session);
         remove << "DELETE FROM tim_user_role WHERE source = 'scim' AND user_id IN " +
@@ -54,13 +95,14 @@ void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>
                       placeholders(chunk.size());
         bindAll(insert, insertParams);
         insert.execute();
+        auditRoleChanges(session, before, scimRolesOf(session, chunk));
     });
 }
 
 // Adds the members that exist (users SCIM shows, or groups); returns the ids ignored.
 std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,
-                                    const std::string& groupId,
-                                    const std::vector<std::string>& ids) {
+                                    const std::string& groupId, const std::vector<std::string>& ids,
+                                    std::size_t* added) {
     std::set<std::string> unique(ids.begin(), ids.end());
     unique.erase(groupId);
     const std::vector<std::string> wanted(unique.begin(), unique.end());
@@ -93,7 +135,10 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
         Poco::Data::Statement insert(session);
         insert << sql;
         bindAll(insert, params);
-        insert.execute();
+        const std::size_t inserted = insert.execute();  // INSERT IGNORE: the new ones
+        if (added != nullptr) {
+            *added += inserted;
+        }
     }
     std::set<std::string> present;
     for (const auto& f : found) {

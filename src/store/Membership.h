@@ -40,9 +40,9 @@ std::vector<std::string> memberIds(Poco::Data::Session& session, const std::stri
 void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds);
 
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
-// returns the ids it ignored.
+// returns the ids it ignored. `added`, if given, counts the memberships that were new.
 std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,
-                                    const std::string& groupId,
-                                    const std::vector<std::string>& ids);
+                                    const std::string& groupId, const std::vector<std::string>& ids,
+                                    std::size_t* added = nullptr);
 
 }  // namespace store

@@ -2,11 +2,13 @@
 // transaction, under the request's id, naming what changed and never a value; a write that
 // rolls back leaves none; an admin finds the history by id, userName or externalId.
 #include "api/RequestLimits.h"
+#include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 #include "store/AuditTrail.h"
+#include "store/GroupRepository.h"
 #include "store/UserRepository.h"
 #include "store/WriteTransaction.h"
 #include "support/EngineFixtures.h"
@@ -38,6 +40,7 @@ class AuditTrailContract : public testing::StoreFixture {
     CPPUNIT_TEST(eachUserWriteLeavesOneRowNamingWhatChanged);
     CPPUNIT_TEST(aRolledBackWriteLeavesNoRow);
     CPPUNIT_TEST(changedAttributesNameExtensionsAndNeverValues);
+    CPPUNIT_TEST(groupWritesMembershipsAndRoleGrantsAreAudited);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -138,6 +141,42 @@ class AuditTrailContract : public testing::StoreFixture {
             names({"nickName", "title",
                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}));
         CPPUNIT_ASSERT(store::changedAttributes(before, before).empty());
+    }
+
+    void groupWritesMembershipsAndRoleGrantsAreAudited() {
+        store::AuditTrail trail(*_database);
+        const std::string user =
+            _users
+                ->createOrBind(userDoc(R"({"userName":"pm@example.com","externalId":"e-pm"})"), "",
+                               false)
+                .record.id;
+        const auto groupDoc =
+            scim::normaliseResource(
+                parse(R"({"displayName":"role.processmanager","externalId":"g-1"})"),
+                scim::groupResourceSchema())
+                .doc;
+        const std::string group =
+            _groups->createOrBind(groupDoc, std::vector<std::string>{user}).record.id;
+        using Kind = store::MemberChange::Kind;
+        _groups->patch(group, {}, {{Kind::Remove, {user}}}, std::nullopt);
+        _groups->patch(group, {}, {{Kind::Remove, {user}}}, std::nullopt);  // no change: no row
+        CPPUNIT_ASSERT(_groups->remove(group, std::nullopt));
+
+        const auto groupHistory = trail.historyOf("g-1", 50);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), groupHistory.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("create"), groupHistory[0].event.operation);
+        CPPUNIT_ASSERT(groupHistory[0].event.changed ==
+                       names({"displayName", "externalId", "members"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("patch"), groupHistory[1].event.operation);
+        CPPUNIT_ASSERT(groupHistory[1].event.changed == names({"members"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("delete"), groupHistory[2].event.operation);
+
+        // The user's history, found by its externalId, carries the grant and the revocation.
+        const auto userHistory = trail.historyOf("e-pm", 50);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), userHistory.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("grant"), userHistory[1].event.operation);
+        CPPUNIT_ASSERT(userHistory[1].event.changed == names({"roles:processmanager"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("revoke"), userHistory[2].event.operation);
     }
 
   private:
