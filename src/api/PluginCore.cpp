@@ -13,6 +13,19 @@
 #include <Poco/StringTokenizer.h>
 
 namespace api {
+namespace {
+
+// A retention setting: a duration (d/w/m/y), or "never" (nullopt: kept for good).
+std::optional<tim::Duration> retentionOrNever(const tim::Settings& settings,
+                                              const std::string& key) {
+    const std::string text = settings.string(key);
+    if (Poco::icompare(text, "never") == 0) {
+        return std::nullopt;
+    }
+    return tim::Duration::parse(text, key);
+}
+
+}  // namespace
 
 store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings) {
     store::DatabaseConfig config;
@@ -177,11 +190,8 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     store::PurgePolicy purge;
     purge.deletedRetention = tim::Duration::parse(settings.string("scim.purge.deletedRetention"),
                                                   "scim.purge.deletedRetention");
-    const std::string disabledRetention = settings.string("scim.purge.disabledRetention");
-    if (Poco::icompare(disabledRetention, "never") != 0) {
-        purge.disabledRetention =
-            tim::Duration::parse(disabledRetention, "scim.purge.disabledRetention");
-    }
+    purge.disabledRetention = retentionOrNever(settings, "scim.purge.disabledRetention");
+    purge.auditRetention = retentionOrNever(settings, "scim.audit.retention");
     purge.batchSize = static_cast<std::size_t>(settings.integer("scim.purge.batchSize", 1, 100000));
     _purgeIntervalMs =
         static_cast<std::uint64_t>(settings.integer("scim.purge.intervalSeconds", 1, 7 * 86400)) *

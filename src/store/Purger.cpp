@@ -1,5 +1,6 @@
 #include "Purger.h"
 
+#include "AuditTrail.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -29,13 +30,42 @@ std::size_t execute(Poco::Data::Session& session, const std::string& sql,
 
 }  // namespace
 
+std::size_t Purger::purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeMs) {
+    std::size_t deleted = 0;
+    for (;;) {  // in batches, like the users: no long lock on the audit table
+        WriteTransaction tx(session, _database.dialect());
+        std::vector<Poco::Int64> ids;
+        Poco::Data::Statement select(session);
+        std::vector<SqlParam> params{numberParam(beforeMs),
+                                     numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
+        select << "SELECT id FROM scim_audit WHERE at_ms < ? ORDER BY id LIMIT ?";
+        bindAll(select, params);
+        select, into(ids);
+        select.execute();
+        if (!ids.empty()) {
+            std::vector<SqlParam> idParams;
+            for (const auto id : ids) {
+                idParams.push_back(numberParam(id));
+            }
+            deleted +=
+                execute(session, "DELETE FROM scim_audit WHERE id IN " + placeholders(ids.size()),
+                        idParams);
+        }
+        tx.commit();
+        if (ids.size() < _policy.batchSize) {
+            return deleted;
+        }
+    }
+}
+
 std::string PurgeResult::summary() const {
     if (!ran) {
         return "skipped: another instance is purging";
     }
     return "purged " + std::to_string(users) + " user(s), " + std::to_string(memberships) +
            " membership(s), " + std::to_string(roleAssignments) + " role assignment(s) in " +
-           std::to_string(batches) + " batch(es)";
+           std::to_string(batches) + " batch(es), and " + std::to_string(auditRows) +
+           " audit row(s) past their retention";
 }
 
 PurgeResult Purger::run(const Poco::Timestamp& now) {
@@ -54,17 +84,18 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
         for (;;) {
             WriteTransaction tx(session, dialect);
             std::vector<std::string> ids;
+            std::vector<Poco::Nullable<std::string>> externalIds;
             Poco::Data::Statement select(session);
             std::vector<SqlParam> params{numberParam(deletedBefore), numberParam(disabledBefore),
                                          numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
             select << std::string(
-                          "SELECT id FROM tim_user WHERE kind = 'person' AND ("
+                          "SELECT id, external_id FROM tim_user WHERE kind = 'person' AND ("
                           "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
                           "(deleted_ms IS NULL AND active = 0 AND disabled_ms < ?)) "
                           "ORDER BY id LIMIT ?") +
                           dialect.forUpdate();
             bindAll(select, params);
-            select, into(ids);
+            select, into(ids), into(externalIds);
             select.execute();
             if (ids.empty()) {
                 tx.commit();
@@ -80,11 +111,17 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
             result.roleAssignments +=
                 execute(session, "DELETE FROM tim_user_role WHERE user_id IN " + in, idParams);
             result.users += execute(session, "DELETE FROM tim_user WHERE id IN " + in, idParams);
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                recordAudit(session, {"purge", "User", ids[i], externalIds[i], {}});
+            }
             tx.commit();
             ++result.batches;
             if (ids.size() < _policy.batchSize) {
                 break;
             }
+        }
+        if (_policy.auditRetention) {
+            result.auditRows = purgeAudit(session, toMs(_policy.auditRetention->before(now)));
         }
         WriteTransaction tx(session, dialect);
         std::vector<SqlParam> state{textParam(kLastRunKey), textParam(std::to_string(toMs(now)))};

@@ -18,6 +18,7 @@ namespace store {
 struct PurgePolicy {
     tim::Duration deletedRetention;                  // 30d by default
     std::optional<tim::Duration> disabledRetention;  // nullopt: disabled users are kept
+    std::optional<tim::Duration> auditRetention;     // nullopt: audit rows are kept
     std::size_t batchSize = 500;
 };
 
@@ -27,6 +28,7 @@ struct PurgeResult {
     std::size_t memberships = 0;
     std::size_t roleAssignments = 0;
     std::size_t batches = 0;
+    std::size_t auditRows = 0;  // past the audit retention
 
     std::string summary() const;  // counts only, never personal data
 };
@@ -42,6 +44,9 @@ class Purger {
     std::optional<Poco::Timestamp> lastRun();
 
   private:
+    // Deletes audit rows older than `beforeMs`; returns how many.
+    std::size_t purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeMs);
+
     Database& _database;
     const PurgePolicy _policy;
 };

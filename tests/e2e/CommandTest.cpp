@@ -77,7 +77,8 @@ class CommandTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(out, out.find("last purge: never") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.purge.run", {}, out, err));
         CPPUNIT_ASSERT_EQUAL(
-            std::string("purged 0 user(s), 0 membership(s), 0 role assignment(s) in 0 batch(es)\n"),
+            std::string("purged 0 user(s), 0 membership(s), 0 role assignment(s) in 0 batch(es), "
+                        "and 0 audit row(s) past their retention\n"),
             out);
         CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
         CPPUNIT_ASSERT_MESSAGE(out, out.find("last purge: never") == std::string::npos);

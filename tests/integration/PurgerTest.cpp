@@ -4,6 +4,7 @@
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
+#include "store/AuditTrail.h"
 #include "store/GroupRepository.h"
 #include "store/Purger.h"
 #include "store/UserRepository.h"
@@ -48,9 +49,40 @@ class PurgerContract : public testing::StoreFixture {
     CPPUNIT_TEST(worksInBatches);
     CPPUNIT_TEST(recordsWhenUsersWereDisabled);
     CPPUNIT_TEST(concurrentPurgersDeleteEachUserOnce);
+    CPPUNIT_TEST(auditRowsPastTheirRetentionGoAndPurgesAreAudited);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
+    void auditRowsPastTheirRetentionGoAndPurgesAreAudited() {
+        Poco::Data::Session session = _database->session();
+        for (const Poco::Int64 ageDays : {400, 380, 366, 364, 10}) {
+            Poco::Int64 at = kNowMs - ageDays * kDayMs;
+            std::string id = "old-" + std::to_string(ageDays);
+            session << "INSERT INTO scim_audit (at_ms, operation, resource_type, resource_id, "
+                       "changed) VALUES (?, 'patch', 'User', ?, '')",
+                use(at), use(id), now;
+        }
+        const std::string gone = user("deleted-long-ago");
+        setDeleted(gone, kNowMs - 31 * kDayMs);
+        auto withAudit = policy(2);
+        withAudit.auditRetention = tim::Duration::parse("1y", "test");
+
+        const auto result = store::Purger(*_database, withAudit).run(kNow);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), result.users);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), result.auditRows);  // 400, 380, 366 days old
+        store::AuditTrail trail(*_database);
+        for (const char* kept : {"old-364", "old-10"}) {
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), trail.historyOf(kept, 10).size());
+        }
+        CPPUNIT_ASSERT(trail.historyOf("old-366", 10).empty());
+        const auto history = trail.historyOf(gone, 10);
+        CPPUNIT_ASSERT(!history.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("purge"), history.back().event.operation);
+        // Without a retention, audit rows stay.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+                             store::Purger(*_database, policy()).run(kNow).auditRows);
+    }
+
     void purgesExactlyWhatExpired() {
         const std::string active = user("active");
         const std::string disabledOld = user("disabled-31d", kNowMs - 31 * kDayMs);
