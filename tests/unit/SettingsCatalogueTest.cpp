@@ -1,5 +1,5 @@
 // The plugin's tim.properties keys live in manifest.json; the catalogue generated from it must
-// carry them all, the README reference must say the same, and bad values name their key.
+// carry them all, docs/reference.md must say the same, and bad values name their key.
 #include "api/PluginCore.h"
 #include "tim/Settings.h"
 
@@ -13,6 +13,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
+#include <regex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -30,7 +32,8 @@ std::string readFile(const std::string& path) {
 class SettingsCatalogueTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(SettingsCatalogueTest);
     CPPUNIT_TEST(manifestListsExactlyTheCatalogue);
-    CPPUNIT_TEST(readmeDocumentsEveryKeyWithItsDefault);
+    CPPUNIT_TEST(theReferenceDocumentsEveryKeyWithItsDefault);
+    CPPUNIT_TEST(theReferenceDocumentsEveryKeyTheHostReads);
     CPPUNIT_TEST(defaultsApplyWhenKeysAreMissing);
     CPPUNIT_TEST(badValuesNameTheirKey);
     CPPUNIT_TEST(uncataloguedKeysCannotBeRead);
@@ -58,12 +61,31 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         }
     }
 
-    void readmeDocumentsEveryKeyWithItsDefault() {
-        const std::string readme = readFile(std::string(TIM_SOURCE_DIR) + "/README.md");
+    void theReferenceDocumentsEveryKeyWithItsDefault() {
+        const std::string readme = readFile(std::string(TIM_SOURCE_DIR) + "/docs/reference.md");
         for (const auto& d : tim::settingDefinitions()) {
             const std::string row = std::string("| `") + d.key + "` | `" + d.defaultValue + "` |";
-            CPPUNIT_ASSERT_MESSAGE("README.md lacks the row " + row,
+            CPPUNIT_ASSERT_MESSAGE("docs/reference.md lacks the row " + row,
                                    readme.find(row) != std::string::npos);
+        }
+    }
+
+    // The host reads its keys directly from its configuration: each key literal in its source
+    // must have a row in the reference.
+    void theReferenceDocumentsEveryKeyTheHostReads() {
+        const std::string reference = readFile(std::string(TIM_SOURCE_DIR) + "/docs/reference.md");
+        const std::regex key(R"re("((?:http|plugin|data|log)\.[A-Za-z.]+)")re");
+        std::set<std::string> keys;
+        for (const char* file : {"HostSettings.cpp", "HostApplication.cpp"}) {
+            const std::string source = readFile(std::string(TIM_SOURCE_DIR) + "/src/host/" + file);
+            for (std::sregex_iterator it(source.begin(), source.end(), key), end; it != end; ++it) {
+                keys.insert((*it)[1]);
+            }
+        }
+        CPPUNIT_ASSERT(keys.size() >= 14);  // the scan found the host's keys
+        for (const auto& name : keys) {
+            CPPUNIT_ASSERT_MESSAGE("docs/reference.md lacks " + name,
+                                   reference.find("| `" + name + "` |") != std::string::npos);
         }
     }
 
