@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS scim_audit (
     resource_id VARCHAR(36) NOT NULL,
     external_id VARCHAR(255) NULL,
     changed VARCHAR(4000) NOT NULL,
+    outcome VARCHAR(16) NOT NULL DEFAULT 'applied',
     KEY scim_audit_resource (resource_id, id),
     KEY scim_audit_at (at_ms)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

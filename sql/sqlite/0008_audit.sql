@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS scim_audit (
     resource_type TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     external_id TEXT NULL,
-    changed TEXT NOT NULL
+    changed TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'applied'
 );
 CREATE INDEX IF NOT EXISTS scim_audit_resource ON scim_audit (resource_id, id);
 CREATE INDEX IF NOT EXISTS scim_audit_at ON scim_audit (at_ms);

@@ -314,7 +314,7 @@ std::string PluginCore::describeAudit(const std::vector<std::string>& args) {
                 "  " + e.resourceType + "  " + e.resourceId +
                 "  externalId=" + (e.externalId.isNull() ? "-" : e.externalId.value()) +
                 "  request=" + (entry.requestId.empty() ? "-" : entry.requestId) +
-                "  changed=" + (changed.empty() ? "-" : changed) + "\n";
+                "  changed=" + (changed.empty() ? "-" : changed) + "  outcome=" + e.outcome + "\n";
     }
     return text;
 }

@@ -74,14 +74,14 @@ std::vector<std::string> split(const std::string& text) {
 std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::string& where,
                                     std::vector<SqlParam> params, std::size_t limit) {
     std::vector<Poco::Int64> at;
-    std::vector<std::string> requestIds, operations, types, ids, externalIds, changed;
+    std::vector<std::string> requestIds, operations, types, ids, externalIds, changed, outcomes;
     Poco::Data::Statement select(session);
     select << "SELECT at_ms, COALESCE(request_id, ''), operation, resource_type, resource_id, "
-              "COALESCE(external_id, ''), changed FROM scim_audit " +
+              "COALESCE(external_id, ''), changed, outcome FROM scim_audit " +
                   where + " ORDER BY id DESC LIMIT " + std::to_string(limit);
     bindAll(select, params);
     select, into(at), into(requestIds), into(operations), into(types), into(ids), into(externalIds),
-        into(changed);
+        into(changed), into(outcomes);
     select.execute();
     std::vector<AuditEntry> entries;
     for (std::size_t i = at.size(); i-- > 0;) {  // oldest first
@@ -89,10 +89,13 @@ std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::stri
         entry.atMs = at[i];
         entry.requestId = requestIds[i];
         entry.event =
-            AuditEvent{operations[i], types[i], ids[i],
+            AuditEvent{operations[i],
+                       types[i],
+                       ids[i],
                        externalIds[i].empty() ? Poco::Nullable<std::string>()
                                               : Poco::Nullable<std::string>(externalIds[i]),
-                       split(changed[i])};
+                       split(changed[i]),
+                       outcomes[i]};
         entries.push_back(std::move(entry));
     }
     return entries;
@@ -105,10 +108,11 @@ void recordAudit(Poco::Data::Session& session, const AuditEvent& event) {
     runPrepared(
         session,
         "INSERT INTO scim_audit (at_ms, request_id, operation, resource_type, resource_id, "
-        "external_id, changed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "external_id, changed, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {numberParam(nowMs()), requestId.empty() ? nullableTextParam({}) : textParam(requestId),
          textParam(event.operation), textParam(event.resourceType), textParam(event.resourceId),
-         nullableTextParam(event.externalId), textParam(joined(event.changed))});
+         nullableTextParam(event.externalId), textParam(joined(event.changed)),
+         textParam(event.outcome)});
 }
 
 std::vector<std::string> changedAttributes(const Poco::JSON::Object::Ptr& before,

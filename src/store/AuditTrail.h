@@ -14,11 +14,14 @@
 namespace store {
 
 struct AuditEvent {
-    std::string operation;     // create, bind, replace, patch, delete
+    // create, bind, replace, patch, disable, enable, delete, grant, revoke, purge
+    std::string operation;
     std::string resourceType;  // User or Group
     std::string resourceId;
     Poco::Nullable<std::string> externalId;
     std::vector<std::string> changed;  // attribute names
+    // applied, or restored: a TIM-side deletion was undone with its memberships and roles
+    std::string outcome = "applied";
 };
 
 struct AuditEntry {

@@ -202,8 +202,8 @@ GroupWriteResult GroupRepository::createOrBind(
             if (members && !members->empty()) {
                 changed.push_back("members");
             }
-            recordAudit(session,
-                        {result.bound ? "bind" : "create", "Group", id, c.externalId, changed});
+            recordAudit(session, {result.bound ? "bind" : "create", "Group", id, c.externalId,
+                                  changed, result.restored.empty() ? "applied" : "restored"});
             result.record = readBack(session, id);
             tx.commit();
         });

@@ -126,6 +126,15 @@ std::string toJson(const Poco::JSON::Object::Ptr& doc) {
     return documentText(doc, kMaxUserDocumentBytes);
 }
 
+// How the audit names an update: disable and enable (Entra's soft delete and its undo) by
+// themselves, anything else as the write it was.
+const char* userWrite(const char* write, const UserColumns& before, const UserColumns& after) {
+    if (before.active != after.active) {
+        return after.active ? "enable" : "disable";
+    }
+    return write;
+}
+
 // The names an audit row lists: a password is named when set, never shown.
 std::vector<std::string> withPassword(std::vector<std::string> names, bool passwordSet) {
     if (passwordSet) {
@@ -292,7 +301,8 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
             }
             recordAudit(session,
                         {result.outcome == CreateOutcome::Created ? "create" : "bind", "User", id,
-                         c.externalId, withPassword(attributesOf(doc), !storedHash.isNull())});
+                         c.externalId, withPassword(attributesOf(doc), !storedHash.isNull()),
+                         result.restored.empty() ? "applied" : "restored"});
             if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
                 result.record = UserRecord{id, doc, 1, now, now, {}};  // what was inserted
             } else {
@@ -376,7 +386,8 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
                        "id = ?",
                     use(hash), use(key), now;
             }
-            recordAudit(session, {"replace", "User", id, c.externalId,
+            recordAudit(session, {userWrite("replace", userColumnsOf(before.front().doc), c),
+                                  "User", id, c.externalId,
                                   withPassword(changedAttributes(before.front().doc, doc),
                                                passwordHash.has_value())});
             auto records = readUser(session, id, false);
@@ -443,7 +454,8 @@ UserRecord UserRepository::patch(
                 if (update.execute() == 0) {
                     return false;  // changed or deleted meanwhile: start again
                 }
-                recordAudit(session, {"patch", "User", id, c.externalId,
+                recordAudit(session, {userWrite("patch", userColumnsOf(current->doc), c), "User",
+                                      id, c.externalId,
                                       withPassword(changedAttributes(current->doc, changed.doc),
                                                    changed.password.has_value())});
                 // Read back in the transaction: a DELETE right after the commit must not

@@ -135,12 +135,13 @@ class ObservabilityTest : public CppUnit::TestFixture {
         const std::string prefix = "  User  " + id + "  externalId=e-aud  request=";
         CPPUNIT_ASSERT_MESSAGE(out, out.find("  create" + prefix + created.header("x-request-id") +
                                              "  changed=") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(out, out.find("  patch" + prefix + disabled.header("x-request-id") +
-                                             "  changed=active\n") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            out, out.find("  disable" + prefix + disabled.header("x-request-id") +
+                          "  changed=active  outcome=applied\n") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {"--latest", "1"}, out, err));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1),
                              static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n')));
-        CPPUNIT_ASSERT(out.find("  patch  User  " + id) != std::string::npos);
+        CPPUNIT_ASSERT(out.find("  disable  User  " + id) != std::string::npos);
         CPPUNIT_ASSERT(_host->runCommand("scim.audit", {}, out, err) != 0);
         CPPUNIT_ASSERT_MESSAGE(err, err.find("usage: scim.audit") != std::string::npos);
     }

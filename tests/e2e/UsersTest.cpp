@@ -113,6 +113,10 @@ class UsersContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(
             _host->log(),
             _host->log().find("restored 2 membership(s) and 0 TIM role(s)") != std::string::npos);
+        // The audit says the new user came back with what the deleted one had.
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {newId}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("  create  User  " + newId) != std::string::npos &&
+                                        out.find("outcome=restored") != std::string::npos);
 
         // The same for a group deleted in TIM: Entra re-creates it without members.
         CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.group.delete", {team}, out, err));

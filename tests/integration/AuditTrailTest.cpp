@@ -41,6 +41,7 @@ class AuditTrailContract : public testing::StoreFixture {
     CPPUNIT_TEST(aRolledBackWriteLeavesNoRow);
     CPPUNIT_TEST(changedAttributesNameExtensionsAndNeverValues);
     CPPUNIT_TEST(groupWritesMembershipsAndRoleGrantsAreAudited);
+    CPPUNIT_TEST(disablingAndEnablingAreNamedAsSuch);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -141,6 +142,27 @@ class AuditTrailContract : public testing::StoreFixture {
             names({"nickName", "title",
                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}));
         CPPUNIT_ASSERT(store::changedAttributes(before, before).empty());
+    }
+
+    // Entra's soft delete is a PATCH of active; the audit calls it what it is.
+    void disablingAndEnablingAreNamedAsSuch() {
+        const std::string id =
+            _users
+                ->createOrBind(userDoc(R"({"userName":"soft@example.com","externalId":"e-s"})"), "",
+                               false)
+                .record.id;
+        patch(id, R"([{"op":"replace","path":"active","value":false}])");
+        patch(id, R"([{"op":"replace","path":"active","value":true},)"
+                  R"({"op":"replace","path":"title","value":"back"}])");
+        const auto history = store::AuditTrail(*_database).historyOf("e-s", 50);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), history.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("disable"), history[1].event.operation);
+        CPPUNIT_ASSERT(history[1].event.changed == names({"active"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("enable"), history[2].event.operation);
+        CPPUNIT_ASSERT(history[2].event.changed == names({"active", "title"}));
+        for (const auto& entry : history) {
+            CPPUNIT_ASSERT_EQUAL(std::string("applied"), entry.event.outcome);
+        }
     }
 
     void groupWritesMembershipsAndRoleGrantsAreAudited() {
