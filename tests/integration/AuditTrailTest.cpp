@@ -110,11 +110,7 @@ class AuditTrailContract : public testing::StoreFixture {
     }
 
     void aRolledBackWriteLeavesNoRow() {
-        const std::string id =
-            _users
-                ->createOrBind(userDoc(R"({"userName":"bob@example.com","externalId":"e-b"})"), "",
-                               false)
-                .record.id;
+        const std::string id = provisioned("bob@example.com", "e-b");
         // A PATCH that fails half-way writes nothing, audit included.
         CPPUNIT_ASSERT_THROW(patch(id, R"([{"op":"replace","path":"title","value":"t"},)"
                                        R"({"op":"replace","path":"bogus","value":"x"}])"),
@@ -146,11 +142,7 @@ class AuditTrailContract : public testing::StoreFixture {
 
     // Entra's soft delete is a PATCH of active; the audit calls it what it is.
     void disablingAndEnablingAreNamedAsSuch() {
-        const std::string id =
-            _users
-                ->createOrBind(userDoc(R"({"userName":"soft@example.com","externalId":"e-s"})"), "",
-                               false)
-                .record.id;
+        const std::string id = provisioned("soft@example.com", "e-s");
         patch(id, R"([{"op":"replace","path":"active","value":false}])");
         patch(id, R"([{"op":"replace","path":"active","value":true},)"
                   R"({"op":"replace","path":"title","value":"back"}])");
@@ -167,11 +159,7 @@ class AuditTrailContract : public testing::StoreFixture {
 
     void groupWritesMembershipsAndRoleGrantsAreAudited() {
         store::AuditTrail trail(*_database);
-        const std::string user =
-            _users
-                ->createOrBind(userDoc(R"({"userName":"pm@example.com","externalId":"e-pm"})"), "",
-                               false)
-                .record.id;
+        const std::string user = provisioned("pm@example.com", "e-pm");
         const auto groupDoc =
             scim::normaliseResource(
                 parse(R"({"displayName":"role.processmanager","externalId":"g-1"})"),
@@ -202,6 +190,15 @@ class AuditTrailContract : public testing::StoreFixture {
     }
 
   private:
+    // A user as Entra creates one, without a password.
+    std::string provisioned(const std::string& userName, const std::string& externalId) {
+        return _users
+            ->createOrBind(
+                userDoc(R"({"userName":")" + userName + R"(","externalId":")" + externalId + "\"}"),
+                "", false)
+            .record.id;
+    }
+
     void patch(const std::string& id, const std::string& operations) {
         const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"),
                                                  api::RequestLimits().patchOperations);
