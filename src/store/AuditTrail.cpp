@@ -51,7 +51,8 @@ void collectChanges(const Poco::JSON::Object::Ptr& before, const Poco::JSON::Obj
             collectChanges(isExtension(key, was) ? was.extract<Poco::JSON::Object::Ptr>() : nullptr,
                            isExtension(key, is) ? is.extract<Poco::JSON::Object::Ptr>() : nullptr,
                            key + ":", names);
-        } else if (inBefore != inAfter || textOf(was) != textOf(is)) {
+        } else if (inBefore != inAfter || before.isNull() || after.isNull() ||
+                   textOf(was) != textOf(is)) {
             names.insert(prefix + key);
         }
     }
