@@ -14,6 +14,9 @@ port=$3
 data=$dir/data
 socket=$dir/mysqld.sock
 pidfile=$dir/mysqld.pid
+# A tmpdir of its own: two servers bootstrapping at once in /tmp (ctest -j2 runs this suite's
+# server and the fault test's) collide on temporary table files and the install fails.
+tmp=$dir/tmp
 user=tim
 password=tim-test-password
 
@@ -27,7 +30,8 @@ admin() {
 # Starts mariadbd on the datadir at port $1 and waits until it answers; non-zero if it does not.
 launch() {
     rm -f "$dir/error.log"
-    mariadbd --no-defaults $as_user --datadir="$data" --socket="$socket" --port="$1" \
+    mkdir -p "$tmp"
+    mariadbd --no-defaults $as_user --datadir="$data" --tmpdir="$tmp" --socket="$socket" --port="$1" \
         --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
         --innodb-buffer-pool-size=128M --max-connections=500 \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
@@ -57,7 +61,8 @@ start)
         "$0" stop "$dir" "$port"
     fi
     rm -rf "$data"
-    mariadb-install-db --no-defaults $as_user --datadir="$data" \
+    mkdir -p "$tmp"
+    mariadb-install-db --no-defaults $as_user --datadir="$data" --tmpdir="$tmp" \
         --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
         { cat "$dir/install.log"; exit 1; }
     started=""
