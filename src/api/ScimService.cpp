@@ -21,6 +21,16 @@ bool isSegmentPrefix(const std::string& path, const std::string& prefix) {
            (path.size() == prefix.size() || path[prefix.size()] == '/');
 }
 
+// "/Schemas/urn:...:User" -> resource "Schemas", id "urn:...:User"; "" -> "", "".
+std::pair<std::string, std::string> splitResourcePath(const std::string& resourcePath) {
+    if (resourcePath.empty()) {
+        return {"", ""};
+    }
+    const auto slash = resourcePath.find('/', 1);
+    return {resourcePath.substr(1, slash == std::string::npos ? std::string::npos : slash - 1),
+            slash == std::string::npos ? "" : resourcePath.substr(slash + 1)};
+}
+
 // What the client is told when `e` is a failure the same request may get past in a few seconds
 // (503 with Retry-After); nothing when it is not one.
 std::optional<std::string> transientFailure(const Poco::Exception& e) {
@@ -121,11 +131,7 @@ Response ScimService::answer(const Request& request) const noexcept {
 }
 
 Response ScimService::dispatch(const Request& request, const std::string& resourcePath) const {
-    // "/Schemas/urn:...:User" -> resource "Schemas", id "urn:...:User"
-    const auto slash = resourcePath.find('/', 1);
-    const std::string resource =
-        resourcePath.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
-    const std::string id = slash == std::string::npos ? "" : resourcePath.substr(slash + 1);
+    const auto [resource, id] = splitResourcePath(resourcePath);
     if (DiscoveryEndpoint::serves(resource)) {
         return _discovery.handle(request, resource, id, baseUrl(request));
     }
@@ -159,7 +165,7 @@ std::string ScimService::endpointOf(const Request& request) const {
     if (!resourcePath || resourcePath->empty()) {
         return "other";
     }
-    const std::string resource = resourcePath->substr(1, resourcePath->find('/', 1) - 1);
+    const std::string resource = splitResourcePath(*resourcePath).first;
     for (const char* known : {"Users", "Groups", "ServiceProviderConfig", "ResourceTypes",
                               "Schemas", kMetricsResource}) {
         if (scim::sameName(resource, known)) {

@@ -58,9 +58,9 @@ class AuditTrailContract : public testing::StoreFixture {
         }
         {
             const tim::RequestScope request("req-patch");
-            patch(id, R"([{"op":"replace","path":"displayName","value":"Ada L."},)"
-                      R"({"op":"replace","path":"password","value":"s3cret-value"}])");
-            patch(id, R"([{"op":"replace","path":"displayName","value":"Ada L."}])");  // no-op
+            patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."},)"
+                          R"({"op":"replace","path":"password","value":"s3cret-value"}])");
+            patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."}])");  // no-op
         }
         _users->replace(id, userDoc(R"({"userName":"ada@example.com","externalId":"e-ada"})"),
                         std::nullopt, std::nullopt);
@@ -112,8 +112,8 @@ class AuditTrailContract : public testing::StoreFixture {
     void aRolledBackWriteLeavesNoRow() {
         const std::string id = provisioned("bob@example.com", "e-b");
         // A PATCH that fails half-way writes nothing, audit included.
-        CPPUNIT_ASSERT_THROW(patch(id, R"([{"op":"replace","path":"title","value":"t"},)"
-                                       R"({"op":"replace","path":"bogus","value":"x"}])"),
+        CPPUNIT_ASSERT_THROW(patchUser(id, R"([{"op":"replace","path":"title","value":"t"},)"
+                                           R"({"op":"replace","path":"bogus","value":"x"}])"),
                              scim::ScimError);
         // An audit row written in a transaction that does not commit is gone with it.
         {
@@ -143,9 +143,9 @@ class AuditTrailContract : public testing::StoreFixture {
     // Entra's soft delete is a PATCH of active; the audit calls it what it is.
     void disablingAndEnablingAreNamedAsSuch() {
         const std::string id = provisioned("soft@example.com", "e-s");
-        patch(id, R"([{"op":"replace","path":"active","value":false}])");
-        patch(id, R"([{"op":"replace","path":"active","value":true},)"
-                  R"({"op":"replace","path":"title","value":"back"}])");
+        patchUser(id, R"([{"op":"replace","path":"active","value":false}])");
+        patchUser(id, R"([{"op":"replace","path":"active","value":true},)"
+                      R"({"op":"replace","path":"title","value":"back"}])");
         const auto history = store::AuditTrail(*_database).historyOf("e-s", 50);
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), history.size());
         CPPUNIT_ASSERT_EQUAL(std::string("disable"), history[1].event.operation);
@@ -197,17 +197,6 @@ class AuditTrailContract : public testing::StoreFixture {
                 userDoc(R"({"userName":")" + userName + R"(","externalId":")" + externalId + "\"}"),
                 "", false)
             .record.id;
-    }
-
-    void patch(const std::string& id, const std::string& operations) {
-        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"),
-                                                 api::RequestLimits().patchOperations);
-        _users->patch(
-            id,
-            [&](const Poco::JSON::Object::Ptr& current) {
-                return scim::applyPatch(current, ops, scim::userResourceSchema());
-            },
-            std::nullopt);
     }
 };
 

@@ -129,16 +129,10 @@ class ConcurrencyContract : public testing::StoreFixture {
         const Poco::Int64 version = _users->find(id)->version;
         Outcomes outcomes;
         testing::race(8, [&](int i) {
-            const auto ops = scim::parsePatchRequest(
-                parse(R"({"Operations":[{"op":"replace","path":"title","value":"T)" +
-                      std::to_string(i) + R"("}]})"),
-                api::RequestLimits().patchOperations);
             outcomes.run([&] {
-                _users->patch(
+                patchUser(
                     id,
-                    [&](const Poco::JSON::Object::Ptr& doc) {
-                        return scim::applyPatch(doc, ops, scim::userResourceSchema());
-                    },
+                    R"([{"op":"replace","path":"title","value":"T)" + std::to_string(i) + R"("}])",
                     version);
             });
         });
@@ -162,16 +156,8 @@ class ConcurrencyContract : public testing::StoreFixture {
                     });
                     return;
                 }
-                const auto ops = scim::parsePatchRequest(
-                    parse(R"({"Operations":[{"op":"replace","path":"active","value":"False"}]})"),
-                    api::RequestLimits().patchOperations);
                 patches.run([&] {
-                    _users->patch(
-                        id,
-                        [&](const Poco::JSON::Object::Ptr& doc) {
-                            return scim::applyPatch(doc, ops, scim::userResourceSchema());
-                        },
-                        std::nullopt);
+                    patchUser(id, R"([{"op":"replace","path":"active","value":"False"}])");
                 });
             });
             // The delete always wins in the end; a PATCH either came first or found no user.

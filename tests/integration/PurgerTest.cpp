@@ -131,12 +131,12 @@ class PurgerContract : public testing::StoreFixture {
     void recordsWhenUsersWereDisabled() {
         const std::string id = user("toggle");
         CPPUNIT_ASSERT(disabledMs(id).isNull());
-        patch(id, R"([{"op":"Replace","path":"active","value":"False"}])");
+        patchUser(id, R"([{"op":"Replace","path":"active","value":"False"}])");
         const auto first = disabledMs(id);
         CPPUNIT_ASSERT(!first.isNull());
-        patch(id, R"([{"op":"Replace","path":"displayName","value":"still disabled"}])");
+        patchUser(id, R"([{"op":"Replace","path":"displayName","value":"still disabled"}])");
         CPPUNIT_ASSERT(disabledMs(id) == first);  // the first moment stays
-        patch(id, R"([{"op":"Replace","path":"active","value":true}])");
+        patchUser(id, R"([{"op":"Replace","path":"active","value":true}])");
         CPPUNIT_ASSERT(disabledMs(id).isNull());
     }
 
@@ -207,17 +207,6 @@ class PurgerContract : public testing::StoreFixture {
         std::string key = id;
         session << "SELECT disabled_ms FROM tim_user WHERE id = ?", use(key), into(value), now;
         return value;
-    }
-
-    void patch(const std::string& id, const std::string& operations) {
-        const auto ops = scim::parsePatchRequest(parse(R"({"Operations":)" + operations + "}"),
-                                                 api::RequestLimits().patchOperations);
-        _users->patch(
-            id,
-            [&](const Poco::JSON::Object::Ptr& doc) {
-                return scim::applyPatch(doc, ops, scim::userResourceSchema());
-            },
-            std::nullopt);
     }
 };
 

@@ -2,15 +2,21 @@
 // Contracts derive from it and TIM_ENGINE_SUITES supplies freshConfig per engine.
 #pragma once
 
+#include "api/RequestLimits.h"
+#include "scim/Patch.h"
+#include "scim/UserSchemas.h"
 #include "store/Database.h"
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include <cppunit/TestFixture.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace testing {
 
@@ -34,6 +40,21 @@ class StoreFixture : public CppUnit::TestFixture {
 
   protected:
     static Poco::Logger& logger() { return Poco::Logger::get("test.store"); }
+
+    // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.
+    store::UserRecord patchUser(const std::string& id, const std::string& operations,
+                                std::optional<Poco::Int64> expectedVersion = std::nullopt) {
+        const auto ops = scim::parsePatchRequest(Poco::JSON::Parser()
+                                                     .parse(R"({"Operations":)" + operations + "}")
+                                                     .extract<Poco::JSON::Object::Ptr>(),
+                                                 api::RequestLimits().patchOperations);
+        return _users->patch(
+            id,
+            [&](const Poco::JSON::Object::Ptr& current) {
+                return scim::applyPatch(current, ops, scim::userResourceSchema());
+            },
+            expectedVersion);
+    }
 
     store::DatabaseConfig _config;
     std::unique_ptr<store::Database> _database;

@@ -119,6 +119,10 @@ class ScimServiceTest : public CppUnit::TestFixture {
         const auto missing = service.handle(get("/tim/api/scim/Nothing"));
         CPPUNIT_ASSERT_EQUAL(404, missing.status);
         CPPUNIT_ASSERT_EQUAL(std::string("404"), body(missing)->getValue<std::string>("status"));
+        // The base itself is no resource either (it was a 500: an out-of-range substring).
+        for (const char* base : {"/tim/api/scim", "/tim/api/scim/", "/tim/api/scim/v2"}) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(base, 404, service.handle(get(base)).status);
+        }
 
         api::Request post = get("/tim/api/scim/ServiceProviderConfig");
         post.method = "POST";
