@@ -1,5 +1,6 @@
 #include "HostBridge.h"
 
+#include "api/RequestLog.h"
 #include "tim/RequestContext.h"
 
 #include <Poco/Exception.h>
@@ -47,8 +48,11 @@ std::optional<std::string> HostBridge::property(const std::string& key) const {
     return std::string(buffer.data(), length);
 }
 
+// Every line the plugin logs, and every error it hands the host, passes here: no database
+// password leaves it, however an exception quoted a connection string.
 void HostBridge::log(tim_log_level level, const std::string& message) const {
-    _api->log(_host, level, message.data(), message.size());
+    const std::string text = api::withoutPasswords(message);
+    _api->log(_host, level, text.data(), text.size());
 }
 
 bool HostBridge::logEnabled(tim_log_level level) const {
@@ -56,7 +60,8 @@ bool HostBridge::logEnabled(tim_log_level level) const {
 }
 
 void HostBridge::setError(const std::string& message) const {
-    _api->set_error(_host, message.data(), message.size());
+    const std::string text = api::withoutPasswords(message);
+    _api->set_error(_host, text.data(), text.size());
 }
 
 tim_status HostBridge::registerHandler(const std::string& prefix, std::uint32_t methods,

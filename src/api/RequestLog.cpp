@@ -57,6 +57,21 @@ std::string loggableTarget(const std::string& path, const std::string& query) {
     return target;
 }
 
+std::string withoutPasswords(const std::string& text) {
+    static const std::string key = "password=";
+    const std::string lower = Poco::toLower(text);
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t at = lower.find(key); at != std::string::npos; at = lower.find(key, from)) {
+        const std::size_t value = at + key.size();
+        std::size_t end = text.find_first_of("; \t\n'\"", value);
+        end = end == std::string::npos ? text.size() : end;
+        out += text.substr(from, value - from) + "***";
+        from = end;
+    }
+    return out + text.substr(from);
+}
+
 std::string accessLine(const Request& request, const Response& response, double milliseconds) {
     return "access " + request.method + " " + loggableTarget(request.path, request.query) + " " +
            std::to_string(response.status) +

@@ -16,6 +16,10 @@ std::string requestIdOf(const Request& request);
 // "token", "password", "secret" or "key") replaced by "***".
 std::string loggableTarget(const std::string& path, const std::string& query);
 
+// `text` with the value of every "password=" (any case) up to the next ';', space or quote
+// replaced by "***": Poco's connection errors quote the whole connection string.
+std::string withoutPasswords(const std::string& text);
+
 // "access GET /tim/api/scim/Users?count=1 200 scimType=- 1.8ms 512B"
 std::string accessLine(const Request& request, const Response& response, double milliseconds);
 

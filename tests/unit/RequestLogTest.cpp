@@ -32,6 +32,7 @@ class RequestLogTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(theClientsIdIsKeptWhenItIsAPlainToken);
     CPPUNIT_TEST(secretLookingQueryValuesAreMasked);
     CPPUNIT_TEST(anAccessLineNamesStatusScimTypeLatencyAndBytes);
+    CPPUNIT_TEST(passwordsInErrorTextsAreMasked);
     CPPUNIT_TEST(aScopeSetsAndRestoresTheThreadsId);
     CPPUNIT_TEST_SUITE_END();
 
@@ -61,6 +62,17 @@ class RequestLogTest : public CppUnit::TestFixture {
             api::loggableTarget("/p",
                                 "filter=userName%20eq%20%22a%22&access_token=eyJhbGci&"
                                 "count=5&apiKey=k1&Password=hunter2&flag"));
+    }
+
+    void passwordsInErrorTextsAreMasked() {
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("Not connected to data source: host=db;port=3306;user=tim;password=***;"
+                        "db=tim and PASSWORD=*** 'Password=***'"),
+            api::withoutPasswords("Not connected to data source: host=db;port=3306;user=tim;"
+                                  "password=s3cret;db=tim and PASSWORD=hunter2 'Password=q'"));
+        CPPUNIT_ASSERT_EQUAL(std::string("no secret here"),
+                             api::withoutPasswords("no secret here"));
+        CPPUNIT_ASSERT_EQUAL(std::string("password=***"), api::withoutPasswords("password="));
     }
 
     void anAccessLineNamesStatusScimTypeLatencyAndBytes() {
