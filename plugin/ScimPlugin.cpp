@@ -2,6 +2,8 @@
 
 #include "AbiGuard.h"
 #include "ExchangeAdapter.h"
+#include "store/Retry.h"
+#include "store/SqlDialect.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
@@ -112,9 +114,21 @@ tim_status ScimPlugin::handleHttp(void* self, tim_http_exchange* exchange) {
 
 tim_status ScimPlugin::runPurgeTask(void* self) {
     auto* plugin = static_cast<ScimPlugin*>(self);
-    // A failed run is logged; the next run starts over.
+    // A failed run is logged; the next run starts over. A database that is down, restarting
+    // (a cluster node rejoining) or too busy is a warning: nothing is wrong with the purge.
     return guard(plugin->_host, "scim.purge", [plugin] {
-        plugin->_core->runPurge();
+        try {
+            plugin->_core->runPurge();
+        } catch (const Poco::Exception& e) {
+            if (!store::isConnectionLoss(e) && !store::isLockConflict(e) &&
+                dynamic_cast<const store::WriteContention*>(&e) == nullptr) {
+                throw;
+            }
+            plugin->_host.log(TIM_LOG_WARNING,
+                              "scim.purge: skipped, the database is unavailable "
+                              "or busy (" +
+                                  e.displayText() + "); the next run tries again");
+        }
         return TIM_OK;
     });
 }

@@ -34,8 +34,9 @@ std::pair<std::string, std::string> splitResourcePath(const std::string& resourc
 // What the client is told when `e` is a failure the same request may get past in a few seconds
 // (503 with Retry-After); nothing when it is not one.
 std::optional<std::string> transientFailure(const Poco::Exception& e) {
+    // A read, too, can lose to a lock or (on a Galera node) wait too long for the cluster.
     if (dynamic_cast<const Poco::Data::SessionPoolExhaustedException*>(&e) != nullptr ||
-        dynamic_cast<const store::WriteContention*>(&e) != nullptr) {
+        dynamic_cast<const store::WriteContention*>(&e) != nullptr || store::isLockConflict(e)) {
         return std::string("The server is busy; retry after a few seconds");
     }
     if (store::isConnectionLoss(e)) {

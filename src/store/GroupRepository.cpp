@@ -112,12 +112,15 @@ AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlD
     return result;
 }
 
+// The group this transaction wrote.
 GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
-    return readRecords<GroupRecord>(
-               session,
-               std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
-               {textParam(id)})
-        .front();
+    auto records = readRecords<GroupRecord>(
+        session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
+        {textParam(id)});
+    if (records.empty()) {
+        throw RowVanished("group " + id);
+    }
+    return records.front();
 }
 
 Poco::Int64 lockGroup(Poco::Data::Session& session, const SqlDialect& dialect,
@@ -467,20 +470,23 @@ bool GroupRepository::rolesCatalogued(const std::string& roleName) {
 void GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
                                         const std::vector<std::string>& internal) {
     Poco::Data::Session session = _database.session();
-    WriteTransaction tx(session, _database.dialect());
-    for (const auto* list : {&known, &internal}) {
-        int flag = list == &internal ? 1 : 0;
-        for (const auto& name : *list) {
-            std::string key = scim::foldCase(name);
-            std::string display = name;
-            session << std::string(_database.dialect().insertIgnore()) +
-                           " INTO tim_role (name_key, name, internal) VALUES (?, ?, ?)",
-                use(key), use(display), use(flag), now;
-            session << "UPDATE tim_role SET internal = ? WHERE name_key = ?", use(flag), use(key),
-                now;
+    // Hosts starting together write the same rows: the loser of a deadlock runs it again.
+    withRetry(_database.dialect(), [&] {
+        WriteTransaction tx(session, _database.dialect());
+        for (const auto* list : {&known, &internal}) {
+            int flag = list == &internal ? 1 : 0;
+            for (const auto& name : *list) {
+                std::string key = scim::foldCase(name);
+                std::string display = name;
+                session << _database.dialect().insertSkippingExisting(
+                    "INSERT INTO tim_role (name_key, name, internal) VALUES (?, ?, ?)", "name_key"),
+                    use(key), use(display), use(flag), now;
+                session << "UPDATE tim_role SET internal = ? WHERE name_key = ?", use(flag),
+                    use(key), now;
+            }
         }
-    }
-    tx.commit();
+        tx.commit();
+    });
 }
 
 }  // namespace store

@@ -123,8 +123,7 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     });
     for (std::size_t start = 0; start < found.size(); start += kChunk) {
         const std::size_t end = std::min(found.size(), start + kChunk);
-        std::string sql = std::string(dialect.insertIgnore()) +
-                          " INTO tim_group_member (group_id, member_id, member_type) VALUES ";
+        std::string sql = "INSERT INTO tim_group_member (group_id, member_id, member_type) VALUES ";
         std::vector<SqlParam> params;
         for (std::size_t i = start; i < end; ++i) {
             sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
@@ -133,9 +132,9 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
             params.push_back(textParam(found[i].second));
         }
         Poco::Data::Statement insert(session);
-        insert << sql;
+        insert << dialect.insertSkippingExisting(sql, "group_id");
         bindAll(insert, params);
-        const std::size_t inserted = insert.execute();  // INSERT IGNORE: the new ones
+        const std::size_t inserted = insert.execute();  // the new ones
         if (added != nullptr) {
             *added += inserted;
         }

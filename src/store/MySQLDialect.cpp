@@ -1,17 +1,27 @@
+#include "GaleraNode.h"
+#include "MySQLLease.h"
 #include "MySQLTimeouts.h"
 #include "PreparedStatements.h"
+#include "Retry.h"
 #include "SqlDialect.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
+
+#include <atomic>
 
 namespace store {
 namespace {
 
 using namespace Poco::Data::Keywords;
 
-constexpr const char* kMigrationLockName = "tim_scim_migrations";
+constexpr const char* kMigrationLease = "migrations";
 constexpr int kMigrationLockTimeoutSeconds = 120;
+// Longer than any migration or purge run should take; a crashed holder's lease lapses then.
+constexpr int kMigrationLeaseSeconds = 1800;
+constexpr int kJobLeaseSeconds = 3600;
 
 class MySQLDialect : public SqlDialect {
   public:
@@ -30,37 +40,56 @@ class MySQLDialect : public SqlDialect {
         session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(_lockWaitSeconds),
             now;
         limitServerWait(session, true);
+        if (joinCausalReads(session)) {
+            _galera = true;
+        }
     }
 
-    const char* insertIgnore() const override { return "INSERT IGNORE"; }
+    std::string insertSkippingExisting(const std::string& insert,
+                                       const std::string& keyColumn) const override {
+        return insert + " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn;
+    }
 
     std::string unindexed(const std::string& column) const override { return column; }
 
     bool tryLockJob(Poco::Data::Session& session, const std::string& name) const override {
-        Poco::Nullable<Poco::Int64> granted;
-        std::string key = name;
-        session << "SELECT GET_LOCK(?, 0)", into(granted), use(key), now;
-        return !granted.isNull() && granted.value() == 1;
+        return tryLease(session, name, kJobLeaseSeconds);
     }
 
+    std::size_t dropStaleWriteMarkers(Poco::Data::Session& session) const override {
+        return _galera.load() ? dropStaleCommitMarkers(session) : 0;
+    }
+
+    // An unreleased lease would stop the job everywhere until it lapses.
     void unlockJob(Poco::Data::Session& session, const std::string& name) const override {
-        Poco::Nullable<Poco::Int64> released;
-        std::string key = name;
-        session << "SELECT RELEASE_LOCK(?)", into(released), use(key), now;
+        withRetry(*this, [&] { releaseLease(session, name); });
     }
 
-    void beginWrite(Poco::Data::Session& session) const override {
-        runPrepared(session, "START TRANSACTION", {});
+    std::string beginWrite(Poco::Data::Session& session) const override {
+        if (!_galera.load()) {
+            runPrepared(session, "START TRANSACTION", {});
+            return "";
+        }
+        return beginCheckedWrite(session);
+    }
+
+    void endWrite(Poco::Data::Session& session) const override {
+        if (_galera.load()) {
+            endCheckedWrite(session);
+        }
+    }
+
+    void commitWrite(Poco::Data::Session& session, const std::string& marker) const override {
+        if (marker.empty()) {
+            runPrepared(session, "COMMIT", {});
+        } else {
+            commitChecked(session, marker);
+        }
     }
 
     const char* forUpdate() const override { return " FOR UPDATE"; }
 
-    bool isRetryable(const Poco::Exception& e) const override {
-        const std::string text = e.displayText();
-        return text.find("Deadlock found") != std::string::npos ||
-               text.find("Lock wait timeout") != std::string::npos ||
-               text.find("1213") != std::string::npos || text.find("1205") != std::string::npos;
-    }
+    bool isRetryable(const Poco::Exception& e) const override { return isLockConflict(e); }
 
     bool isUniqueViolation(const Poco::Exception& e) const override {
         const std::string text = e.displayText();
@@ -77,36 +106,66 @@ class MySQLDialect : public SqlDialect {
         return count > 0;
     }
 
-    // MySQL DDL commits implicitly, so a named server lock serialises migrating processes.
+    // MySQL DDL commits implicitly, so a lease serialises migrating processes, across the
+    // nodes of a cluster too.
     void beginMigrationLock(Poco::Data::Session& session) const override {
         limitServerWait(session, false);  // waiting for the lock and DDL on big tables take long
-        Poco::Nullable<Poco::Int64> granted;
-        std::string name = kMigrationLockName;
-        int timeout = kMigrationLockTimeoutSeconds;
-        session << "SELECT GET_LOCK(?, ?)", into(granted), use(name), use(timeout), now;
-        if (granted.isNull() || granted.value() != 1) {
-            throw Poco::TimeoutException("another instance has held the migration lock for " +
-                                         std::to_string(kMigrationLockTimeoutSeconds) + " s");
+        ensureLeaseTable(session);
+        const Poco::Timestamp start;
+        while (!tryLease(session, kMigrationLease, kMigrationLeaseSeconds)) {
+            if (start.isElapsed(Poco::Timestamp::TimeDiff(kMigrationLockTimeoutSeconds) *
+                                Poco::Timestamp::resolution())) {
+                throw Poco::TimeoutException("another instance has held the migration lock for " +
+                                             std::to_string(kMigrationLockTimeoutSeconds) + " s");
+            }
+            Poco::Thread::sleep(200);
         }
     }
 
     void endMigrationLock(Poco::Data::Session& session, bool) const override {
-        Poco::Nullable<Poco::Int64> released;
-        std::string name = kMigrationLockName;
-        session << "SELECT RELEASE_LOCK(?)", into(released), use(name), now;
+        unlockJob(session, kMigrationLease);
         limitServerWait(session, true);
     }
 
   private:
+    bool tryLease(Poco::Data::Session& session, const std::string& name, int seconds) const {
+        try {
+            return tryTakeLease(session, name, seconds);
+        } catch (const Poco::Exception& e) {
+            if (isRetryable(e)) {
+                return false;  // another node took it in the same instant
+            }
+            throw;
+        }
+    }
+
     const int _lockWaitSeconds;
+    mutable std::atomic<bool> _galera{false};  // the server is a Galera node (seen at connect)
 };
 
 }  // namespace
 
+bool isLockConflict(const Poco::Exception& e) {
+    const std::string text = e.displayText();
+    // A Galera node reports losing certification to another node's write as a deadlock. When
+    // that abort reaches a statement while its rows are streaming, libmariadb's fetch fails
+    // without an error number (measured: "mysql_stmt_fetch error", errno 0): the transaction
+    // did not commit, so it too may run again.
+    return text.find("Deadlock found") != std::string::npos ||
+           text.find("mysql_stmt_fetch error") != std::string::npos ||
+           text.find("Lock wait timeout") != std::string::npos ||
+           text.find("errno]: 1213") != std::string::npos ||
+           text.find("errno]: 1205") != std::string::npos;
+}
+
 bool isConnectionLoss(const Poco::Exception& e) {
     const std::string text = e.displayText();
+    // A Galera node cut off from its cluster's majority refuses work until it rejoins.
     for (const char* sign : {"Can't connect", "Lost connection", "server has gone away",
-                             "Server has gone away", "(2002)", "(2003)", "(2006)", "(2013)"}) {
+                             "Server has gone away", "(2002)", "(2003)", "(2006)", "(2013)",
+                             "Server shutdown in progress", "WSREP has not yet prepared node",
+                             // a statement on a session whose connection was closed after a loss
+                             "Not connected to data source"}) {
         if (text.find(sign) != std::string::npos) {
             return true;
         }

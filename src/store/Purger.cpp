@@ -1,6 +1,7 @@
 #include "Purger.h"
 
 #include "AuditTrail.h"
+#include "Retry.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -33,26 +34,32 @@ std::size_t execute(Poco::Data::Session& session, const std::string& sql,
 std::size_t Purger::purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeMs) {
     std::size_t deleted = 0;
     for (;;) {  // in batches, like the users: no long lock on the audit table
-        WriteTransaction tx(session, _database.dialect());
-        std::vector<Poco::Int64> ids;
-        Poco::Data::Statement select(session);
-        std::vector<SqlParam> params{numberParam(beforeMs),
-                                     numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
-        select << "SELECT id FROM scim_audit WHERE at_ms < ? ORDER BY id LIMIT ?";
-        bindAll(select, params);
-        select, into(ids);
-        select.execute();
-        if (!ids.empty()) {
-            std::vector<SqlParam> idParams;
-            for (const auto id : ids) {
-                idParams.push_back(numberParam(id));
+        // (rows found, rows deleted) of one committed batch
+        const auto batch = withRetry(_database.dialect(), [&] {
+            WriteTransaction tx(session, _database.dialect());
+            std::vector<Poco::Int64> ids;
+            Poco::Data::Statement select(session);
+            std::vector<SqlParam> params{numberParam(beforeMs),
+                                         numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
+            select << "SELECT id FROM scim_audit WHERE at_ms < ? ORDER BY id LIMIT ?";
+            bindAll(select, params);
+            select, into(ids);
+            select.execute();
+            std::size_t removed = 0;
+            if (!ids.empty()) {
+                std::vector<SqlParam> idParams;
+                for (const auto id : ids) {
+                    idParams.push_back(numberParam(id));
+                }
+                removed = execute(session,
+                                  "DELETE FROM scim_audit WHERE id IN " + placeholders(ids.size()),
+                                  idParams);
             }
-            deleted +=
-                execute(session, "DELETE FROM scim_audit WHERE id IN " + placeholders(ids.size()),
-                        idParams);
-        }
-        tx.commit();
-        if (ids.size() < _policy.batchSize) {
+            tx.commit();
+            return std::make_pair(ids.size(), removed);
+        });
+        deleted += batch.second;
+        if (batch.first < _policy.batchSize) {
             return deleted;
         }
     }
@@ -81,59 +88,81 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
         // With disabled users excluded, no disabled_ms is old enough.
         const Poco::Int64 disabledBefore =
             _policy.disabledRetention ? toMs(_policy.disabledRetention->before(now)) : 0;
+        // Each batch is a transaction of its own, run again if it loses to a concurrent write
+        // (on a cluster, to another node's): counted only once it committed.
         for (;;) {
-            WriteTransaction tx(session, dialect);
-            std::vector<std::string> ids;
-            std::vector<Poco::Nullable<std::string>> externalIds;
-            Poco::Data::Statement select(session);
-            std::vector<SqlParam> params{numberParam(deletedBefore), numberParam(disabledBefore),
-                                         numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
-            select << std::string(
-                          "SELECT id, external_id FROM tim_user WHERE kind = 'person' AND ("
-                          "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
-                          "(deleted_ms IS NULL AND active = 0 AND disabled_ms < ?)) "
-                          "ORDER BY id LIMIT ?") +
-                          dialect.forUpdate();
-            bindAll(select, params);
-            select, into(ids), into(externalIds);
-            select.execute();
-            if (ids.empty()) {
-                tx.commit();
+            const PurgeResult batch = withRetry(
+                dialect, [&] { return purgeUserBatch(session, deletedBefore, disabledBefore); });
+            result.users += batch.users;
+            result.memberships += batch.memberships;
+            result.roleAssignments += batch.roleAssignments;
+            if (batch.batches == 0) {
                 break;
             }
-            std::vector<SqlParam> idParams;
-            for (const auto& id : ids) {
-                idParams.push_back(textParam(id));
-            }
-            const std::string in = placeholders(ids.size());
-            result.memberships +=
-                execute(session, "DELETE FROM tim_group_member WHERE member_id IN " + in, idParams);
-            result.roleAssignments +=
-                execute(session, "DELETE FROM tim_user_role WHERE user_id IN " + in, idParams);
-            result.users += execute(session, "DELETE FROM tim_user WHERE id IN " + in, idParams);
-            for (std::size_t i = 0; i < ids.size(); ++i) {
-                recordAudit(session, {"purge", "User", ids[i], externalIds[i], {}});
-            }
-            tx.commit();
             ++result.batches;
-            if (ids.size() < _policy.batchSize) {
+            if (batch.users < _policy.batchSize) {
                 break;
             }
         }
         if (_policy.auditRetention) {
             result.auditRows = purgeAudit(session, toMs(_policy.auditRetention->before(now)));
         }
-        WriteTransaction tx(session, dialect);
-        std::vector<SqlParam> state{textParam(kLastRunKey), textParam(std::to_string(toMs(now)))};
-        execute(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
-        execute(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
-        tx.commit();
+        dialect.dropStaleWriteMarkers(session);
+        withRetry(dialect, [&] {
+            WriteTransaction tx(session, dialect);
+            std::vector<SqlParam> state{textParam(kLastRunKey),
+                                        textParam(std::to_string(toMs(now)))};
+            execute(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
+            execute(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
+            tx.commit();
+        });
     } catch (...) {
         dialect.unlockJob(session, kPurgeLock);
         throw;
     }
     dialect.unlockJob(session, kPurgeLock);
     return result;
+}
+
+PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
+                                   Poco::Int64 disabledBefore) {
+    const SqlDialect& dialect = _database.dialect();
+    PurgeResult batch;
+    WriteTransaction tx(session, dialect);
+    std::vector<std::string> ids;
+    std::vector<Poco::Nullable<std::string>> externalIds;
+    Poco::Data::Statement select(session);
+    std::vector<SqlParam> params{numberParam(deletedBefore), numberParam(disabledBefore),
+                                 numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
+    select << std::string(
+                  "SELECT id, external_id FROM tim_user WHERE kind = 'person' AND ("
+                  "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
+                  "(deleted_ms IS NULL AND active = 0 AND disabled_ms < ?)) "
+                  "ORDER BY id LIMIT ?") +
+                  dialect.forUpdate();
+    bindAll(select, params);
+    select, into(ids), into(externalIds);
+    select.execute();
+    if (ids.empty()) {
+        tx.commit();
+        return batch;
+    }
+    std::vector<SqlParam> idParams;
+    for (const auto& id : ids) {
+        idParams.push_back(textParam(id));
+    }
+    const std::string in = placeholders(ids.size());
+    batch.memberships =
+        execute(session, "DELETE FROM tim_group_member WHERE member_id IN " + in, idParams);
+    batch.roleAssignments =
+        execute(session, "DELETE FROM tim_user_role WHERE user_id IN " + in, idParams);
+    batch.users = execute(session, "DELETE FROM tim_user WHERE id IN " + in, idParams);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        recordAudit(session, {"purge", "User", ids[i], externalIds[i], {}});
+    }
+    tx.commit();
+    batch.batches = 1;
+    return batch;
 }
 
 std::optional<Poco::Timestamp> Purger::lastRun() {

@@ -44,6 +44,9 @@ class Purger {
     std::optional<Poco::Timestamp> lastRun();
 
   private:
+    // Deletes up to a batch of expired users in one transaction; batches is 1 if it found any.
+    PurgeResult purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
+                               Poco::Int64 disabledBefore);
     // Deletes audit rows older than `beforeMs`; returns how many.
     std::size_t purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeMs);
 

@@ -5,5 +5,6 @@
 namespace store {
 
 POCO_IMPLEMENT_EXCEPTION(WriteContention, Poco::Exception, "Write contention")
+POCO_IMPLEMENT_EXCEPTION(RowVanished, Poco::Exception, "Row vanished")
 
 }  // namespace store

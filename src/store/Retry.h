@@ -18,13 +18,17 @@ inline constexpr int kTransactionAttempts = 4;
 // may succeed later.
 POCO_DECLARE_EXCEPTION(, WriteContention, Poco::Exception)
 
+// A row this transaction wrote is not there when it reads it back: the database aborted the
+// transaction without telling (GaleraNode.h). Run it again, like a deadlock.
+POCO_DECLARE_EXCEPTION(, RowVanished, Poco::Exception)
+
 template <typename Fn>
 auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {
         try {
             return fn();
         } catch (const Poco::Exception& e) {
-            if (!dialect.isRetryable(e)) {
+            if (!dialect.isRetryable(e) && dynamic_cast<const RowVanished*>(&e) == nullptr) {
                 throw;
             }
             if (attempt >= kTransactionAttempts) {

@@ -146,8 +146,9 @@ std::string Snapshots::restoreUser(Poco::Data::Session& session, const SqlDialec
     for (const auto& role : roles) {
         std::string user = userId;
         std::string roleKey = role;
-        session << std::string(dialect.insertIgnore()) +
-                       " INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
+        session << dialect.insertSkippingExisting(
+            "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
+            "user_id"),
             use(user), use(roleKey), now;
     }
     recomputeRoles(session, {userId});

@@ -25,9 +25,14 @@ class SqlDialect {
 
     // Starts a transaction that will write: SQLite takes the write lock now (a deferred
     // transaction that upgrades later can fail without waiting); MySQL begins normally.
-    virtual void beginWrite(Poco::Data::Session& session) const = 0;
+    // Returns what commitWrite needs to tell whether the transaction committed ("" if nothing).
+    virtual std::string beginWrite(Poco::Data::Session& session) const = 0;
+    // Deletes what beginWrite left behind for connections that are gone; how many rows.
+    virtual std::size_t dropStaleWriteMarkers(Poco::Data::Session&) const { return 0; }
+    // Commits the transaction beginWrite started; throws if it did not commit.
+    virtual void commitWrite(Poco::Data::Session& session, const std::string& marker) const = 0;
     // Called after the COMMIT or ROLLBACK of a transaction beginWrite started.
-    virtual void endWrite() const {}
+    virtual void endWrite(Poco::Data::Session&) const {}
 
     // " FOR UPDATE" where the engine locks selected rows, "" where the transaction already
     // holds the whole database.
@@ -44,14 +49,19 @@ class SqlDialect {
     // unary plus is numeric, and its planner weighs indexes by statistics anyway: as is).
     virtual std::string unindexed(const std::string& column) const = 0;
 
-    // Takes the named lock that makes a job (the purge) exclusive across every instance, for
-    // as long as `session` lives or until unlockJob; false at once when another holds it.
-    // Where the engine serialises writers anyway (SQLite) this always succeeds.
+    // Takes the named lock that makes a job (the purge) exclusive across every instance and
+    // every node of a cluster, until unlockJob (or, should the process die, until its lease
+    // lapses); false at once when another holds it. Where the engine serialises writers anyway
+    // (SQLite) this always succeeds.
     virtual bool tryLockJob(Poco::Data::Session& session, const std::string& name) const = 0;
     virtual void unlockJob(Poco::Data::Session& session, const std::string& name) const = 0;
 
-    // "INSERT ... " that skips a row whose key exists instead of failing.
-    virtual const char* insertIgnore() const = 0;
+    // `insert`, a plain "INSERT INTO t (...) VALUES ...", made to skip each row whose key
+    // exists instead of failing; it then counts as affected only the rows it added. Not
+    // MySQL's INSERT IGNORE, which turns every error into a warning, not only the duplicate key
+    // (a deadlock, a bad value): the transaction would go on as if the row were written.
+    virtual std::string insertSkippingExisting(const std::string& insert,
+                                               const std::string& keyColumn) const = 0;
 
     virtual bool tableExists(Poco::Data::Session& session, const std::string& table) const = 0;
 
@@ -61,6 +71,10 @@ class SqlDialect {
     virtual void beginMigrationLock(Poco::Data::Session& session) const = 0;
     virtual void endMigrationLock(Poco::Data::Session& session, bool success) const = 0;
 };
+
+// Whether `e` is a MySQL/MariaDB deadlock (also a Galera certification failure) or lock wait
+// timeout (also a Galera causal read that waited too long): the same request may succeed later.
+bool isLockConflict(const Poco::Exception& e);
 
 // Whether `e` says the database connection is gone or cannot be made (the server is down or
 // restarting): the same request may succeed later, on a new connection. Only MySQL/MariaDB

@@ -18,9 +18,10 @@ bool SqlIdentityStore::createSystemIdentityIfMissing(const std::string& name) {
     std::string kind = "system";
     Poco::Int64 now = Poco::Timestamp().epochMicroseconds() / 1000;
     Poco::Data::Statement insert(session);
-    insert << std::string(_database.dialect().insertIgnore()) +
-                  " INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
-                  "modified_ms) VALUES (?, ?, ?, ?, 1, ?, ?)",
+    insert << _database.dialect().insertSkippingExisting(
+        "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
+        "modified_ms) VALUES (?, ?, ?, ?, 1, ?, ?)",
+        "id"),
         use(id), use(userName), use(key), use(kind), use(now), use(now);
     return insert.execute() > 0;
 }

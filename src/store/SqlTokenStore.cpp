@@ -92,8 +92,8 @@ std::string SqlTokenStore::signingKey(const std::string& generated) {
     std::string secret = generated;
     Poco::Int64 created = toMillis(Poco::Timestamp());
     // Whoever stores first wins; everyone then reads that one.
-    session << std::string(_database.dialect().insertIgnore()) +
-                   " INTO scim_secret (name, secret, created_ms) VALUES (?, ?, ?)",
+    session << _database.dialect().insertSkippingExisting(
+        "INSERT INTO scim_secret (name, secret, created_ms) VALUES (?, ?, ?)", "name"),
         use(name), use(secret), use(created), now;
     std::vector<std::string> stored;
     session << "SELECT secret FROM scim_secret WHERE name = ?", use(name), into(stored), now;

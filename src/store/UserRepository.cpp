@@ -306,7 +306,11 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
             if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
                 result.record = UserRecord{id, doc, 1, now, now, {}};  // what was inserted
             } else {
-                result.record = std::move(readUser(session, id, false).front());
+                auto records = readUser(session, id, false);
+                if (records.empty()) {
+                    throw RowVanished("user " + id);
+                }
+                result.record = std::move(records.front());
             }
             tx.commit();
         });

@@ -15,7 +15,7 @@ class WriteTransaction {
   public:
     WriteTransaction(Poco::Data::Session& session, const SqlDialect& dialect)
         : _session(session), _dialect(dialect) {
-        _dialect.beginWrite(_session);
+        _marker = _dialect.beginWrite(_session);
     }
     ~WriteTransaction() {
         if (!_done) {
@@ -24,21 +24,22 @@ class WriteTransaction {
             } catch (...) {
                 // The connection is gone: the server rolls back on its own.
             }
-            _dialect.endWrite();
+            _dialect.endWrite(_session);
         }
     }
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
 
     void commit() {
-        runPrepared(_session, "COMMIT", {});
+        _dialect.commitWrite(_session, _marker);
         _done = true;
-        _dialect.endWrite();
+        _dialect.endWrite(_session);
     }
 
   private:
     Poco::Data::Session& _session;
     const SqlDialect& _dialect;
+    std::string _marker;
     bool _done = false;
 };
 
