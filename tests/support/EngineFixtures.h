@@ -1,12 +1,15 @@
 // Fresh database configurations for suites that run the same contract on both engines.
 #pragma once
 
+#include "TestDatabases.h"
 #include "store/Database.h"
 
 namespace testing {
 
 store::DatabaseConfig freshSQLiteConfig();
 store::DatabaseConfig freshMariaDBConfig();  // needs the mariadb CTest fixture
+// Database `database` on `server`.
+store::DatabaseConfig mariaDBConfig(const MariaDBServer& server, const std::string& database);
 
 }  // namespace testing
 

@@ -90,8 +90,8 @@ HostProcess::~HostProcess() {
 }
 
 void HostProcess::start() {
-    const std::string command =
-        "exec '" + environment("TIMHOST") + "' --config='" + _configFile + "' 2>'" + _logFile + "'";
+    const std::string command = "exec '" + environment("TIMHOST") + "' --config='" + _configFile +
+                                "' 2>>'" + _logFile + "'";
     _exitCode.reset();
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", {"-c", command}, _dir));
@@ -142,6 +142,14 @@ int HostProcess::stop(long timeoutMs) {
     }
     ::kill(static_cast<pid_t>(_process->id()), SIGTERM);
     return waitForExit(timeoutMs);
+}
+
+void HostProcess::kill() {
+    if (!_process) {
+        throw Poco::IllegalStateException("timhost was not started");
+    }
+    ::kill(static_cast<pid_t>(_process->id()), SIGKILL);
+    waitForExit(5000);
 }
 
 namespace {

@@ -33,6 +33,8 @@ class HostProcess {
     void start();
     // Sends SIGTERM and waits for the exit code (at most `timeoutMs`).
     int stop(long timeoutMs = 20000);
+    // Sends SIGKILL, as a crash would (no shutdown runs), and reaps the process.
+    void kill();
     // Waits for a process that exits by itself (e.g. a failed start) and returns its code.
     int waitForExit(long timeoutMs = 20000);
     bool running() const;
