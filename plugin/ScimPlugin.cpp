@@ -62,6 +62,11 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
                    }
                    return core.deleteUserInTim(args[0]);
                });
+    addCommand(
+        "scim.user.create-local",
+        "create a user as TIM's own UI does (unmanaged): USERNAME [--email E] [--roles "
+        "r1,r2]",
+        [&core](const std::vector<std::string>& args) { return core.createLocalUser(args); });
     addCommand("scim.group.delete",
                "delete a group as TIM's UI does (restored if Entra re-creates it)",
                [&core](const std::vector<std::string>& args) {

@@ -9,6 +9,7 @@
 #include "scim/Projection.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
+#include "scim/Values.h"
 #include "scim/filter/Evaluator.h"
 #include "scim/filter/FilterParser.h"
 #include "tim/Roles.h"
@@ -48,6 +49,7 @@ std::vector<std::string> memberIdsOf(const Var& value) {
             throw scim::badRequest("invalidValue",
                                    "every member is an object with a value (the member's id)");
         }
+        scim::checkIdentifierText(id.extract<std::string>(), "A member's value");
         ids.push_back(id.extract<std::string>());
     }
     return ids;

@@ -4,6 +4,7 @@
 #include "store/MigrationRunner.h"
 
 #include "scim/DateTime.h"
+#include "tim/Binding.h"
 #include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 
@@ -148,8 +149,9 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     auto notBefore = [this] {
         return _snapshotRetention->before(_clock.now()).epochMicroseconds() / 1000;
     };
+    const tim::BindingMode binding = tim::parseBindingMode(settings.string("scim.binding"));
     _userRepository = std::make_unique<store::UserRepository>(
-        *_database,
+        *_database, tim::bindingRule(binding), tim::hashPassword,
         [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
                     const std::string& id, const Poco::Nullable<std::string>& externalId,
                     const std::string& key) {
@@ -164,8 +166,14 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             return store::Snapshots::restoreGroup(session, dialect, id, externalId, key,
                                                   notBefore());
         });
+    // Protected roles join the internal ones: never granted by SCIM, and their unmanaged
+    // holders are out of SCIM's reach.
+    auto internalRoles = splitList(settings.string("scim.roles.internal"));
+    for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
+        internalRoles.push_back(role);
+    }
     _groupRepository->syncRoleCatalogue(splitList(settings.string("scim.roles.known")),
-                                        splitList(settings.string("scim.roles.internal")));
+                                        internalRoles);
     RequestLimits limits;
     limits.maxResults = static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
     const auto limit = [&](const char* key, int most) {
@@ -255,6 +263,31 @@ std::string PluginCore::deleteGroupInTim(const std::string& id) {
     _logger.information("group " + id + " deleted in TIM; its members are kept for " +
                         _snapshotRetention->text());
     return "deleted group " + id + "\n";
+}
+
+std::string PluginCore::createLocalUser(const std::vector<std::string>& args) {
+    const std::string usage = "usage: scim.user.create-local USERNAME [--email E] [--roles r1,r2]";
+    if (args.empty() || args[0].empty() || args[0][0] == '-') {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    std::string email;
+    std::vector<std::string> roles;
+    for (std::size_t i = 1; i < args.size(); i += 2) {
+        if (i + 1 >= args.size()) {
+            throw Poco::InvalidArgumentException(usage);
+        }
+        if (args[i] == "--email") {
+            email = args[i + 1];
+        } else if (args[i] == "--roles") {
+            roles = splitList(args[i + 1]);
+        } else {
+            throw Poco::InvalidArgumentException(usage);
+        }
+    }
+    const std::string id =
+        _userRepository->createLocal(args[0], email, roles, _defaultPasswordHash);
+    _logger.information("user " + id + " (" + args[0] + ") created as TIM's UI would: unmanaged");
+    return id + "\n";
 }
 
 std::string PluginCore::describeStatus() {

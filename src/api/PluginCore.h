@@ -53,6 +53,8 @@ class PluginCore {
     // TIM's own deletions (its UI), which keep a snapshot for the retention.
     std::string deleteUserInTim(const std::string& id);
     std::string deleteGroupInTim(const std::string& id);
+    // A user as TIM's own UI creates one (unmanaged): USERNAME [--email E] [--roles r1,r2].
+    std::string createLocalUser(const std::vector<std::string>& args);
     std::string describeStatus();  // users, groups, role groups, tokens, purge
 
     // How often the host runs the purge task (scim.purge.intervalSeconds).

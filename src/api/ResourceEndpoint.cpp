@@ -4,6 +4,7 @@
 #include "api/RequestSupport.h"
 #include "scim/Json.h"
 #include "scim/ScimError.h"
+#include "scim/Values.h"
 #include "scim/filter/FilterParser.h"
 
 namespace api {
@@ -76,6 +77,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
     if (id.find('/') != std::string::npos) {
         throw scim::notFound("No resource at " + _collection + "/" + id);
     }
+    scim::checkIdentifierText(id, "An id");
     if (read) {
         return get(request, id, baseUrl);
     }

@@ -120,13 +120,27 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
     const bool clientPassword = normalised.password.has_value();
     const std::string hash =
         clientPassword ? tim::hashPassword(*normalised.password) : _settings.defaultPasswordHash();
-    const auto result = _users.createOrBind(normalised.doc, hash, clientPassword);
+    const std::string userName = normalised.doc->getValue<std::string>("userName");
+    const auto result = [&] {
+        try {
+            return _users.createOrBind(normalised.doc, hash, clientPassword);
+        } catch (const store::ProtectedAccount&) {
+            _logger.warning(
+                "refused to create or bind userName %s: it belongs to a protected "
+                "TIM account, which SCIM never manages",
+                userName);
+            throw scim::conflict("userName \"" + userName +
+                                 "\" belongs to a protected TIM account that SCIM does not manage");
+        }
+    }();
     if (!result.restored.empty()) {
         _logger.information("user %s: %s", result.record.id, result.restored);
     }
     if (result.outcome == store::CreateOutcome::Bound) {
-        _logger.information("bound SCIM user %s (userName match or email) to TIM user %s",
-                            normalised.doc->getValue<std::string>("userName"), result.record.id);
+        _logger.information(
+            "bound SCIM user %s to TIM user %s (matched by %s); its password and TIM roles kept",
+            userName, result.record.id,
+            std::string(result.via == store::MatchedBy::UserName ? "userName" : "email"));
     }
     return respond(201, result.record, request, baseUrl);
 }

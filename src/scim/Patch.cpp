@@ -129,16 +129,8 @@ class Patcher {
             throw badRequest("invalidValue", "an operation without a path needs an object value");
         }
         for (const auto& member : *op.value.extract<Object::Ptr>()) {
-            if (const SchemaDef* ext = _schema.extension(member.first)) {
-                if (!isObject(member.second)) {
-                    throw badRequest("invalidValue", member.first + " must be an object");
-                }
-                for (const auto& inner : *member.second.extract<Object::Ptr>()) {
-                    PatchPath path;
-                    path.attribute =
-                        filter::parseAttrPath(ext->id + ":" + inner.first, "invalidPath");
-                    applyPath(op.op, path, inner.second, path.attribute.text());
-                }
+            if (const SchemaDef* whole = _schema.schema(member.first)) {
+                applyToSchema(op.op, *whole, member.second, member.first);
                 continue;
             }
             // Keys are attribute paths: "displayName", "name.givenName",
@@ -166,9 +158,39 @@ class Patcher {
         return ext;
     }
 
+    // A value for a whole schema, core or extension ("urn:...:core:2.0:User": {...}): each
+    // member as the path "<urn>:<member>", so the core's password is found under its URN too.
+    void applyToSchema(PatchOpKind op, const SchemaDef& schema, const Var& value,
+                       const std::string& text) {
+        if (op == PatchOpKind::Remove) {
+            if (&schema == &_schema.core()) {
+                throw invalidPath(text, "the core schema cannot be removed");
+            }
+            const std::string key = keyOf(_doc, schema.id);
+            if (!key.empty()) {
+                _doc->remove(key);
+            }
+            return;
+        }
+        if (!isObject(value)) {
+            throw badRequest("invalidValue", text + " must be an object");
+        }
+        for (const auto& inner : *value.extract<Object::Ptr>()) {
+            PatchPath path;
+            path.attribute = filter::parseAttrPath(schema.id + ":" + inner.first, "invalidPath");
+            applyPath(op, path, inner.second, path.attribute.text());
+        }
+    }
+
     void applyPath(PatchOpKind op, const PatchPath& path, const Var& value,
                    const std::string& text) {
         const filter::AttrPath& a = path.attribute;
+        if (!path.valueFilter && a.subAttribute.empty() && !a.schema.empty()) {
+            if (const SchemaDef* whole = _schema.schema(a.schema + ":" + a.attribute)) {
+                applyToSchema(op, *whole, value, text);
+                return;
+            }
+        }
         if (a.schema.empty() && (sameName(a.attribute, "id") || sameName(a.attribute, "meta") ||
                                  sameName(a.attribute, "schemas"))) {
             throw badRequest("mutability", text + " is managed by the server");

@@ -18,15 +18,30 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
+bool isServerManaged(const std::string& key) {
+    return sameName(key, "schemas") || sameName(key, "id") || sameName(key, "meta");
+}
+
+// `in` without schemas, id and meta, which the server alone sets.
+Object::Ptr withoutServerManaged(const Object::Ptr& in) {
+    Object::Ptr out = new Object;
+    for (const auto& member : *in) {
+        if (!isServerManaged(member.first)) {
+            out->set(member.first, member.second);
+        }
+    }
+    return out;
+}
+
 bool looksLikeUrn(const std::string& key) {
     return Poco::icompare(key.substr(0, 4), "urn:") == 0 ||
            Poco::icompare(key.substr(0, 5), "http:") == 0 ||
            Poco::icompare(key.substr(0, 6), "https:") == 0;
 }
 
-// At most one element per canonical type and at most one primary (RFC 7643 §2.4).
-void checkMultiValued(const AttributeDef& def, const Array::Ptr& values, const std::string& path) {
-    std::set<std::string> types;
+// At most one primary value (RFC 7643 §2.4); several values of one type are allowed (two work
+// emails are ordinary).
+void checkMultiValued(const Array::Ptr& values, const std::string& path) {
     int primaries = 0;
     for (std::size_t i = 0; i < values->size(); ++i) {
         const Var element = values->get(static_cast<unsigned>(i));
@@ -38,18 +53,18 @@ void checkMultiValued(const AttributeDef& def, const Array::Ptr& values, const s
             object->getValue<bool>("primary")) {
             ++primaries;
         }
-        const AttributeDef* type = def.subAttribute("type");
-        if (type != nullptr && !type->canonicalValues.empty() && object->has("type") &&
-            object->get("type").isString()) {
-            const std::string folded = Poco::toLower(object->getValue<std::string>("type"));
-            if (!types.insert(folded).second) {
-                throw badRequest("invalidValue",
-                                 path + " has more than one value of type \"" + folded + "\"");
-            }
-        }
     }
     if (primaries > 1) {
         throw badRequest("invalidValue", path + " has more than one primary value");
+    }
+}
+
+// The attributes that name or identify a resource: no control characters in any of them.
+void checkIdentifiers(const Object::Ptr& doc) {
+    for (const char* name : {"userName", "displayName", "externalId"}) {
+        if (doc->has(name) && doc->get(name).isString()) {
+            checkIdentifierText(doc->getValue<std::string>(name), name);
+        }
     }
 }
 
@@ -74,7 +89,7 @@ Var normaliseAttribute(const AttributeDef& def, const Var& value, const std::str
                 out->add(normaliseValue(def, element, path));
             }
         }
-        checkMultiValued(def, out, path);
+        checkMultiValued(out, path);
         return out;
     }
     if (def.type == AttrType::Complex && def.subAttribute("value") != nullptr) {
@@ -132,10 +147,17 @@ NormalisedResource normaliseResource(const Object::Ptr& body, const ResourceSche
     Object::Ptr core = new Object;
     for (const auto& member : *body) {
         const std::string& key = member.first;
-        if (sameName(key, "schemas") || sameName(key, "id") || sameName(key, "meta")) {
-            continue;  // server-managed
+        if (isServerManaged(key)) {
+            continue;
         }
-        if (const SchemaDef* ext = schema.extension(key)) {
+        if (&schema.core() == schema.schema(key)) {
+            // The core schema's attributes under its URN (RFC 7644 §3.10): as if unqualified.
+            if (!isObject(member.second)) {
+                throw badRequest("invalidSyntax", key + " must be an object");
+            }
+            normaliseMembers(withoutServerManaged(member.second.extract<Object::Ptr>()),
+                             schema.core(), result.doc, "", result.password);
+        } else if (const SchemaDef* ext = schema.extension(key)) {
             if (!isObject(member.second)) {
                 throw badRequest("invalidSyntax", key + " must be an object");
             }
@@ -146,10 +168,16 @@ NormalisedResource normaliseResource(const Object::Ptr& body, const ResourceSche
                 result.doc->set(ext->id, out);
             }
         } else if (looksLikeUrn(key)) {
-            // "urn:...:enterprise:2.0:User:department" at the top level, or an unknown extension.
+            // "urn:...:enterprise:2.0:User:department" or "urn:...:core:2.0:User:password" at
+            // the top level, or an unknown extension.
             const auto colon = key.rfind(':');
-            const SchemaDef* owner = schema.extension(key.substr(0, colon));
-            if (owner != nullptr) {
+            const SchemaDef* owner = schema.schema(key.substr(0, colon));
+            if (owner == &schema.core()) {
+                Object::Ptr single = new Object;
+                single->set(key.substr(colon + 1), member.second);
+                normaliseMembers(withoutServerManaged(single), schema.core(), result.doc, "",
+                                 result.password);
+            } else if (owner != nullptr) {
                 Object::Ptr single = new Object;
                 single->set(key.substr(colon + 1), member.second);
                 Object::Ptr out = result.doc->has(owner->id) ? result.doc->getObject(owner->id)
@@ -168,6 +196,7 @@ NormalisedResource normaliseResource(const Object::Ptr& body, const ResourceSche
         }
     }
     checkRequired(result.doc, schema);
+    checkIdentifiers(result.doc);
     return result;
 }
 

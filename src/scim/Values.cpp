@@ -93,4 +93,20 @@ Poco::Dynamic::Var normaliseValue(const AttributeDef& def, const Poco::Dynamic::
     return value;
 }
 
+bool hasControlCharacter(const std::string& text) {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void checkIdentifierText(const std::string& text, const std::string& what) {
+    if (hasControlCharacter(text)) {
+        throw badRequest("invalidValue", what + " must not contain control characters");
+    }
+}
+
 }  // namespace scim

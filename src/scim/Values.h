@@ -23,4 +23,11 @@ bool isClearingValue(const Poco::Dynamic::Var& value);
 Poco::Dynamic::Var normaliseValue(const AttributeDef& def, const Poco::Dynamic::Var& value,
                                   const std::string& path);
 
+// Whether `text` holds a C0 control character (U+0000-U+001F) or DEL (U+007F).
+bool hasControlCharacter(const std::string& text);
+
+// Names and identifiers (userName, displayName, externalId, ids) never hold control
+// characters: "alice\u0000" next to "alice" is a forgery. Throws ScimError 400 invalidValue.
+void checkIdentifierText(const std::string& text, const std::string& what);
+
 }  // namespace scim

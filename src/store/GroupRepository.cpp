@@ -243,9 +243,10 @@ std::vector<GroupMember> GroupRepository::members(const std::string& groupId) {
         << "SELECT m.member_id, m.member_type, u.user_name, g.display_name FROM tim_group_member m "
            "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
            "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
-           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.deleted_ms IS NULL AND u.id IS "
-           "NOT NULL) "
-           "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
+           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " +
+               visibleUser("u.") +
+               ") "
+               "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
         use(key), into(ids), into(types), into(userNames), into(groupNames), now;
     std::vector<GroupMember> result;
     for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "Snapshots.h"
 
+#include "AuditTrail.h"
 #include "Membership.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
@@ -87,15 +88,13 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
     data->set("groups", arrayOf(selectIds(
                             session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
                             {textParam(id)})));
-    data->set(
-        "roles",
-        arrayOf(selectIds(session,
-                          "SELECT role_key FROM tim_user_role WHERE user_id = ? AND source = 'tim'",
-                          {textParam(id)})));
+    // No roles: those role groups granted come back with the memberships, and a role TIM
+    // granted otherwise is TIM's to give again (an administrator's removal stays removed).
     saveSnapshot(session, "user", externalIds.front(), keys.front(), data);
     session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
     session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
     session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
+    recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
     tx.commit();
     return true;
 }
@@ -120,6 +119,7 @@ bool Snapshots::deleteGroupInTim(const std::string& id) {
         use(key), now;
     session << "DELETE FROM tim_group WHERE id = ?", use(key), now;
     recomputeRoles(session, members);
+    recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();
     return true;
 }
@@ -142,18 +142,9 @@ std::string Snapshots::restoreUser(Poco::Data::Session& session, const SqlDialec
             ++groups;
         }
     }
-    const auto roles = stringsOf(snapshot->getArray("roles"));
-    for (const auto& role : roles) {
-        std::string user = userId;
-        std::string roleKey = role;
-        session << dialect.insertSkippingExisting(
-            "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
-            "user_id"),
-            use(user), use(roleKey), now;
-    }
     recomputeRoles(session, {userId});
-    return "restored " + std::to_string(groups) + " membership(s) and " +
-           std::to_string(roles.size()) + " TIM role(s) from a deletion in TIM";
+    return "restored " + std::to_string(groups) +
+           " membership(s) and the roles their role groups grant, from a deletion in TIM";
 }
 
 std::string Snapshots::restoreGroup(Poco::Data::Session& session, const SqlDialect& dialect,

@@ -1,7 +1,8 @@
 // Deletions on TIM's side (its UI; here the scim.user.delete / scim.group.delete commands)
-// keep a snapshot of memberships and role grants for the retention. When Entra re-creates
-// the user or group (same externalId, userName or displayName), they are restored in the
-// same transaction as the create. A SCIM DELETE is the client's own intent: no snapshot.
+// keep a snapshot of memberships for the retention. When Entra re-creates the user or group
+// (same externalId, userName or displayName), they are restored in the same transaction as
+// the create, with the roles their role groups grant; roles TIM granted otherwise are never
+// restored. A SCIM DELETE is the client's own intent: no snapshot. Both deletions are audited.
 #pragma once
 
 #include "Database.h"
@@ -16,8 +17,8 @@ class Snapshots {
   public:
     explicit Snapshots(Database& database) : _database(database) {}
 
-    // Deletes the user for good, snapshotting its memberships and TIM-granted roles; false
-    // when SCIM shows no such user.
+    // Deletes the user for good, snapshotting its memberships; false when there is no such
+    // person.
     bool deleteUserInTim(const std::string& id);
 
     // Deletes the group for good, snapshotting its members; false when there is none.

@@ -41,11 +41,13 @@ std::string newId() {
 }
 
 std::string holderOf(Poco::Data::Session session, const std::string& table,
-                     const std::string& keyColumn, const std::string& key) {
+                     const std::string& keyColumn, const std::string& key,
+                     const std::string& shownOnly) {
     try {
         std::vector<std::string> ids;
         std::string value = key;
-        session << "SELECT id FROM " + table + " WHERE " + keyColumn + " = ?",
+        session << "SELECT id FROM " + table + " WHERE " + keyColumn + " = ?" +
+                       (shownOnly.empty() ? "" : " AND " + shownOnly),
             Poco::Data::Keywords::into(ids), Poco::Data::Keywords::use(value),
             Poco::Data::Keywords::now;
         return ids.empty() ? "" : ids.front();
@@ -80,9 +82,29 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
     }
 }
 
+std::string holdsProtectedRole(const std::string& prefix) {
+    const std::string id = prefix.empty() ? "tim_user.id" : prefix + "id";
+    return "EXISTS (SELECT 1 FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = "
+           "pr.role_key WHERE pr.user_id = " +
+           id + " AND prr.internal = 1)";
+}
+
+namespace {
+
+// Managed, or out of TIM's protection.
+std::string inReach(const std::string& prefix) {
+    return "(" + prefix + "managed = 1 OR NOT " + holdsProtectedRole(prefix) + ")";
+}
+
+}  // namespace
+
+std::string visibleUser(const std::string& prefix) {
+    return prefix + "kind = 'person' AND " + prefix + "deleted_ms IS NULL AND " + inReach(prefix);
+}
+
 std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix) {
     return dialect.unindexed(prefix + "kind") + " = 'person' AND " +
-           dialect.unindexed(prefix + "deleted_ms") + " IS NULL";
+           dialect.unindexed(prefix + "deleted_ms") + " IS NULL AND " + inReach(prefix);
 }
 
 std::string placeholders(std::size_t n) {

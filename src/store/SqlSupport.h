@@ -22,10 +22,11 @@ Poco::Int64 nowMs();
 std::string newId();
 
 // The id of the row of `table` whose unique `keyColumn` holds `key` (table and column from code,
-// never from input), to name the holder in a uniqueness conflict; "" when there is none or it
-// cannot be read.
+// never from input), to name the holder in a uniqueness conflict; "" when there is none, it
+// cannot be read, or it fails the condition `shownOnly` (an account SCIM must not name).
 std::string holderOf(Poco::Data::Session session, const std::string& table,
-                     const std::string& keyColumn, const std::string& key);
+                     const std::string& keyColumn, const std::string& key,
+                     const std::string& shownOnly = "");
 
 // The document as compact JSON; ScimError 413 beyond `maxBytes` (the column is a TEXT).
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes);
@@ -59,9 +60,17 @@ std::vector<Record> readRecords(Poco::Data::Session& session, const std::string&
     return records;
 }
 
-// Users SCIM shows (persons not deleted), written so that no index serves the condition: for
-// next to a key look-up, where SQLite's planner would otherwise scan the listing index
-// (kind, deleted_ms, ...) over every user. `prefix` is a table alias with its dot, or "".
+// Users in SCIM's reach: persons not deleted that are managed (SCIM created or bound them), or
+// unmanaged and holding no protected role (tim_role.internal: scim.roles.internal and
+// scim.binding.protectedRoles). `prefix` is a table alias with its dot, or "".
+std::string visibleUser(const std::string& prefix);
+
+// The same, written so that no index serves the person and deletion columns: for next to a
+// key look-up, where SQLite's planner would otherwise scan the listing index
+// (kind, deleted_ms, ...) over every user.
 std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix);
+
+// Whether the user holds a protected role (a condition on the row `prefix` names).
+std::string holdsProtectedRole(const std::string& prefix);
 
 }  // namespace store

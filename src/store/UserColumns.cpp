@@ -30,19 +30,38 @@ Object::Ptr objectMember(const Object::Ptr& object, const std::string& name) {
                : Object::Ptr();
 }
 
-Poco::Nullable<std::string> workEmail(const Object::Ptr& doc) {
+bool isPrimary(const Object::Ptr& email) {
+    return email->has("primary") && email->get("primary").isBoolean() &&
+           email->getValue<bool>("primary");
+}
+
+bool isWork(const Object::Ptr& email) {
+    return email->has("type") && email->get("type").isString() &&
+           Poco::icompare(email->getValue<std::string>("type"), "work") == 0;
+}
+
+// The value of the first email `wanted` accepts, preferring a primary one.
+template <typename Wanted>
+Poco::Nullable<std::string> emailWhere(const Object::Ptr& doc, Wanted wanted) {
     if (!doc->has("emails") || doc->get("emails").type() != typeid(Poco::JSON::Array::Ptr)) {
         return Poco::Nullable<std::string>();
     }
     const auto emails = doc->getArray("emails");
+    Poco::Nullable<std::string> first;
     for (std::size_t i = 0; i < emails->size(); ++i) {
         const auto email = emails->getObject(static_cast<unsigned>(i));
-        if (email && email->has("type") && email->get("type").isString() &&
-            Poco::icompare(email->getValue<std::string>("type"), "work") == 0) {
-            return stringMember(email, "value");
+        if (!email || !wanted(email)) {
+            continue;
+        }
+        const auto value = stringMember(email, "value");
+        if (!value.isNull() && isPrimary(email)) {
+            return value;
+        }
+        if (first.isNull()) {
+            first = value;
         }
     }
-    return Poco::Nullable<std::string>();
+    return first;
 }
 
 }  // namespace
@@ -56,7 +75,10 @@ UserColumns userColumnsOf(const Object::Ptr& doc) {
         columns.active = scim::coerceBoolean(doc->get("active")).value_or(true);
     }
     columns.emailKey = folded(stringMember(objectMember(doc, scim::kTimUserEmailSchema), "email"));
-    columns.workEmailKey = folded(workEmail(doc));
+    columns.workEmailKey = folded(emailWhere(doc, isWork));
+    columns.timEmailKey = !columns.emailKey.isNull()       ? columns.emailKey
+                          : !columns.workEmailKey.isNull() ? columns.workEmailKey
+                                                           : folded(emailWhere(doc, isPrimary));
     const auto enterprise = objectMember(doc, scim::kEnterpriseUserSchema);
     if (enterprise) {
         columns.managerId = stringMember(objectMember(enterprise, "manager"), "value");

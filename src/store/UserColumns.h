@@ -13,10 +13,14 @@ struct UserColumns {
     std::string userName;
     std::string userNameKey;  // scim::foldCase(userName)
     Poco::Nullable<std::string> externalId;
-    bool active = true;                        // absent means active
-    Poco::Nullable<std::string> emailKey;      // tim:1.0 email, folded
-    Poco::Nullable<std::string> workEmailKey;  // emails[type eq "work"].value, folded
-    Poco::Nullable<std::string> managerId;     // enterprise manager.value
+    bool active = true;                    // absent means active
+    Poco::Nullable<std::string> emailKey;  // tim:1.0 email, folded
+    // emails[type eq "work"].value, folded: the primary work email, else the first one
+    Poco::Nullable<std::string> workEmailKey;
+    // TIM's email, folded: the tim:1.0 email, else the work email above, else the primary
+    // email of any type. What a create is bound by.
+    Poco::Nullable<std::string> timEmailKey;
+    Poco::Nullable<std::string> managerId;  // enterprise manager.value
 };
 
 // From a normalised user document (scim::normaliseResource).

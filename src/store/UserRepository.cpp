@@ -1,6 +1,7 @@
 #include "UserRepository.h"
 
 #include "AuditTrail.h"
+#include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
 #include "SqlSupport.h"
@@ -9,8 +10,8 @@
 
 #include "scim/CaseFold.h"
 #include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
 #include "scim/filter/Evaluator.h"
-#include "tim/Passwords.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
@@ -29,10 +30,10 @@ using namespace Poco::Data::Keywords;
 namespace {
 
 constexpr const char* kRecordColumns = "u.id, u.doc, u.version, u.created_ms, u.modified_ms";
-// disabled_ms records when active became false (kept while it stays false); binds (active, now).
-#define TIM_DISABLED_SINCE \
-    "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END"
-constexpr const char* kVisible = "u.kind = 'person' AND u.deleted_ms IS NULL";
+const std::string& visible() {
+    static const std::string condition = visibleUser("u.");
+    return condition;
+}
 std::string visibleUnindexed(const SqlDialect& dialect) {
     return visibleUserUnindexed(dialect, "u.");
 }
@@ -85,13 +86,13 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
     const auto& rows = runPrepared(
         session,
         // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
-        "SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name FROM tim_user u LEFT "
-        "JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN tim_role r ON r.name_key = "
-        "ur.role_key WHERE " +
+        "SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name, u.managed FROM "
+        "tim_user u LEFT JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN tim_role r ON "
+        "r.name_key = ur.role_key WHERE " +
             where,
         params,
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
-         ColumnType::Integer, ColumnType::NullableText});
+         ColumnType::Integer, ColumnType::NullableText, ColumnType::Integer});
     std::vector<UserRecord> users;
     std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
@@ -102,7 +103,8 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
                                        rows.integer(2)[i],
                                        rows.integer(3)[i],
                                        rows.integer(4)[i],
-                                       {}});
+                                       {},
+                                       rows.integer(6)[i] != 0});
         }
         if (!rows.nullableText(5)[i].isNull()) {
             users[indexOf[id]].roles.push_back(rows.nullableText(5)[i].value());
@@ -117,9 +119,9 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
 // The user `id` with its roles, visible or not.
 std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
                                  bool visibleOnly) {
-    return readUsersWithRoles(
-        session, std::string("u.id = ?") + (visibleOnly ? std::string(" AND ") + kVisible : ""),
-        {textParam(id)});
+    return readUsersWithRoles(session,
+                              std::string("u.id = ?") + (visibleOnly ? " AND " + visible() : ""),
+                              {textParam(id)});
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -144,98 +146,129 @@ std::vector<std::string> withPassword(std::vector<std::string> names, bool passw
 }
 
 scim::ScimError userNameTaken(const std::string& userName, const std::string& holderId) {
+    // holderId is "" for an account out of SCIM's reach: it is never named.
     return scim::conflict("userName \"" + userName + "\" is already in use" +
                           (holderId.empty() ? "" : " by user " + holderId));
 }
 
-// A user a create request may collide with, and how it was found.
-enum class Found { ById = 0, ByName = 1, ByEmail = 2 };
-struct Existing {
-    Found via;
-    std::string id;
-    std::string kind;
-    Poco::Nullable<std::string> externalId;
-    Poco::Nullable<Poco::Int64> deletedMs;
+// Accounts a create request may collide with: (via, id, kind, deleted_ms, managed, protected,
+// version) of the rows `where` selects.
+std::string candidatesWhere(MatchedBy via, const std::string& where) {
+    return "SELECT " + std::to_string(static_cast<int>(via)) +
+           ", u.id, u.kind, u.deleted_ms, u.managed, CASE WHEN " + holdsProtectedRole("u.") +
+           " THEN 1 ELSE 0 END, u.version FROM tim_user u WHERE " + where;
+}
+
+struct Candidates {
+    std::vector<AccountCandidate> accounts;
+    std::map<std::string, Poco::Int64> versions;
 };
 
-// `select` yields (via, id, kind, external_id, deleted_ms).
-std::vector<Existing> selectExisting(Poco::Data::Session& session, const std::string& select,
-                                     const std::vector<SqlParam>& params) {
-    const auto& found = runPrepared(session, select, params,
-                                    {ColumnType::Integer, ColumnType::Text, ColumnType::Text,
-                                     ColumnType::NullableText, ColumnType::NullableInteger});
-    std::vector<Existing> rows;
+Candidates selectCandidates(Poco::Data::Session& session, const std::string& select,
+                            const std::vector<SqlParam>& params) {
+    const auto& found = runPrepared(
+        session, select, params,
+        {ColumnType::Integer, ColumnType::Text, ColumnType::Text, ColumnType::NullableInteger,
+         ColumnType::Integer, ColumnType::Integer, ColumnType::Integer});
+    Candidates candidates;
     for (std::size_t i = 0; i < found.rows(); ++i) {
-        rows.push_back(Existing{static_cast<Found>(found.integer(0)[i]), found.text(1)[i],
-                                found.text(2)[i], found.nullableText(3)[i],
-                                found.nullableInteger(4)[i]});
+        AccountCandidate account;
+        account.via = static_cast<MatchedBy>(found.integer(0)[i]);
+        account.id = found.text(1)[i];
+        account.person = found.text(2)[i] == "person";
+        account.deleted = !found.nullableInteger(3)[i].isNull();
+        account.managed = found.integer(4)[i] != 0;
+        account.isProtected = found.integer(5)[i] != 0;
+        candidates.versions[account.id] = found.integer(6)[i];
+        candidates.accounts.push_back(std::move(account));
     }
-    return rows;
+    return candidates;
 }
 
-std::string existingBy(Found via, const std::string& where) {
-    return "SELECT " + std::to_string(static_cast<int>(via)) +
-           ", u.id, u.kind, u.external_id, u.deleted_ms FROM tim_user u WHERE " + where;
+// The folded email a create may be bound by: TIM's email of the request.
+std::vector<SqlParam> emailKeysOf(const UserColumns& columns) {
+    if (columns.timEmailKey.isNull()) {
+        return {};
+    }
+    return {textParam(columns.timEmailKey.value())};
 }
 
-// Reads the candidates without locking ranges (on InnoDB, FOR UPDATE on a key that does not
-// exist takes a gap lock, and two concurrent creates then deadlock at their inserts); the
-// unique index settles insert races, and a candidate found is locked by its id.
-std::string lockedCandidate(Poco::Data::Session& session, const SqlDialect& dialect,
-                            const std::string& id) {
-    const auto rows = selectExisting(
-        session, existingBy(Found::ById, "u.id = ?") + dialect.forUpdate(), {textParam(id)});
-    return rows.empty() ? "" : rows.front().id;
-}
-
-// The user a create request binds to (guide FAQ 4), or "" to create a new one. One statement
-// looks up the userName and both email columns.
-std::string bindingTarget(Poco::Data::Session& session, const SqlDialect& dialect,
+// Every account the request's userName or emails name, in one statement. Read without range
+// locks (on InnoDB, FOR UPDATE on a key that does not exist takes a gap lock, and two
+// concurrent creates then deadlock at their inserts); the unique index settles insert races.
+Candidates findCandidates(Poco::Data::Session& session, const SqlDialect& dialect,
                           const UserColumns& columns) {
-    std::vector<SqlParam> emailKeys;
-    for (const auto* key : {&columns.emailKey, &columns.workEmailKey}) {
-        if (!key->isNull()) {
-            emailKeys.push_back(textParam(key->value()));
-        }
-    }
-    std::string select = existingBy(Found::ByName, "u.user_name_key = ?");
+    std::string select = candidatesWhere(MatchedBy::UserName, "u.user_name_key = ?");
     std::vector<SqlParam> params{textParam(columns.userNameKey)};
+    const auto emailKeys = emailKeysOf(columns);
     // One index per column: an OR across the two made SQLite scan every user.
     for (const char* column : {"u.email_key", "u.work_email_key"}) {
         if (!emailKeys.empty()) {
-            select += " UNION ALL " +
-                      existingBy(Found::ByEmail, visibleUnindexed(dialect) + " AND " + column +
-                                                     " IN " + placeholders(emailKeys.size()));
+            select +=
+                " UNION ALL " +
+                candidatesWhere(MatchedBy::Email, dialect.unindexed("u.kind") + " = 'person' AND " +
+                                                      dialect.unindexed("u.deleted_ms") +
+                                                      " IS NULL AND u.managed = 0 AND " + column +
+                                                      " IN " + placeholders(emailKeys.size()));
             params.insert(params.end(), emailKeys.begin(), emailKeys.end());
         }
     }
-    const auto candidates = selectExisting(session, select, params);
-    for (const Existing& row : candidates) {
-        if (row.via != Found::ByName) {
-            continue;
-        }
-        if (row.kind != "person") {
-            throw scim::conflict("userName \"" + columns.userName + "\" is reserved");
-        }
-        if (!row.deletedMs.isNull() || row.externalId.isNull()) {
-            return lockedCandidate(session, dialect, row.id);  // revive, or bind a TIM user
-        }
-        throw userNameTaken(columns.userName, row.id);
+    return selectCandidates(session, select, params);
+}
+
+// Locks the account a decision names and checks it is still as the candidates showed it.
+Poco::Int64 lockCandidate(Poco::Data::Session& session, const SqlDialect& dialect,
+                          const std::string& id, Poco::Int64 seenVersion) {
+    const auto& versions =
+        runPrepared(
+            session,
+            std::string("SELECT u.version FROM tim_user u WHERE u.id = ?") + dialect.forUpdate(),
+            {textParam(id)}, {ColumnType::Integer})
+            .integer(0);
+    if (versions.empty() || versions.front() != seenVersion) {
+        throw RowVanished("user " + id + " changed while a create bound to it");
     }
-    std::set<std::string> byEmail;
-    bool provisioned = false;
-    for (const Existing& row : candidates) {
-        byEmail.insert(row.id);
-        provisioned = provisioned || !row.externalId.isNull();
-    }
-    if (byEmail.empty()) {
-        return "";
-    }
-    if (byEmail.size() > 1 || provisioned) {
-        throw scim::conflict("A user with the email of \"" + columns.userName +
-                             "\" already exists and is provisioned");
-    }
-    return lockedCandidate(session, dialect, *byEmail.begin());
+    return seenVersion;
+}
+
+const char* matchName(MatchedBy via) {
+    return via == MatchedBy::UserName ? "by-username" : "by-email";
+}
+
+// What a write of a user's document changes besides it.
+struct UserWrite {
+    Poco::Int64 version = 0;                   // the version read: the write needs it unchanged
+    Poco::Nullable<std::string> passwordHash;  // null: the hash and its flag stay
+    bool revive = false;                       // clears deleted_ms
+};
+
+// The one UPDATE of a user's document and the columns it determines; the row becomes
+// managed. Returns false when the version moved (nothing written).
+bool updateUser(Poco::Data::Session& session, const std::string& id, const UserColumns& c,
+                const std::string& json, const UserWrite& write) {
+    Poco::Int64 now = nowMs();
+    int active = c.active ? 1 : 0;
+    int revive = write.revive ? 1 : 0;
+    std::string key = id;
+    Poco::Int64 version = write.version;
+    UserColumns columns = c;
+    std::string document = json;
+    Poco::Nullable<std::string> hash = write.passwordHash;
+    Poco::Data::Statement update(session);
+    // disabled_ms records when active became false (kept while it stays false).
+    update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+              "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END, "
+              "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
+              "manager_id = ?, doc = ?, version = version + 1, managed = 1, "
+              "deleted_ms = CASE WHEN ? = 1 THEN NULL ELSE deleted_ms END, "
+              "password_change_required = CASE WHEN ? IS NULL THEN password_change_required "
+              "ELSE 0 END, password_hash = COALESCE(?, password_hash) "
+              "WHERE id = ? AND version = ?",
+        use(columns.userName), use(columns.userNameKey), use(active), use(active), use(now),
+        use(now), use(columns.externalId), use(columns.emailKey), use(columns.workEmailKey),
+        use(columns.managerId), use(document), use(revive), use(hash), use(hash), use(key),
+        use(version);
+    return update.execute() > 0;
 }
 
 }  // namespace
@@ -246,10 +279,9 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
     std::string json = toJson(doc);
     Poco::Int64 now = nowMs();
     int active = c.active ? 1 : 0;
-    std::string hash = passwordHash;
     Poco::Nullable<std::string> storedHash;
-    if (!hash.empty()) {
-        storedHash = hash;
+    if (!passwordHash.empty()) {
+        storedHash = passwordHash;
     }
     int mustChange = clientPassword ? 0 : 1;
 
@@ -258,53 +290,64 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
     try {
         withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
-            std::string id = bindingTarget(session, _database.dialect(), c);
-            if (id.empty()) {
-                id = newId();
-                runPrepared(session,
-                            "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
-                            "created_ms, modified_ms, external_id, email_key, work_email_key, "
-                            "manager_id, doc, version, password_hash, password_change_required, "
-                            "disabled_ms) VALUES (?, ?, ?, 'person', ?, ?, ?, ?, ?, ?, ?, ?, 1, "
-                            "?, ?, CASE WHEN ? = 1 THEN NULL ELSE ? END)",
-                            {textParam(id), textParam(c.userName), textParam(c.userNameKey),
-                             numberParam(active), numberParam(now), numberParam(now),
-                             nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
-                             nullableTextParam(c.workEmailKey), nullableTextParam(c.managerId),
-                             textParam(json), nullableTextParam(storedHash),
-                             numberParam(mustChange), numberParam(active), numberParam(now)});
-                result.outcome = CreateOutcome::Created;
-                result.passwordSet = !storedHash.isNull();
-                if (_onCreated) {
-                    result.restored =
-                        _onCreated(session, _database.dialect(), id, c.externalId, c.userNameKey);
+            result = CreateResult{};
+            const Candidates candidates = findCandidates(session, _database.dialect(), c);
+            const BindDecision decision = _binding(candidates.accounts);
+            std::string id = decision.id;
+            switch (decision.kind) {
+                case BindDecision::Kind::Refuse:
+                    refuse(session, tx, decision, c);
+                    break;
+                case BindDecision::Kind::Create:
+                    id = newId();
+                    runPrepared(
+                        session,
+                        "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
+                        "created_ms, modified_ms, external_id, email_key, work_email_key, "
+                        "manager_id, doc, version, password_hash, password_change_required, "
+                        "disabled_ms, managed) VALUES (?, ?, ?, 'person', ?, ?, ?, ?, ?, ?, ?, "
+                        "?, 1, ?, ?, CASE WHEN ? = 1 THEN NULL ELSE ? END, 1)",
+                        {textParam(id), textParam(c.userName), textParam(c.userNameKey),
+                         numberParam(active), numberParam(now), numberParam(now),
+                         nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
+                         nullableTextParam(c.workEmailKey), nullableTextParam(c.managerId),
+                         textParam(json), nullableTextParam(storedHash), numberParam(mustChange),
+                         numberParam(active), numberParam(now)});
+                    result.outcome = CreateOutcome::Created;
+                    result.passwordSet = !storedHash.isNull();
+                    if (_onCreated) {
+                        result.restored = _onCreated(session, _database.dialect(), id, c.externalId,
+                                                     c.userNameKey);
+                    }
+                    break;
+                case BindDecision::Kind::Bind:
+                case BindDecision::Kind::Revive: {
+                    UserWrite write;
+                    write.version =
+                        lockCandidate(session, _database.dialect(), id, candidates.versions.at(id));
+                    write.revive = decision.kind == BindDecision::Kind::Revive;
+                    // A bind keeps the account's password and its change-at-login flag; a user
+                    // SCIM itself deleted takes the client's password as any write would.
+                    if (write.revive && clientPassword) {
+                        write.passwordHash = storedHash;
+                    }
+                    if (!updateUser(session, id, c, json, write)) {
+                        throw RowVanished("user " + id);
+                    }
+                    result.outcome = write.revive ? CreateOutcome::Revived : CreateOutcome::Bound;
+                    result.via = decision.via;
+                    result.passwordSet = !write.passwordHash.isNull();
+                    break;
                 }
-            } else {
-                session << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
-                           "?, " TIM_DISABLED_SINCE
-                           ", "
-                           ""
-                           "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
-                           "manager_id = ?, doc = ?, version = version + 1, deleted_ms = NULL "
-                           "WHERE id = ?",
-                    use(c.userName), use(c.userNameKey), use(active), use(active), use(now),
-                    use(now), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
-                    use(c.managerId), use(json), use(id), Poco::Data::Keywords::now;
-                if (clientPassword) {
-                    session
-                        << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 "
-                           "WHERE id = ?",
-                        use(storedHash), use(id), Poco::Data::Keywords::now;
-                }
-                result.outcome = CreateOutcome::Bound;
-                result.passwordSet = clientPassword;
             }
+            const bool bound = result.outcome == CreateOutcome::Bound;
             recordAudit(session,
                         {result.outcome == CreateOutcome::Created ? "create" : "bind", "User", id,
-                         c.externalId, withPassword(attributesOf(doc), !storedHash.isNull()),
-                         result.restored.empty() ? "applied" : "restored"});
+                         c.externalId, withPassword(attributesOf(doc), result.passwordSet),
+                         bound ? matchName(result.via)
+                               : (result.restored.empty() ? "applied" : "restored")});
             if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
-                result.record = UserRecord{id, doc, 1, now, now, {}};  // what was inserted
+                result.record = UserRecord{id, doc, 1, now, now, {}, true};  // what was inserted
             } else {
                 auto records = readUser(session, id, false);
                 if (records.empty()) {
@@ -317,12 +360,79 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
             throw userNameTaken(c.userName,
-                                holderOf(_database.session(), "tim_user", "user_name_key",
-                                         c.userNameKey));  // a concurrent create won
+                                userNameHolder(c.userNameKey));  // a concurrent create won
         }
         throw;
     }
     return result;
+}
+
+std::string UserRepository::userNameHolder(const std::string& key) {
+    return holderOf(_database.session(), "tim_user", "user_name_key", key, visibleUser(""));
+}
+
+void UserRepository::refuse(Poco::Data::Session& session, WriteTransaction& tx,
+                            const BindDecision& decision, const UserColumns& c) {
+    switch (decision.refusal) {
+        case BindDecision::Refusal::Reserved:
+            throw scim::conflict("userName \"" + c.userName + "\" is reserved");
+        case BindDecision::Refusal::NameTaken:
+            throw userNameTaken(c.userName, decision.id);
+        case BindDecision::Refusal::Protected:
+            // Recorded: someone with a provisioning token reached for an administrator.
+            recordAudit(session, {"refuse", "User", decision.id, c.externalId, {}, "protected"});
+            tx.commit();
+            throw ProtectedAccount();
+    }
+}
+
+std::string UserRepository::createLocal(const std::string& userName, const std::string& email,
+                                        const std::vector<std::string>& roles,
+                                        const std::string& passwordHash) {
+    Poco::JSON::Object::Ptr doc = new Poco::JSON::Object;
+    doc->set("userName", userName);
+    if (!email.empty()) {
+        Poco::JSON::Object::Ptr tim = new Poco::JSON::Object;
+        tim->set("email", email);
+        doc->set(scim::kTimUserEmailSchema, tim);
+    }
+    const UserColumns c = userColumnsOf(doc);
+    const std::string id = newId();
+    Poco::Int64 now = nowMs();
+    Poco::Data::Session session = _database.session();
+    try {
+        WriteTransaction tx(session, _database.dialect());
+        runPrepared(
+            session,
+            "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
+            "modified_ms, email_key, doc, version, password_hash, "
+            "password_change_required, managed) VALUES (?, ?, ?, 'person', 1, ?, ?, ?, ?, "
+            "1, ?, 1, 0)",
+            {textParam(id), textParam(c.userName), textParam(c.userNameKey), numberParam(now),
+             numberParam(now), nullableTextParam(c.emailKey), textParam(toJson(doc)),
+             nullableTextParam(passwordHash.empty() ? Poco::Nullable<std::string>()
+                                                    : Poco::Nullable<std::string>(passwordHash))});
+        for (const auto& role : std::set<std::string>(roles.begin(), roles.end())) {
+            const std::string key = scim::foldCase(role);
+            if (selectIds(session, "SELECT name_key FROM tim_role WHERE name_key = ?",
+                          {textParam(key)})
+                    .empty()) {
+                throw Poco::InvalidArgumentException("TIM knows no role \"" + role + "\"");
+            }
+            runPrepared(
+                session,
+                "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
+                {textParam(id), textParam(key)});
+        }
+        recordAudit(session, {"tim-create", "User", id, Poco::Nullable<std::string>(), {}});
+        tx.commit();
+    } catch (const Poco::Exception& e) {
+        if (_database.dialect().isUniqueViolation(e)) {
+            throw userNameTaken(userName, userNameHolder(c.userNameKey));
+        }
+        throw;
+    }
+    return id;
 }
 
 std::optional<UserRecord> UserRepository::find(const std::string& id) {
@@ -336,24 +446,40 @@ std::optional<UserRecord> UserRepository::find(const std::string& id) {
 
 namespace {
 
-// Locks the visible user `id` for a write and checks If-Match; returns its version.
-Poco::Int64 lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect,
-                         const std::string& id, std::optional<Poco::Int64> expectedVersion) {
-    const auto& versions =
+struct Locked {
+    Poco::Int64 version = 0;
+    bool managed = true;
+};
+
+// Locks the visible user `id` for a write and checks If-Match.
+Locked lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect, const std::string& id,
+                    std::optional<Poco::Int64> expectedVersion) {
+    const auto& rows =
         runPrepared(session,
-                    std::string("SELECT u.version FROM tim_user u WHERE u.id = ? AND ") + kVisible +
+                    "SELECT u.version, u.managed FROM tim_user u WHERE u.id = ? AND " + visible() +
                         dialect.forUpdate(),
-                    {textParam(id)}, {ColumnType::Integer})
-            .integer(0);
-    if (versions.empty()) {
+                    {textParam(id)}, {ColumnType::Integer, ColumnType::Integer});
+    if (rows.rows() == 0) {
         throw scim::notFound("No user " + id);
     }
-    if (expectedVersion && *expectedVersion != versions.front()) {
+    const Locked locked{rows.integer(0).front(), rows.integer(1).front() != 0};
+    if (expectedVersion && *expectedVersion != locked.version) {
         throw scim::ScimError(412, "",
                               "The user changed since version " + std::to_string(*expectedVersion) +
                                   "; read it again");
     }
-    return versions.front();
+    return locked;
+}
+
+// A write to an unmanaged account binds it: it keeps its TIM password (a bind never sets one)
+// and the audit names the write a bind.
+const char* writeName(const char* write, bool managedBefore) {
+    return managedBefore ? write : "bind";
+}
+
+Poco::Nullable<std::string> hashFor(const std::optional<std::string>& hash, bool managedBefore) {
+    return hash && managedBefore ? Poco::Nullable<std::string>(*hash)
+                                 : Poco::Nullable<std::string>();
 }
 
 }  // namespace
@@ -363,45 +489,31 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
                                    std::optional<Poco::Int64> expectedVersion) {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
-    Poco::Int64 modified = nowMs();
-    int active = c.active ? 1 : 0;
-    std::string key = id;
     Poco::Data::Session session = _database.session();
     try {
         return withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
-            lockForWrite(session, _database.dialect(), id, expectedVersion);
+            const Locked locked = lockForWrite(session, _database.dialect(), id, expectedVersion);
             const auto before = readUser(session, id, false);
-            session
-                << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
-                   "?, " TIM_DISABLED_SINCE
-                   ", "
-                   "modified_ms "
-                   "= ?, "
-                   "external_id = ?, email_key = ?, work_email_key = ?, manager_id = ?, doc = ?, "
-                   "version = version + 1 WHERE id = ?",
-                use(c.userName), use(c.userNameKey), use(active), use(active), use(modified),
-                use(modified), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
-                use(c.managerId), use(json), use(key), now;
-            if (passwordHash) {
-                std::string hash = *passwordHash;
-                session
-                    << "UPDATE tim_user SET password_hash = ?, password_change_required = 0 WHERE "
-                       "id = ?",
-                    use(hash), use(key), now;
+            UserWrite write;
+            write.version = locked.version;
+            write.passwordHash = hashFor(passwordHash, locked.managed);
+            if (!updateUser(session, id, c, json, write)) {
+                throw RowVanished("user " + id);
             }
-            recordAudit(session, {userWrite("replace", userColumnsOf(before.front().doc), c),
-                                  "User", id, c.externalId,
-                                  withPassword(changedAttributes(before.front().doc, doc),
-                                               passwordHash.has_value())});
+            recordAudit(session,
+                        {writeName(userWrite("replace", userColumnsOf(before.front().doc), c),
+                                   locked.managed),
+                         "User", id, c.externalId,
+                         withPassword(changedAttributes(before.front().doc, doc),
+                                      !write.passwordHash.isNull())});
             auto records = readUser(session, id, false);
             tx.commit();
             return std::move(records.front());
         });
     } catch (const Poco::Exception& e) {
         if (_database.dialect().isUniqueViolation(e)) {
-            throw userNameTaken(c.userName, holderOf(_database.session(), "tim_user",
-                                                     "user_name_key", c.userNameKey));
+            throw userNameTaken(c.userName, userNameHolder(c.userNameKey));
         }
         throw;
     }
@@ -429,39 +541,25 @@ UserRecord UserRepository::patch(
         if (json == toJson(current->doc) && !changed.password) {
             return *current;  // nothing changed: version and lastModified stay
         }
-        Poco::Nullable<std::string> hash;
-        if (changed.password) {
-            hash = tim::hashPassword(*changed.password);
+        UserWrite write;
+        write.version = current->version;
+        if (changed.password && current->managed) {
+            write.passwordHash = _hashPassword(*changed.password);
         }
         UserColumns c = userColumnsOf(changed.doc);
-        Poco::Int64 modified = nowMs();
-        Poco::Int64 version = current->version;
-        int active = c.active ? 1 : 0;
-        std::string key = id;
         Poco::Data::Session session = _database.session();
         try {
             std::optional<UserRecord> written;
             const bool wrote = withRetry(_database.dialect(), [&] {
                 WriteTransaction tx(session, _database.dialect());
-                Poco::Data::Statement update(session);
-                update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = "
-                          "?, " TIM_DISABLED_SINCE
-                          ", "
-                          ""
-                          "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
-                          "manager_id = ?, doc = ?, version = version + 1, "
-                          "password_hash = COALESCE(?, password_hash) "
-                          "WHERE id = ? AND version = ? AND deleted_ms IS NULL",
-                    use(c.userName), use(c.userNameKey), use(active), use(active), use(modified),
-                    use(modified), use(c.externalId), use(c.emailKey), use(c.workEmailKey),
-                    use(c.managerId), use(json), use(hash), use(key), use(version);
-                if (update.execute() == 0) {
+                if (!updateUser(session, id, c, json, write)) {
                     return false;  // changed or deleted meanwhile: start again
                 }
-                recordAudit(session, {userWrite("patch", userColumnsOf(current->doc), c), "User",
-                                      id, c.externalId,
+                recordAudit(session, {writeName(userWrite("patch", userColumnsOf(current->doc), c),
+                                                current->managed),
+                                      "User", id, c.externalId,
                                       withPassword(changedAttributes(current->doc, changed.doc),
-                                                   changed.password.has_value())});
+                                                   !write.passwordHash.isNull())});
                 // Read back in the transaction: a DELETE right after the commit must not
                 // leave this request without the record it wrote.
                 written = std::move(readUser(session, id, false).front());
@@ -473,8 +571,7 @@ UserRecord UserRepository::patch(
             }
         } catch (const Poco::Exception& e) {
             if (_database.dialect().isUniqueViolation(e)) {
-                throw userNameTaken(c.userName, holderOf(_database.session(), "tim_user",
-                                                         "user_name_key", c.userNameKey));
+                throw userNameTaken(c.userName, userNameHolder(c.userNameKey));
             }
             throw;
         }
@@ -498,8 +595,9 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
         std::string key = id;
         Poco::Nullable<std::string> externalId;
         session << "SELECT external_id FROM tim_user WHERE id = ?", into(externalId), use(key), now;
+        // A deleted account is SCIM's from now on: only a create by SCIM revives it.
         session << "UPDATE tim_user SET deleted_ms = ?, active = 0, modified_ms = ?, "
-                   "disabled_ms = COALESCE(disabled_ms, ?), "
+                   "disabled_ms = COALESCE(disabled_ms, ?), managed = 1, "
                    "version = version + 1 WHERE id = ?",
             use(when), use(when), use(when), use(key), now;
         recordAudit(session, {"delete", "User", id, externalId, {}});
@@ -522,7 +620,7 @@ std::optional<std::string> UserRepository::displayNameOf(const std::string& id) 
 UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
     const QuerySpec<UserRecord> spec{"u",
                                      "tim_user u",
-                                     kVisible,
+                                     visible(),
                                      visibleUnindexed(_database.dialect()),
                                      kRecordColumns,
                                      &userColumns(),

@@ -2,6 +2,7 @@
 // userName is the database's unique index on the folded key.
 #pragma once
 
+#include "AccountMatch.h"
 #include "Database.h"
 #include "FilterSql.h"
 #include "QueryRunner.h"
@@ -27,16 +28,23 @@ struct UserRecord {
     Poco::Int64 modifiedMs = 0;
     // The effective static TIM roles (any source), sorted: the read-only tim:2.0 roles.
     std::vector<std::string> roles;
+    // false: an account TIM created that SCIM never bound (known to reads by id; lists leave
+    // it true).
+    bool managed = true;
 };
 
-enum class CreateOutcome { Created, Bound };
+enum class CreateOutcome { Created, Bound, Revived };
 
 struct CreateResult {
     UserRecord record;
     CreateOutcome outcome = CreateOutcome::Created;
+    MatchedBy via = MatchedBy::UserName;  // how a bound account was found
     bool passwordSet = false;
     std::string restored;  // what the creation hook restored, for the log
 };
+
+// Turns a clear password into what password_hash stores.
+using PasswordHasher = std::function<std::string(const std::string&)>;
 
 using UserQuery = ResourceQuery;
 using UserPage = Page<UserRecord>;
@@ -50,17 +58,31 @@ using UserCreatedHook =
     std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
                               const Poco::Nullable<std::string>&, const std::string&)>;
 
+class WriteTransaction;
+struct UserColumns;
+
 class UserRepository {
   public:
-    explicit UserRepository(Database& database, UserCreatedHook onCreated = {})
-        : _database(database), _onCreated(std::move(onCreated)) {}
+    UserRepository(Database& database, BindingRule binding, PasswordHasher hashPassword,
+                   UserCreatedHook onCreated = {})
+        : _database(database),
+          _binding(std::move(binding)),
+          _hashPassword(std::move(hashPassword)),
+          _onCreated(std::move(onCreated)) {}
 
-    // Creates the user, or binds the request to a user TIM already has (guide FAQ 4): one
-    // with the same userName, or with the same email, and no externalId (a user deleted
-    // through SCIM with the same userName is revived). `passwordHash` is stored on create,
-    // and on bind only when the client sent a password. Throws ScimError 409 uniqueness.
+    // Creates the user, binds the request to an account TIM already has, or revives the user
+    // SCIM deleted, as `binding` decides (guide FAQ 4). `passwordHash` is stored on create and
+    // on a revive when the client sent a password; a bind never changes an account's password.
+    // Throws ScimError 409 uniqueness, ProtectedAccount (audited).
     CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc, const std::string& passwordHash,
                               bool clientPassword);
+
+    // Creates an account as TIM's own UI does: unmanaged, with TIM-granted `roles` (which the
+    // role catalogue must know), the hash of TIM's default password to change at first login.
+    // Returns its id. Throws Poco::InvalidArgumentException for an unknown role, ScimError 409
+    // for a userName in use.
+    std::string createLocal(const std::string& userName, const std::string& email,
+                            const std::vector<std::string>& roles, const std::string& passwordHash);
 
     std::optional<UserRecord> find(const std::string& id);
 
@@ -79,6 +101,9 @@ class UserRepository {
         const std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>& change,
         std::optional<Poco::Int64> expectedVersion);
 
+    // PUT and PATCH to an unmanaged account bind it: it becomes managed, keeps its password
+    // (a password in that write is not applied) and the audit calls the write a bind.
+
     // Hides the user from SCIM (it answers 404 from now on); false when there is none.
     bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion);
 
@@ -89,7 +114,14 @@ class UserRepository {
     std::optional<std::string> displayNameOf(const std::string& id);
 
   private:
+    // The id of the user in SCIM's reach holding the folded userName `key`, or "".
+    std::string userNameHolder(const std::string& key);
+    void refuse(Poco::Data::Session& session, WriteTransaction& tx, const BindDecision& decision,
+                const UserColumns& columns);
+
     Database& _database;
+    const BindingRule _binding;
+    const PasswordHasher _hashPassword;
     const UserCreatedHook _onCreated;
 };
 

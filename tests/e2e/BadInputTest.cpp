@@ -147,7 +147,7 @@ std::vector<Case> catalogue() {
     add("DELETE", "/Users/{group}", "", 404, "");
     add("DELETE", "/Groups/{user}", "", 404, "");
     add("GET", "/Users/..%2F..%2Fetc%2Fpasswd", "", 404, "");
-    add("GET", "/Users/%00", "", 404, "");
+    add("GET", "/Users/%00", "", 400, "invalidValue");  // no control characters in an id
     add("GET", "/Users/{user}/extra", "", 404, "");
     add("DELETE", "/Users/no-such-user", "", 404, "");
     add("PATCH", "/Users/no-such-user",

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Process.h>
+#include <Poco/String.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -112,7 +113,8 @@ class UsersContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roleList->getElement<std::string>(0));
         CPPUNIT_ASSERT_MESSAGE(
             _host->log(),
-            _host->log().find("restored 2 membership(s) and 0 TIM role(s)") != std::string::npos);
+            _host->log().find("restored 2 membership(s) and the roles their role groups grant") !=
+                std::string::npos);
         // The audit says the new user came back with what the deleted one had.
         CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {newId}, out, err));
         CPPUNIT_ASSERT_MESSAGE(out, out.find("  create  User  " + newId) != std::string::npos &&
@@ -244,33 +246,42 @@ class UsersContract : public CppUnit::TestFixture {
     }
 
     void bindsUsersTimAlreadyHas() {
-        // Users created without an externalId stand for users TIM had before SCIM.
-        const auto tim = json(post(R"({"userName":"legacy.user","title":"Kept?"})").body);
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, _host->runCommand("scim.user.create-local", {"legacy.user"}, out, err));
+        const std::string legacy = Poco::trim(out);
+        CPPUNIT_ASSERT_EQUAL(200, get("/Users/" + legacy).status);  // unmanaged, unprotected
         const auto bound =
             post(R"({"userName":"LEGACY.USER","externalId":"entra-1","displayName":"Legacy"})");
         CPPUNIT_ASSERT_EQUAL(201, bound.status);
         const auto doc = json(bound.body);
-        CPPUNIT_ASSERT_EQUAL(tim->getValue<std::string>("id"), doc->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(legacy, doc->getValue<std::string>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("entra-1"), doc->getValue<std::string>("externalId"));
+        // Managed now: its userName is taken, with or without an externalId (RFC 7644 §3.3).
         CPPUNIT_ASSERT_EQUAL(409,
                              post(R"({"userName":"legacy.user","externalId":"entra-2"})").status);
+        CPPUNIT_ASSERT_EQUAL(409, post(R"({"userName":"legacy.user"})").status);
 
-        const auto byEmail = json(
-            post(
-                R"({"userName":"old-name","urn:ietf:params:scim:schemas:extension:tim:1.0:User":{"email":"Mail@Example.com"}})")
-                .body);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0,
+            _host->runCommand("scim.user.create-local", {"old-name", "--email", "Mail@Example.com"},
+                              out, err));
+        const std::string byEmail = Poco::trim(out);
         const auto rebound = post(
             R"({"userName":"new-name@example.com","externalId":"entra-3","emails":[{"type":"work","value":"mail@example.com"}]})");
         CPPUNIT_ASSERT_EQUAL(201, rebound.status);
-        CPPUNIT_ASSERT_EQUAL(byEmail->getValue<std::string>("id"),
-                             json(rebound.body)->getValue<std::string>("id"));
-        CPPUNIT_ASSERT_EQUAL(
-            409,
-            post(
-                R"({"userName":"third","externalId":"entra-4","emails":[{"type":"work","value":"MAIL@example.com"}]})")
-                .status);
+        CPPUNIT_ASSERT_EQUAL(byEmail, json(rebound.body)->getValue<std::string>("id"));
+        // Emails are not unique: a second user with that email is a new user.
+        const auto third = post(
+            R"({"userName":"third","externalId":"entra-4","emails":[{"type":"work","value":"MAIL@example.com"}]})");
+        CPPUNIT_ASSERT_EQUAL(201, third.status);
+        CPPUNIT_ASSERT(json(third.body)->getValue<std::string>("id") != byEmail);
         CPPUNIT_ASSERT_EQUAL(409,
                              post(R"({"userName":"SYS.SCIM"})").status);  // the system identity
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {legacy}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("  bind  User  " + legacy) != std::string::npos &&
+                                        out.find("outcome=by-username") != std::string::npos);
     }
 
     void refusesBadInput() {
@@ -279,7 +290,7 @@ class UsersContract : public CppUnit::TestFixture {
             {"[]", "invalidSyntax"},
             {R"({"name":{"givenName":"g"}})", "invalidValue"},
             {R"({"userName":"x","active":"maybe"})", "invalidValue"},
-            {R"({"userName":"x","emails":[{"type":"work","value":"a"},{"type":"work","value":"b"}]})",
+            {R"({"userName":"x","emails":[{"primary":true,"value":"a"},{"primary":true,"value":"b"}]})",
              "invalidValue"},
             {R"({"userName":["x"]})", "invalidValue"},
         };

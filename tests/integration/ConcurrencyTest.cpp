@@ -105,7 +105,8 @@ class ConcurrencyContract : public testing::StoreFixture {
     void oneUserNameAcrossTwoInstancesGivesOneUser() {
         // A second instance: its own pool and repositories on the same database.
         store::Database other(_config, logger());
-        store::UserRepository otherUsers(other);
+        const auto otherUsersOwner = usersOver(other);
+        store::UserRepository& otherUsers = *otherUsersOwner;
         Outcomes outcomes;
         testing::race(8, [&](int i) {
             auto& repository = i % 2 ? otherUsers : *_users;

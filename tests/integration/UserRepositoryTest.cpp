@@ -101,20 +101,25 @@ class UserRepositoryContract : public testing::StoreFixture {
     }
 
     void bindingKeepsTheIdAndDeletedUsersRevive() {
-        const auto tim = _users->createOrBind(doc(R"({"userName":"kim","title":"t"})"), "", false);
-        CPPUNIT_ASSERT(tim.outcome == store::CreateOutcome::Created);
-        const auto bound =
-            _users->createOrBind(doc(R"({"userName":"KIM","externalId":"x1"})"), "", false);
+        const std::string local = _users->createLocal("kim", "", {}, "");
+        const auto bound = _users->createOrBind(
+            doc(R"({"userName":"KIM","externalId":"x1","title":"t"})"), "", false);
         CPPUNIT_ASSERT(bound.outcome == store::CreateOutcome::Bound);
-        CPPUNIT_ASSERT_EQUAL(tim.record.id, bound.record.id);
+        CPPUNIT_ASSERT_EQUAL(local, bound.record.id);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
-        CPPUNIT_ASSERT(!bound.record.doc->has("title"));  // the request was applied
+        CPPUNIT_ASSERT(bound.record.doc->has("title"));  // the request was applied
+        // Bound: a managed user now, whose userName a second create cannot take.
+        CPPUNIT_ASSERT_THROW(
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x3"})"), "", false),
+            scim::ScimError);
+        const auto tim = bound;
 
         CPPUNIT_ASSERT(_users->remove(bound.record.id, std::nullopt));
         CPPUNIT_ASSERT(!_users->find(bound.record.id));
         CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
         const auto revived =
             _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), "", false);
+        CPPUNIT_ASSERT(revived.outcome == store::CreateOutcome::Revived);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
         CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
     }
@@ -198,7 +203,7 @@ class UserRepositoryContract : public testing::StoreFixture {
             const char* failing :
             {R"([{"op":"replace","path":"title","value":"t1"},{"op":"replace","path":"bogus","value":"x"}])",
              R"([{"op":"replace","path":"userName","value":"renamed"},{"op":"replace","path":"active","value":"no"}])",
-             R"([{"op":"add","path":"emails","value":[{"type":"work","value":"a"},{"type":"work","value":"b"}]}])"}) {
+             R"([{"op":"add","path":"emails","value":[{"type":"work","value":"a","primary":true},{"type":"work","value":"b","primary":true}]}])"}) {
             CPPUNIT_ASSERT_THROW_MESSAGE(failing, patchUser(id, failing), scim::ScimError);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(failing, before, row());
         }

@@ -8,6 +8,8 @@
 #include "store/Database.h"
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
+#include "tim/Binding.h"
+#include "tim/Passwords.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -28,7 +30,7 @@ class StoreFixture : public CppUnit::TestFixture {
         _config = freshConfig();
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
-        _users = std::make_unique<store::UserRepository>(*_database);
+        _users = usersOver(*_database);
         _groups = std::make_unique<store::GroupRepository>(*_database);
     }
 
@@ -40,6 +42,12 @@ class StoreFixture : public CppUnit::TestFixture {
 
   protected:
     static Poco::Logger& logger() { return Poco::Logger::get("test.store"); }
+
+    // The user store as the plugin builds it (default binding rule, TIM's password hash).
+    static std::unique_ptr<store::UserRepository> usersOver(store::Database& database) {
+        return std::make_unique<store::UserRepository>(
+            database, tim::bindingRule(tim::BindingMode::UserNameOrEmail), tim::hashPassword);
+    }
 
     // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.
     store::UserRecord patchUser(const std::string& id, const std::string& operations,

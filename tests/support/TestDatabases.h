@@ -2,6 +2,8 @@
 // that the mariadb.start test fixture runs (connection from TIM_TEST_MYSQL_* variables).
 #pragma once
 
+#include <Poco/Data/Session.h>
+
 #include <string>
 
 namespace testing {
@@ -17,7 +19,14 @@ struct MariaDBServer {
 
     // Drops and creates database `name` (utf8mb4) and returns its name.
     std::string freshDatabase(const std::string& name) const;
+
+    // A session of the test's own on `database`.
+    Poco::Data::Session session(const std::string& database) const;
 };
+
+// Every value of every row of every table, as text, one per line: to search a database for a
+// value that must never be stored (a clear password).
+std::string everyStoredValue(Poco::Data::Session& session);
 
 // A path under a fresh temporary directory, removed when the process exits.
 std::string temporaryDirectory(const std::string& prefix);

@@ -73,6 +73,7 @@ class PatchTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(everyManagerShape);
     CPPUNIT_TEST(clearing);
     CPPUNIT_TEST(refusesBadOperations);
+    CPPUNIT_TEST(passwordUnderAnyNameLeavesTheDocument);
     CPPUNIT_TEST(aFailingOperationChangesNothing);
     CPPUNIT_TEST(immutableAttributesTakeOnlyTheirOwnValue);
     CPPUNIT_TEST(propertyAnyFailingOperationAppliesNothing);
@@ -232,10 +233,44 @@ class PatchTest : public CppUnit::TestFixture {
             R"([{"op":"replace","path":"emails[value co \"nobody\"].value","value":"x"}])",
             "noTarget");
         assertRefused(R"([{"op":"remove"}])", "noTarget");
-        assertRefused(
-            R"([{"op":"add","path":"emails","value":[{"value":"w2@x.com","type":"work"}]}])",
+        assertRefused(  // a second primary
+            R"([{"op":"add","path":"emails","value":[{"value":"w2@x.com","type":"work","primary":true}]}])",
             "invalidValue");
+        assertRefused(R"([{"op":"replace","path":"userName","value":"bjensen\u0000"}])",
+                      "invalidValue");
+        assertRefused(R"([{"op":"replace","path":"externalId","value":"e\u007f"}])",
+                      "invalidValue");
+        assertRefused(R"([{"op":"remove","path":"urn:ietf:params:scim:schemas:core:2.0:User"}])",
+                      "invalidPath");
         assertRefused(R"([{"op":"replace","value":"not an object"}])", "invalidValue");
+    }
+
+    void passwordUnderAnyNameLeavesTheDocument() {
+        const std::string core = "urn:ietf:params:scim:schemas:core:2.0:User";
+        for (const std::string& operations :
+             {std::string(R"([{"op":"replace","path":"password","value":"S3cret!"}])"),
+              R"([{"op":"replace","path":")" + core + R"(:password","value":"S3cret!"}])",
+              R"([{"op":"add","value":{")" + core + R"(:password":"S3cret!"}}])",
+              R"([{"op":"Replace","value":{")" + core + R"(":{"password":"S3cret!"}}}])",
+              R"([{"op":"replace","path":")" + core + R"(","value":{"password":"S3cret!"}}])"}) {
+            const auto body = parse(R"({"Operations":)" + operations + "}");
+            const auto changed = scim::applyPatch(
+                parse(kUser), scim::parsePatchRequest(body, api::RequestLimits().patchOperations),
+                scim::userResourceSchema());
+            CPPUNIT_ASSERT_MESSAGE(operations, changed.password == std::string("S3cret!"));
+            CPPUNIT_ASSERT_MESSAGE(str(changed.doc),
+                                   str(changed.doc).find("S3cret") == std::string::npos);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                operations,
+                str(scim::normaliseResource(parse(kUser), scim::userResourceSchema()).doc),
+                str(changed.doc));
+        }
+        // A whole extension by its URN: its members, not a nested object.
+        const auto doc = patch(R"([{"op":"replace","path":")" + std::string(kEnt) +
+                               R"(","value":{"department":"R&D"}}])");
+        CPPUNIT_ASSERT_EQUAL(std::string("\"R&D\""), ent(doc, "department"));
+        CPPUNIT_ASSERT_EQUAL(std::string("<absent>"),
+                             at(doc, "urn:ietf:params:scim:schemas:extension:enterprise:2.0"));
     }
 
     void aFailingOperationChangesNothing() {

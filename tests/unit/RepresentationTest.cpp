@@ -54,6 +54,7 @@ class RepresentationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(urnQualifiedTopLevelKeysLandInTheirExtension);
     CPPUNIT_TEST(refusesBadInput);
     CPPUNIT_TEST(passwordNeverEntersTheDocument);
+    CPPUNIT_TEST(severalValuesOfOneTypeAreAccepted);
     CPPUNIT_TEST(rendersSchemasIdAndMeta);
     CPPUNIT_TEST(projectsAttributes);
     CPPUNIT_TEST(projectsExcludedAttributes);
@@ -142,9 +143,12 @@ class RepresentationTest : public CppUnit::TestFixture {
         assertRefused(R"({"userName":42})", "invalidValue");
         assertRefused(R"({"userName":"a","active":"maybe"})", "invalidValue");
         assertRefused(R"({"userName":"a","name":"flat"})", "invalidValue");
-        assertRefused(
-            R"({"userName":"a","emails":[{"type":"work","value":"1"},{"type":"Work","value":"2"}]})",
-            "invalidValue");
+        for (const char* control : {"\\u0000", "\\u001f", "\\n", "\\u007f"}) {
+            const std::string text = std::string("x") + control + "y";
+            assertRefused(R"({"userName":")" + text + "\"}", "invalidValue");
+            assertRefused(R"({"userName":"a","externalId":")" + text + "\"}", "invalidValue");
+            assertRefused(R"({"userName":"a","displayName":")" + text + "\"}", "invalidValue");
+        }
         assertRefused(
             R"({"userName":"a","emails":[{"primary":true,"value":"1"},{"primary":"True","value":"2"}]})",
             "invalidValue");
@@ -160,6 +164,24 @@ class RepresentationTest : public CppUnit::TestFixture {
             parse(R"({"userName":"a","password":"S3cret!"})"), scim::userResourceSchema());
         CPPUNIT_ASSERT(!result.doc->has("password"));
         CPPUNIT_ASSERT_EQUAL(std::string("S3cret!"), *result.password);
+        // Core attributes under their URN (RFC 7644 §3.10), in any case of the URN.
+        for (
+            const char* body :
+            {R"({"userName":"a","urn:ietf:params:scim:schemas:core:2.0:User:password":"S3cret!"})",
+             R"({"userName":"a","urn:ietf:params:scim:schemas:core:2.0:User":{"password":"S3cret!"}})",
+             R"({"URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER":{"userName":"a","password":"S3cret!"}})",
+             R"({"urn:ietf:params:scim:schemas:core:2.0:User:userName":"a","urn:ietf:params:scim:schemas:core:2.0:User:password":"S3cret!"})"}) {
+            const auto qualified = scim::normaliseResource(parse(body), scim::userResourceSchema());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(body, std::string(R"({"userName":"a"})"),
+                                         str(qualified.doc));
+            CPPUNIT_ASSERT_MESSAGE(body, qualified.password == std::string("S3cret!"));
+        }
+    }
+
+    void severalValuesOfOneTypeAreAccepted() {
+        const auto doc = normalise(
+            R"({"userName":"a","emails":[{"type":"work","value":"1"},{"type":"Work","value":"2"},{"type":"work","value":"3","primary":true}]})");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), doc->getArray("emails")->size());
     }
 
     void rendersSchemasIdAndMeta() {

@@ -1,0 +1,49 @@
+// What a create request found among the accounts TIM has, and what to do about it: the store
+// finds the candidates inside the create's transaction, TIM's binding rule (tim/Binding.h)
+// decides, and the store carries the decision out in the same transaction.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace store {
+
+enum class MatchedBy { UserName, Email };
+
+// An account whose folded userName, or one of whose email keys, equals the request's.
+struct AccountCandidate {
+    MatchedBy via = MatchedBy::UserName;
+    std::string id;
+    bool person = true;        // false: a system identity (sys.scim)
+    bool deleted = false;      // hidden by a SCIM DELETE, awaiting the purge
+    bool managed = false;      // SCIM created or bound it
+    bool isProtected = false;  // holds a protected role
+};
+
+struct BindDecision {
+    enum class Kind {
+        Create,  // a new user
+        Bind,    // an unmanaged account becomes this user (`id`, matched `via`)
+        Revive,  // the user SCIM deleted comes back (`id`)
+        Refuse,  // 409 (`refusal`, holder `id`)
+    };
+    enum class Refusal { NameTaken, Reserved, Protected };
+    Kind kind = Kind::Create;
+    std::string id;
+    MatchedBy via = MatchedBy::UserName;
+    Refusal refusal = Refusal::NameTaken;
+};
+
+// Decides from the candidates (the userName's holder first, if any).
+using BindingRule = std::function<BindDecision(const std::vector<AccountCandidate>&)>;
+
+// A create refused because its userName belongs to a protected TIM account (an administrator
+// or a system identity SCIM does not manage). Its message names no account.
+class ProtectedAccount : public std::runtime_error {
+  public:
+    ProtectedAccount() : std::runtime_error("the userName belongs to a protected TIM account") {}
+};
+
+}  // namespace store
