@@ -6,6 +6,7 @@
 #include "scim/DateTime.h"
 #include "tim/Binding.h"
 #include "tim/Passwords.h"
+#include "tim/Roles.h"
 #include "tim/SystemIdentities.h"
 
 #include <Poco/NumberParser.h>
@@ -17,13 +18,13 @@ namespace api {
 namespace {
 
 // A retention setting: a duration (d/w/m/y), or "never" (nullopt: kept for good).
-std::optional<tim::Duration> retentionOrNever(const tim::Settings& settings,
-                                              const std::string& key) {
+std::optional<store::Retention> retentionOrNever(const tim::Settings& settings,
+                                                 const std::string& key) {
     const std::string text = settings.string(key);
     if (Poco::icompare(text, "never") == 0) {
         return std::nullopt;
     }
-    return tim::Duration::parse(text, key);
+    return tim::Duration::parse(text, key).expiry();
 }
 
 }  // namespace
@@ -159,7 +160,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                                                  notBefore());
         });
     _groupRepository = std::make_unique<store::GroupRepository>(
-        *_database,
+        *_database, tim::roleNameOf,
         [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
                     const std::string& id, const Poco::Nullable<std::string>& externalId,
                     const std::string& key) {
@@ -195,9 +196,10 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     groupsSettings.defaultVendor = usersSettings.defaultVendor;
     _groups = std::make_unique<GroupsEndpoint>(*_groupRepository, groupsSettings, _logger);
 
+    const auto deletedRetention = tim::Duration::parse(
+        settings.string("scim.purge.deletedRetention"), "scim.purge.deletedRetention");
     store::PurgePolicy purge;
-    purge.deletedRetention = tim::Duration::parse(settings.string("scim.purge.deletedRetention"),
-                                                  "scim.purge.deletedRetention");
+    purge.deletedRetention = deletedRetention.expiry();
     purge.disabledRetention = retentionOrNever(settings, "scim.purge.disabledRetention");
     purge.auditRetention = retentionOrNever(settings, "scim.audit.retention");
     purge.batchSize = static_cast<std::size_t>(settings.integer("scim.purge.batchSize", 1, 100000));
@@ -205,7 +207,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         static_cast<std::uint64_t>(settings.integer("scim.purge.intervalSeconds", 1, 7 * 86400)) *
         1000;
     _purger = std::make_unique<store::Purger>(*_database, purge);
-    _snapshotRetention = purge.deletedRetention;
+    _snapshotRetention = deletedRetention;
 
     auth::TokenService& tokens = *_tokens;
     _service = std::make_unique<ScimService>(

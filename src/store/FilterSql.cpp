@@ -176,6 +176,9 @@ void split(const NodePtr& node, const ColumnMap& columns, FilterPlan& plan) {
         return;
     }
     if (auto condition = translate(node, columns)) {
+        if (!condition->exact) {
+            plan.residue.push_back(node);
+        }
         plan.conditions.push_back(std::move(*condition));
     } else {
         plan.residue.push_back(node);

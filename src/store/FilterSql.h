@@ -38,6 +38,9 @@ struct SqlCondition {
     std::string sql;
     std::vector<SqlParam> params;
     bool atMostOneRow = false;  // equality on a unique column: no more than one row matches
+    // false: the SQL only narrows the candidates (a superset of the matches), and the
+    // evaluator decides on each.
+    bool exact = true;
 };
 
 struct FilterPlan {

@@ -12,7 +12,6 @@
 #include "scim/GroupSchemas.h"
 #include "scim/ScimError.h"
 #include "scim/filter/Evaluator.h"
-#include "tim/Roles.h"
 
 #include <algorithm>
 #include <set>
@@ -25,26 +24,6 @@ namespace {
 
 constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
-
-struct GroupColumns {
-    std::string displayName;
-    std::string displayNameKey;
-    Poco::Nullable<std::string> externalId;
-    Poco::Nullable<std::string> roleKey;
-};
-
-GroupColumns columnsOf(const Poco::JSON::Object::Ptr& doc) {
-    GroupColumns c;
-    c.displayName = doc->getValue<std::string>("displayName");
-    c.displayNameKey = scim::foldCase(c.displayName);
-    if (doc->has("externalId") && doc->get("externalId").isString()) {
-        c.externalId = doc->getValue<std::string>("externalId");
-    }
-    if (const auto role = tim::roleNameOf(c.displayName)) {
-        c.roleKey = scim::foldCase(*role);
-    }
-    return c;
-}
 
 scim::ScimError displayNameTaken(const std::string& name, const std::string& holderId) {
     return scim::conflict("A group named \"" + name + "\" already exists" +
@@ -143,9 +122,29 @@ Poco::Int64 lockGroup(Poco::Data::Session& session, const SqlDialect& dialect,
 
 }  // namespace
 
+struct GroupRepository::Columns {
+    std::string displayName;
+    std::string displayNameKey;
+    Poco::Nullable<std::string> externalId;
+    Poco::Nullable<std::string> roleKey;
+};
+
+GroupRepository::Columns GroupRepository::columnsOf(const Poco::JSON::Object::Ptr& doc) const {
+    Columns c;
+    c.displayName = doc->getValue<std::string>("displayName");
+    c.displayNameKey = scim::foldCase(c.displayName);
+    if (doc->has("externalId") && doc->get("externalId").isString()) {
+        c.externalId = doc->getValue<std::string>("externalId");
+    }
+    if (const auto role = _roleOf(c.displayName)) {
+        c.roleKey = scim::foldCase(*role);
+    }
+    return c;
+}
+
 GroupWriteResult GroupRepository::createOrBind(
     const Poco::JSON::Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) {
-    GroupColumns c = columnsOf(doc);
+    Columns c = columnsOf(doc);
     std::string json = documentText(doc, kMaxGroupDocumentBytes);
     Poco::Data::Session session = _database.session();
     GroupWriteResult result;
@@ -286,8 +285,8 @@ GroupWriteResult GroupRepository::write(
             const Poco::JSON::Object::Ptr next = change ? change(current.doc) : current.doc;
             std::string json = documentText(next, kMaxGroupDocumentBytes);
             const bool docChanged = json != documentText(current.doc, kMaxGroupDocumentBytes);
-            GroupColumns before = columnsOf(current.doc);
-            GroupColumns c = columnsOf(next);
+            Columns before = columnsOf(current.doc);
+            Columns c = columnsOf(next);
             displayName = c.displayName;
             std::vector<std::string> affected;
             if (before.roleKey != c.roleKey) {
@@ -342,14 +341,9 @@ bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> e
             }
             throw;
         }
-        const auto affected = memberIds(session, id);
-        const GroupColumns deleted = columnsOf(readBack(session, id).doc);
+        const Columns deleted = columnsOf(readBack(session, id).doc);
         recordAudit(session, {"delete", "Group", id, deleted.externalId, {}});
-        std::string key = id;
-        session << "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?", use(key),
-            use(key), now;
-        session << "DELETE FROM tim_group WHERE id = ?", use(key), now;
-        recomputeRoles(session, affected);
+        deleteGroup(session, id);
         tx.commit();
         return true;
     });

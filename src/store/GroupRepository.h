@@ -58,10 +58,13 @@ using GroupCreatedHook =
     std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
                               const Poco::Nullable<std::string>&, const std::string&)>;
 
+// The role a group grants, from its displayName (TIM's role.<name> rule), or nullopt.
+using RoleOfGroup = std::function<std::optional<std::string>(const std::string& displayName)>;
+
 class GroupRepository {
   public:
-    explicit GroupRepository(Database& database, GroupCreatedHook onCreated = {})
-        : _database(database), _onCreated(std::move(onCreated)) {}
+    GroupRepository(Database& database, RoleOfGroup roleOf, GroupCreatedHook onCreated = {})
+        : _database(database), _roleOf(std::move(roleOf)), _onCreated(std::move(onCreated)) {}
 
     // Creates the group, or binds to a group with the same displayName and no externalId
     // (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
@@ -104,7 +107,11 @@ class GroupRepository {
         const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
         const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion);
 
+    struct Columns;
+    Columns columnsOf(const Poco::JSON::Object::Ptr& doc) const;
+
     Database& _database;
+    const RoleOfGroup _roleOf;
     const GroupCreatedHook _onCreated;
 };
 

@@ -152,4 +152,13 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     return ignored;
 }
 
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, const std::string& groupId) {
+    const auto members = memberIds(session, groupId);
+    runPrepared(session, "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?",
+                {textParam(groupId), textParam(groupId)});
+    runPrepared(session, "DELETE FROM tim_group WHERE id = ?", {textParam(groupId)});
+    recomputeRoles(session, members);
+    return members;
+}
+
 }  // namespace store

@@ -39,6 +39,11 @@ std::vector<std::string> memberIds(Poco::Data::Session& session, const std::stri
 // roles TIM granted otherwise are not touched.
 void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds);
 
+// Deletes group `groupId` for good, with its memberships either way (as a group and as a
+// member), and recomputes the roles of its former members; returns their ids. The one home
+// of a group's deletion: SCIM's DELETE and TIM's own.
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, const std::string& groupId);
+
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
 // returns the ids it ignored. `added`, if given, counts the memberships that were new.
 std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDialect& dialect,

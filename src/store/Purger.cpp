@@ -84,10 +84,10 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
     }
     result.ran = true;
     try {
-        const Poco::Int64 deletedBefore = toMs(_policy.deletedRetention.before(now));
+        const Poco::Int64 deletedBefore = toMs(_policy.deletedRetention(now));
         // With disabled users excluded, no disabled_ms is old enough.
         const Poco::Int64 disabledBefore =
-            _policy.disabledRetention ? toMs(_policy.disabledRetention->before(now)) : 0;
+            _policy.disabledRetention ? toMs((*_policy.disabledRetention)(now)) : 0;
         // Each batch is a transaction of its own, run again if it loses to a concurrent write
         // (on a cluster, to another node's): counted only once it committed.
         for (;;) {
@@ -105,7 +105,7 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
             }
         }
         if (_policy.auditRetention) {
-            result.auditRows = purgeAudit(session, toMs(_policy.auditRetention->before(now)));
+            result.auditRows = purgeAudit(session, toMs((*_policy.auditRetention)(now)));
         }
         dialect.dropStaleWriteMarkers(session);
         withRetry(dialect, [&] {

@@ -5,20 +5,23 @@
 
 #include "Database.h"
 
-#include "tim/Duration.h"
-
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace store {
 
+// A retention: given now, the time before which rows have expired (TIM's calendar rule:
+// tim::Duration::expiry).
+using Retention = std::function<Poco::Timestamp(const Poco::Timestamp& now)>;
+
 struct PurgePolicy {
-    tim::Duration deletedRetention;                  // 30d by default
-    std::optional<tim::Duration> disabledRetention;  // nullopt: disabled users are kept
-    std::optional<tim::Duration> auditRetention;     // nullopt: audit rows are kept
+    Retention deletedRetention;                  // 30d by default
+    std::optional<Retention> disabledRetention;  // nullopt: disabled users are kept
+    std::optional<Retention> auditRetention;     // nullopt: audit rows are kept
     std::size_t batchSize = 500;
 };
 

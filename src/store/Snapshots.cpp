@@ -111,14 +111,10 @@ bool Snapshots::deleteGroupInTim(const std::string& id) {
     if (keys.empty()) {
         return false;
     }
-    const auto members = memberIds(session, id);
     Object::Ptr data = new Object;
-    data->set("members", arrayOf(members));
+    data->set("members", arrayOf(memberIds(session, id)));
     saveSnapshot(session, "group", externalIds.front(), keys.front(), data);
-    session << "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?", use(key),
-        use(key), now;
-    session << "DELETE FROM tim_group WHERE id = ?", use(key), now;
-    recomputeRoles(session, members);
+    deleteGroup(session, id);
     recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();
     return true;

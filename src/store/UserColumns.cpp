@@ -40,15 +40,29 @@ bool isWork(const Object::Ptr& email) {
            Poco::icompare(email->getValue<std::string>("type"), "work") == 0;
 }
 
+Poco::JSON::Array::Ptr emailsOf(const Object::Ptr& doc) {
+    return doc->has("emails") && doc->get("emails").type() == typeid(Poco::JSON::Array::Ptr)
+               ? doc->getArray("emails")
+               : Poco::JSON::Array::Ptr();
+}
+
+template <typename Wanted>
+std::size_t countWhere(const Object::Ptr& doc, Wanted wanted) {
+    const auto emails = emailsOf(doc);
+    std::size_t count = 0;
+    for (std::size_t i = 0; emails && i < emails->size(); ++i) {
+        const auto email = emails->getObject(static_cast<unsigned>(i));
+        count += email && wanted(email) ? 1 : 0;
+    }
+    return count;
+}
+
 // The value of the first email `wanted` accepts, preferring a primary one.
 template <typename Wanted>
 Poco::Nullable<std::string> emailWhere(const Object::Ptr& doc, Wanted wanted) {
-    if (!doc->has("emails") || doc->get("emails").type() != typeid(Poco::JSON::Array::Ptr)) {
-        return Poco::Nullable<std::string>();
-    }
-    const auto emails = doc->getArray("emails");
+    const auto emails = emailsOf(doc);
     Poco::Nullable<std::string> first;
-    for (std::size_t i = 0; i < emails->size(); ++i) {
+    for (std::size_t i = 0; emails && i < emails->size(); ++i) {
         const auto email = emails->getObject(static_cast<unsigned>(i));
         if (!email || !wanted(email)) {
             continue;
@@ -76,6 +90,7 @@ UserColumns userColumnsOf(const Object::Ptr& doc) {
     }
     columns.emailKey = folded(stringMember(objectMember(doc, scim::kTimUserEmailSchema), "email"));
     columns.workEmailKey = folded(emailWhere(doc, isWork));
+    columns.severalWorkEmails = countWhere(doc, isWork) > 1;
     columns.timEmailKey = !columns.emailKey.isNull()       ? columns.emailKey
                           : !columns.workEmailKey.isNull() ? columns.workEmailKey
                                                            : folded(emailWhere(doc, isPrimary));

@@ -17,6 +17,7 @@ struct UserColumns {
     Poco::Nullable<std::string> emailKey;  // tim:1.0 email, folded
     // emails[type eq "work"].value, folded: the primary work email, else the first one
     Poco::Nullable<std::string> workEmailKey;
+    bool severalWorkEmails = false;  // more than workEmailKey: filters must read the document
     // TIM's email, folded: the tim:1.0 email, else the work email above, else the primary
     // email of any type. What a create is bound by.
     Poco::Nullable<std::string> timEmailKey;

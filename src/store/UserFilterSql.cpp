@@ -83,7 +83,14 @@ std::optional<SqlCondition> workEmailCondition(const Node& node) {
     } else {
         return std::nullopt;
     }
-    return textCondition(Column{"u.work_email_key", ColumnKind::FoldedText}, *value);
+    auto condition = textCondition(Column{"u.work_email_key", ColumnKind::FoldedText}, *value);
+    if (condition) {
+        // The column holds one work email; a user with several is a candidate for the
+        // evaluator (rare: the flag's index keeps the OR cheap).
+        condition->sql = "(" + condition->sql + " OR u.several_work_emails = 1)";
+        condition->exact = false;
+    }
+    return condition;
 }
 
 }  // namespace

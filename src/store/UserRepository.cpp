@@ -254,20 +254,22 @@ bool updateUser(Poco::Data::Session& session, const std::string& id, const UserC
     UserColumns columns = c;
     std::string document = json;
     Poco::Nullable<std::string> hash = write.passwordHash;
+    int several = c.severalWorkEmails ? 1 : 0;
     Poco::Data::Statement update(session);
     // disabled_ms records when active became false (kept while it stays false).
     update << "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
               "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END, "
               "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
-              "manager_id = ?, doc = ?, version = version + 1, managed = 1, "
+              "several_work_emails = ?, manager_id = ?, doc = ?, version = version + 1, "
+              "managed = 1, "
               "deleted_ms = CASE WHEN ? = 1 THEN NULL ELSE deleted_ms END, "
               "password_change_required = CASE WHEN ? IS NULL THEN password_change_required "
               "ELSE 0 END, password_hash = COALESCE(?, password_hash) "
               "WHERE id = ? AND version = ?",
         use(columns.userName), use(columns.userNameKey), use(active), use(active), use(now),
         use(now), use(columns.externalId), use(columns.emailKey), use(columns.workEmailKey),
-        use(columns.managerId), use(document), use(revive), use(hash), use(hash), use(key),
-        use(version);
+        use(several), use(columns.managerId), use(document), use(revive), use(hash), use(hash),
+        use(key), use(version);
     return update.execute() > 0;
 }
 
@@ -304,13 +306,15 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                         session,
                         "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
                         "created_ms, modified_ms, external_id, email_key, work_email_key, "
-                        "manager_id, doc, version, password_hash, password_change_required, "
-                        "disabled_ms, managed) VALUES (?, ?, ?, 'person', ?, ?, ?, ?, ?, ?, ?, "
-                        "?, 1, ?, ?, CASE WHEN ? = 1 THEN NULL ELSE ? END, 1)",
+                        "several_work_emails, manager_id, doc, version, password_hash, "
+                        "password_change_required, disabled_ms, managed) VALUES (?, ?, ?, "
+                        "'person', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, CASE WHEN ? = 1 THEN NULL "
+                        "ELSE ? END, 1)",
                         {textParam(id), textParam(c.userName), textParam(c.userNameKey),
                          numberParam(active), numberParam(now), numberParam(now),
                          nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
-                         nullableTextParam(c.workEmailKey), nullableTextParam(c.managerId),
+                         nullableTextParam(c.workEmailKey),
+                         numberParam(c.severalWorkEmails ? 1 : 0), nullableTextParam(c.managerId),
                          textParam(json), nullableTextParam(storedHash), numberParam(mustChange),
                          numberParam(active), numberParam(now)});
                     result.outcome = CreateOutcome::Created;

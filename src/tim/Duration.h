@@ -5,6 +5,7 @@
 
 #include <Poco/Timestamp.h>
 
+#include <functional>
 #include <string>
 
 namespace tim {
@@ -24,6 +25,11 @@ struct Duration {
     Poco::Timestamp before(const Poco::Timestamp& from) const;
 
     std::string text() const { return std::to_string(amount) + unit; }
+
+    // before() as a function of now: the store's retention (what expired before it).
+    std::function<Poco::Timestamp(const Poco::Timestamp&)> expiry() const {
+        return [copy = *this](const Poco::Timestamp& now) { return copy.before(now); };
+    }
 };
 
 }  // namespace tim

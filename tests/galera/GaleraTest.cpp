@@ -12,6 +12,7 @@
 #include "store/Purger.h"
 #include "support/EngineFixtures.h"
 #include "support/Race.h"
+#include "tim/Duration.h"
 
 #include <Poco/Environment.h>
 #include <Poco/FileStream.h>
@@ -136,7 +137,7 @@ class GaleraTest : public CppUnit::TestFixture {
         std::atomic<std::size_t> purged{0};
         std::atomic<int> runs{0};
         store::PurgePolicy policy;
-        policy.deletedRetention = tim::Duration::parse("30d", "test");
+        policy.deletedRetention = tim::Duration::parse("30d", "test").expiry();
         policy.batchSize = 25;
         for (int round = 0; round < 2; ++round) {
             CPPUNIT_ASSERT_EQUAL(

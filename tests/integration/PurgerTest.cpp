@@ -10,6 +10,7 @@
 #include "store/UserRepository.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
+#include "tim/Duration.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -32,9 +33,9 @@ Poco::JSON::Object::Ptr parse(const std::string& json) {
 
 store::PurgePolicy policy(std::size_t batchSize = 500, bool purgeDisabled = true) {
     store::PurgePolicy p;
-    p.deletedRetention = tim::Duration::parse("30d", "test");
+    p.deletedRetention = tim::Duration::parse("30d", "test").expiry();
     if (purgeDisabled) {
-        p.disabledRetention = tim::Duration::parse("30d", "test");
+        p.disabledRetention = tim::Duration::parse("30d", "test").expiry();
     }
     p.batchSize = batchSize;
     return p;
@@ -65,7 +66,7 @@ class PurgerContract : public testing::StoreFixture {
         const std::string gone = user("deleted-long-ago");
         setDeleted(gone, kNowMs - 31 * kDayMs);
         auto withAudit = policy(2);
-        withAudit.auditRetention = tim::Duration::parse("1y", "test");
+        withAudit.auditRetention = tim::Duration::parse("1y", "test").expiry();
 
         const auto result = store::Purger(*_database, withAudit).run(kNow);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), result.users);

@@ -42,6 +42,7 @@ class UserRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(concurrentCreatesOfOneUserNameGiveOneUser);
     CPPUNIT_TEST(bindingKeepsTheIdAndDeletedUsersRevive);
     CPPUNIT_TEST(filtersAgreeBetweenSqlAndMemory);
+    CPPUNIT_TEST(everyWorkEmailAndCoreUrnsAnswerFilters);
     CPPUNIT_TEST(storesOnlyPasswordHashes);
     CPPUNIT_TEST(patchIsAllOrNothingInTheDatabase);
     CPPUNIT_TEST(aConflictNamesTheUserHoldingTheName);
@@ -165,6 +166,32 @@ class UserRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(
             std::string("plain@y.org"),
             page.records.back().doc->getValue<std::string>("userName"));  // no title: last
+    }
+
+    void everyWorkEmailAndCoreUrnsAnswerFilters() {
+        _users->createOrBind(
+            doc(R"({"userName":"multi@z.net","title":"T","emails":[{"type":"work","value":"first@z.net"},{"type":"work","value":"Second@Z.net"},{"type":"home","value":"h@z.net"}]})"),
+            "", false);
+        _users->createOrBind(
+            doc(R"({"userName":"single@z.net","emails":[{"type":"work","value":"second@z.net"}]})"),
+            "", false);
+        const std::pair<const char*, std::size_t> cases[] = {
+            {R"(emails[type eq "work"].value eq "first@z.net")", 1},
+            {R"(emails[type eq "work"].value eq "SECOND@z.net")", 2},  // the second work email
+            {R"(emails[type eq "work"].value eq "h@z.net")", 0},       // not a work email
+            {R"(emails[type eq "work"].value sw "sec")", 2},
+            {R"(urn:ietf:params:scim:schemas:core:2.0:User:userName eq "MULTI@z.net")", 1},
+            {R"(urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"].value eq "first@z.net")",
+             1},
+        };
+        for (const auto& c : cases) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
+        }
+        store::UserQuery sorted;
+        sorted.sortBy = "urn:ietf:params:scim:schemas:core:2.0:User:userName";
+        const auto page = _users->query(sorted, renderForFilter);
+        CPPUNIT_ASSERT_EQUAL(std::string("single@z.net"),
+                             page.records.back().doc->getValue<std::string>("userName"));
     }
 
     void storesOnlyPasswordHashes() {

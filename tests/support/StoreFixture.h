@@ -10,6 +10,7 @@
 #include "store/UserRepository.h"
 #include "tim/Binding.h"
 #include "tim/Passwords.h"
+#include "tim/Roles.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -31,7 +32,7 @@ class StoreFixture : public CppUnit::TestFixture {
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
         _users = usersOver(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database);
+        _groups = std::make_unique<store::GroupRepository>(*_database, tim::roleNameOf);
     }
 
     void tearDown() override {

@@ -1,5 +1,6 @@
 // Normalising what clients send (coercion, clearing, extensions, Entra's shapes) and
 // projecting what they get back.
+#include "scim/GroupSchemas.h"
 #include "scim/Projection.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
@@ -55,6 +56,7 @@ class RepresentationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(refusesBadInput);
     CPPUNIT_TEST(passwordNeverEntersTheDocument);
     CPPUNIT_TEST(severalValuesOfOneTypeAreAccepted);
+    CPPUNIT_TEST(everyNeverReturnedAttributeIsASecret);
     CPPUNIT_TEST(rendersSchemasIdAndMeta);
     CPPUNIT_TEST(projectsAttributes);
     CPPUNIT_TEST(projectsExcludedAttributes);
@@ -178,6 +180,26 @@ class RepresentationTest : public CppUnit::TestFixture {
         }
     }
 
+    // normaliseResource takes writeOnly attributes out of the document (only their hash is
+    // kept): that covers every attribute no answer may carry only while each is writeOnly.
+    void everyNeverReturnedAttributeIsASecret() {
+        std::size_t secrets = 0;
+        for (const auto* schema : {&scim::userResourceSchema(), &scim::groupResourceSchema()}) {
+            std::vector<const scim::SchemaDef*> all{&schema->core()};
+            all.insert(all.end(), schema->extensions().begin(), schema->extensions().end());
+            for (const auto* def : all) {
+                for (const auto& attribute : def->attributes) {
+                    if (attribute.returned == scim::Returned::Never) {
+                        CPPUNIT_ASSERT_MESSAGE(attribute.name,
+                                               attribute.mutability == scim::Mutability::WriteOnly);
+                        ++secrets;
+                    }
+                }
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), secrets);  // password
+    }
+
     void severalValuesOfOneTypeAreAccepted() {
         const auto doc = normalise(
             R"({"userName":"a","emails":[{"type":"work","value":"1"},{"type":"Work","value":"2"},{"type":"work","value":"3","primary":true}]})");
@@ -219,6 +241,20 @@ class RepresentationTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(projected->has("userName") && projected->has(kEnterprise) &&
                        !projected->has("title"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), projected->getObject(kEnterprise)->size());
+        // Core attributes under the core URN (RFC 7644 §3.10), in both lists.
+        const std::string core = "urn:ietf:params:scim:schemas:core:2.0:User";
+        projected = scim::Projection::parse(core + ":userName," + core + ":name.givenName", "")
+                        .apply(resource, schema);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"id":"1","name":{"givenName":"g"},"schemas":["s"],)"
+                                         R"("userName":"a"})"),
+                             str(projected));
+        projected = scim::Projection::parse(
+                        "", core + ":title," + core + ":emails," + core + ":name.familyName")
+                        .apply(resource, schema);
+        CPPUNIT_ASSERT(!projected->has("title") && !projected->has("emails") &&
+                       projected->has("userName") && projected->has(kEnterprise));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"givenName":"g"})"),
+                             str(projected->getObject("name")));
     }
 
     void projectsExcludedAttributes() {
