@@ -6,3 +6,7 @@ UPDATE tim_user SET managed = 1 WHERE kind = 'person';
 -- the rows of managed ones.
 ALTER TABLE tim_user ADD INDEX IF NOT EXISTS tim_user_reach_listing (kind, deleted_ms, created_ms, id, managed);
 ALTER TABLE tim_user DROP INDEX IF EXISTS tim_user_visible_listing;
+-- Groups likewise: one TIM created binds to a SCIM create of its displayName; one SCIM
+-- manages is a duplicate.
+ALTER TABLE tim_group ADD COLUMN IF NOT EXISTS managed TINYINT NOT NULL DEFAULT 0;
+UPDATE tim_group SET managed = 1;

@@ -6,3 +6,7 @@ UPDATE tim_user SET managed = 1 WHERE kind = 'person';
 -- the rows of managed ones.
 CREATE INDEX tim_user_reach_listing ON tim_user (kind, deleted_ms, created_ms, id, managed);
 DROP INDEX IF EXISTS tim_user_visible_listing;
+-- Groups likewise: one TIM created binds to a SCIM create of its displayName; one SCIM
+-- manages is a duplicate.
+ALTER TABLE tim_group ADD COLUMN managed INTEGER NOT NULL DEFAULT 0;
+UPDATE tim_group SET managed = 1;

@@ -142,6 +142,20 @@ GroupRepository::Columns GroupRepository::columnsOf(const Poco::JSON::Object::Pt
     return c;
 }
 
+void GroupRepository::updateGroup(Poco::Data::Session& session, const std::string& id,
+                                  const Columns& c, const std::string& json, Poco::Int64 now) {
+    Columns columns = c;
+    std::string document = json;
+    std::string key = id;
+    Poco::Int64 modified = now;
+    // Written by SCIM: managed from now on.
+    session << "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = ?, "
+               "role_key = ?, doc = ?, version = version + 1, modified_ms = ?, managed = 1 "
+               "WHERE id = ?",
+        use(columns.displayName), use(columns.displayNameKey), use(columns.externalId),
+        use(columns.roleKey), use(document), use(modified), use(key), Poco::Data::Keywords::now;
+}
+
 GroupWriteResult GroupRepository::createOrBind(
     const Poco::JSON::Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) {
     Columns c = columnsOf(doc);
@@ -161,26 +175,23 @@ GroupWriteResult GroupRepository::createOrBind(
             std::vector<std::string> affected;
             if (!existing.empty()) {
                 id = existing.front();
-                const auto external = selectIds(
-                    session, "SELECT id FROM tim_group WHERE id = ? AND external_id IS NOT NULL",
-                    {textParam(id)});
-                if (!external.empty()) {
+                // Only a group TIM created itself binds (guide FAQ 4); one SCIM manages is a
+                // duplicate, externalId or not (RFC 7644 §3.3).
+                const auto managed =
+                    selectIds(session, "SELECT id FROM tim_group WHERE id = ? AND managed = 1",
+                              {textParam(id)});
+                if (!managed.empty()) {
                     throw displayNameTaken(c.displayName, id);
                 }
                 affected = memberIds(session, id);
-                session
-                    << "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = "
-                       "?, "
-                       "role_key = ?, doc = ?, version = version + 1, modified_ms = ? WHERE id = ?",
-                    use(c.displayName), use(c.displayNameKey), use(c.externalId), use(c.roleKey),
-                    use(json), use(now), use(id), Poco::Data::Keywords::now;
+                updateGroup(session, id, c, json, now);
                 result.bound = true;
             } else {
                 id = newId();
                 session
                     << "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
-                       "role_key, "
-                       "doc, version, created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                       "role_key, doc, version, created_ms, modified_ms, managed) VALUES (?, ?, ?, "
+                       "?, ?, ?, 1, ?, ?, 1)",
                     use(id), use(c.displayName), use(c.displayNameKey), use(c.externalId),
                     use(c.roleKey), use(json), use(now), use(now), Poco::Data::Keywords::now;
             }
@@ -303,14 +314,7 @@ GroupWriteResult GroupRepository::write(
                 recordAudit(session, {operation, "Group", id, c.externalId, changed});
             }
             if (docChanged || !changes.empty()) {
-                Poco::Int64 modified = nowMs();
-                std::string key = id;
-                session
-                    << "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = "
-                       "?, "
-                       "role_key = ?, doc = ?, version = version + 1, modified_ms = ? WHERE id = ?",
-                    use(c.displayName), use(c.displayNameKey), use(c.externalId), use(c.roleKey),
-                    use(json), use(modified), use(key), now;
+                updateGroup(session, id, c, json, nowMs());
             }
             if (!before.roleKey.isNull() || !c.roleKey.isNull()) {
                 recomputeRoles(session, affected);  // only a role group's members change roles

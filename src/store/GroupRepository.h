@@ -66,8 +66,8 @@ class GroupRepository {
     GroupRepository(Database& database, RoleOfGroup roleOf, GroupCreatedHook onCreated = {})
         : _database(database), _roleOf(std::move(roleOf)), _onCreated(std::move(onCreated)) {}
 
-    // Creates the group, or binds to a group with the same displayName and no externalId
-    // (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
+    // Creates the group, or binds to a group TIM created itself (unmanaged) with the same
+    // displayName (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
     GroupWriteResult createOrBind(const Poco::JSON::Object::Ptr& doc,
                                   const std::optional<std::vector<std::string>>& members);
 
@@ -109,6 +109,9 @@ class GroupRepository {
 
     struct Columns;
     Columns columnsOf(const Poco::JSON::Object::Ptr& doc) const;
+    // The one UPDATE of a group's document and the columns it determines.
+    static void updateGroup(Poco::Data::Session& session, const std::string& id,
+                            const Columns& columns, const std::string& json, Poco::Int64 now);
 
     Database& _database;
     const RoleOfGroup _roleOf;

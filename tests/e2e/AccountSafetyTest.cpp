@@ -52,6 +52,7 @@ class AccountSafetyContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(protectedAccountsAreOutOfReach);
     CPPUNIT_TEST(aBindKeepsPasswordAndTimRoles);
     CPPUNIT_TEST(aWriteToAnUnmanagedAccountBindsIt);
+    CPPUNIT_TEST(aManagedAccountStaysManagedWhateverTimGrants);
     CPPUNIT_TEST(bindingModes);
     CPPUNIT_TEST(duplicateUserNamesConflictAndEmailsAreNotUnique);
     CPPUNIT_TEST(passwordsAreNeverStoredOrReturned);
@@ -182,6 +183,26 @@ class AccountSafetyContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(409, request("POST", "/Users", R"({"userName":"frank"})").status);
     }
 
+    void aManagedAccountStaysManagedWhateverTimGrants() {
+        const std::string leaver = idOf(request("POST", "/Users", R"({"userName":"leaver"})"));
+        {
+            // TIM makes the provisioned user an administrator.
+            Poco::Data::Session session = database();
+            std::string id = leaver;
+            session << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, "
+                       "'admin', 'tim')",
+                use(id), now;
+        }
+        CPPUNIT_ASSERT_EQUAL(200, request("GET", "/Users/" + leaver).status);
+        // Entra must still disable an administrator who leaves.
+        CPPUNIT_ASSERT_EQUAL(
+            200, request("PATCH", "/Users/" + leaver,
+                         R"({"Operations":[{"op":"Replace","path":"active","value":"False"}]})")
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(0, credentials(leaver).active);
+        CPPUNIT_ASSERT_EQUAL(std::string("admin"), timRoles(leaver));
+    }
+
     void bindingModes() {
         startHost({{"scim.binding", "userName"}});
         const std::string dana = createLocal({"dana", "--email", "dana@corp.example"});
@@ -229,6 +250,8 @@ class AccountSafetyContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(2,
                              total("/Users?filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20"
                                    "%22team@corp.example%22"));
+        CPPUNIT_ASSERT_EQUAL(201, request("POST", "/Groups", R"({"displayName":"Crew"})").status);
+        CPPUNIT_ASSERT_EQUAL(409, request("POST", "/Groups", R"({"displayName":"CREW"})").status);
         const auto two = request(
             "POST", "/Users",
             R"({"userName":"w2","emails":[{"type":"work","value":"a@x.example"},{"type":"work","value":"b@x.example","primary":true}]})");

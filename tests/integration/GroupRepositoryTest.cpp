@@ -43,6 +43,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
     CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
     CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
+    CPPUNIT_TEST(onlyAGroupTimCreatedIsBound);
     CPPUNIT_TEST(aConflictNamesTheGroupHoldingTheName);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
@@ -175,12 +176,28 @@ class GroupRepositoryContract : public testing::StoreFixture {
         members = _groups->members(outer.record.id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), members.size());
         CPPUNIT_ASSERT_EQUAL(std::string("Group"), members[0].type);
-        // Same name: a group with an externalId is a conflict, one without is bound (same id).
+        // Same name as a group SCIM manages: a conflict, with an externalId or without.
         CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("OUTER", "other"), std::nullopt),
                              scim::ScimError);
-        const auto bound = _groups->createOrBind(groupDoc("INNER", "entra-inner"), std::nullopt);
+        CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("INNER", "entra-inner"), std::nullopt),
+                             scim::ScimError);
+    }
+
+    void onlyAGroupTimCreatedIsBound() {
+        {
+            // A group as TIM's own UI writes one: unmanaged.
+            Poco::Data::Session session = _database->session();
+            session << "INSERT INTO tim_group (id, display_name, display_name_key, doc, version, "
+                       "created_ms, modified_ms, managed) VALUES ('tim-g', 'Finance', 'finance', "
+                       "'{\"displayName\":\"Finance\"}', 1, 0, 0, 0)",
+                now;
+        }
+        const auto bound = _groups->createOrBind(groupDoc("FINANCE", "entra-f"), std::nullopt);
         CPPUNIT_ASSERT(bound.bound);
-        CPPUNIT_ASSERT_EQUAL(inner.record.id, bound.record.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("tim-g"), bound.record.id);
+        // Managed now: the next create of that name is a duplicate.
+        CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("finance", "entra-g"), std::nullopt),
+                             scim::ScimError);
     }
 
   private:
