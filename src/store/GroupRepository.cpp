@@ -424,7 +424,8 @@ GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& ren
                                              &groupColumns(),
                                              &scim::groupResourceSchema(),
                                              readRecords<GroupRecord>,
-                                             {}};  // one read serves every group query
+                                             {},  // one read serves every group query
+                                             "1 = 1"};
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

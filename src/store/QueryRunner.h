@@ -55,6 +55,8 @@ struct QuerySpec {
     std::function<std::vector<Record>(Poco::Data::Session&, const std::string& where,
                                       std::vector<SqlParam>)>
         readAtMostOne;
+    // What readAtMostOne's WHERE adds instead of visibleUnindexed: it checks the rest itself.
+    std::string visibleAtMostOne;
 };
 
 inline constexpr std::size_t kScanBatch = 500;
@@ -87,7 +89,11 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         std::any_of(plan.conditions.begin(), plan.conditions.end(),
                     [](const SqlCondition& condition) { return condition.atMostOneRow; });
     if (plan.residue.empty() && atMostOne && spec.readAtMostOne) {
-        auto records = spec.readAtMostOne(session, where, params);
+        std::string keyWhere = spec.visibleAtMostOne;
+        for (const auto& condition : plan.conditions) {
+            keyWhere += " AND " + condition.sql;
+        }
+        auto records = spec.readAtMostOne(session, keyWhere, params);
         page.total = records.size();
         if (query.startIndex == 1 && query.count > 0) {
             page.records = std::move(records);

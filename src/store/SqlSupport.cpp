@@ -82,18 +82,21 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
     }
 }
 
-std::string holdsProtectedRole(const std::string& prefix) {
-    const std::string id = prefix.empty() ? "tim_user.id" : prefix + "id";
-    return "EXISTS (SELECT 1 FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = "
-           "pr.role_key WHERE pr.user_id = " +
-           id + " AND prr.internal = 1)";
-}
-
 namespace {
+
+// The holders of a protected role: a small set. Lists and counts need it in SQL; reads of one
+// row leave it out (it cost MariaDB a third more CPU per GET by id) and check in C++.
+constexpr const char* kProtectedHolders =
+    "(SELECT pr.user_id FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = pr.role_key "
+    "WHERE prr.internal = 1)";
+
+std::string idOf(const std::string& prefix) {
+    return prefix.empty() ? "tim_user.id" : prefix + "id";
+}
 
 // Managed, or out of TIM's protection.
 std::string inReach(const std::string& prefix) {
-    return "(" + prefix + "managed = 1 OR NOT " + holdsProtectedRole(prefix) + ")";
+    return "(" + prefix + "managed = 1 OR " + idOf(prefix) + " NOT IN " + kProtectedHolders + ")";
 }
 
 }  // namespace
@@ -102,9 +105,13 @@ std::string visibleUser(const std::string& prefix) {
     return prefix + "kind = 'person' AND " + prefix + "deleted_ms IS NULL AND " + inReach(prefix);
 }
 
-std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix) {
+std::string personUnindexed(const SqlDialect& dialect, const std::string& prefix) {
     return dialect.unindexed(prefix + "kind") + " = 'person' AND " +
-           dialect.unindexed(prefix + "deleted_ms") + " IS NULL AND " + inReach(prefix);
+           dialect.unindexed(prefix + "deleted_ms") + " IS NULL";
+}
+
+std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix) {
+    return personUnindexed(dialect, prefix) + " AND " + inReach(prefix);
 }
 
 std::string placeholders(std::size_t n) {

@@ -70,7 +70,8 @@ std::string visibleUser(const std::string& prefix);
 // (kind, deleted_ms, ...) over every user.
 std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix);
 
-// Whether the user holds a protected role (a condition on the row `prefix` names).
-std::string holdsProtectedRole(const std::string& prefix);
+// Persons not deleted, written so that no index serves the condition: reads of one row by a
+// key check the rest of the reach themselves (outOfReach), without a subquery per statement.
+std::string personUnindexed(const SqlDialect& dialect, const std::string& prefix);
 
 }  // namespace store

@@ -39,13 +39,14 @@ int main(int argc, char** argv) {
     for (int start = 0; start < count; start += kRows) {
         std::string sql =
             "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
-            "modified_ms, external_id, work_email_key, doc, version) VALUES ";
+            "modified_ms, external_id, work_email_key, doc, version, managed) VALUES ";
         std::vector<store::SqlParam> params;
         for (int i = start; i < std::min(count, start + kRows); ++i) {
             const std::string n = std::to_string(i);
             const std::string name = "bench-user-" + n + "@example.com";
-            sql += i > start ? ", (?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1)"
-                             : "(?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1)";
+            // Provisioned users, as SCIM creates them: managed.
+            sql += i > start ? ", (?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1, 1)"
+                             : "(?, ?, ?, 'person', 1, ?, ?, ?, ?, ?, 1, 1)";
             for (const std::string& text : {"bench-" + n, name, name}) {
                 params.push_back(store::textParam(text));
             }
