@@ -1,7 +1,6 @@
 #include "HostBridge.h"
 
 #include "api/RequestLog.h"
-#include "tim/RequestContext.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
@@ -109,7 +108,7 @@ tim_log_level toLevel(Poco::Message::Priority priority) {
 }  // namespace
 
 void HostChannel::log(const Poco::Message& message) {
-    const std::string& requestId = tim::currentRequestId();
+    const std::string& requestId = api::currentRequestId();
     _host.log(toLevel(message.getPriority()),
               requestId.empty() ? message.getText() : "[" + requestId + "] " + message.getText());
 }

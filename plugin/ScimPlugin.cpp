@@ -2,8 +2,6 @@
 
 #include "AbiGuard.h"
 #include "ExchangeAdapter.h"
-#include "store/Retry.h"
-#include "store/SqlDialect.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
@@ -125,8 +123,7 @@ tim_status ScimPlugin::runPurgeTask(void* self) {
         try {
             plugin->_core->runPurge();
         } catch (const Poco::Exception& e) {
-            if (!store::isConnectionLoss(e) && !store::isLockConflict(e) &&
-                dynamic_cast<const store::WriteContention*>(&e) == nullptr) {
+            if (!api::PluginCore::isTransient(e)) {
                 throw;
             }
             plugin->_host.log(TIM_LOG_WARNING,

@@ -2,6 +2,7 @@
 
 #include "store/AuditTrail.h"
 #include "store/MigrationRunner.h"
+#include "store/Retry.h"
 
 #include "scim/DateTime.h"
 #include "tim/Binding.h"
@@ -218,6 +219,10 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         },
         _logger, _users.get(), _groups.get(),
         Observability{&_metrics, [this] { return _database->poolUsage(); }});
+}
+
+bool PluginCore::isTransient(const Poco::Exception& e) {
+    return store::transientFailureOf(e) != store::TransientFailure::None;
 }
 
 std::string PluginCore::describeMigrations() {

@@ -57,6 +57,9 @@ class PluginCore {
     std::string createLocalUser(const std::vector<std::string>& args);
     std::string describeStatus();  // users, groups, role groups, tokens, purge
 
+    // Whether `e` is a failure a later try may get past (database down, restarting or busy).
+    static bool isTransient(const Poco::Exception& e);
+
     // How often the host runs the purge task (scim.purge.intervalSeconds).
     std::uint64_t purgeIntervalMs() const { return _purgeIntervalMs; }
     // Throws Poco::NotFoundException for an unknown jti.

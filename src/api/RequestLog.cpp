@@ -1,5 +1,6 @@
 #include "RequestLog.h"
 
+#include "store/RequestContext.h"
 #include "store/SqlSupport.h"
 
 #include <Poco/NumberFormatter.h>
@@ -10,6 +11,11 @@
 #include <cctype>
 
 namespace api {
+
+const std::string& currentRequestId() {
+    return store::currentRequestId();
+}
+
 namespace {
 
 bool isPlainToken(const std::string& text) {

@@ -1,6 +1,6 @@
 // Each request's id and its access line. The id comes from the client's X-Request-Id when that
 // is a plain token, else it is made here; it is answered in X-Request-Id and, while the request
-// runs (tim::RequestScope), prefixes every log line the plugin writes (HostChannel).
+// runs (store::RequestScope), prefixes every log line the plugin writes (HostChannel).
 #pragma once
 
 #include "api/Http.h"
@@ -8,6 +8,9 @@
 #include <string>
 
 namespace api {
+
+// The id of the request this thread serves ("" outside one), for the plugin's log lines.
+const std::string& currentRequestId();
 
 // The client's X-Request-Id if it is 1 to 64 of [A-Za-z0-9._-], else a new random id.
 std::string requestIdOf(const Request& request);

@@ -1,11 +1,9 @@
 #include "ScimService.h"
 
 #include "api/RequestLog.h"
+#include "store/RequestContext.h"
 #include "store/Retry.h"
-#include "store/SqlDialect.h"
-#include "tim/RequestContext.h"
 
-#include <Poco/Data/SessionPool.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -34,13 +32,13 @@ std::pair<std::string, std::string> splitResourcePath(const std::string& resourc
 // What the client is told when `e` is a failure the same request may get past in a few seconds
 // (503 with Retry-After); nothing when it is not one.
 std::optional<std::string> transientFailure(const Poco::Exception& e) {
-    // A read, too, can lose to a lock or (on a Galera node) wait too long for the cluster.
-    if (dynamic_cast<const Poco::Data::SessionPoolExhaustedException*>(&e) != nullptr ||
-        dynamic_cast<const store::WriteContention*>(&e) != nullptr || store::isLockConflict(e)) {
-        return std::string("The server is busy; retry after a few seconds");
-    }
-    if (store::isConnectionLoss(e)) {
-        return std::string("The database is unavailable; retry after a few seconds");
+    switch (store::transientFailureOf(e)) {
+        case store::TransientFailure::Busy:
+            return std::string("The server is busy; retry after a few seconds");
+        case store::TransientFailure::Unavailable:
+            return std::string("The database is unavailable; retry after a few seconds");
+        case store::TransientFailure::None:
+            break;
     }
     return std::nullopt;
 }
@@ -65,7 +63,7 @@ std::optional<std::string> resourcePathOf(const std::string& path, const std::st
 
 Response ScimService::handle(const Request& request) const noexcept {
     const auto started = std::chrono::steady_clock::now();
-    std::optional<tim::RequestScope> scope;
+    std::optional<store::RequestScope> scope;
     try {
         scope.emplace(requestIdOf(request));
     } catch (...) {

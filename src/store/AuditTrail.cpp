@@ -1,9 +1,9 @@
 #include "AuditTrail.h"
 
 #include "PreparedStatements.h"
+#include "RequestContext.h"
 #include "SqlSupport.h"
 #include "scim/CaseFold.h"
-#include "tim/RequestContext.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Stringifier.h>
@@ -105,7 +105,7 @@ std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::stri
 }  // namespace
 
 void recordAudit(Poco::Data::Session& session, const AuditEvent& event) {
-    const std::string& requestId = tim::currentRequestId();
+    const std::string& requestId = store::currentRequestId();
     runPrepared(
         session,
         "INSERT INTO scim_audit (at_ms, request_id, operation, resource_type, resource_id, "

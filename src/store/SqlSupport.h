@@ -60,6 +60,14 @@ std::vector<Record> readRecords(Poco::Data::Session& session, const std::string&
     return records;
 }
 
+// Persons not deleted (`prefix` is a table alias with its dot, or "").
+std::string person(const std::string& prefix);
+
+// The ids of users holding a protected role (tim_role.internal: scim.roles.internal and
+// scim.binding.protectedRoles): a SELECT of pr.user_id, to which a caller may add "AND ...".
+// Lists and counts test it in SQL; reads of one row test it in C++ from the roles they join.
+const std::string& protectedRoleHolders();
+
 // Users in SCIM's reach: persons not deleted that are managed (SCIM created or bound them), or
 // unmanaged and holding no protected role (tim_role.internal: scim.roles.internal and
 // scim.binding.protectedRoles). `prefix` is a table alias with its dot, or "".

@@ -134,9 +134,9 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
 // The user `id` with its roles: in SCIM's reach only, or any.
 std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
                                  bool visibleOnly) {
-    static const std::string person = "u.kind = 'person' AND u.deleted_ms IS NULL";
-    return readUsersWithRoles(session, visibleOnly ? "u.id = ? AND " + person : "u.id = ?",
-                              {textParam(id)}, visibleOnly ? Reach::InReachOnly : Reach::Any);
+    static const std::string personWith = "u.id = ? AND " + person("u.");
+    return readUsersWithRoles(session, visibleOnly ? personWith : "u.id = ?", {textParam(id)},
+                              visibleOnly ? Reach::InReachOnly : Reach::Any);
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -192,9 +192,7 @@ void markProtected(Poco::Data::Session& session, Candidates& candidates) {
     }
     const auto& holders =
         runPrepared(session,
-                    "SELECT pr.user_id FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = "
-                    "pr.role_key WHERE prr.internal = 1 AND pr.user_id IN " +
-                        placeholders(unmanaged.size()),
+                    protectedRoleHolders() + " AND pr.user_id IN " + placeholders(unmanaged.size()),
                     unmanaged, {ColumnType::Text})
             .text(0);
     const std::set<std::string> protectedIds(holders.begin(), holders.end());

@@ -9,11 +9,11 @@
 #include "scim/UserSchemas.h"
 #include "store/AuditTrail.h"
 #include "store/GroupRepository.h"
+#include "store/RequestContext.h"
 #include "store/UserRepository.h"
 #include "store/WriteTransaction.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
-#include "tim/RequestContext.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -49,7 +49,7 @@ class AuditTrailContract : public testing::StoreFixture {
         store::AuditTrail trail(*_database);
         std::string id;
         {
-            const tim::RequestScope request("req-create");
+            const store::RequestScope request("req-create");
             id = _users
                      ->createOrBind(userDoc(R"({"userName":"Ada@Example.com","externalId":"e-ada",)"
                                             R"("name":{"givenName":"Ada"}})"),
@@ -57,7 +57,7 @@ class AuditTrailContract : public testing::StoreFixture {
                      .record.id;
         }
         {
-            const tim::RequestScope request("req-patch");
+            const store::RequestScope request("req-patch");
             patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."},)"
                           R"({"op":"replace","path":"password","value":"s3cret-value"}])");
             patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."}])");  // no-op

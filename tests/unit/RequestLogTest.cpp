@@ -1,7 +1,7 @@
 // Request ids and access lines: the client's id when it is a plain token, a new one otherwise;
 // secrets in the query masked; one line naming status, scimType, latency and bytes.
 #include "api/RequestLog.h"
-#include "tim/RequestContext.h"
+#include "store/RequestContext.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -92,17 +92,17 @@ class RequestLogTest : public CppUnit::TestFixture {
     }
 
     void aScopeSetsAndRestoresTheThreadsId() {
-        CPPUNIT_ASSERT_EQUAL(std::string(), tim::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), store::currentRequestId());
         {
-            const tim::RequestScope outer("outer");
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), tim::currentRequestId());
+            const store::RequestScope outer("outer");
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), store::currentRequestId());
             {
-                const tim::RequestScope inner("inner");
-                CPPUNIT_ASSERT_EQUAL(std::string("inner"), tim::currentRequestId());
+                const store::RequestScope inner("inner");
+                CPPUNIT_ASSERT_EQUAL(std::string("inner"), store::currentRequestId());
             }
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), tim::currentRequestId());
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), store::currentRequestId());
         }
-        CPPUNIT_ASSERT_EQUAL(std::string(), tim::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), store::currentRequestId());
     }
 };
 

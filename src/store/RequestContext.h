@@ -1,10 +1,11 @@
 // The id of the request this thread is serving, for every layer that records or logs on its
-// behalf (the access log, the audit trail). Set by the SCIM service for the length of a request.
+// behalf (the access log, the audit trail). Set by the SCIM service for the length of a request;
+// it lives in the lowest layer, the store, whose audit rows carry it.
 #pragma once
 
 #include <string>
 
-namespace tim {
+namespace store {
 
 // "" outside a request.
 const std::string& currentRequestId();
@@ -24,4 +25,4 @@ class RequestScope {
     std::string _previous;
 };
 
-}  // namespace tim
+}  // namespace store

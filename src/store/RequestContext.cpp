@@ -1,6 +1,6 @@
 #include "RequestContext.h"
 
-namespace tim {
+namespace store {
 namespace {
 
 thread_local std::string threadRequestId;
@@ -19,4 +19,4 @@ RequestScope::~RequestScope() {
     threadRequestId = std::move(_previous);
 }
 
-}  // namespace tim
+}  // namespace store
