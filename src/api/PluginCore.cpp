@@ -5,9 +5,7 @@
 #include "store/Retry.h"
 
 #include "scim/DateTime.h"
-#include "tim/Binding.h"
 #include "tim/Passwords.h"
-#include "tim/Roles.h"
 #include "tim/SystemIdentities.h"
 
 #include <Poco/NumberParser.h>
@@ -137,37 +135,26 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     _tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *_tokenStore, _clock,
                                                    Poco::Timespan(cacheSeconds, 0), _logger);
 
+    const auto deletedRetention = tim::Duration::parse(
+        settings.string("scim.purge.deletedRetention"), "scim.purge.deletedRetention");
+    tim::AccountSettings accountSettings;
+    accountSettings.binding = tim::parseBindingMode(settings.string("scim.binding"));
     const std::string defaultPassword = settings.string(tim::kDefaultPasswordKey);
     if (defaultPassword.empty()) {
         _logger.warning(std::string(tim::kDefaultPasswordKey) +
                         " is not set: users SCIM creates get no password until TIM sets one");
     } else {
         // One salted hash of the shared default: the value is a setting every admin knows.
-        _defaultPasswordHash = tim::hashPassword(defaultPassword);
+        accountSettings.defaultPasswordHash = tim::hashPassword(defaultPassword);
     }
-    _snapshots = std::make_unique<store::Snapshots>(*_database);
     // Entra re-creating what TIM deleted gets its memberships and roles back (the retention
     // bounds how old a snapshot may be).
-    auto notBefore = [this] {
-        return _snapshotRetention->before(_clock.now()).epochMicroseconds() / 1000;
-    };
-    const tim::BindingMode binding = tim::parseBindingMode(settings.string("scim.binding"));
-    _userRepository = std::make_unique<store::UserRepository>(
-        *_database, tim::bindingRule(binding), tim::hashPassword,
-        [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
-                    const std::string& id, const Poco::Nullable<std::string>& externalId,
-                    const std::string& key) {
-            return store::Snapshots::restoreUser(session, dialect, id, externalId, key,
-                                                 notBefore());
-        });
-    _groupRepository = std::make_unique<store::GroupRepository>(
-        *_database, tim::roleNameOf,
-        [notBefore](Poco::Data::Session& session, const store::SqlDialect& dialect,
-                    const std::string& id, const Poco::Nullable<std::string>& externalId,
-                    const std::string& key) {
-            return store::Snapshots::restoreGroup(session, dialect, id, externalId, key,
-                                                  notBefore());
-        });
+    accountSettings.snapshotRetention = deletedRetention;
+    accountSettings.now = [this] { return _clock.now(); };
+    _accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
+    _snapshots = std::make_unique<store::Snapshots>(*_database, *_accounts);
+    _userRepository = std::make_unique<store::UserRepository>(*_database, *_accounts);
+    _groupRepository = std::make_unique<store::GroupRepository>(*_database, *_accounts);
     // Protected roles join the internal ones: never granted by SCIM, and their unmanaged
     // holders are out of SCIM's reach.
     auto internalRoles = splitList(settings.string("scim.roles.internal"));
@@ -190,15 +177,12 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     UsersSettings usersSettings;
     usersSettings.limits = limits;
     usersSettings.defaultVendor = settings.string("scim.vendor.default");
-    usersSettings.defaultPasswordHash = [this] { return _defaultPasswordHash; };
     _users = std::make_unique<UsersEndpoint>(*_userRepository, usersSettings, _logger);
     GroupsSettings groupsSettings;
     groupsSettings.limits = limits;
     groupsSettings.defaultVendor = usersSettings.defaultVendor;
     _groups = std::make_unique<GroupsEndpoint>(*_groupRepository, groupsSettings, _logger);
 
-    const auto deletedRetention = tim::Duration::parse(
-        settings.string("scim.purge.deletedRetention"), "scim.purge.deletedRetention");
     store::PurgePolicy purge;
     purge.deletedRetention = deletedRetention.expiry();
     purge.disabledRetention = retentionOrNever(settings, "scim.purge.disabledRetention");
@@ -291,8 +275,7 @@ std::string PluginCore::createLocalUser(const std::vector<std::string>& args) {
             throw Poco::InvalidArgumentException(usage);
         }
     }
-    const std::string id =
-        _userRepository->createLocal(args[0], email, roles, _defaultPasswordHash);
+    const std::string id = _userRepository->createLocal(args[0], email, roles);
     _logger.information("user " + id + " (" + args[0] + ") created as TIM's UI would: unmanaged");
     return id + "\n";
 }

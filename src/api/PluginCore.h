@@ -11,6 +11,7 @@
 #include "store/SqlIdentityStore.h"
 #include "store/SqlTokenStore.h"
 #include "store/UserRepository.h"
+#include "tim/AccountService.h"
 #include "tim/Settings.h"
 
 #include <Poco/Logger.h>
@@ -73,6 +74,7 @@ class PluginCore {
     std::unique_ptr<store::SqlIdentityStore> _identities;
     std::unique_ptr<store::SqlTokenStore> _tokenStore;
     std::unique_ptr<auth::TokenService> _tokens;
+    std::unique_ptr<tim::AccountService> _accounts;  // before the stores that run its rules
     std::unique_ptr<store::UserRepository> _userRepository;
     std::unique_ptr<UsersEndpoint> _users;
     std::unique_ptr<store::GroupRepository> _groupRepository;
@@ -81,7 +83,6 @@ class PluginCore {
     std::unique_ptr<store::Snapshots> _snapshots;
     std::optional<tim::Duration> _snapshotRetention;
     std::uint64_t _purgeIntervalMs = 3600000;
-    std::string _defaultPasswordHash;
     std::unique_ptr<ScimService> _service;
 };
 

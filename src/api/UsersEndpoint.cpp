@@ -117,13 +117,15 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
         scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
     noteUnknownManager(normalised.doc);
-    const bool clientPassword = normalised.password.has_value();
-    const std::string hash =
-        clientPassword ? tim::hashPassword(*normalised.password) : _settings.defaultPasswordHash();
+    // Hashed before the write's transaction opens: PBKDF2 takes a while.
+    std::optional<std::string> hash;
+    if (normalised.password) {
+        hash = tim::hashPassword(*normalised.password);
+    }
     const std::string userName = normalised.doc->getValue<std::string>("userName");
     const auto result = [&] {
         try {
-            return _users.createOrBind(normalised.doc, hash, clientPassword);
+            return _users.createOrBind(normalised.doc, hash);
         } catch (const store::ProtectedAccount&) {
             _logger.warning(
                 "refused to create or bind userName %s: it belongs to a protected "

@@ -17,8 +17,6 @@ namespace api {
 struct UsersSettings {
     RequestLimits limits;
     std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
-    // The salted hash of initpass-x-others, or "" when none is configured.
-    std::function<std::string()> defaultPasswordHash;
 };
 
 class UsersEndpoint : public ResourceEndpoint {

@@ -1,9 +1,8 @@
 // What a create request found among the accounts TIM has, and what to do about it: the store
-// finds the candidates inside the create's transaction, TIM's binding rule (tim/Binding.h)
+// finds the candidates inside the create's transaction, TIM's binding rule (AccountRules::bind)
 // decides, and the store carries the decision out in the same transaction.
 #pragma once
 
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,9 +34,6 @@ struct BindDecision {
     MatchedBy via = MatchedBy::UserName;
     Refusal refusal = Refusal::NameTaken;
 };
-
-// Decides from the candidates (the userName's holder first, if any).
-using BindingRule = std::function<BindDecision(const std::vector<AccountCandidate>&)>;
 
 // A create refused because its userName belongs to a protected TIM account (an administrator
 // or a system identity SCIM does not manage). Its message names no account.

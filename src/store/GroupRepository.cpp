@@ -5,6 +5,7 @@
 #include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
+#include "SqlAccountWork.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -136,7 +137,7 @@ GroupRepository::Columns GroupRepository::columnsOf(const Poco::JSON::Object::Pt
     if (doc->has("externalId") && doc->get("externalId").isString()) {
         c.externalId = doc->getValue<std::string>("externalId");
     }
-    if (const auto role = _roleOf(c.displayName)) {
+    if (const auto role = _rules.roleOf(c.displayName)) {
         c.roleKey = scim::foldCase(*role);
     }
     return c;
@@ -195,9 +196,10 @@ GroupWriteResult GroupRepository::createOrBind(
                     use(id), use(c.displayName), use(c.displayNameKey), use(c.externalId),
                     use(c.roleKey), use(json), use(now), use(now), Poco::Data::Keywords::now;
             }
-            if (!result.bound && _onCreated) {
+            SqlAccountWork work(session, _database.dialect());
+            if (!result.bound) {
                 result.restored =
-                    _onCreated(session, _database.dialect(), id, c.externalId, c.displayNameKey);
+                    _rules.restore(work, {AccountKind::Group, id, c.externalId, c.displayNameKey});
             }
             if (members) {
                 // After a restore, the members sent (Entra sends none, or []) add to it.
@@ -209,7 +211,7 @@ GroupWriteResult GroupRepository::createOrBind(
                 result.ignoredMembers = applied.ignored;
             }
             if (!c.roleKey.isNull()) {  // members of other groups hold no role from them
-                recomputeRoles(session, affected);
+                _rules.grantRoles(work, affected);
             }
             auto changed = attributesOf(doc);
             if (members && !members->empty()) {
@@ -317,7 +319,9 @@ GroupWriteResult GroupRepository::write(
                 updateGroup(session, id, c, json, nowMs());
             }
             if (!before.roleKey.isNull() || !c.roleKey.isNull()) {
-                recomputeRoles(session, affected);  // only a role group's members change roles
+                // Only a role group's members change roles.
+                SqlAccountWork work(session, _database.dialect());
+                _rules.grantRoles(work, affected);
             }
             result.record = readBack(session, id);
             tx.commit();
@@ -347,7 +351,8 @@ bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> e
         }
         const Columns deleted = columnsOf(readBack(session, id).doc);
         recordAudit(session, {"delete", "Group", id, deleted.externalId, {}});
-        deleteGroup(session, id);
+        SqlAccountWork work(session, _database.dialect());
+        deleteGroup(session, work, _rules, id);
         tx.commit();
         return true;
     });

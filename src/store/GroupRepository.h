@@ -3,6 +3,7 @@
 // transaction per request.
 #pragma once
 
+#include "AccountRules.h"
 #include "Database.h"
 #include "FilterSql.h"
 #include "QueryRunner.h"
@@ -42,7 +43,7 @@ struct MemberChange {
 struct GroupWriteResult {
     GroupRecord record;
     bool bound = false;
-    std::string restored;                     // what the creation hook restored, for the log
+    std::string restored;                     // what the restore after a TIM deletion did
     std::vector<std::string> ignoredMembers;  // ids that are neither users nor groups
 };
 
@@ -52,19 +53,12 @@ using GroupPage = Page<GroupRecord>;
 // Renders a group for filters no column answers; members only when the filter needs them.
 using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;
 
-// Runs inside the transaction that created a group (id, externalId, folded displayName);
-// returns what it did, for the log.
-using GroupCreatedHook =
-    std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
-                              const Poco::Nullable<std::string>&, const std::string&)>;
-
-// The role a group grants, from its displayName (TIM's role.<name> rule), or nullopt.
-using RoleOfGroup = std::function<std::optional<std::string>(const std::string& displayName)>;
-
 class GroupRepository {
   public:
-    GroupRepository(Database& database, RoleOfGroup roleOf, GroupCreatedHook onCreated = {})
-        : _database(database), _roleOf(std::move(roleOf)), _onCreated(std::move(onCreated)) {}
+    // `rules`: which role a group grants, the roles its members get, the restore after a
+    // deletion in TIM.
+    GroupRepository(Database& database, const AccountRules& rules)
+        : _database(database), _rules(rules) {}
 
     // Creates the group, or binds to a group TIM created itself (unmanaged) with the same
     // displayName (guide FAQ 4). `members`: the member ids sent, if any. Throws ScimError 409.
@@ -114,8 +108,7 @@ class GroupRepository {
                             const Columns& columns, const std::string& json, Poco::Int64 now);
 
     Database& _database;
-    const RoleOfGroup _roleOf;
-    const GroupCreatedHook _onCreated;
+    const AccountRules& _rules;
 };
 
 const ColumnMap& groupColumns();

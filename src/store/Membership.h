@@ -1,7 +1,8 @@
-// Membership rows and the roles they grant: what groups, TIM-side deletions and their
-// restoration all change the same way.
+// Membership rows: what groups, TIM-side deletions and their restoration all change the same
+// way.
 #pragma once
 
+#include "AccountRules.h"
 #include "FilterSql.h"
 #include "SqlDialect.h"
 
@@ -35,14 +36,11 @@ std::vector<std::string> selectIds(Poco::Data::Session& session, const std::stri
 // The members a group has now (rows, whatever their state).
 std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId);
 
-// Recomputes the 'scim' roles of these users from the role groups they are members of; the
-// roles TIM granted otherwise are not touched.
-void recomputeRoles(Poco::Data::Session& session, const std::vector<std::string>& userIds);
-
 // Deletes group `groupId` for good, with its memberships either way (as a group and as a
-// member), and recomputes the roles of its former members; returns their ids. The one home
-// of a group's deletion: SCIM's DELETE and TIM's own.
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, const std::string& groupId);
+// member), and has `rules` grant its former members their roles again; returns their ids.
+// The one home of a group's deletion: SCIM's DELETE and TIM's own.
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, AccountWork& work,
+                                     const AccountRules& rules, const std::string& groupId);
 
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
 // returns the ids it ignored. `added`, if given, counts the memberships that were new.

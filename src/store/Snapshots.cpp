@@ -2,6 +2,7 @@
 
 #include "AuditTrail.h"
 #include "Membership.h"
+#include "SqlAccountWork.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -45,27 +46,6 @@ void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
     session << "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
                "VALUES (?, ?, ?, ?, ?, ?)",
         use(id), use(k), use(external), use(name), use(text), use(created), now;
-}
-
-// The newest matching snapshot (consumed: it is deleted), or null.
-Object::Ptr takeSnapshot(Poco::Data::Session& session, const std::string& kind,
-                         const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
-                         Poco::Int64 notBeforeMs) {
-    // Runs on every create: a kept statement.
-    const auto& found =
-        runPrepared(session,
-                    "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
-                    "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
-                    {textParam(kind), numberParam(notBeforeMs),
-                     textParam(externalId.isNull() ? "" : externalId.value()), textParam(nameKey)},
-                    {ColumnType::Text, ColumnType::Text});
-    if (found.rows() == 0) {
-        return nullptr;
-    }
-    std::string first = found.text(0).front();
-    const Object::Ptr snapshot = parseDocument(found.text(1).front());
-    session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
-    return snapshot;
 }
 
 }  // namespace
@@ -114,49 +94,33 @@ bool Snapshots::deleteGroupInTim(const std::string& id) {
     Object::Ptr data = new Object;
     data->set("members", arrayOf(memberIds(session, id)));
     saveSnapshot(session, "group", externalIds.front(), keys.front(), data);
-    deleteGroup(session, id);
+    SqlAccountWork work(session, _database.dialect());
+    deleteGroup(session, work, _rules, id);
     recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();
     return true;
 }
 
-std::string Snapshots::restoreUser(Poco::Data::Session& session, const SqlDialect& dialect,
-                                   const std::string& userId,
-                                   const Poco::Nullable<std::string>& externalId,
-                                   const std::string& userNameKey, Poco::Int64 notBeforeMs) {
-    const Object::Ptr snapshot =
-        takeSnapshot(session, "user", externalId, userNameKey, notBeforeMs);
-    if (!snapshot) {
-        return "";
+std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
+                                                        const CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs) {
+    const bool user = created.kind == AccountKind::User;
+    // Runs on every create: a kept statement.
+    const auto& found =
+        runPrepared(session,
+                    "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
+                    "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
+                    {textParam(user ? "user" : "group"), numberParam(notBeforeMs),
+                     textParam(created.externalId.isNull() ? "" : created.externalId.value()),
+                     textParam(created.nameKey)},
+                    {ColumnType::Text, ColumnType::Text});
+    if (found.rows() == 0) {
+        return std::nullopt;
     }
-    std::size_t groups = 0;
-    for (const auto& groupId : stringsOf(snapshot->getArray("groups"))) {
-        // Only into groups that still exist.
-        if (!selectIds(session, "SELECT id FROM tim_group WHERE id = ?", {textParam(groupId)})
-                 .empty()) {
-            addMembers(session, dialect, groupId, {userId});
-            ++groups;
-        }
-    }
-    recomputeRoles(session, {userId});
-    return "restored " + std::to_string(groups) +
-           " membership(s) and the roles their role groups grant, from a deletion in TIM";
-}
-
-std::string Snapshots::restoreGroup(Poco::Data::Session& session, const SqlDialect& dialect,
-                                    const std::string& groupId,
-                                    const Poco::Nullable<std::string>& externalId,
-                                    const std::string& displayNameKey, Poco::Int64 notBeforeMs) {
-    const Object::Ptr snapshot =
-        takeSnapshot(session, "group", externalId, displayNameKey, notBeforeMs);
-    if (!snapshot) {
-        return "";
-    }
-    const auto members = stringsOf(snapshot->getArray("members"));
-    const auto ignored = addMembers(session, dialect, groupId, members);
-    recomputeRoles(session, members);
-    return "restored " + std::to_string(members.size() - ignored.size()) +
-           " member(s) from a deletion in TIM";
+    std::string first = found.text(0).front();
+    const Object::Ptr snapshot = parseDocument(found.text(1).front());
+    session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
+    return stringsOf(snapshot->getArray(user ? "groups" : "members"));
 }
 
 std::size_t Snapshots::purge(Poco::Int64 beforeMs) {

@@ -5,17 +5,20 @@
 // restored. A SCIM DELETE is the client's own intent: no snapshot. Both deletions are audited.
 #pragma once
 
+#include "AccountRules.h"
 #include "Database.h"
 
 #include <Poco/Nullable.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace store {
 
 class Snapshots {
   public:
-    explicit Snapshots(Database& database) : _database(database) {}
+    Snapshots(Database& database, const AccountRules& rules) : _database(database), _rules(rules) {}
 
     // Deletes the user for good, snapshotting its memberships; false when there is no such
     // person.
@@ -24,25 +27,19 @@ class Snapshots {
     // Deletes the group for good, snapshotting its members; false when there is none.
     bool deleteGroupInTim(const std::string& id);
 
-    // Inside the transaction that created user `userId`: restores the newest snapshot of a
-    // user with this externalId or folded userName taken at or after `notBeforeMs`, and
-    // returns what it restored ("" when there was none).
-    static std::string restoreUser(Poco::Data::Session& session, const SqlDialect& dialect,
-                                   const std::string& userId,
-                                   const Poco::Nullable<std::string>& externalId,
-                                   const std::string& userNameKey, Poco::Int64 notBeforeMs);
-
-    // The same for a group created as `groupId`.
-    static std::string restoreGroup(Poco::Data::Session& session, const SqlDialect& dialect,
-                                    const std::string& groupId,
-                                    const Poco::Nullable<std::string>& externalId,
-                                    const std::string& displayNameKey, Poco::Int64 notBeforeMs);
+    // Inside an open transaction: the newest snapshot of an account like `created` (same
+    // externalId or folded name) taken at or after `notBeforeMs`, consumed: a user's groups or
+    // a group's members. nullopt when there is none.
+    static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
+                                                        const CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs);
 
     // Forgets snapshots older than `beforeMs` (the purge).
     std::size_t purge(Poco::Int64 beforeMs);
 
   private:
     Database& _database;
+    const AccountRules& _rules;
 };
 
 }  // namespace store

@@ -4,6 +4,7 @@
 #include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
+#include "SqlAccountWork.h"
 #include "SqlSupport.h"
 #include "UserColumns.h"
 #include "WriteTransaction.h"
@@ -274,9 +275,9 @@ const char* matchName(MatchedBy via) {
 
 // What a write of a user's document changes besides it.
 struct UserWrite {
-    Poco::Int64 version = 0;                   // the version read: the write needs it unchanged
-    Poco::Nullable<std::string> passwordHash;  // null: the hash and its flag stay
-    bool revive = false;                       // clears deleted_ms
+    Poco::Int64 version = 0;  // the version read: the write needs it unchanged
+    PasswordChange password;  // as TIM's password rule says
+    bool revive = false;      // clears deleted_ms
 };
 
 // The one UPDATE of a user's document and the columns it determines; the row becomes
@@ -290,7 +291,9 @@ bool updateUser(Poco::Data::Session& session, const std::string& id, const UserC
     Poco::Int64 version = write.version;
     UserColumns columns = c;
     std::string document = json;
-    Poco::Nullable<std::string> hash = write.passwordHash;
+    int keepPassword = write.password.keep ? 1 : 0;
+    Poco::Nullable<std::string> hash = write.password.hash;
+    int mustChange = write.password.mustChange ? 1 : 0;
     int several = c.severalWorkEmails ? 1 : 0;
     Poco::Data::Statement update(session);
     // disabled_ms records when active became false (kept while it stays false).
@@ -300,29 +303,24 @@ bool updateUser(Poco::Data::Session& session, const std::string& id, const UserC
               "several_work_emails = ?, manager_id = ?, doc = ?, version = version + 1, "
               "managed = 1, "
               "deleted_ms = CASE WHEN ? = 1 THEN NULL ELSE deleted_ms END, "
-              "password_change_required = CASE WHEN ? IS NULL THEN password_change_required "
-              "ELSE 0 END, password_hash = COALESCE(?, password_hash) "
+              "password_change_required = CASE WHEN ? = 1 THEN password_change_required "
+              "ELSE ? END, password_hash = CASE WHEN ? = 1 THEN password_hash ELSE ? END "
               "WHERE id = ? AND version = ?",
         use(columns.userName), use(columns.userNameKey), use(active), use(active), use(now),
         use(now), use(columns.externalId), use(columns.emailKey), use(columns.workEmailKey),
-        use(several), use(columns.managerId), use(document), use(revive), use(hash), use(hash),
-        use(key), use(version);
+        use(several), use(columns.managerId), use(document), use(revive), use(keepPassword),
+        use(mustChange), use(keepPassword), use(hash), use(key), use(version);
     return update.execute() > 0;
 }
 
 }  // namespace
 
 CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
-                                          const std::string& passwordHash, bool clientPassword) {
+                                          const std::optional<std::string>& clientHash) {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
     Poco::Int64 now = nowMs();
     int active = c.active ? 1 : 0;
-    Poco::Nullable<std::string> storedHash;
-    if (!passwordHash.empty()) {
-        storedHash = passwordHash;
-    }
-    int mustChange = clientPassword ? 0 : 1;
 
     Poco::Data::Session session = _database.session();
     CreateResult result;
@@ -331,14 +329,16 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
             WriteTransaction tx(session, _database.dialect());
             result = CreateResult{};
             const Candidates candidates = findCandidates(session, _database.dialect(), c);
-            const BindDecision decision = _binding(candidates.accounts);
+            const BindDecision decision = _rules.bind(candidates.accounts);
             std::string id = decision.id;
             switch (decision.kind) {
                 case BindDecision::Kind::Refuse:
                     refuse(session, tx, decision, c);
                     break;
-                case BindDecision::Kind::Create:
+                case BindDecision::Kind::Create: {
                     id = newId();
+                    const PasswordChange password =
+                        _rules.password(AccountEvent::Created, clientHash);
                     runPrepared(
                         session,
                         "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
@@ -352,32 +352,31 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                          nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
                          nullableTextParam(c.workEmailKey),
                          numberParam(c.severalWorkEmails ? 1 : 0), nullableTextParam(c.managerId),
-                         textParam(json), nullableTextParam(storedHash), numberParam(mustChange),
-                         numberParam(active), numberParam(now)});
+                         textParam(json), nullableTextParam(password.hash),
+                         numberParam(password.mustChange ? 1 : 0), numberParam(active),
+                         numberParam(now)});
                     result.outcome = CreateOutcome::Created;
-                    result.passwordSet = !storedHash.isNull();
-                    if (_onCreated) {
-                        result.restored = _onCreated(session, _database.dialect(), id, c.externalId,
-                                                     c.userNameKey);
-                    }
+                    result.passwordSet = !password.hash.isNull();
+                    SqlAccountWork work(session, _database.dialect());
+                    result.restored =
+                        _rules.restore(work, {AccountKind::User, id, c.externalId, c.userNameKey});
                     break;
+                }
                 case BindDecision::Kind::Bind:
                 case BindDecision::Kind::Revive: {
                     UserWrite write;
                     write.version =
                         lockCandidate(session, _database.dialect(), id, candidates.versions.at(id));
                     write.revive = decision.kind == BindDecision::Kind::Revive;
-                    // A bind keeps the account's password and its change-at-login flag; a user
-                    // SCIM itself deleted takes the client's password as any write would.
-                    if (write.revive && clientPassword) {
-                        write.passwordHash = storedHash;
-                    }
+                    // A user SCIM itself deleted comes back as any write to it would.
+                    write.password = _rules.password(
+                        write.revive ? AccountEvent::Updated : AccountEvent::Bound, clientHash);
                     if (!updateUser(session, id, c, json, write)) {
                         throw RowVanished("user " + id);
                     }
                     result.outcome = write.revive ? CreateOutcome::Revived : CreateOutcome::Bound;
                     result.via = decision.via;
-                    result.passwordSet = !write.passwordHash.isNull();
+                    result.passwordSet = !write.password.keep;
                     break;
                 }
             }
@@ -428,8 +427,7 @@ void UserRepository::refuse(Poco::Data::Session& session, WriteTransaction& tx,
 }
 
 std::string UserRepository::createLocal(const std::string& userName, const std::string& email,
-                                        const std::vector<std::string>& roles,
-                                        const std::string& passwordHash) {
+                                        const std::vector<std::string>& roles) {
     Poco::JSON::Object::Ptr doc = new Poco::JSON::Object;
     doc->set("userName", userName);
     if (!email.empty()) {
@@ -440,6 +438,7 @@ std::string UserRepository::createLocal(const std::string& userName, const std::
     const UserColumns c = userColumnsOf(doc);
     const std::string id = newId();
     Poco::Int64 now = nowMs();
+    const PasswordChange password = _rules.password(AccountEvent::Created, std::nullopt);
     Poco::Data::Session session = _database.session();
     try {
         WriteTransaction tx(session, _database.dialect());
@@ -448,11 +447,10 @@ std::string UserRepository::createLocal(const std::string& userName, const std::
             "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, created_ms, "
             "modified_ms, email_key, doc, version, password_hash, "
             "password_change_required, managed) VALUES (?, ?, ?, 'person', 1, ?, ?, ?, ?, "
-            "1, ?, 1, 0)",
+            "1, ?, ?, 0)",
             {textParam(id), textParam(c.userName), textParam(c.userNameKey), numberParam(now),
              numberParam(now), nullableTextParam(c.emailKey), textParam(toJson(doc)),
-             nullableTextParam(passwordHash.empty() ? Poco::Nullable<std::string>()
-                                                    : Poco::Nullable<std::string>(passwordHash))});
+             nullableTextParam(password.hash), numberParam(password.mustChange ? 1 : 0)});
         for (const auto& role : std::set<std::string>(roles.begin(), roles.end())) {
             const std::string key = scim::foldCase(role);
             if (selectIds(session, "SELECT name_key FROM tim_role WHERE name_key = ?",
@@ -512,21 +510,19 @@ Locked lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect, con
     return locked;
 }
 
-// A write to an unmanaged account binds it: it keeps its TIM password (a bind never sets one)
-// and the audit names the write a bind.
+// A write to an unmanaged account binds it (the audit names it a bind).
 const char* writeName(const char* write, bool managedBefore) {
     return managedBefore ? write : "bind";
 }
 
-Poco::Nullable<std::string> hashFor(const std::optional<std::string>& hash, bool managedBefore) {
-    return hash && managedBefore ? Poco::Nullable<std::string>(*hash)
-                                 : Poco::Nullable<std::string>();
+AccountEvent writeEvent(bool managedBefore) {
+    return managedBefore ? AccountEvent::Updated : AccountEvent::Bound;
 }
 
 }  // namespace
 
 UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                                   const std::optional<std::string>& passwordHash,
+                                   const std::optional<std::string>& clientHash,
                                    std::optional<Poco::Int64> expectedVersion) {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
@@ -538,16 +534,16 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
             const auto before = readUser(session, id, false);
             UserWrite write;
             write.version = locked.version;
-            write.passwordHash = hashFor(passwordHash, locked.managed);
+            write.password = _rules.password(writeEvent(locked.managed), clientHash);
             if (!updateUser(session, id, c, json, write)) {
                 throw RowVanished("user " + id);
             }
-            recordAudit(session,
-                        {writeName(userWrite("replace", userColumnsOf(before.front().doc), c),
-                                   locked.managed),
-                         "User", id, c.externalId,
-                         withPassword(changedAttributes(before.front().doc, doc),
-                                      !write.passwordHash.isNull())});
+            recordAudit(
+                session,
+                {writeName(userWrite("replace", userColumnsOf(before.front().doc), c),
+                           locked.managed),
+                 "User", id, c.externalId,
+                 withPassword(changedAttributes(before.front().doc, doc), !write.password.keep)});
             auto records = readUser(session, id, false);
             tx.commit();
             return std::move(records.front());
@@ -584,9 +580,11 @@ UserRecord UserRepository::patch(
         }
         UserWrite write;
         write.version = current->version;
-        if (changed.password && current->managed) {
-            write.passwordHash = _hashPassword(*changed.password);
+        std::optional<std::string> clientHash;
+        if (changed.password && current->managed) {  // a bind would not use it
+            clientHash = _rules.hashPassword(*changed.password);
         }
+        write.password = _rules.password(writeEvent(current->managed), clientHash);
         UserColumns c = userColumnsOf(changed.doc);
         Poco::Data::Session session = _database.session();
         try {
@@ -600,7 +598,7 @@ UserRecord UserRepository::patch(
                                                 current->managed),
                                       "User", id, c.externalId,
                                       withPassword(changedAttributes(current->doc, changed.doc),
-                                                   !write.passwordHash.isNull())});
+                                                   !write.password.keep)});
                 // Read back in the transaction: a DELETE right after the commit must not
                 // leave this request without the record it wrote.
                 written = std::move(readUser(session, id, false).front());

@@ -2,7 +2,7 @@
 // userName is the database's unique index on the folded key.
 #pragma once
 
-#include "AccountMatch.h"
+#include "AccountRules.h"
 #include "Database.h"
 #include "FilterSql.h"
 #include "QueryRunner.h"
@@ -40,11 +40,8 @@ struct CreateResult {
     CreateOutcome outcome = CreateOutcome::Created;
     MatchedBy via = MatchedBy::UserName;  // how a bound account was found
     bool passwordSet = false;
-    std::string restored;  // what the creation hook restored, for the log
+    std::string restored;  // what the restore after a TIM deletion did, for the log
 };
-
-// Turns a clear password into what password_hash stores.
-using PasswordHasher = std::function<std::string(const std::string&)>;
 
 using UserQuery = ResourceQuery;
 using UserPage = Page<UserRecord>;
@@ -52,44 +49,35 @@ using UserPage = Page<UserRecord>;
 // Renders a record as the client would see it, for filters no column answers.
 using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
 
-// Runs inside the transaction that created a user (id, externalId, folded userName); returns
-// what it did, for the log.
-using UserCreatedHook =
-    std::function<std::string(Poco::Data::Session&, const SqlDialect&, const std::string&,
-                              const Poco::Nullable<std::string>&, const std::string&)>;
-
 class WriteTransaction;
 struct UserColumns;
 
 class UserRepository {
   public:
-    UserRepository(Database& database, BindingRule binding, PasswordHasher hashPassword,
-                   UserCreatedHook onCreated = {})
-        : _database(database),
-          _binding(std::move(binding)),
-          _hashPassword(std::move(hashPassword)),
-          _onCreated(std::move(onCreated)) {}
+    // `rules`: binding, passwords, and the restore after a deletion in TIM.
+    UserRepository(Database& database, const AccountRules& rules)
+        : _database(database), _rules(rules) {}
 
     // Creates the user, binds the request to an account TIM already has, or revives the user
-    // SCIM deleted, as `binding` decides (guide FAQ 4). `passwordHash` is stored on create and
-    // on a revive when the client sent a password; a bind never changes an account's password.
-    // Throws ScimError 409 uniqueness, ProtectedAccount (audited).
-    CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc, const std::string& passwordHash,
-                              bool clientPassword);
+    // SCIM deleted, as the rules decide (guide FAQ 4). `clientHash`: the hash of the password
+    // the client sent, if any; the rules say whether it is used. Throws ScimError 409
+    // uniqueness, ProtectedAccount (audited).
+    CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc,
+                              const std::optional<std::string>& clientHash);
 
     // Creates an account as TIM's own UI does: unmanaged, with TIM-granted `roles` (which the
-    // role catalogue must know), the hash of TIM's default password to change at first login.
-    // Returns its id. Throws Poco::InvalidArgumentException for an unknown role, ScimError 409
-    // for a userName in use.
+    // role catalogue must know), the password a new account gets by the rules. Returns its
+    // id. Throws Poco::InvalidArgumentException for an unknown role, ScimError 409 for a
+    // userName in use.
     std::string createLocal(const std::string& userName, const std::string& email,
-                            const std::vector<std::string>& roles, const std::string& passwordHash);
+                            const std::vector<std::string>& roles);
 
     std::optional<UserRecord> find(const std::string& id);
 
     // Replaces the document (PUT). `expectedVersion`: the If-Match version, if any (412 when
     // it differs). Throws ScimError 404, 409, 412.
     UserRecord replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                       const std::optional<std::string>& passwordHash,
+                       const std::optional<std::string>& clientHash,
                        std::optional<Poco::Int64> expectedVersion);
 
     // Applies `change` to the stored document inside one transaction (read under a row lock,
@@ -120,9 +108,7 @@ class UserRepository {
                 const UserColumns& columns);
 
     Database& _database;
-    const BindingRule _binding;
-    const PasswordHasher _hashPassword;
-    const UserCreatedHook _onCreated;
+    const AccountRules& _rules;
 };
 
 // Documents larger than this are refused (413): the column is a TEXT.

@@ -86,10 +86,4 @@ BindDecision decideBinding(BindingMode mode, const std::vector<AccountCandidate>
     return ids.size() == 1 ? decide(BindDecision::Kind::Bind, *only) : BindDecision{};
 }
 
-store::BindingRule bindingRule(BindingMode mode) {
-    return [mode](const std::vector<AccountCandidate>& candidates) {
-        return decideBinding(mode, candidates);
-    };
-}
-
 }  // namespace tim

@@ -28,7 +28,4 @@ BindingMode parseBindingMode(const std::string& text);
 store::BindDecision decideBinding(BindingMode mode,
                                   const std::vector<store::AccountCandidate>& candidates);
 
-// decideBinding with `mode`, as the store takes it.
-store::BindingRule bindingRule(BindingMode mode);
-
 }  // namespace tim

@@ -73,14 +73,15 @@ class RoleRowLock {
     bool _released = false;
 };
 
-// The connection of the plugin's write while it waits to revoke the user's role rows: by
-// then it has written the new group's row and member in its transaction.
+// The connection of the plugin's write while it waits to grant the user's new role (its row
+// would go where the test's lock covers): by then it has written the new group's row and
+// member in its transaction.
 // (information_schema.innodb_trx does not list every waiting transaction of MariaDB 10.11 at
 // once; the process list does.)
 std::optional<Poco::Int64> waitingWrite(Poco::Data::Session& admin) {
     std::vector<Poco::Int64> connections;
     admin << "SELECT CAST(id AS SIGNED) FROM information_schema.processlist "
-             "WHERE db = DATABASE() AND info LIKE 'DELETE FROM tim\\_user\\_role%'",
+             "WHERE db = DATABASE() AND info LIKE 'INSERT INTO tim\\_user\\_role%'",
         into(connections), now;
     if (connections.size() != 1) {
         return std::nullopt;

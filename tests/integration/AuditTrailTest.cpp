@@ -53,7 +53,7 @@ class AuditTrailContract : public testing::StoreFixture {
             id = _users
                      ->createOrBind(userDoc(R"({"userName":"Ada@Example.com","externalId":"e-ada",)"
                                             R"("name":{"givenName":"Ada"}})"),
-                                    "salted-hash", true)
+                                    std::string("salted-hash"))
                      .record.id;
         }
         {
@@ -195,7 +195,7 @@ class AuditTrailContract : public testing::StoreFixture {
         return _users
             ->createOrBind(
                 userDoc(R"({"userName":")" + userName + R"(","externalId":")" + externalId + "\"}"),
-                "", false)
+                std::nullopt)
             .record.id;
     }
 };

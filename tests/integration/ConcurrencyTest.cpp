@@ -72,7 +72,7 @@ class ConcurrencyContract : public testing::StoreFixture {
 
   public:
     std::string user(const std::string& name) {
-        return _users->createOrBind(userDoc(R"({"userName":")" + name + "\"}"), "", false)
+        return _users->createOrBind(userDoc(R"({"userName":")" + name + "\"}"), std::nullopt)
             .record.id;
     }
 
@@ -114,7 +114,7 @@ class ConcurrencyContract : public testing::StoreFixture {
                 repository.createOrBind(
                     userDoc(R"({"userName":"Twice@Example.com","externalId":"e)" +
                             std::to_string(i) + "\"}"),
-                    "", false);
+                    std::nullopt);
             });
         });
         CPPUNIT_ASSERT_EQUAL(1, outcomes.ok.load());

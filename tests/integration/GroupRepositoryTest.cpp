@@ -206,7 +206,8 @@ class GroupRepositoryContract : public testing::StoreFixture {
                         .parse(R"({"userName":")" + name + R"("})")
                         .extract<Poco::JSON::Object::Ptr>();
         return _users
-            ->createOrBind(scim::normaliseResource(body, scim::userResourceSchema()).doc, "", false)
+            ->createOrBind(scim::normaliseResource(body, scim::userResourceSchema()).doc,
+                           std::nullopt)
             .record.id;
     }
 

@@ -177,7 +177,7 @@ class PurgerContract : public testing::StoreFixture {
                                           (disabled ? "false" : "true") + "}"),
                                     scim::userResourceSchema())
                 .doc;
-        const std::string id = _users->createOrBind(doc, "", false).record.id;
+        const std::string id = _users->createOrBind(doc, std::nullopt).record.id;
         if (disabled) {
             Poco::Data::Session session = _database->session();
             std::string key = id;

@@ -53,18 +53,18 @@ class UserRepositoryContract : public testing::StoreFixture {
     void aConflictNamesTheUserHoldingTheName() {
         const std::string holder =
             _users
-                ->createOrBind(doc(R"({"userName":"taken@example.com","externalId":"e1"})"), "",
-                               false)
+                ->createOrBind(doc(R"({"userName":"taken@example.com","externalId":"e1"})"),
+                               std::nullopt)
                 .record.id;
         const std::string other =
             _users
-                ->createOrBind(doc(R"({"userName":"other@example.com","externalId":"e2"})"), "",
-                               false)
+                ->createOrBind(doc(R"({"userName":"other@example.com","externalId":"e2"})"),
+                               std::nullopt)
                 .record.id;
         const std::vector<std::function<void()>> collisions{
             [&] {
                 _users->createOrBind(doc(R"({"userName":"Taken@Example.com","externalId":"e3"})"),
-                                     "", false);
+                                     std::nullopt);
             },
             [&] {
                 _users->replace(other, doc(R"({"userName":"TAKEN@example.com","externalId":"e2"})"),
@@ -83,7 +83,7 @@ class UserRepositoryContract : public testing::StoreFixture {
                 try {
                     _users->createOrBind(doc(R"({"userName":"Race@Example.com","externalId":"e)" +
                                              std::to_string(i) + "\"}"),
-                                         "", false);
+                                         std::nullopt);
                     ++created;
                 } catch (const scim::ScimError& e) {
                     (e.status() == 409 ? conflicts : other)++;
@@ -102,16 +102,16 @@ class UserRepositoryContract : public testing::StoreFixture {
     }
 
     void bindingKeepsTheIdAndDeletedUsersRevive() {
-        const std::string local = _users->createLocal("kim", "", {}, "");
+        const std::string local = _users->createLocal("kim", "", {});
         const auto bound = _users->createOrBind(
-            doc(R"({"userName":"KIM","externalId":"x1","title":"t"})"), "", false);
+            doc(R"({"userName":"KIM","externalId":"x1","title":"t"})"), std::nullopt);
         CPPUNIT_ASSERT(bound.outcome == store::CreateOutcome::Bound);
         CPPUNIT_ASSERT_EQUAL(local, bound.record.id);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
         CPPUNIT_ASSERT(bound.record.doc->has("title"));  // the request was applied
         // Bound: a managed user now, whose userName a second create cannot take.
         CPPUNIT_ASSERT_THROW(
-            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x3"})"), "", false),
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x3"})"), std::nullopt),
             scim::ScimError);
         const auto tim = bound;
 
@@ -119,7 +119,7 @@ class UserRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(!_users->find(bound.record.id));
         CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
         const auto revived =
-            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), "", false);
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), std::nullopt);
         CPPUNIT_ASSERT(revived.outcome == store::CreateOutcome::Revived);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
         CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
@@ -132,7 +132,7 @@ class UserRepositoryContract : public testing::StoreFixture {
             R"({"userName":"plain@y.org","externalId":"Ext","urn:ietf:params:scim:schemas:extension:tim:1.0:User":{"email":"T@Y.org"}})",
         };
         for (const char* u : users) {
-            _users->createOrBind(doc(u), "", false);
+            _users->createOrBind(doc(u), std::nullopt);
         }
         const std::pair<const char*, std::size_t> cases[] = {
             {R"(userName sw "a_b%")", 1},  // escaped LIKE: _ and % are literal
@@ -171,10 +171,10 @@ class UserRepositoryContract : public testing::StoreFixture {
     void everyWorkEmailAndCoreUrnsAnswerFilters() {
         _users->createOrBind(
             doc(R"({"userName":"multi@z.net","title":"T","emails":[{"type":"work","value":"first@z.net"},{"type":"work","value":"Second@Z.net"},{"type":"home","value":"h@z.net"}]})"),
-            "", false);
+            std::nullopt);
         _users->createOrBind(
             doc(R"({"userName":"single@z.net","emails":[{"type":"work","value":"second@z.net"}]})"),
-            "", false);
+            std::nullopt);
         const std::pair<const char*, std::size_t> cases[] = {
             {R"(emails[type eq "work"].value eq "first@z.net")", 1},
             {R"(emails[type eq "work"].value eq "SECOND@z.net")", 2},  // the second work email
@@ -195,8 +195,13 @@ class UserRepositoryContract : public testing::StoreFixture {
     }
 
     void storesOnlyPasswordHashes() {
-        const std::string hash = tim::hashPassword("Initial-Pass-1");
-        const auto created = _users->createOrBind(doc(R"({"userName":"pw"})"), hash, false);
+        // TIM's default password (initpass-x-others) for a user created without one.
+        tim::AccountSettings settings;
+        settings.defaultPasswordHash = tim::hashPassword("Initial-Pass-1");
+        const std::string hash = settings.defaultPasswordHash;
+        const tim::AccountService rules(settings);
+        store::UserRepository users(*_database, rules);
+        const auto created = users.createOrBind(doc(R"({"userName":"pw"})"), std::nullopt);
         Poco::Data::Session session = _database->session();
         std::string stored;
         int mustChange = 0;
@@ -213,7 +218,7 @@ class UserRepositoryContract : public testing::StoreFixture {
 
     void patchIsAllOrNothingInTheDatabase() {
         const auto created =
-            _users->createOrBind(doc(R"({"userName":"atomic","title":"t0"})"), "", false);
+            _users->createOrBind(doc(R"({"userName":"atomic","title":"t0"})"), std::nullopt);
         const std::string id = created.record.id;
         auto row = [&] {
             Poco::Data::Session session = _database->session();

@@ -8,9 +8,7 @@
 #include "store/Database.h"
 #include "store/GroupRepository.h"
 #include "store/UserRepository.h"
-#include "tim/Binding.h"
-#include "tim/Passwords.h"
-#include "tim/Roles.h"
+#include "tim/AccountService.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -32,7 +30,7 @@ class StoreFixture : public CppUnit::TestFixture {
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
         _users = usersOver(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database, tim::roleNameOf);
+        _groups = std::make_unique<store::GroupRepository>(*_database, accountRules());
     }
 
     void tearDown() override {
@@ -44,10 +42,15 @@ class StoreFixture : public CppUnit::TestFixture {
   protected:
     static Poco::Logger& logger() { return Poco::Logger::get("test.store"); }
 
-    // The user store as the plugin builds it (default binding rule, TIM's password hash).
+    // TIM's rules as the plugin has them by default (no default password configured).
+    static const tim::AccountService& accountRules() {
+        static const tim::AccountService rules{tim::AccountSettings{}};
+        return rules;
+    }
+
+    // The user store as the plugin builds it.
     static std::unique_ptr<store::UserRepository> usersOver(store::Database& database) {
-        return std::make_unique<store::UserRepository>(
-            database, tim::bindingRule(tim::BindingMode::UserNameOrEmail), tim::hashPassword);
+        return std::make_unique<store::UserRepository>(database, accountRules());
     }
 
     // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.

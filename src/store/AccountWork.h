@@ -1,0 +1,68 @@
+// What TIM's account rules (tim/AccountService.h) read and change inside a write the store has
+// opened: everything happens in that write's transaction, committed or rolled back with it.
+#pragma once
+
+#include <Poco/Nullable.h>
+#include <Poco/Types.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace store {
+
+// What the role catalogue says of a role a role group names.
+enum class RoleStanding { Unknown, Internal, Grantable };
+
+// A role that a role group a user is a member of names.
+struct RoleOffer {
+    std::string userId;
+    std::string role;  // folded
+    RoleStanding standing = RoleStanding::Unknown;
+};
+
+// A role SCIM granted a user through a role group: (user id, folded role).
+using RoleGrant = std::pair<std::string, std::string>;
+
+enum class AccountKind { User, Group };
+
+// An account a create just wrote.
+struct CreatedAccount {
+    AccountKind kind = AccountKind::User;
+    std::string id;
+    Poco::Nullable<std::string> externalId;
+    std::string nameKey;  // the folded userName or displayName
+};
+
+class AccountWork {
+  public:
+    virtual ~AccountWork() = default;
+
+    // The roles the role groups these users are members of name.
+    virtual std::vector<RoleOffer> roleOffers(const std::vector<std::string>& userIds) = 0;
+
+    // The roles role groups grant these users now (TIM's own grants are not among them).
+    virtual std::set<RoleGrant> scimGrants(const std::vector<std::string>& userIds) = 0;
+
+    // Writes these grants and revocations of SCIM's roles, with one audit row each.
+    virtual void changeGrants(const std::set<RoleGrant>& grants,
+                              const std::set<RoleGrant>& revocations) = 0;
+
+    // The newest snapshot that a deletion in TIM took of an account like `created` (same
+    // externalId or folded name) at or after `notBeforeMs`, consumed: a user's groups or a
+    // group's members. nullopt when there is none.
+    virtual std::optional<std::vector<std::string>> takeSnapshot(const CreatedAccount& created,
+                                                                 Poco::Int64 notBeforeMs) = 0;
+
+    // Adds `memberIds` that exist to group `groupId`; returns how many are members now.
+    virtual std::size_t addMembers(const std::string& groupId,
+                                   const std::vector<std::string>& memberIds) = 0;
+
+    // Adds user `userId` to the groups among `groupIds` that exist; returns how many.
+    virtual std::size_t joinGroups(const std::string& userId,
+                                   const std::vector<std::string>& groupIds) = 0;
+};
+
+}  // namespace store

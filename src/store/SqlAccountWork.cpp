@@ -1,0 +1,130 @@
+#include "SqlAccountWork.h"
+
+#include "AuditTrail.h"
+#include "Membership.h"
+#include "Snapshots.h"
+#include "SqlSupport.h"
+
+#include <Poco/Data/Statement.h>
+
+#include <map>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+
+std::vector<RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
+    std::vector<RoleOffer> offers;
+    inChunks(userIds, [&](const std::vector<std::string>& chunk) {
+        auto params = texts(chunk);
+        std::vector<std::string> users;
+        std::vector<std::string> roles;
+        std::vector<std::string> standings;
+        Poco::Data::Statement select(_session);
+        select << "SELECT m.member_id, g.role_key, CASE WHEN r.name_key IS NULL THEN 'unknown' "
+                  "WHEN r.internal = 1 THEN 'internal' ELSE 'grantable' END "
+                  "FROM tim_group_member m JOIN tim_group g ON g.id = m.group_id "
+                  "LEFT JOIN tim_role r ON r.name_key = g.role_key "
+                  "WHERE m.member_type = 'User' AND g.role_key IS NOT NULL AND m.member_id IN " +
+                      placeholders(chunk.size());
+        bindAll(select, params);
+        select, into(users), into(roles), into(standings);
+        select.execute();
+        for (std::size_t i = 0; i < users.size(); ++i) {
+            const RoleStanding standing = standings[i] == "grantable"  ? RoleStanding::Grantable
+                                          : standings[i] == "internal" ? RoleStanding::Internal
+                                                                       : RoleStanding::Unknown;
+            offers.push_back(RoleOffer{users[i], roles[i], standing});
+        }
+    });
+    return offers;
+}
+
+std::set<RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& userIds) {
+    std::set<RoleGrant> grants;
+    inChunks(userIds, [&](const std::vector<std::string>& chunk) {
+        auto params = texts(chunk);
+        std::vector<std::string> users;
+        std::vector<std::string> roles;
+        Poco::Data::Statement select(_session);
+        select << "SELECT user_id, role_key FROM tim_user_role WHERE source = 'scim' AND "
+                  "user_id IN " +
+                      placeholders(chunk.size());
+        bindAll(select, params);
+        select, into(users), into(roles);
+        select.execute();
+        for (std::size_t i = 0; i < users.size(); ++i) {
+            grants.emplace(users[i], roles[i]);
+        }
+    });
+    return grants;
+}
+
+void SqlAccountWork::changeGrants(const std::set<RoleGrant>& grants,
+                                  const std::set<RoleGrant>& revocations) {
+    // Revocations by role: a role group's deletion revokes one role from many users.
+    std::map<std::string, std::vector<std::string>> revokedUsers;
+    for (const auto& [user, role] : revocations) {
+        revokedUsers[role].push_back(user);
+        recordAudit(_session, {"revoke", "User", user, {}, {"roles:" + role}});
+    }
+    for (const auto& [role, users] : revokedUsers) {
+        inChunks(users, [&](const std::vector<std::string>& chunk) {
+            std::vector<SqlParam> params{textParam(role)};
+            auto ids = texts(chunk);
+            params.insert(params.end(), ids.begin(), ids.end());
+            Poco::Data::Statement remove(_session);
+            remove << "DELETE FROM tim_user_role WHERE source = 'scim' AND role_key = ? AND "
+                      "user_id IN " +
+                          placeholders(chunk.size());
+            bindAll(remove, params);
+            remove.execute();
+        });
+    }
+    const std::vector<RoleGrant> granted(grants.begin(), grants.end());
+    for (std::size_t start = 0; start < granted.size(); start += kChunk) {
+        const std::size_t end = std::min(granted.size(), start + kChunk);
+        std::string sql = "INSERT INTO tim_user_role (user_id, role_key, source) VALUES ";
+        std::vector<SqlParam> params;
+        for (std::size_t i = start; i < end; ++i) {
+            sql += i > start ? ", (?, ?, 'scim')" : "(?, ?, 'scim')";
+            params.push_back(textParam(granted[i].first));
+            params.push_back(textParam(granted[i].second));
+            recordAudit(_session,
+                        {"grant", "User", granted[i].first, {}, {"roles:" + granted[i].second}});
+        }
+        Poco::Data::Statement insert(_session);
+        insert << sql;
+        bindAll(insert, params);
+        insert.execute();
+    }
+}
+
+std::optional<std::vector<std::string>> SqlAccountWork::takeSnapshot(const CreatedAccount& created,
+                                                                     Poco::Int64 notBeforeMs) {
+    return Snapshots::take(_session, created, notBeforeMs);
+}
+
+std::size_t SqlAccountWork::addMembers(const std::string& groupId,
+                                       const std::vector<std::string>& memberIds) {
+    std::set<std::string> wanted(memberIds.begin(), memberIds.end());
+    wanted.erase(groupId);
+    const auto ignored = store::addMembers(_session, _dialect, groupId, memberIds);
+    return wanted.size() - ignored.size();
+}
+
+std::size_t SqlAccountWork::joinGroups(const std::string& userId,
+                                       const std::vector<std::string>& groupIds) {
+    std::size_t joined = 0;
+    for (const auto& groupId : groupIds) {
+        // Only groups that still exist.
+        if (!selectIds(_session, "SELECT id FROM tim_group WHERE id = ?", {textParam(groupId)})
+                 .empty()) {
+            store::addMembers(_session, _dialect, groupId, {userId});
+            ++joined;
+        }
+    }
+    return joined;
+}
+
+}  // namespace store

@@ -1,0 +1,52 @@
+#include "AccountService.h"
+
+#include "PasswordPolicy.h"
+#include "Passwords.h"
+#include "RoleGrants.h"
+#include "Roles.h"
+
+namespace tim {
+
+store::BindDecision AccountService::bind(
+    const std::vector<store::AccountCandidate>& candidates) const {
+    return decideBinding(_settings.binding, candidates);
+}
+
+std::optional<std::string> AccountService::roleOf(const std::string& groupDisplayName) const {
+    return roleNameOf(groupDisplayName);
+}
+
+store::PasswordChange AccountService::password(store::AccountEvent event,
+                                               const std::optional<std::string>& clientHash) const {
+    return passwordChangeOn(event, clientHash, _settings.defaultPasswordHash);
+}
+
+std::string AccountService::hashPassword(const std::string& clear) const {
+    return tim::hashPassword(clear);
+}
+
+void AccountService::grantRoles(store::AccountWork& work,
+                                const std::vector<std::string>& userIds) const {
+    tim::grantRoles(work, userIds);
+}
+
+std::string AccountService::restore(store::AccountWork& work,
+                                    const store::CreatedAccount& created) const {
+    const Poco::Int64 notBeforeMs =
+        _settings.snapshotRetention.before(_settings.now()).epochMicroseconds() / 1000;
+    const auto snapshot = work.takeSnapshot(created, notBeforeMs);
+    if (!snapshot) {
+        return "";
+    }
+    if (created.kind == store::AccountKind::User) {
+        const std::size_t groups = work.joinGroups(created.id, *snapshot);
+        tim::grantRoles(work, {created.id});
+        return "restored " + std::to_string(groups) +
+               " membership(s) and the roles their role groups grant, from a deletion in TIM";
+    }
+    const std::size_t members = work.addMembers(created.id, *snapshot);
+    tim::grantRoles(work, *snapshot);
+    return "restored " + std::to_string(members) + " member(s) from a deletion in TIM";
+}
+
+}  // namespace tim

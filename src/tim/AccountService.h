@@ -1,0 +1,48 @@
+// TIM's rules for the accounts SCIM writes, in one place: binding (tim/Binding.h), passwords
+// (tim/PasswordPolicy.h), the roles role groups grant (tim/RoleGrants.h) and the restore after
+// a deletion in TIM. The store runs them inside its writes (store/AccountRules.h).
+#pragma once
+
+#include "Binding.h"
+#include "Duration.h"
+
+#include "store/AccountRules.h"
+
+#include <Poco/Timestamp.h>
+
+#include <functional>
+#include <string>
+
+namespace tim {
+
+struct AccountSettings {
+    BindingMode binding = BindingMode::UserNameOrEmail;
+    // The salted hash of initpass-x-others, "" when none is configured.
+    std::string defaultPasswordHash;
+    // How long a deletion in TIM is remembered for the account's re-creation.
+    Duration snapshotRetention{30, 'd'};
+    std::function<Poco::Timestamp()> now = [] { return Poco::Timestamp(); };
+};
+
+class AccountService final : public store::AccountRules {
+  public:
+    explicit AccountService(AccountSettings settings) : _settings(std::move(settings)) {}
+
+    store::BindDecision bind(const std::vector<store::AccountCandidate>& candidates) const override;
+    std::optional<std::string> roleOf(const std::string& groupDisplayName) const override;
+    store::PasswordChange password(store::AccountEvent event,
+                                   const std::optional<std::string>& clientHash) const override;
+    std::string hashPassword(const std::string& clear) const override;
+    void grantRoles(store::AccountWork& work,
+                    const std::vector<std::string>& userIds) const override;
+    // Memberships come back (into groups, and of members, that still exist) with the roles
+    // their role groups grant; a role TIM granted otherwise never does: an administrator's
+    // removal stays removed.
+    std::string restore(store::AccountWork& work,
+                        const store::CreatedAccount& created) const override;
+
+  private:
+    const AccountSettings _settings;
+};
+
+}  // namespace tim
