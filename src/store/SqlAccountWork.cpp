@@ -68,8 +68,10 @@ void SqlAccountWork::changeGrants(const std::set<RoleGrant>& grants,
         revokedUsers[role].push_back(user);
         recordAudit(_session, {"revoke", "User", user, {}, {"roles:" + role}});
     }
-    for (const auto& [role, users] : revokedUsers) {
-        inChunks(users, [&](const std::vector<std::string>& chunk) {
+    for (const auto& byRole : revokedUsers) {
+        // A named reference, not a structured binding: C++17 lambdas cannot capture those.
+        const std::string& role = byRole.first;
+        inChunks(byRole.second, [&](const std::vector<std::string>& chunk) {
             std::vector<SqlParam> params{textParam(role)};
             auto ids = texts(chunk);
             params.insert(params.end(), ids.begin(), ids.end());
