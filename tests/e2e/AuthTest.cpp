@@ -52,6 +52,14 @@ std::string sign(Poco::JWT::Token token, const std::string& key = kKey,
     return signer.sign(token, algorithm);
 }
 
+// `jwt` with the lowest bit of its last character set: an HS256 signature (32 bytes in 43
+// characters) leaves two bits of that character unused, and a lenient decoder ignores them.
+std::string withSpareBitSet(std::string jwt) {
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    jwt.back() = alphabet[alphabet.find(jwt.back()) ^ 1];
+    return jwt;
+}
+
 std::string base64url(const std::string& text) {
     std::ostringstream out;
     Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
@@ -115,6 +123,13 @@ class AuthTest : public CppUnit::TestFixture {
                      jti + "\"}") +
                  "."},
             {"other algorithm", "Bearer " + sign(claims(jti), kKey, "HS512")},
+            // Other spellings of the valid token: a token has exactly one.
+            {"a fourth part", "Bearer " + valid + ".x"},
+            {"an empty fourth part", "Bearer " + valid + "."},
+            {"padding", "Bearer " + valid + "="},
+            {"spare bits set", "Bearer " + withSpareBitSet(valid)},
+            {"padded header",
+             "Bearer " + valid.substr(0, valid.find('.')) + "=" + valid.substr(valid.find('.'))},
             {"expired", with([](Poco::JWT::Token& t) { t.setExpiration(secondsFromNow(-10)); })},
             {"not yet valid",
              with([](Poco::JWT::Token& t) { t.setNotBefore(secondsFromNow(600)); })},
