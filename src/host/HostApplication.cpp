@@ -7,6 +7,7 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/File.h>
+#include <Poco/Format.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
@@ -18,6 +19,8 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
+
+#include <sys/stat.h>
 
 #include <iostream>
 #include <set>
@@ -53,6 +56,36 @@ Poco::Net::ServerSocket openListener(const HttpSettings& http) {
     socket.bind(address, true, false);
     socket.listen(http.maxQueued);
     return socket;
+}
+
+// Plugins keep keys and password hashes under the data directory: owner only, whatever the
+// umask; a wider directory found at start is narrowed, with a warning.
+void keepDirectoryPrivate(const std::string& path, Poco::Logger& logger) {
+    Poco::File(path).createDirectories();
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) {
+        throw Poco::FileNotFoundException("data.dir " + path);
+    }
+    if ((status.st_mode & (S_IRWXG | S_IRWXO)) == 0) {
+        return;
+    }
+    if (::chmod(path.c_str(), S_IRWXU) != 0) {
+        throw Poco::FileAccessDeniedException(
+            "data.dir " + path + " is open to other accounts and cannot be made private");
+    }
+    logger.warning("data.dir %s was open to other accounts (mode %s); it is now 0700", path,
+                   Poco::format("%04o", static_cast<unsigned>(status.st_mode & 07777)));
+}
+
+// The TLS key is the operator's file: a key others can read is worth a warning, not a change.
+void warnIfKeyIsShared(const HttpSettings& http, Poco::Logger& logger) {
+    struct stat status {};
+    if (http.tlsEnabled() && ::stat(http.tlsPrivateKeyFile.c_str(), &status) == 0 &&
+        (status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        logger.warning("http.tls.privateKeyFile %s is readable by other accounts (mode %s)",
+                       http.tlsPrivateKeyFile,
+                       Poco::format("%04o", static_cast<unsigned>(status.st_mode & 07777)));
+    }
 }
 
 }  // namespace
@@ -118,7 +151,8 @@ int HostApplication::main(const std::vector<std::string>& args) {
     try {
         configureLogging();
         settings = HostSettings::read(config());
-        Poco::File(settings.dataDir).createDirectories();
+        keepDirectoryPrivate(settings.dataDir, logger);
+        warnIfKeyIsShared(settings.http, logger);
         // Plugins read the effective values through the property service.
         config().setString("plugin.dir", settings.pluginDir);
         config().setString("data.dir", settings.dataDir);

@@ -8,10 +8,15 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/Format.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <mutex>
 
 namespace store {
@@ -76,6 +81,31 @@ class PreparedSessionPool : public Poco::Data::SessionPool {
     const SqlDialect& _dialect;
 };
 
+// The SQLite file holds the token signing key and the password hashes: owner only, whatever
+// the umask. SQLite gives its WAL, SHM and journal the database's mode, so a private database
+// keeps them private; files left wider by an older version are narrowed, with a warning.
+void keepSQLiteFilesPrivate(const std::string& file, Poco::Logger& logger) {
+    constexpr mode_t kPrivate = S_IRUSR | S_IWUSR;
+    const int created = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, kPrivate);
+    if (created >= 0) {
+        ::fchmod(created, kPrivate);  // the umask may only remove bits; this says it exactly
+        ::close(created);
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const std::string path = file + suffix;
+        struct stat status {};
+        if (::stat(path.c_str(), &status) != 0 || (status.st_mode & (S_IRWXG | S_IRWXO)) == 0) {
+            continue;
+        }
+        if (::chmod(path.c_str(), kPrivate) != 0) {
+            throw Poco::FileAccessDeniedException(
+                path + " is readable by other accounts and cannot be made private");
+        }
+        logger.warning("%s was readable by other accounts (mode %s); it is now 0600", path,
+                       Poco::format("%04o", static_cast<unsigned>(status.st_mode & 07777)));
+    }
+}
+
 }  // namespace
 
 std::string DatabaseConfig::describe() const {
@@ -114,6 +144,7 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
             throw Poco::DataException("cannot open database " + _config.describe() + ": " +
                                       directory.path() + " is not a writable directory");
         }
+        keepSQLiteFilesPrivate(_config.file, _logger);
         _dialect = makeSQLiteDialect(sync, _config.busyTimeoutMs);
     } else {
         _dialect = makeMySQLDialect(_config.lockWaitSeconds);
