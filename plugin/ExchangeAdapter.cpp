@@ -19,27 +19,28 @@ std::string viewOf(tim_status (*accessor)(tim_http_exchange*, const char**, size
     return std::string(data, length);
 }
 
-// Reads the whole body; returns false when it exceeds the host's limit.
-bool readBody(const tim_host_api& api, tim_http_exchange* exchange, std::string& body) {
+// Reads the whole body from the host, which enforces its size limit.
+api::ReceivedBody readBody(const tim_host_api& api, tim_http_exchange* exchange) {
+    api::ReceivedBody received;
     char buffer[16384];
     for (;;) {
         size_t got = 0;
         const tim_status status = api.request_body_read(exchange, buffer, sizeof buffer, &got);
         if (status == TIM_ERR_TOO_LARGE) {
-            return false;
+            received.outcome = api::ReceivedBody::Outcome::TooLarge;
+            return received;
         }
         if (status == TIM_ERR_IO) {
-            throw scim::badRequest("invalidSyntax",
-                                   "The request body was not received completely (the client "
-                                   "stopped sending or closed the connection); nothing was done");
+            received.outcome = api::ReceivedBody::Outcome::Incomplete;
+            return received;
         }
         if (status != TIM_OK) {
             throw Poco::IOException("reading the request body failed");
         }
         if (got == 0) {
-            return true;
+            return received;
         }
-        body.append(buffer, got);
+        received.text.append(buffer, got);
     }
 }
 
@@ -56,7 +57,7 @@ void writeResponse(const tim_host_api& api, tim_http_exchange* exchange,
     }
 }
 
-api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange, bool& tooLarge) {
+api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange) {
     api::Request request;
     request.method = viewOf(api.request_method, exchange);
     request.path = viewOf(api.request_path, exchange);
@@ -69,7 +70,7 @@ api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange, b
         }
         return std::string(data, length);
     };
-    tooLarge = !readBody(api, exchange, request.body);
+    request.readBody = [&api, exchange] { return readBody(api, exchange); };
     return request;
 }
 
@@ -80,12 +81,7 @@ tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
     try {
         api::Response response;
         try {
-            bool tooLarge = false;
-            const api::Request request = readRequest(host.api(), exchange, tooLarge);
-            if (tooLarge) {
-                return TIM_ERR_TOO_LARGE;
-            }
-            response = handler(request);
+            response = handler(readRequest(host.api(), exchange));
         } catch (const scim::ScimError& e) {
             host.log(TIM_LOG_INFO, "request refused: " + e.detail());
             response = api::Response::error(e);

@@ -12,7 +12,7 @@ namespace timplugin {
 using RequestHandler = std::function<api::Response(const api::Request&)>;
 
 // Never throws. Anything the handler throws is logged and answered with a 500 SCIM error;
-// a body over the host's limit returns TIM_ERR_TOO_LARGE (the host answers 413).
+// the body is read only when the handler asks for it.
 tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
                          const RequestHandler& handler) noexcept;
 

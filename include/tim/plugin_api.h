@@ -195,9 +195,11 @@ typedef struct tim_host_api {
     tim_status (*request_header)(tim_http_exchange* exchange, const char* name, size_t name_length,
                                  const char** out_data, size_t* out_length);
     /* Reads up to `buffer_size` body bytes; *out_read == 0 means the body is complete.
-     * TIM_ERR_TOO_LARGE once the body exceeds the host's limit (return it from the handler
-     * and the host answers 413); TIM_ERR_IO if the client failed, timed out or closed before
-     * sending the whole body (the host then closes the connection after the response). */
+     * TIM_ERR_TOO_LARGE once the body exceeds the host's limit (answer 413, or return it from
+     * the handler and the host answers 413); TIM_ERR_IO if the client failed, timed out or
+     * closed before sending the whole body. Nothing reads the body before the handler asks:
+     * check credentials first. A body not read to its end (refused, too large, broken) is
+     * never read by the host either: it answers and closes the connection. */
     tim_status (*request_body_read)(tim_http_exchange* exchange, char* buffer, size_t buffer_size,
                                     size_t* out_read);
     /* Sets the response status (100..599; default 200). */

@@ -13,16 +13,32 @@
 
 namespace api {
 
+// What reading a request body from the host gave.
+struct ReceivedBody {
+    enum class Outcome { Complete, TooLarge, Incomplete };
+    Outcome outcome = Outcome::Complete;
+    std::string text;
+};
+
 struct Request {
     std::string method;
     std::string path;   // as received (percent-encoded), without the query
     std::string query;  // raw, without '?'
     std::function<std::optional<std::string>(const std::string&)> header;
-    std::string body;
+    // Reads the body from the host; called at most once, by body(). Nothing reads a body
+    // before the token is checked, so a refused client never gets one buffered.
+    std::function<ReceivedBody()> readBody;
 
     std::optional<std::string> headerValue(const std::string& name) const {
         return header ? header(name) : std::nullopt;
     }
+
+    // The body, read on first use. Throws 413 past the host's limit and 400 when the client
+    // did not deliver it whole.
+    const std::string& body() const;
+
+  private:
+    mutable std::optional<std::string> _body;
 };
 
 struct Response {

@@ -34,14 +34,30 @@ std::size_t countValues(const Poco::Dynamic::Var& root, std::size_t limit) {
     return count;
 }
 
+// A body is SCIM's JSON (RFC 7644 §3.1) or plain JSON, with any parameters; a body without a
+// Content-Type is read as JSON, as clients that omit it mean.
+void requireJsonMediaType(const Request& request) {
+    const auto contentType = request.headerValue("Content-Type");
+    if (!contentType) {
+        return;
+    }
+    const std::string mediaType =
+        Poco::toLower(Poco::trim(contentType->substr(0, contentType->find(';'))));
+    if (mediaType != scim::kMediaType && mediaType != "application/json") {
+        throw scim::unsupportedMediaType(
+            "The request body must be application/scim+json or application/json");
+    }
+}
+
 }  // namespace
 
 Object::Ptr parseBody(const Request& request, const RequestLimits& limits) {
+    requireJsonMediaType(request);
     Poco::Dynamic::Var parsed;
     Poco::JSON::Parser parser;
     parser.setDepth(limits.jsonDepth);
     try {
-        parsed = parser.parse(request.body);
+        parsed = parser.parse(request.body());
     } catch (const Poco::Exception& e) {
         if (e.message().find("depth") != std::string::npos) {
             throw scim::badRequest("invalidSyntax", "The request body nests deeper than " +

@@ -6,9 +6,10 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/NullStream.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timestamp.h>
 
 #include <sstream>
 
@@ -34,40 +35,45 @@ void sendError(Poco::Net::HTTPServerResponse& response, int status, const std::s
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType("application/json");
     response.setContentLength(static_cast<std::streamsize>(text.size()));
-    response.send() << text;
+    response.send() << text << std::flush;
 }
 
-// Reads what the handler left of the body so the next request on a keep-alive connection
-// starts at a request line; gives up (and closes the connection) past the body limit.
-void drainBody(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-               std::size_t limit) {
-    std::istream& in = request.stream();
-    char buffer[8192];
-    std::size_t drained = 0;
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        drained += static_cast<std::size_t>(in.gcount());
-        if (drained > limit) {
-            response.setKeepAlive(false);
-            return;
-        }
-    }
-}
-
-// After refusing a body, reads (a bounded amount of) what the client is still sending before
-// the connection closes: closing a socket with unread data resets it, and the reset can
-// destroy the 413 before the client reads it.
-void lingerAfterRefusal(Poco::Net::HTTPServerRequest& request) {
-    constexpr std::size_t kLingerBytes = 1024 * 1024;
+// A request whose body will not be read (refused, over the limit, left unread by the plugin,
+// or broken) is answered and its connection closed. Closing a socket with unread data resets
+// it, and the reset can destroy the answer before the client reads it: so the write side is
+// shut first and what the client still sends is discarded, for a short bounded time, never
+// buffered or acted on.
+void closeAfterAnswer(Poco::Net::HTTPServerRequest& request) {
+    constexpr std::size_t kLingerBytes = 256 * 1024;
+    const Poco::Timestamp::TimeDiff kLingerMicros = 2 * Poco::Timespan::SECONDS;
     try {
-        std::istream& in = request.stream();
+        Poco::Net::StreamSocket& socket =
+            static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+        socket.shutdownSend();
+        const Poco::Timestamp started;
         char buffer[8192];
-        std::size_t drained = 0;
-        while (drained < kLingerBytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
-            drained += static_cast<std::size_t>(in.gcount());
+        std::size_t discarded = 0;
+        while (discarded < kLingerBytes && started.elapsed() < kLingerMicros &&
+               socket.poll(Poco::Timespan(kLingerMicros - started.elapsed()),
+                           Poco::Net::Socket::SELECT_READ)) {
+            const int got = socket.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0) {
+                break;
+            }
+            discarded += static_cast<std::size_t>(got);
         }
     } catch (const Poco::Exception&) {
-        // The client went away or timed out: nothing left to protect.
+        // The client went away: nothing left to protect.
     }
+}
+
+// True when the request carries a body that nobody has read to its end.
+bool bodyLeftUnread(const Poco::Net::HTTPServerRequest& request, bool bodyComplete) {
+    if (bodyComplete) {
+        return false;
+    }
+    return request.getChunkedTransferEncoding() ||
+           (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
 void splitUri(const std::string& uri, std::string& path, std::string& query) {
@@ -109,35 +115,52 @@ class PluginRequestHandler : public Poco::Net::HTTPRequestHandler {
         }
         const Route* route = _registry.matchRoute(path);
         if (route == nullptr) {
-            drainBody(request, response, _settings.maxBodyBytes);
-            sendError(response, 404, "No resource at " + path);
+            answerAndClose(request, response, 404, "No resource at " + path);
             return;
         }
         if ((methodBit(request.getMethod()) & route->methods) == 0) {
-            drainBody(request, response, _settings.maxBodyBytes);
             response.set("Allow", allowHeader(route->methods));
-            sendError(response, 405, "Method " + request.getMethod() + " is not allowed here");
+            answerAndClose(request, response, 405,
+                           "Method " + request.getMethod() + " is not allowed here");
             return;
         }
 
         tim_http_exchange exchange(request, path, query, _settings.maxBodyBytes);
         const tim_status status = route->handle(route->userData, &exchange);
-        if (status == TIM_ERR_TOO_LARGE || exchange.bodyTooLarge) {
-            refuseBody(request, response);
+        if (status == TIM_ERR_TOO_LARGE) {
+            refuseBody(request, response);  // a plugin that leaves the 413 to the host
             return;
-        }
-        if (exchange.bodyIncomplete) {
-            // What is left on the connection is not a request line: answer, then close.
-            response.setKeepAlive(false);
-        } else if (status == TIM_OK) {
-            drainBody(request, response, _settings.maxBodyBytes);
         }
         if (status != TIM_OK) {
             fail(response,
                  "plugin " + route->pluginName + " returned status " + std::to_string(status));
             return;
         }
+        // The body is the plugin's to read: what it left (a refused token, a 413 of its own, a
+        // body that broke off) is never read, and the connection closes after the answer.
+        const bool closing = exchange.bodyTooLarge || exchange.bodyIncomplete ||
+                             bodyLeftUnread(request, exchange.bodyComplete);
+        if (closing) {
+            response.setKeepAlive(false);
+        }
         send(exchange, request, response);
+        if (closing) {
+            closeAfterAnswer(request);
+        }
+    }
+
+    // A host-made answer to a request whose body nobody reads.
+    void answerAndClose(Poco::Net::HTTPServerRequest& request,
+                        Poco::Net::HTTPServerResponse& response, int status,
+                        const std::string& detail) const {
+        const bool closing = bodyLeftUnread(request, false);
+        if (closing) {
+            response.setKeepAlive(false);
+        }
+        sendError(response, status, detail);
+        if (closing) {
+            closeAfterAnswer(request);
+        }
     }
 
     void refuseBody(Poco::Net::HTTPServerRequest& request,
@@ -145,7 +168,7 @@ class PluginRequestHandler : public Poco::Net::HTTPRequestHandler {
         response.setKeepAlive(false);
         sendError(response, 413,
                   "Request body exceeds " + std::to_string(_settings.maxBodyBytes) + " bytes");
-        lingerAfterRefusal(request);
+        closeAfterAnswer(request);
     }
 
     static void send(const tim_http_exchange& exchange, Poco::Net::HTTPServerRequest& request,
@@ -160,6 +183,7 @@ class PluginRequestHandler : public Poco::Net::HTTPRequestHandler {
         if (request.getMethod() != "HEAD") {
             out.write(exchange.body.data(), static_cast<std::streamsize>(exchange.body.size()));
         }
+        out.flush();  // before a lingering close shuts the write side
     }
 
     static void fail(Poco::Net::HTTPServerResponse& response, const std::string& reason) {

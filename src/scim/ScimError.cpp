@@ -41,6 +41,10 @@ ScimError payloadTooLarge(const std::string& detail) {
     return ScimError(413, "", detail);
 }
 
+ScimError unsupportedMediaType(const std::string& detail) {
+    return ScimError(415, "", detail);
+}
+
 ScimError internalError() {
     return ScimError(500, "", "Internal server error; the server log has the details");
 }

@@ -35,6 +35,7 @@ ScimError notFound(const std::string& detail);
 ScimError methodNotAllowed(const std::string& detail);
 ScimError conflict(const std::string& detail);  // scimType "uniqueness"
 ScimError payloadTooLarge(const std::string& detail);
+ScimError unsupportedMediaType(const std::string& detail);
 ScimError internalError();  // the detail never carries internals
 ScimError serviceUnavailable(const std::string& detail);
 

@@ -3,59 +3,15 @@
 // are served, a body that never completes is refused and writes nothing, and header limits
 // are answered by the host before any plugin runs.
 #include "support/HostProcess.h"
+#include "support/RawConnection.h"
 
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/Timestamp.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 using testing::HostProcess;
-
-namespace {
-
-// A connection the test writes bytes to by hand.
-class RawConnection {
-  public:
-    explicit RawConnection(const HostProcess& host)
-        : _socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(host.port()))) {}
-
-    void send(const std::string& bytes) {
-        _socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
-    }
-    void finishSending() { _socket.shutdownSend(); }
-
-    // Everything the host sends until it closes the connection, waiting at most `seconds`;
-    // nullopt if it is still open by then.
-    std::optional<std::string> readUntilClosed(int seconds) {
-        _socket.setReceiveTimeout(Poco::Timespan(seconds, 0));
-        std::string received;
-        char buffer[4096];
-        try {
-            for (;;) {
-                const int n = _socket.receiveBytes(buffer, sizeof buffer);
-                if (n <= 0) {
-                    return received;
-                }
-                received.append(buffer, static_cast<std::size_t>(n));
-            }
-        } catch (const Poco::TimeoutException&) {
-            return std::nullopt;
-        } catch (const Poco::Net::ConnectionResetException&) {
-            return received;
-        }
-    }
-
-  private:
-    Poco::Net::StreamSocket _socket;
-};
-
-std::string statusLineOf(const std::string& response) {
-    return response.substr(0, response.find("\r\n"));
-}
-
-}  // namespace
+using testing::RawConnection;
+using testing::statusLineOf;
 
 class SlowClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(SlowClientTest);

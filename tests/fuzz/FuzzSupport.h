@@ -23,7 +23,9 @@ inline std::string text(const std::uint8_t* data, std::size_t size) {
 inline Poco::JSON::Object::Ptr body(const std::uint8_t* data, std::size_t size,
                                     const api::RequestLimits& limits) {
     api::Request request;
-    request.body = text(data, size);
+    request.readBody = [&] {
+        return api::ReceivedBody{api::ReceivedBody::Outcome::Complete, text(data, size)};
+    };
     return api::parseBody(request, limits);
 }
 

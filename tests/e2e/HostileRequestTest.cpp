@@ -1,0 +1,111 @@
+// Requests shaped by an attacker on the network, on raw sockets where no HTTP library would
+// send them: the token is checked before any body byte is read, bodies over the limit are
+// refused from their Content-Length, and only JSON bodies are read.
+#include "support/HostProcess.h"
+#include "support/RawConnection.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using testing::HostProcess;
+using testing::RawConnection;
+using testing::statusLineOf;
+
+namespace {
+
+std::string postHead(const std::string& token, const std::string& contentLength) {
+    return "POST /tim/api/scim/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+           "\r\nContent-Type: application/scim+json\r\nContent-Length: " + contentLength +
+           "\r\n\r\n";
+}
+
+}  // namespace
+
+class HostileRequestTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(HostileRequestTest);
+    CPPUNIT_TEST(aBadTokenIs401BeforeAnyBodyByteArrives);
+    CPPUNIT_TEST(aContentLengthOverTheLimitIs413BeforeAnyBodyByteArrives);
+    CPPUNIT_TEST(onlyJsonBodiesAreRead);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void setUp() override {
+        _host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"});
+        _host->start();
+        _token = _host->generateToken();
+    }
+
+    void tearDown() override {
+        if (_host) {
+            CPPUNIT_ASSERT_EQUAL(0, _host->stop());
+        }
+    }
+
+    void aBadTokenIs401BeforeAnyBodyByteArrives() {
+        for (const auto& token : std::vector<std::string>{"forged.token.here", _token + "x"}) {
+            RawConnection connection(*_host);
+            const Poco::Timestamp started;
+            connection.send(postHead(token, "10000000"));  // and not one byte of the body
+            const auto answer = connection.readUntilClosed(5);
+            CPPUNIT_ASSERT_MESSAGE("the host waited for the body", answer.has_value());
+            CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 401 Unauthorized"), statusLineOf(*answer));
+            CPPUNIT_ASSERT(Poco::toLower(*answer).find("connection: close") != std::string::npos);
+            CPPUNIT_ASSERT(started.elapsed() < 3 * Poco::Timespan::SECONDS);
+        }
+        CPPUNIT_ASSERT(_host->running());
+    }
+
+    void aContentLengthOverTheLimitIs413BeforeAnyBodyByteArrives() {
+        RawConnection connection(*_host);
+        connection.send(postHead(_token, "104857600"));
+        const auto answer = connection.readUntilClosed(5);
+        CPPUNIT_ASSERT(answer.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 413 Request Entity Too Large"),
+                             statusLineOf(*answer));
+    }
+
+    void onlyJsonBodiesAreRead() {
+        const auto post = [&](const std::string& userName,
+                              const std::optional<std::string>& contentType) {
+            std::map<std::string, std::string> headers{{"Authorization", "Bearer " + _token}};
+            if (contentType) {
+                headers["Content-Type"] = *contentType;
+            }
+            return _host->request("POST", "/tim/api/scim/Users",
+                                  R"({"userName":")" + userName + R"("})", headers);
+        };
+        for (const char* refused :
+             {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+              "multipart/form-data; boundary=x", "application/jsonx", "json"}) {
+            const auto result = post("refused.media", std::string(refused));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(refused, 415, result.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("application/scim+json"),
+                                 result.header("content-type"));
+            const auto error =
+                Poco::JSON::Parser().parse(result.body).extract<Poco::JSON::Object::Ptr>();
+            CPPUNIT_ASSERT_EQUAL(std::string("415"), error->getValue<std::string>("status"));
+        }
+        const auto found =
+            _host->request("GET", "/tim/api/scim/Users?filter=userName%20eq%20%22refused.media%22",
+                           "", {{"Authorization", "Bearer " + _token}});
+        CPPUNIT_ASSERT_MESSAGE(found.body,
+                               found.body.find("\"totalResults\":0") != std::string::npos);
+
+        int n = 0;
+        for (const std::optional<std::string>& accepted : std::vector<std::optional<std::string>>{
+                 "application/scim+json", "application/json; charset=utf-8",
+                 "APPLICATION/SCIM+JSON ; charset=UTF-8", std::nullopt}) {
+            const auto result = post("accepted.media." + std::to_string(++n), accepted);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(accepted.value_or("(none)"), 201, result.status);
+        }
+    }
+
+  private:
+    std::unique_ptr<HostProcess> _host;
+    std::string _token;
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(HostileRequestTest, "HostileRequestTest");
