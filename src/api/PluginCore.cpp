@@ -170,6 +170,7 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     };
     limits.jsonDepth = limit("scim.limits.jsonDepth", 1000);
     limits.jsonValues = limit("scim.limits.jsonValues", 10000000);
+    limits.jsonStringBytes = limit("scim.limits.jsonStringBytes", 1024 * 1024 * 1024);
     limits.patchOperations = limit("scim.limits.patchOperations", 1000000);
     limits.membersPerPatch = limit("scim.limits.membersPerPatch", 10000000);
     limits.filter.maxLength = limit("scim.limits.filterLength", 1000000);

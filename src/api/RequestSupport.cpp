@@ -1,5 +1,7 @@
 #include "RequestSupport.h"
 
+#include "BoundedParseHandler.h"
+
 #include "scim/ScimError.h"
 
 #include <Poco/JSON/Array.h>
@@ -12,27 +14,6 @@ namespace api {
 using Poco::JSON::Object;
 
 namespace {
-
-// Values in a parsed document (members and elements, nested ones too), counted up to `limit`.
-std::size_t countValues(const Poco::Dynamic::Var& root, std::size_t limit) {
-    std::size_t count = 0;
-    std::vector<Poco::Dynamic::Var> pending{root};  // a stack: depth is bounded by the parser
-    while (!pending.empty() && count <= limit) {
-        const Poco::Dynamic::Var value = pending.back();
-        pending.pop_back();
-        ++count;
-        if (value.type() == typeid(Object::Ptr)) {
-            for (const auto& member : *value.extract<Object::Ptr>()) {
-                pending.push_back(member.second);
-            }
-        } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
-            for (const auto& element : *value.extract<Poco::JSON::Array::Ptr>()) {
-                pending.push_back(element);
-            }
-        }
-    }
-    return count;
-}
 
 // A body is SCIM's JSON (RFC 7644 §3.1) or plain JSON, with any parameters; a body without a
 // Content-Type is read as JSON, as clients that omit it mean.
@@ -54,10 +35,12 @@ void requireJsonMediaType(const Request& request) {
 Object::Ptr parseBody(const Request& request, const RequestLimits& limits) {
     requireJsonMediaType(request);
     Poco::Dynamic::Var parsed;
-    Poco::JSON::Parser parser;
+    Poco::JSON::Parser parser(new BoundedParseHandler(limits.jsonValues, limits.jsonStringBytes));
     parser.setDepth(limits.jsonDepth);
     try {
         parsed = parser.parse(request.body());
+    } catch (const JsonLimitExceeded& e) {
+        throw scim::badRequest("invalidSyntax", e.message());
     } catch (const Poco::Exception& e) {
         if (e.message().find("depth") != std::string::npos) {
             throw scim::badRequest("invalidSyntax", "The request body nests deeper than " +
@@ -68,10 +51,6 @@ Object::Ptr parseBody(const Request& request, const RequestLimits& limits) {
     }
     if (parsed.type() != typeid(Object::Ptr)) {
         throw scim::badRequest("invalidSyntax", "The request body must be a JSON object");
-    }
-    if (countValues(parsed, limits.jsonValues) > limits.jsonValues) {
-        throw scim::badRequest("invalidSyntax", "The request body holds more than " +
-                                                    std::to_string(limits.jsonValues) + " values");
     }
     return parsed.extract<Object::Ptr>();
 }

@@ -56,6 +56,7 @@ class LimitsTest : public CppUnit::TestFixture {
     void eachLimitAnswersItsScimErrorAndChangesNothing() {
         HostProcess host({"tim-scim"}, {{"scim.limits.jsonDepth", "6"},
                                         {"scim.limits.jsonValues", "60"},
+                                        {"scim.limits.jsonStringBytes", "100"},
                                         {"scim.limits.patchOperations", "3"},
                                         {"scim.limits.membersPerPatch", "4"},
                                         {"scim.limits.filterLength", "64"},
@@ -72,8 +73,8 @@ class LimitsTest : public CppUnit::TestFixture {
         // Inside every limit.
         const auto user =
             send("POST", "/Users",
-                 R"({"userName":"limits@example.com","title":"Start","urn:example:x":)" +
-                     nested(3) + "}");
+                 R"({"userName":"limits@example.com","title":")" + std::string(100, 's') +
+                     R"(","urn:example:x":)" + nested(3) + "}");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(user.body, 201, user.status);
         const std::string userId = json(user.body)->getValue<std::string>("id");
         const auto group = send("POST", "/Groups", R"({"displayName":"Limited"})");
@@ -102,6 +103,15 @@ class LimitsTest : public CppUnit::TestFixture {
             many += "," + std::to_string(i);
         }
         expectError("values", send("POST", "/Users", many + "]}"), "invalidSyntax");
+        expectError(
+            "string",
+            send("POST", "/Users",
+                 R"({"userName":"long@example.com","title":")" + std::string(101, 't') + R"("})"),
+            "invalidSyntax");
+        expectError("key",
+                    send("POST", "/Users",
+                         R"({"userName":"long@example.com",")" + std::string(101, 'k') + R"(":1})"),
+                    "invalidSyntax");
         expectError("operations", send("PATCH", "/Users/" + userId, patchOps(4)), "invalidValue");
         expectError("members", send("PATCH", "/Groups/" + groupId, addMembers(members)), "tooMany");
         std::string encoded;

@@ -52,6 +52,8 @@ class HostProcess {
 
     std::string log() const;  // what timhost wrote to stderr so far
     int port() const { return _port; }
+    // The running timhost's process id (0 when it is not running).
+    long pid() const { return _process ? static_cast<long>(_process->id()) : 0; }
     const std::string& configFile() const { return _configFile; }
     const std::string& directory() const { return _dir; }
 
