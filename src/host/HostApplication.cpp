@@ -1,6 +1,7 @@
 #include "HostApplication.h"
 
 #include "HostHandles.h"
+#include "HttpConnection.h"
 #include "HttpFrontend.h"
 #include "TaskScheduler.h"
 
@@ -11,9 +12,10 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
@@ -230,8 +232,16 @@ int HostApplication::serve() {
     params->setServerName("timhost");
 
     Poco::ThreadPool threads("http", 2, http.maxConnections, 60);
-    Poco::Net::HTTPServer server(new RequestRouterFactory(_registry, http), threads,
-                                 openListener(http), params);
+    const RequestRouter router(_registry, http);
+    ClientLimit::Ptr clients =
+        new ClientLimit(http.maxConnectionsPerClient, http.maxQueued, http.trustedProxies,
+                        Poco::Logger::get("timhost.http"));
+    auto* connections = new HttpConnectionFactory(router, http, params, clients);
+    // The server owns the factory and outlives every connection.
+    Poco::Net::TCPServer server(Poco::Net::TCPServerConnectionFactory::Ptr(connections), threads,
+                                openListener(http), params);
+    clients->watch(server);
+    server.setConnectionFilter(clients);
     server.start();
     TaskScheduler tasks;
     tasks.start(_registry.tasks());
@@ -241,9 +251,9 @@ int HostApplication::serve() {
 
     waitForTerminationRequest();
     logger.information("stopping: finishing in-flight requests");
-    // stopAll(false) stops accepting, lets each connection finish its current request and
-    // then closes it.
-    server.stopAll(false);
+    // Stop accepting, let each connection finish its current request, then close it.
+    server.stop();
+    connections->stopAll();
     tasks.stop();
     threads.joinAll();
     return EXIT_OK;

@@ -2,11 +2,11 @@
 #pragma once
 
 #include "PluginRegistry.h"
+#include "ServerRequest.h"
 
 #include <tim/plugin_api.h>
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstddef>
@@ -27,14 +27,14 @@ struct tim_host {
 
 // One per request; lives on the worker thread's stack for the handler call.
 struct tim_http_exchange {
-    tim_http_exchange(Poco::Net::HTTPServerRequest& request, std::string path, std::string query,
+    tim_http_exchange(timhost::ServerRequest& request, std::string path, std::string query,
                       std::size_t maxBodyBytes)
         : request(request),
           path(std::move(path)),
           query(std::move(query)),
           maxBodyBytes(maxBodyBytes) {}
 
-    Poco::Net::HTTPServerRequest& request;
+    timhost::ServerRequest& request;
     const std::string path;
     const std::string query;
     const std::size_t maxBodyBytes;

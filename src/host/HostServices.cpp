@@ -191,15 +191,18 @@ tim_status requestBodyRead(tim_http_exchange* ex, char* buffer, size_t bufferSiz
         return TIM_ERR_IO;
     }
     return guarded([&] {
+        ex->request.continueIfExpected();  // only a handler that reads invites the body
         std::istream& in = ex->request.stream();
         in.read(buffer, static_cast<std::streamsize>(bufferSize));
         const auto got = static_cast<size_t>(in.gcount());
         if (got == 0) {
-            // A read timeout or reset sets badbit; a client that closes early ends the stream
-            // short of its Content-Length. Neither body may be acted on.
+            // A read timeout, a reset or a broken chunked framing sets badbit; a client that
+            // closes early ends the stream short of its Content-Length. Neither body may be
+            // acted on.
             const bool endedEarly =
                 ex->request.hasContentLength() &&
                 static_cast<Poco::Int64>(ex->bodyBytesRead) < ex->request.getContentLength64();
+            ex->request.bodyEnded();
             if (in.bad() || endedEarly) {
                 ex->bodyIncomplete = true;
                 return TIM_ERR_IO;
@@ -209,6 +212,7 @@ tim_status requestBodyRead(tim_http_exchange* ex, char* buffer, size_t bufferSiz
         }
         ex->bodyBytesRead += got;
         if (ex->bodyBytesRead > ex->maxBodyBytes) {
+            ex->request.bodyEnded();
             ex->bodyTooLarge = true;
             return TIM_ERR_TOO_LARGE;
         }

@@ -1,7 +1,9 @@
 #include "HostSettings.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Path.h>
+#include <Poco/StringTokenizer.h>
 
 namespace timhost {
 namespace {
@@ -37,6 +39,23 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
         readBoundedInt(config, "http.keepAliveMaxRequests", http.keepAliveMaxRequests, 0, 1000000);
     http.readTimeoutSeconds =
         readBoundedInt(config, "http.readTimeoutSeconds", http.readTimeoutSeconds, 1, 3600);
+    http.headerTimeoutSeconds =
+        readBoundedInt(config, "http.headerTimeoutSeconds", http.headerTimeoutSeconds, 1, 3600);
+    http.bodyTimeoutSeconds =
+        readBoundedInt(config, "http.bodyTimeoutSeconds", http.bodyTimeoutSeconds, 1, 86400);
+    http.maxConnectionsPerClient = readBoundedInt(config, "http.maxConnectionsPerClient",
+                                                  http.maxConnectionsPerClient, 1, 100000);
+    Poco::StringTokenizer proxies(
+        config.getString("http.trustedProxies", ""), ",",
+        Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& proxy : proxies) {
+        Poco::Net::IPAddress address;
+        if (!Poco::Net::IPAddress::tryParse(proxy, address)) {
+            throw Poco::InvalidArgumentException(
+                "http.trustedProxies must list IP addresses, not \"" + proxy + "\"");
+        }
+        http.trustedProxies.insert(address.toString());
+    }
     http.maxBodyBytes = static_cast<std::size_t>(readBoundedInt(
         config, "http.maxBodyBytes", static_cast<int>(http.maxBodyBytes), 0, 1024 * 1024 * 1024));
     http.tlsCertificateFile = config.getString("http.tls.certificateFile", "");

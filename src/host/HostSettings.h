@@ -4,6 +4,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstddef>
+#include <set>
 #include <string>
 
 namespace timhost {
@@ -16,7 +17,11 @@ struct HttpSettings {
     int maxQueued = 64;
     int keepAliveTimeoutSeconds = 10;
     int keepAliveMaxRequests = 1000;
-    int readTimeoutSeconds = 30;
+    int readTimeoutSeconds = 30;    // for each read; restarts with every byte
+    int headerTimeoutSeconds = 10;  // for the whole request head
+    int bodyTimeoutSeconds = 30;    // for the whole request body
+    int maxConnectionsPerClient = 64;
+    std::set<std::string> trustedProxies;  // addresses whose X-Forwarded-* count
     std::size_t maxBodyBytes = 10 * 1024 * 1024;
     std::string tlsCertificateFile;  // TLS is on when both files are set
     std::string tlsPrivateKeyFile;

@@ -1,24 +1,30 @@
-// Poco's HTTP server side of the host: every request goes to the plugin route that owns its
-// path, and every failure becomes a JSON error (Poco alone would answer 501 or a bare 500).
+// The host's routing of one parsed request: to the plugin route that owns its path, with every
+// failure answered as a JSON error (Poco alone would answer 501 or a bare 500).
 #pragma once
 
 #include "HostSettings.h"
 #include "PluginRegistry.h"
+#include "ServerRequest.h"
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerResponse.h>
 
 namespace timhost {
 
-class RequestRouterFactory : public Poco::Net::HTTPRequestHandlerFactory {
+class RequestRouter {
   public:
-    RequestRouterFactory(const PluginRegistry& registry, const HttpSettings& settings)
+    RequestRouter(const PluginRegistry& registry, const HttpSettings& settings)
         : _registry(registry), _settings(settings) {}
 
-    // Called concurrently by every connection thread: keeps no per-request state.
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest& request) override;
+    // Called concurrently by every connection thread: keeps no per-request state. Never
+    // throws; the connection is marked to close when the request's body was not read whole.
+    void serve(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const noexcept;
 
   private:
+    void route(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
+    void answerAndClose(ServerRequest& request, Poco::Net::HTTPServerResponse& response, int status,
+                        const std::string& detail) const;
+    void refuseBody(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
+
     const PluginRegistry& _registry;
     const HttpSettings _settings;
 };

@@ -18,7 +18,7 @@ class SlowClientTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(stalledHeadersAreCutOffWhileOthersAreServed);
     CPPUNIT_TEST(aBodyThatStallsIsRefusedAndWritesNothing);
     CPPUNIT_TEST(aBodyCutShortIsRefusedAndWritesNothing);
-    CPPUNIT_TEST(oversizedHeadersAre400FromTheHost);
+    CPPUNIT_TEST(oversizedHeadersAre431FromTheHost);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -74,9 +74,9 @@ class SlowClientTest : public CppUnit::TestFixture {
         assertRefusedAndNothingWritten(*answer, "cut@example.com");
     }
 
-    void oversizedHeadersAre400FromTheHost() {
-        // Poco reads the request head before any handler runs: a field over 8 KiB or more than
-        // 100 fields is a bare 400 and the connection closes.
+    void oversizedHeadersAre431FromTheHost() {
+        // The host reads the request head before any handler runs: a field over 8 KiB or more
+        // than 100 fields is 431 and the connection closes.
         const std::vector<std::string> heads{
             "GET /tim/api/scim/Users HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') +
                 "\r\n\r\n",
@@ -86,7 +86,8 @@ class SlowClientTest : public CppUnit::TestFixture {
             connection.send(head);
             const auto answer = connection.readUntilClosed(5);
             CPPUNIT_ASSERT(answer.has_value());
-            CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 400 Bad Request"), statusLineOf(*answer));
+            CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 431 Request Header Fields Too Large"),
+                                 statusLineOf(*answer));
         }
         CPPUNIT_ASSERT(_host->running());
         CPPUNIT_ASSERT_EQUAL(200, (*_send)("GET", "/Users").status);

@@ -50,6 +50,20 @@ class RawConnection {
         }
     }
 
+    // True when the host has sent something or closed (a read would not block).
+    bool readable() { return _socket.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ); }
+
+    // What the host sent within `seconds`, without waiting for the connection to close.
+    std::string readAvailable(int seconds) {
+        std::string received;
+        if (_socket.poll(Poco::Timespan(seconds, 0), Poco::Net::Socket::SELECT_READ)) {
+            char buffer[4096];
+            const int n = _socket.receiveBytes(buffer, sizeof buffer);
+            received.assign(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
+        }
+        return received;
+    }
+
   private:
     Poco::Net::StreamSocket _socket;
 };

@@ -1,0 +1,154 @@
+#include "ServerRequest.h"
+
+#include <Poco/Net/HTTPFixedLengthStream.h>
+#include <Poco/Net/HTTPHeaderStream.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Timestamp.h>
+
+#include <limits>
+#include <sstream>
+#include <streambuf>
+
+namespace timhost {
+namespace {
+
+// Passes a stream through byte by byte and keeps its first line (bounded), so that the
+// request line is known even when the header fields after it are refused.
+class FirstLineRecorder : public std::streambuf {
+  public:
+    FirstLineRecorder(std::istream& in, std::string& line) : _in(in), _line(line) {}
+
+  protected:
+    int_type underflow() override {
+        // sbumpc, not get(): a read timeout must leave Poco's header parser as an exception,
+        // not look like the end of the head.
+        const int_type c = _in.rdbuf()->sbumpc();
+        if (c == traits_type::eof()) {
+            return traits_type::eof();
+        }
+        if (!_lineDone) {
+            _lineDone = c == '\n';
+            if (!_lineDone && _line.size() < kMaxLine) {
+                _line.push_back(static_cast<char>(c));
+            }
+        }
+        _char = static_cast<char>(c);
+        setg(&_char, &_char, &_char + 1);
+        return traits_type::to_int_type(_char);
+    }
+
+  private:
+    static constexpr std::size_t kMaxLine = 20000;
+    std::istream& _in;
+    std::string& _line;
+    bool _lineDone = false;
+    char _char = 0;
+};
+
+// Empty: the body of a request that has none, or before openBody.
+std::istream& emptyStream() {
+    thread_local std::istringstream empty;
+    empty.clear();
+    return empty;
+}
+
+}  // namespace
+
+ServerRequest::ServerRequest(Poco::Net::HTTPServerResponseImpl& response,
+                             Poco::Net::HTTPServerSession& session,
+                             const Poco::Net::HTTPServerParams::Ptr& params)
+    : _response(response), _session(session), _params(params) {}
+
+void ServerRequest::readHead() {
+    Poco::Net::HTTPHeaderInputStream head(_session);
+    FirstLineRecorder recorder(head, _requestLine);
+    std::istream recorded(&recorder);
+    read(recorded);
+    try {
+        _clientAddress = _session.clientAddress();
+        _serverAddress = _session.serverAddress();
+    } catch (const Poco::Exception&) {
+        // The client is gone already; the request fails at its first write.
+    }
+}
+
+std::string ServerRequest::targetPath() const {
+    // "METHOD SP target SP version": the target without its query.
+    const auto start = _requestLine.find(' ');
+    if (start == std::string::npos) {
+        return "";
+    }
+    const auto end = _requestLine.find_first_of(" ?#", start + 1);
+    if (end == std::string::npos) {
+        return "";
+    }
+    return _requestLine.substr(start + 1, end - start - 1);
+}
+
+void ServerRequest::openBody(const RequestFraming& framing) {
+    switch (framing.body) {
+        case RequestFraming::Body::None:
+            break;
+        case RequestFraming::Body::Length:
+            _wire =
+                std::make_unique<Poco::Net::HTTPFixedLengthInputStream>(_session, framing.length);
+            break;
+        case RequestFraming::Body::Chunked:
+            // The raw bytes, decoded here: read until the connection ends at most.
+            _wire = std::make_unique<Poco::Net::HTTPFixedLengthInputStream>(
+                _session, std::numeric_limits<Poco::Int64>::max());
+            _chunked = std::make_unique<ChunkedBodyStream>(*_wire);
+            break;
+    }
+}
+
+void ServerRequest::bodyEnded() {
+    if (_bodyEnded) {
+        auto listener = std::move(_bodyEnded);
+        _bodyEnded = nullptr;
+        listener();
+    }
+}
+
+void ServerRequest::continueIfExpected() {
+    if (!_continued && getExpectContinue() && !_response.sent()) {
+        _continued = true;
+        _response.sendContinue();
+    }
+}
+
+std::istream& ServerRequest::stream() {
+    if (_chunked) {
+        return *_chunked;
+    }
+    return _wire ? *_wire : emptyStream();
+}
+
+void ServerRequest::lingeringClose() {
+    constexpr std::size_t kLingerBytes = 256 * 1024;
+    const Poco::Timestamp::TimeDiff kLingerMicros = 2 * Poco::Timespan::SECONDS;
+    try {
+        Poco::Net::StreamSocket& connection = socket();
+        connection.shutdownSend();
+        const Poco::Timestamp started;
+        char buffer[8192];
+        std::size_t discarded = 0;
+        while (discarded < kLingerBytes && started.elapsed() < kLingerMicros &&
+               connection.poll(Poco::Timespan(kLingerMicros - started.elapsed()),
+                               Poco::Net::Socket::SELECT_READ)) {
+            const int got = connection.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0) {
+                break;
+            }
+            discarded += static_cast<std::size_t>(got);
+        }
+    } catch (const Poco::Exception&) {
+        // The client went away: nothing left to protect.
+    }
+}
+
+bool ServerRequest::secure() const {
+    return _session.socket().secure();
+}
+
+}  // namespace timhost
