@@ -9,6 +9,11 @@
 namespace timplugin {
 namespace {
 
+// True when the host's services table reaches `end` (a service added in a later minor ABI).
+bool hostHas(const tim_host_api& api, std::size_t end) {
+    return api.struct_size >= end;
+}
+
 std::string viewOf(tim_status (*accessor)(tim_http_exchange*, const char**, size_t*),
                    tim_http_exchange* exchange) {
     const char* data = nullptr;
@@ -62,6 +67,10 @@ api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange) {
     request.method = viewOf(api.request_method, exchange);
     request.path = viewOf(api.request_path, exchange);
     request.query = viewOf(api.request_query, exchange);
+    if (hostHas(api, offsetof(tim_host_api, request_origin) + sizeof api.request_origin)) {
+        request.clientAddress = viewOf(api.request_client_address, exchange);
+        request.origin = viewOf(api.request_origin, exchange);
+    }
     request.header = [&api, exchange](const std::string& name) -> std::optional<std::string> {
         const char* data = nullptr;
         size_t length = 0;

@@ -1,6 +1,7 @@
 #include "HostBridge.h"
 
 #include "api/RequestLog.h"
+#include "scim/ScimError.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
@@ -65,8 +66,9 @@ void HostBridge::setError(const std::string& message) const {
 
 tim_status HostBridge::registerHandler(const std::string& prefix, std::uint32_t methods,
                                        tim_http_handler_fn handle, void* userData) const {
-    tim_http_handler_desc desc{sizeof(tim_http_handler_desc), prefix.c_str(), methods, handle,
-                               userData};
+    // Every answer of this glue is a SCIM error; the host's own errors for the route match it.
+    tim_http_handler_desc desc{
+        sizeof(tim_http_handler_desc), prefix.c_str(), methods, handle, userData, scim::kMediaType};
     return _api->register_http_handler(_host, &desc);
 }
 

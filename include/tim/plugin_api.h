@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define TIM_PLUGIN_ABI_MAJOR 1
-#define TIM_PLUGIN_ABI_MINOR 0
+#define TIM_PLUGIN_ABI_MINOR 1
 
 #define TIM_PLUGIN_STRINGIFY_(x) #x
 #define TIM_PLUGIN_STRINGIFY(x) TIM_PLUGIN_STRINGIFY_(x)
@@ -123,6 +123,11 @@ typedef struct tim_http_handler_desc {
     uint32_t methods;        /* bit mask of TIM_HTTP_* */
     tim_http_handler_fn handle;
     void* user_data; /* passed back to handle; must stay valid until shutdown returns */
+    /* Since 1.1. The media type of the errors the host answers itself for this route (405,
+     * 411, 413, 431, 500, refused framing): their body is always
+     * {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"413","detail":...}.
+     * NUL-terminated, copied by the host; NULL (and every 1.0 plugin): "application/json". */
+    const char* error_media_type;
 } tim_http_handler_desc;
 
 /* Registers a task the host runs first after `first_delay_ms` and then every `interval_ms`
@@ -214,6 +219,19 @@ typedef struct tim_host_api {
 
     /* Appends to the command's standard output. The host copies the bytes. */
     tim_status (*command_write)(tim_command_output* output, const char* data, size_t length);
+
+    /* -- since 1.1 (check struct_size before calling): HTTP exchange, as above -- */
+
+    /* The client's IP address: the peer's, or, when the peer is one of the host's trusted
+     * proxies, the nearest address its X-Forwarded-For names that is not a trusted proxy. */
+    tim_status (*request_client_address)(tim_http_exchange* exchange, const char** out_data,
+                                         size_t* out_length);
+    /* "scheme://authority" the client addressed, for absolute URLs: https on a TLS
+     * connection, else http, and the Host header when it is a valid authority, else the
+     * listener's address. X-Forwarded-Proto and X-Forwarded-Host count only from a trusted
+     * proxy. */
+    tim_status (*request_origin)(tim_http_exchange* exchange, const char** out_data,
+                                 size_t* out_length);
 } tim_host_api;
 
 /* ---------------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ struct ReceivedBody {
 
 struct Request {
     std::string method;
-    std::string path;   // as received (percent-encoded), without the query
-    std::string query;  // raw, without '?'
+    std::string path;           // as received (percent-encoded), without the query
+    std::string query;          // raw, without '?'
+    std::string clientAddress;  // as the host tells it; "" from a host older than ABI 1.1
+    std::string origin;         // "scheme://authority" the client addressed; "" likewise
     std::function<std::optional<std::string>(const std::string&)> header;
     // Reads the body from the host; called at most once, by body(). Nothing reads a body
     // before the token is checked, so a refused client never gets one buffered.

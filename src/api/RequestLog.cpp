@@ -78,12 +78,16 @@ std::string withoutPasswords(const std::string& text) {
     return out + text.substr(from);
 }
 
+std::string loggableClient(const Request& request) {
+    return request.clientAddress.empty() ? "-" : request.clientAddress;
+}
+
 std::string accessLine(const Request& request, const Response& response, double milliseconds) {
     return "access " + request.method + " " + loggableTarget(request.path, request.query) + " " +
            std::to_string(response.status) +
            " scimType=" + (response.scimType.empty() ? "-" : response.scimType) + " " +
            Poco::NumberFormatter::format(milliseconds, 1) + "ms " +
-           std::to_string(response.body.size()) + "B";
+           std::to_string(response.body.size()) + "B client=" + loggableClient(request);
 }
 
 }  // namespace api

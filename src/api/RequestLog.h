@@ -23,7 +23,10 @@ std::string loggableTarget(const std::string& path, const std::string& query);
 // replaced by "***": Poco's connection errors quote the whole connection string.
 std::string withoutPasswords(const std::string& text);
 
-// "access GET /tim/api/scim/Users?count=1 200 scimType=- 1.8ms 512B"
+// The client's address for a log line ("-" when the host does not tell it).
+std::string loggableClient(const Request& request);
+
+// "access GET /tim/api/scim/Users?count=1 200 scimType=- 1.8ms 512B client=192.0.2.7"
 std::string accessLine(const Request& request, const Response& response, double milliseconds);
 
 }  // namespace api

@@ -107,8 +107,8 @@ Response ScimService::answer(const Request& request) const noexcept {
             if (e.status() >= 500) {
                 _logger.error("%s %s: %s", request.method, request.path, e.detail());
             } else {
-                _logger.information("%s %s: refused %d %s", request.method, request.path,
-                                    e.status(), e.detail());
+                _logger.information("%s %s from %s: refused %d %s", request.method, request.path,
+                                    loggableClient(request), e.status(), e.detail());
             }
             return Response::error(e);
         } catch (const Poco::Exception& e) {
@@ -178,6 +178,10 @@ std::string ScimService::baseUrl(const Request& request) const {
     if (!_settings.publicUrl.empty()) {
         return _settings.publicUrl;
     }
+    if (!request.origin.empty()) {
+        return request.origin + _settings.basePath;  // the host trusts X-Forwarded-* or not
+    }
+    // A host older than ABI 1.1.
     const std::string scheme = request.headerValue("X-Forwarded-Proto").value_or("http");
     const std::string host = request.headerValue("Host").value_or("localhost");
     return (scheme == "https" ? "https" : "http") + std::string("://") + host + _settings.basePath;

@@ -1,5 +1,6 @@
 #include "HostApplication.h"
 
+#include "EscapingChannel.h"
 #include "HostHandles.h"
 #include "HttpConnection.h"
 #include "HttpFrontend.h"
@@ -63,7 +64,11 @@ Poco::Net::ServerSocket openListener(const HttpSettings& http) {
 // Plugins keep keys and password hashes under the data directory: owner only, whatever the
 // umask; a wider directory found at start is narrowed, with a warning.
 void keepDirectoryPrivate(const std::string& path, Poco::Logger& logger) {
-    Poco::File(path).createDirectories();
+    Poco::File directory(path);
+    if (!directory.exists()) {
+        directory.createDirectories();
+        ::chmod(path.c_str(), S_IRWXU);  // ours: private from the start, nothing to warn about
+    }
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0) {
         throw Poco::FileNotFoundException("data.dir " + path);
@@ -132,9 +137,11 @@ void HostApplication::configureLogging() {
     Poco::AutoPtr<Poco::PatternFormatter> formatter(
         new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
     formatter->setProperty("times", "local");
-    // Logs go to stderr so that a command's stdout carries only its output.
+    // Logs go to stderr so that a command's stdout carries only its output; escaped, so that
+    // no request value can forge a line.
+    Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel(std::cerr));
     Poco::AutoPtr<Poco::FormattingChannel> channel(
-        new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr)));
+        new Poco::FormattingChannel(formatter, new EscapingChannel(console)));
     Poco::Logger::root().setChannel(channel);
     const int level = Poco::Logger::parseLevel(config().getString("log.level", "information"));
     Poco::Logger::root().setLevel(level);

@@ -7,7 +7,8 @@
 
 namespace timhost {
 
-void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail) {
+void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail,
+                   const std::string& mediaType) {
     Poco::JSON::Object error;
     Poco::JSON::Array schemas;
     schemas.add("urn:ietf:params:scim:api:messages:2.0:Error");
@@ -19,7 +20,7 @@ void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const st
     const std::string text = body.str();
 
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType("application/json");
+    response.setContentType(mediaType);
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send() << text << std::flush;
 }

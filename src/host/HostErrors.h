@@ -8,7 +8,11 @@
 
 namespace timhost {
 
-// Sends the error and flushes it (a lingering close may shut the write side next).
-void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail);
+inline constexpr const char* kDefaultErrorMediaType = "application/json";
+
+// Sends the error as `mediaType` (the route's, see tim_http_handler_desc.error_media_type) and
+// flushes it (a lingering close may shut the write side next).
+void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail,
+                   const std::string& mediaType = kDefaultErrorMediaType);
 
 }  // namespace timhost

@@ -1,6 +1,7 @@
 // The host's definitions of the opaque ABI handles.
 #pragma once
 
+#include "ClientView.h"
 #include "PluginRegistry.h"
 #include "ServerRequest.h"
 
@@ -28,15 +29,17 @@ struct tim_host {
 // One per request; lives on the worker thread's stack for the handler call.
 struct tim_http_exchange {
     tim_http_exchange(timhost::ServerRequest& request, std::string path, std::string query,
-                      std::size_t maxBodyBytes)
+                      timhost::ClientView client, std::size_t maxBodyBytes)
         : request(request),
           path(std::move(path)),
           query(std::move(query)),
+          client(std::move(client)),
           maxBodyBytes(maxBodyBytes) {}
 
     timhost::ServerRequest& request;
     const std::string path;
     const std::string query;
+    const timhost::ClientView client;
     const std::size_t maxBodyBytes;
     std::size_t bodyBytesRead = 0;
     bool bodyComplete = false;

@@ -108,7 +108,8 @@ tim_status registerHttpHandler(tim_host* host, const tim_http_handler_desc* desc
         return d.path_prefix == nullptr
                    ? TIM_ERR_INVALID_ARGUMENT
                    : host->registry->addRoute(
-                         Route{host->pluginName, d.path_prefix, d.methods, d.handle, d.user_data});
+                         Route{host->pluginName, d.path_prefix, d.methods, d.handle, d.user_data,
+                               d.error_media_type ? d.error_media_type : "application/json"});
     });
 }
 
@@ -159,6 +160,14 @@ tim_status requestPath(tim_http_exchange* ex, const char** outData, size_t* outL
 
 tim_status requestQuery(tim_http_exchange* ex, const char** outData, size_t* outLength) {
     return ex ? view(ex->query, outData, outLength) : TIM_ERR_INVALID_ARGUMENT;
+}
+
+tim_status requestClientAddress(tim_http_exchange* ex, const char** outData, size_t* outLength) {
+    return ex ? view(ex->client.address, outData, outLength) : TIM_ERR_INVALID_ARGUMENT;
+}
+
+tim_status requestOrigin(tim_http_exchange* ex, const char** outData, size_t* outLength) {
+    return ex ? view(ex->client.origin, outData, outLength) : TIM_ERR_INVALID_ARGUMENT;
 }
 
 tim_status requestHeader(tim_http_exchange* ex, const char* name, size_t nameLength,
@@ -296,6 +305,8 @@ const tim_host_api kHostApi = {
     responseSetHeader,
     responseWrite,
     commandWrite,
+    requestClientAddress,
+    requestOrigin,
 };
 
 }  // namespace

@@ -157,7 +157,8 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session) {
         watchdog.disarm(this);
         response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
         response.setKeepAlive(false);
-        sendHostError(response, statusOfRefusedHead(e), "The request head was refused");
+        sendHostError(response, statusOfRefusedHead(e), "The request head was refused",
+                      _factory._router.errorMediaTypeFor(request.targetPath()));
         return false;
     }
     watchdog.disarm(this);
@@ -171,7 +172,8 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session) {
     const RequestFraming framing = framingOf(request);
     if (framing.refusal != 0) {
         response.setKeepAlive(false);
-        sendHostError(response, framing.refusal, framing.detail);
+        sendHostError(response, framing.refusal, framing.detail,
+                      _factory._router.errorMediaTypeFor(request.targetPath()));
         request.lingeringClose();
         return false;
     }

@@ -42,12 +42,13 @@ void send(const tim_http_exchange& exchange, const ServerRequest& request,
     out.flush();  // before a lingering close shuts the write side
 }
 
-void fail(Poco::Net::HTTPServerResponse& response, const std::string& reason) noexcept {
+void fail(Poco::Net::HTTPServerResponse& response, const std::string& reason,
+          const std::string& mediaType) noexcept {
     try {
         logger().error("request failed: " + reason);
         if (!response.sent()) {
             response.setKeepAlive(false);
-            sendHostError(response, 500, "Internal server error");
+            sendHostError(response, 500, "Internal server error", mediaType);
         }
     } catch (...) {
         // The client is gone; the connection closes.
@@ -61,10 +62,15 @@ void RequestRouter::serve(ServerRequest& request,
     try {
         route(request, response);
     } catch (const std::exception& e) {
-        fail(response, e.what());
+        fail(response, e.what(), kDefaultErrorMediaType);
     } catch (...) {
-        fail(response, "unknown exception");
+        fail(response, "unknown exception", kDefaultErrorMediaType);
     }
+}
+
+std::string RequestRouter::errorMediaTypeFor(const std::string& path) const {
+    const Route* route = _registry.matchRoute(path);
+    return route != nullptr ? route->errorMediaType : kDefaultErrorMediaType;
 }
 
 void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const {
@@ -72,33 +78,38 @@ void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse&
     std::string query;
     splitUri(request.getURI(), path, query);
 
+    const Route* route = _registry.matchRoute(path);
+    const std::string mediaType = route != nullptr ? route->errorMediaType : kDefaultErrorMediaType;
     if (request.hasContentLength() &&
         request.getContentLength64() > static_cast<Poco::Int64>(_settings.maxBodyBytes)) {
-        refuseBody(request, response);
+        refuseBody(request, response, mediaType);
         return;
     }
-    const Route* route = _registry.matchRoute(path);
     if (route == nullptr) {
-        answerAndClose(request, response, 404, "No resource at " + path);
+        answerAndClose(request, response, 404, "No resource at " + path, mediaType);
         return;
     }
     if ((methodBit(request.getMethod()) & route->methods) == 0) {
         response.set("Allow", allowHeader(route->methods));
         answerAndClose(request, response, 405,
-                       "Method " + request.getMethod() + " is not allowed here");
+                       "Method " + request.getMethod() + " is not allowed here", mediaType);
         return;
     }
 
-    tim_http_exchange exchange(request, path, query, _settings.maxBodyBytes);
+    tim_http_exchange exchange(
+        request, path, query,
+        clientViewOf(request, request.clientAddress().host().toString(), request.secure(),
+                     request.serverAddress().toString(), _settings.trustedProxies),
+        _settings.maxBodyBytes);
     const tim_status status = route->handle(route->userData, &exchange);
     request.bodyEnded();  // whatever the plugin left unread, its deadline is over
     if (status == TIM_ERR_TOO_LARGE) {
-        refuseBody(request, response);  // a plugin that leaves the 413 to the host
+        refuseBody(request, response, mediaType);  // a plugin that leaves the 413 to the host
         return;
     }
     if (status != TIM_OK) {
-        fail(response,
-             "plugin " + route->pluginName + " returned status " + std::to_string(status));
+        fail(response, "plugin " + route->pluginName + " returned status " + std::to_string(status),
+             mediaType);
         return;
     }
     // The body is the plugin's to read: what it left (a refused token, a 413 of its own, a
@@ -116,22 +127,24 @@ void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse&
 
 // A host-made answer to a request whose body nobody reads.
 void RequestRouter::answerAndClose(ServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                                   int status, const std::string& detail) const {
+                                   int status, const std::string& detail,
+                                   const std::string& mediaType) const {
     const bool closing = bodyLeftUnread(request, false);
     if (closing) {
         response.setKeepAlive(false);
     }
-    sendHostError(response, status, detail);
+    sendHostError(response, status, detail, mediaType);
     if (closing) {
         request.lingeringClose();
     }
 }
 
-void RequestRouter::refuseBody(ServerRequest& request,
-                               Poco::Net::HTTPServerResponse& response) const {
+void RequestRouter::refuseBody(ServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                               const std::string& mediaType) const {
     response.setKeepAlive(false);
     sendHostError(response, 413,
-                  "Request body exceeds " + std::to_string(_settings.maxBodyBytes) + " bytes");
+                  "Request body exceeds " + std::to_string(_settings.maxBodyBytes) + " bytes",
+                  mediaType);
     request.lingeringClose();
 }
 

@@ -19,11 +19,16 @@ class RequestRouter {
     // throws; the connection is marked to close when the request's body was not read whole.
     void serve(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const noexcept;
 
+    // The media type of the errors the host makes for `path` (its route's; see
+    // tim_http_handler_desc.error_media_type).
+    std::string errorMediaTypeFor(const std::string& path) const;
+
   private:
     void route(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
     void answerAndClose(ServerRequest& request, Poco::Net::HTTPServerResponse& response, int status,
-                        const std::string& detail) const;
-    void refuseBody(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
+                        const std::string& detail, const std::string& mediaType) const;
+    void refuseBody(ServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                    const std::string& mediaType) const;
 
     const PluginRegistry& _registry;
     const HttpSettings _settings;

@@ -16,6 +16,7 @@ struct Route {
     std::uint32_t methods = 0;
     tim_http_handler_fn handle = nullptr;
     void* userData = nullptr;
+    std::string errorMediaType = "application/json";  // of the errors the host makes for it
 };
 
 struct Task {
@@ -25,6 +26,7 @@ struct Task {
     std::uint64_t intervalMs = 0;
     tim_task_fn run = nullptr;
     void* userData = nullptr;
+    std::string errorMediaType = "application/json";  // of the errors the host makes for it
 };
 
 struct Command {
@@ -33,6 +35,7 @@ struct Command {
     std::string description;
     tim_command_fn run = nullptr;
     void* userData = nullptr;
+    std::string errorMediaType = "application/json";  // of the errors the host makes for it
 };
 
 // True if `path` is `prefix` or lies below it on a segment boundary ("/a" matches "/a",

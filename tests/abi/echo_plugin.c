@@ -1,4 +1,6 @@
-/* A well-behaved C plugin that exercises every host service: routes, a task, a command. */
+/* A well-behaved C plugin that exercises every host service: routes, a task, a command.
+ * Built twice: as a plugin of this header's ABI, and with TIM_TEST_ABI_1_0 as a plugin built
+ * against ABI 1.0 (shorter handler descriptions, none of the 1.1 services). */
 #define _POSIX_C_SOURCE 200809L
 #include <tim/plugin_api.h>
 
@@ -39,6 +41,14 @@ static tim_status handle_echo(void* user_data, tim_http_exchange* ex) {
     size_t got = 0;
 
     g_api->response_set_header(ex, "Content-Type", 12, "text/plain", 10);
+#ifndef TIM_TEST_ABI_1_0
+    if (g_api->request_client_address(ex, &data, &length) == TIM_OK) {
+        g_api->response_set_header(ex, "X-Client-Address", 16, data, length);
+    }
+    if (g_api->request_origin(ex, &data, &length) == TIM_OK) {
+        g_api->response_set_header(ex, "X-Origin", 8, data, length);
+    }
+#endif
     g_api->request_method(ex, &data, &length);
     write_view(ex, data, length);
     write_text(ex, "|");
@@ -113,7 +123,23 @@ static tim_status run_args(void* user_data, int argc, const char* const* argv,
     return TIM_OK;
 }
 
+#ifdef TIM_TEST_ABI_1_0
+/* What a plugin built against ABI 1.0 reports and registers. */
+TIM_PLUGIN_EXPORT uint32_t tim_plugin_abi_version(void) {
+    return (uint32_t)(TIM_PLUGIN_ABI_MAJOR << 16);
+}
+TIM_PLUGIN_EXPORT const char* tim_plugin_build_fingerprint(void) {
+    return TIM_PLUGIN_BUILD_FINGERPRINT;
+}
+#define HANDLER_DESC_SIZE offsetof(tim_http_handler_desc, error_media_type)
+/* Beyond HANDLER_DESC_SIZE: the host must not read it, so it is set to what a 1.0 plugin's
+ * memory might hold there. */
+#define ERROR_MEDIA_TYPE , "garbage/beyond-struct-size"
+#else
 TIM_PLUGIN_DECLARE_ABI()
+#define HANDLER_DESC_SIZE sizeof(tim_http_handler_desc)
+#define ERROR_MEDIA_TYPE , "application/scim+json"
+#endif
 
 TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api* api,
                                              void** out_plugin_data) {
@@ -122,10 +148,12 @@ TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api*
     }
     g_host = host;
     g_api = api;
-    tim_http_handler_desc echo = {sizeof echo, "/echo", TIM_HTTP_GET | TIM_HTTP_POST, handle_echo,
-                                  NULL};
-    tim_http_handler_desc slow = {sizeof slow, "/echo/slow", TIM_HTTP_GET, handle_slow, NULL};
-    tim_http_handler_desc fail = {sizeof fail, "/echo/fail", TIM_HTTP_GET, handle_fail, NULL};
+    tim_http_handler_desc echo = {HANDLER_DESC_SIZE, "/echo", TIM_HTTP_GET | TIM_HTTP_POST,
+                                  handle_echo, NULL ERROR_MEDIA_TYPE};
+    tim_http_handler_desc slow = {HANDLER_DESC_SIZE, "/echo/slow", TIM_HTTP_GET, handle_slow,
+                                  NULL ERROR_MEDIA_TYPE};
+    tim_http_handler_desc fail = {HANDLER_DESC_SIZE, "/echo/fail", TIM_HTTP_GET, handle_fail,
+                                  NULL ERROR_MEDIA_TYPE};
     tim_task_desc tick = {sizeof tick, "echo.tick", 50, 20, run_tick, NULL};
     tim_command_desc args = {sizeof args, "echo.args", "prints its arguments", run_args, NULL};
     if (api->register_http_handler(host, &echo) != TIM_OK ||

@@ -14,7 +14,8 @@ TIM_PLUGIN_DECLARE_ABI()
 TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api* api,
                                              void** out_plugin_data) {
     static const char reason[] = "cannot reach the database at db.example:3306";
-    tim_http_handler_desc route = {sizeof route, "/failing", TIM_HTTP_ANY, never_called, NULL};
+    tim_http_handler_desc route = {sizeof route, "/failing", TIM_HTTP_ANY,
+                                   never_called, NULL,       NULL};
     (void)out_plugin_data;
     api->register_http_handler(host, &route);
     api->set_error(host, reason, strlen(reason));

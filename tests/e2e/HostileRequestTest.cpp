@@ -7,11 +7,13 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
+#include <Poco/URI.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 using testing::HostProcess;
 using testing::RawConnection;
@@ -45,6 +47,8 @@ class HostileRequestTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aContentLengthOverTheLimitIs413BeforeAnyBodyByteArrives);
     CPPUNIT_TEST(onlyJsonBodiesAreRead);
     CPPUNIT_TEST(aJsonBombIsRefusedWithinBoundedMemory);
+    CPPUNIT_TEST(noRequestValueForgesALogLineAndLinesNameTheClient);
+    CPPUNIT_TEST(forwardedFieldsFromAnyClientDoNotReachLocation);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -141,6 +145,48 @@ class HostileRequestTest : public CppUnit::TestFixture {
                   << residentGrowth << " kB\n";
         CPPUNIT_ASSERT(peakGrowth < 50 * 1024);
         CPPUNIT_ASSERT(residentGrowth < 50 * 1024);
+    }
+
+    void noRequestValueForgesALogLineAndLinesNameTheClient() {
+        const std::string forged = "2026-01-01 00:00:00.000 Error timhost: FORGED";
+        std::string encoded;
+        Poco::URI::encode(forged, "", encoded);
+        const testing::ScimClient send(*_host);
+        for (const char* separator : {"%0A", "%0D%0A", "%0D", "%00", "%1B[2J%0A"}) {
+            // The refusal's detail names the attribute path it was given.
+            CPPUNIT_ASSERT_EQUAL(
+                400, send("GET", "/Users?sortBy=x" + std::string(separator) + encoded).status);
+        }
+        CPPUNIT_ASSERT_EQUAL(
+            401,
+            _host->request("GET", "/tim/api/scim/Users", "", {{"Authorization", "Bearer x\u0001"}})
+                .status);
+        CPPUNIT_ASSERT_EQUAL(0, _host->stop());
+        const std::string log = _host->log();
+        std::istringstream lines(log);
+        for (std::string line; std::getline(lines, line);) {
+            CPPUNIT_ASSERT_MESSAGE(
+                line, line.find("FORGED") == std::string::npos || line.rfind(forged, 0) != 0);
+            CPPUNIT_ASSERT_MESSAGE(line, line.find('\r') == std::string::npos &&
+                                             line.find('\x1b') == std::string::npos);
+        }
+        CPPUNIT_ASSERT_MESSAGE(log, log.find("x\\x0a" + forged) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(log, log.find("x\\x0d\\x0a" + forged) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(log, log.find("400 scimType=invalidValue ") != std::string::npos &&
+                                        log.find("B client=127.0.0.1") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(log, log.find("from 127.0.0.1: refused 401") != std::string::npos);
+    }
+
+    void forwardedFieldsFromAnyClientDoNotReachLocation() {
+        const testing::ScimClient send(*_host);
+        const auto created =
+            send("POST", "/Users", R"({"userName":"location.check"})",
+                 {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil.example"}});
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        const std::string expected =
+            "http://127.0.0.1:" + std::to_string(_host->port()) + "/tim/api/scim/Users/";
+        CPPUNIT_ASSERT_MESSAGE(created.header("location"),
+                               created.header("location").rfind(expected, 0) == 0);
     }
 
   private:

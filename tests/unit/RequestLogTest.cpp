@@ -82,12 +82,13 @@ class RequestLogTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(
             "access GET /tim/api/scim/Users?filter=bad&token=*** 400 "
             "scimType=invalidFilter 12.3ms " +
-                std::to_string(error.body.size()) + "B",
+                std::to_string(error.body.size()) + "B client=-",
             api::accessLine(request, error, 12.34));
+        request.clientAddress = "192.0.2.7";
         api::Response ok;
         ok.body = "{}";
         CPPUNIT_ASSERT_EQUAL(std::string("access GET /tim/api/scim/Users?filter=bad&token=*** 200 "
-                                         "scimType=- 0.4ms 2B"),
+                                         "scimType=- 0.4ms 2B client=192.0.2.7"),
                              api::accessLine(request, ok, 0.4));
     }
 

@@ -246,9 +246,10 @@ class ScimServiceTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT_EQUAL(std::size_t(16), first.size());
             CPPUNIT_ASSERT(first != header(found, "X-Request-Id"));
             // The refusal's reason is logged either way; the access lines only when on.
-            CPPUNIT_ASSERT_EQUAL(std::string("GET /tim/api/scim/Nothing: refused 404 No SCIM "
-                                             "resource at /tim/api/scim/Nothing"),
-                                 channel->lines.at(0));
+            CPPUNIT_ASSERT_EQUAL(
+                std::string("GET /tim/api/scim/Nothing from -: refused 404 No SCIM "
+                            "resource at /tim/api/scim/Nothing"),
+                channel->lines.at(0));
             std::vector<std::string> access;
             for (const auto& line : channel->lines) {
                 if (line.rfind("access ", 0) == 0) {
@@ -265,7 +266,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
                                                              "scimType=- ") == 0);
             CPPUNIT_ASSERT_MESSAGE(access[1], access[1].find("access GET /tim/api/scim/"
                                                              "ServiceProviderConfig 200 ") == 0);
-            const std::string bytes = " " + std::to_string(found.body.size()) + "B";
+            const std::string bytes = " " + std::to_string(found.body.size()) + "B client=-";
             CPPUNIT_ASSERT(
                 access[1].compare(access[1].size() - bytes.size(), bytes.size(), bytes) == 0);
         }

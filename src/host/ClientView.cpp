@@ -1,0 +1,111 @@
+#include "ClientView.h"
+
+#include <Poco/Net/IPAddress.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace timhost {
+namespace {
+
+constexpr std::size_t kMaxAuthority = 255;
+
+bool isPort(const std::string& text) {
+    return !text.empty() && text.size() <= 5 && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+}
+
+bool isRegName(const std::string& text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    });
+}
+
+// The client among X-Forwarded-For's hops: the nearest one that is not a trusted proxy.
+std::string forwardedClient(const std::string& forwardedFor, const std::string& peer,
+                            const std::set<std::string>& trustedProxies) {
+    const Poco::StringTokenizer hops(forwardedFor, ",", Poco::StringTokenizer::TOK_TRIM);
+    std::string client = peer;
+    for (auto hop = hops.end(); hop != hops.begin();) {
+        --hop;
+        Poco::Net::IPAddress address;
+        if (!Poco::Net::IPAddress::tryParse(*hop, address)) {
+            break;  // not an address: the hops before it cannot be trusted either
+        }
+        client = address.toString();
+        if (trustedProxies.count(client) == 0) {
+            break;
+        }
+    }
+    return client;
+}
+
+// The first element of a comma-separated field (the hop nearest the original client), trimmed.
+std::string firstElement(const Poco::Net::HTTPRequest& head, const std::string& name) {
+    const std::string value = head.get(name, "");
+    return Poco::trim(value.substr(0, value.find(',')));
+}
+
+}  // namespace
+
+bool isValidAuthority(const std::string& authority) {
+    if (authority.empty() || authority.size() > kMaxAuthority) {
+        return false;
+    }
+    std::string host = authority;
+    std::string port;
+    if (authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string::npos) {
+            return false;
+        }
+        Poco::Net::IPAddress v6;
+        if (!Poco::Net::IPAddress::tryParse(authority.substr(1, close - 1), v6) ||
+            v6.family() != Poco::Net::IPAddress::IPv6) {
+            return false;
+        }
+        const std::string rest = authority.substr(close + 1);
+        return rest.empty() || (rest.front() == ':' && isPort(rest.substr(1)));
+    }
+    const auto colon = authority.find(':');
+    if (colon != std::string::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+        if (!isPort(port)) {
+            return false;
+        }
+    }
+    return isRegName(host);
+}
+
+ClientView clientViewOf(const Poco::Net::HTTPRequest& head, const std::string& peer, bool secure,
+                        const std::string& listener, const std::set<std::string>& trustedProxies) {
+    const bool viaProxy = trustedProxies.count(peer) > 0;
+    ClientView view;
+    view.address =
+        viaProxy ? forwardedClient(head.get("X-Forwarded-For", ""), peer, trustedProxies) : peer;
+
+    std::string scheme = secure ? "https" : "http";
+    std::string authority = Poco::trim(head.get("Host", ""));
+    if (viaProxy) {
+        const std::string proto = Poco::toLower(firstElement(head, "X-Forwarded-Proto"));
+        if (proto == "http" || proto == "https") {
+            scheme = proto;
+        }
+        const std::string forwardedHost = firstElement(head, "X-Forwarded-Host");
+        if (isValidAuthority(forwardedHost)) {
+            authority = forwardedHost;
+        }
+    }
+    if (!isValidAuthority(authority)) {
+        authority = listener;
+    }
+    view.origin = scheme + "://" + authority;
+    return view;
+}
+
+}  // namespace timhost
