@@ -1,9 +1,12 @@
 #include "HostSettings.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/DNS.h>
 #include <Poco/Net/IPAddress.h>
+
 #include <Poco/Path.h>
 #include <Poco/StringTokenizer.h>
+#include <algorithm>
 
 namespace timhost {
 namespace {
@@ -21,6 +24,23 @@ int readBoundedInt(const Poco::Util::AbstractConfiguration& config, const std::s
                                              " and " + std::to_string(max));
     }
     return value;
+}
+
+// Only loopback addresses keep plain HTTP on this machine; a name is resolved as a client would.
+bool isLoopback(const std::string& address) {
+    Poco::Net::IPAddress ip;
+    if (Poco::Net::IPAddress::tryParse(address, ip)) {
+        return ip.isLoopback();
+    }
+    try {
+        const auto entry = Poco::Net::DNS::resolve(address);
+        const auto& addresses = entry.addresses();
+        return !addresses.empty() &&
+               std::all_of(addresses.begin(), addresses.end(),
+                           [](const Poco::Net::IPAddress& a) { return a.isLoopback(); });
+    } catch (const Poco::Exception&) {
+        return false;
+    }
 }
 
 }  // namespace
@@ -63,6 +83,15 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     if (http.tlsCertificateFile.empty() != http.tlsPrivateKeyFile.empty()) {
         throw Poco::InvalidArgumentException(
             "http.tls.certificateFile and http.tls.privateKeyFile must be set together");
+    }
+
+    http.plainHttp = config.getBool("http.plainHttp", false);
+    if (!http.tlsEnabled() && !http.plainHttp && !isLoopback(http.address)) {
+        throw Poco::InvalidArgumentException(
+            "http.address " + http.address +
+            " is reachable from other machines: set http.tls.certificateFile and "
+            "http.tls.privateKeyFile to serve HTTPS, or http.plainHttp=true when a TLS proxy "
+            "in front of the host terminates HTTPS");
     }
 
     const std::string appDir = config.getString("application.dir", "./");

@@ -10,7 +10,7 @@
 namespace timhost {
 
 struct HttpSettings {
-    std::string address = "0.0.0.0";
+    std::string address = "127.0.0.1";  // HTTPS or http.plainHttp to listen beyond it
     unsigned port = 8080;
     // Poco holds one thread per open connection, so this is also the connection limit.
     int maxConnections = 256;
@@ -25,6 +25,7 @@ struct HttpSettings {
     std::size_t maxBodyBytes = 10 * 1024 * 1024;
     std::string tlsCertificateFile;  // TLS is on when both files are set
     std::string tlsPrivateKeyFile;
+    bool plainHttp = false;  // plain HTTP on a non-loopback address (behind a TLS proxy)
 
     bool tlsEnabled() const { return !tlsCertificateFile.empty(); }
 };
