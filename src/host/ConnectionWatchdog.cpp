@@ -18,11 +18,19 @@ ConnectionWatchdog::~ConnectionWatchdog() {
 
 void ConnectionWatchdog::arm(const void* owner, int fd, Clock::time_point deadline,
                              std::string reason, Cut cut) {
+    bool sooner = false;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _deadlines[owner] = Deadline{fd, deadline, std::move(reason), cut};
+        sooner = deadline < _wakeAt;
+        if (sooner) {
+            _wakeAt = deadline;
+        }
     }
-    _changed.notify_all();
+    // Deadlines are mostly later than the one the thread sleeps for: no wake-up per request.
+    if (sooner) {
+        _changed.notify_all();
+    }
 }
 
 void ConnectionWatchdog::disarm(const void* owner) {
@@ -48,6 +56,7 @@ void ConnectionWatchdog::run() {
                 ++it;
             }
         }
+        _wakeAt = next;
         if (next == Clock::time_point::max()) {
             _changed.wait(lock);
         } else {

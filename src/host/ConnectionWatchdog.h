@@ -49,6 +49,7 @@ class ConnectionWatchdog {
     std::condition_variable _changed;
     std::map<const void*, Deadline> _deadlines;
     bool _stopping = false;
+    Clock::time_point _wakeAt = Clock::time_point::max();  // when the thread wakes next
     std::thread _thread;
 };
 

@@ -5,6 +5,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 #include <streambuf>
@@ -12,37 +13,48 @@
 namespace timhost {
 namespace {
 
-// Passes a stream through byte by byte and keeps its first line (bounded), so that the
-// request line is known even when the header fields after it are refused.
+// Passes the request head through and keeps its first line (bounded), so that the request
+// line is known even when the header fields after it are refused. Reading ahead is safe: the
+// head stream ends with the head.
 class FirstLineRecorder : public std::streambuf {
   public:
     FirstLineRecorder(std::istream& in, std::string& line) : _in(in), _line(line) {}
 
   protected:
     int_type underflow() override {
-        // sbumpc, not get(): a read timeout must leave Poco's header parser as an exception,
-        // not look like the end of the head.
-        const int_type c = _in.rdbuf()->sbumpc();
-        if (c == traits_type::eof()) {
+        // The streambuf, not the istream: a read timeout must leave Poco's header parser as an
+        // exception, not look like the end of the head. One line at most per call, so that
+        // nothing waits for bytes a complete head does not have.
+        std::streamsize got = 0;
+        while (got < static_cast<std::streamsize>(sizeof _buffer)) {
+            const int_type c = _in.rdbuf()->sbumpc();
+            if (c == traits_type::eof()) {
+                break;
+            }
+            _buffer[got++] = static_cast<char>(c);
+            if (c == '\n') {
+                break;
+            }
+        }
+        if (got == 0) {
             return traits_type::eof();
         }
         if (!_lineDone) {
-            _lineDone = c == '\n';
-            if (!_lineDone && _line.size() < kMaxLine) {
-                _line.push_back(static_cast<char>(c));
-            }
+            const auto end = std::find(_buffer, _buffer + got, '\n');
+            _lineDone = end != _buffer + got;
+            _line.append(_buffer, static_cast<std::size_t>(std::min<std::ptrdiff_t>(
+                                      end - _buffer, kMaxLine - _line.size())));
         }
-        _char = static_cast<char>(c);
-        setg(&_char, &_char, &_char + 1);
-        return traits_type::to_int_type(_char);
+        setg(_buffer, _buffer, _buffer + got);
+        return traits_type::to_int_type(_buffer[0]);
     }
 
   private:
-    static constexpr std::size_t kMaxLine = 20000;
+    static constexpr std::ptrdiff_t kMaxLine = 20000;
     std::istream& _in;
     std::string& _line;
     bool _lineDone = false;
-    char _char = 0;
+    char _buffer[1024];
 };
 
 // Empty: the body of a request that has none, or before openBody.
