@@ -76,6 +76,11 @@ HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket,
     } catch (const Poco::Exception&) {
         _client = "(gone)";
     }
+    const HttpSettings& settings = factory._settings;
+    _headLate = _client + " sent no complete request head within " +
+                std::to_string(settings.headerTimeoutSeconds) + " s";
+    _bodyLate = _client + " did not send its request body within " +
+                std::to_string(settings.bodyTimeoutSeconds) + " s";
 }
 
 HttpConnection::~HttpConnection() {
@@ -138,8 +143,7 @@ void HttpConnection::run() {
 void HttpConnection::armHeadDeadline() {
     const int seconds = _factory._settings.headerTimeoutSeconds;
     _factory._watchdog.arm(
-        this, _fd, ConnectionWatchdog::Clock::now() + std::chrono::seconds(seconds),
-        client() + " sent no complete request head within " + std::to_string(seconds) + " s");
+        this, _fd, ConnectionWatchdog::Clock::now() + std::chrono::seconds(seconds), _headLate);
 }
 
 bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session) {
@@ -179,9 +183,7 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session) {
     }
     request.openBody(framing);
     if (framing.body != RequestFraming::Body::None) {
-        watchdog.arm(this, fd, now() + std::chrono::seconds(settings.bodyTimeoutSeconds),
-                     client() + " did not send its request body within " +
-                         std::to_string(settings.bodyTimeoutSeconds) + " s",
+        watchdog.arm(this, fd, now() + std::chrono::seconds(settings.bodyTimeoutSeconds), _bodyLate,
                      ConnectionWatchdog::Cut::Reading);  // the 400 still goes out
         request.setBodyEndListener([&watchdog, this] { watchdog.disarm(this); });
     }

@@ -73,6 +73,8 @@ class HttpConnection : public Poco::Net::TCPServerConnection {
     std::atomic<bool> _stopped{false};
     bool _released = false;
     std::string _client;
+    std::string _headLate;  // what the log says when a deadline passes
+    std::string _bodyLate;
 };
 
 }  // namespace timhost

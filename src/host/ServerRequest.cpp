@@ -14,11 +14,14 @@ namespace timhost {
 namespace {
 
 // Passes the request head through and keeps its first line (bounded), so that the request
-// line is known even when the header fields after it are refused. Reading ahead is safe: the
-// head stream ends with the head.
-class FirstLineRecorder : public std::streambuf {
+// line is known even when the header fields after it are refused; notes whether the head's
+// closing blank line arrived (Poco's parser takes a connection that ends mid-head for the end of
+// the head). Reading ahead is safe: the head stream ends with the head.
+class HeadRecorder : public std::streambuf {
   public:
-    FirstLineRecorder(std::istream& in, std::string& line) : _in(in), _line(line) {}
+    HeadRecorder(std::istream& in, std::string& line) : _in(in), _line(line) {}
+
+    bool blankLineSeen() const { return _blankLineSeen; }
 
   protected:
     int_type underflow() override {
@@ -39,6 +42,11 @@ class FirstLineRecorder : public std::streambuf {
         if (got == 0) {
             return traits_type::eof();
         }
+        if (_atLineStart && (std::string(_buffer, static_cast<std::size_t>(got)) == "\r\n" ||
+                             (got == 1 && _buffer[0] == '\n'))) {
+            _blankLineSeen = true;
+        }
+        _atLineStart = _buffer[got - 1] == '\n';
         if (!_lineDone) {
             const auto end = std::find(_buffer, _buffer + got, '\n');
             _lineDone = end != _buffer + got;
@@ -54,6 +62,8 @@ class FirstLineRecorder : public std::streambuf {
     std::istream& _in;
     std::string& _line;
     bool _lineDone = false;
+    bool _atLineStart = true;
+    bool _blankLineSeen = false;
     char _buffer[1024];
 };
 
@@ -73,9 +83,12 @@ ServerRequest::ServerRequest(Poco::Net::HTTPServerResponseImpl& response,
 
 void ServerRequest::readHead() {
     Poco::Net::HTTPHeaderInputStream head(_session);
-    FirstLineRecorder recorder(head, _requestLine);
+    HeadRecorder recorder(head, _requestLine);
     std::istream recorded(&recorder);
     read(recorded);
+    if (!recorder.blankLineSeen()) {
+        throw Poco::Net::MessageException("the connection ended inside the request head");
+    }
     try {
         _clientAddress = _session.clientAddress();
         _serverAddress = _session.serverAddress();

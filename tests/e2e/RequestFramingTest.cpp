@@ -39,6 +39,7 @@ class RequestFramingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(ambiguousOrMissingFramingIsRefusedAndActsOnNothing);
     CPPUNIT_TEST(aChunkedBodyIsActedOnOnlyWhenWhole);
     CPPUNIT_TEST(aTrickledHeadIsCutOffAtItsDeadline);
+    CPPUNIT_TEST(aHeadCutShortIsNeverActedOn);
     CPPUNIT_TEST(aTrickledBodyIsCutOffAtItsDeadline);
     CPPUNIT_TEST(slowClientsCannotTakeASmallPool);
     CPPUNIT_TEST(continueIsSentOnlyToAnAcceptedHead);
@@ -152,6 +153,37 @@ class RequestFramingTest : public CppUnit::TestFixture {
             return contains(_host->log(), "127.0.0.1:") &&
                    contains(_host->log(), "sent no complete request head within 2 s");
         }));
+    }
+
+    void aHeadCutShortIsNeverActedOn() {
+        startHost({{"http.headerTimeoutSeconds", "2"}});
+        const auto created =
+            _host->request("POST", "/tim/api/scim/Users", R"({"userName":"head.cut"})",
+                           {{"Authorization", "Bearer " + _token}});
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        const std::string id = created.body.substr(created.body.find("\"id\":\"") + 6, 36);
+        const std::string head = "DELETE /tim/api/scim/Users/" + id +
+                                 " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + _token +
+                                 "\r\nX-Last: cut";
+        {
+            // The client stops sending before the blank line and half-closes.
+            RawConnection connection(*_host);
+            connection.send(head);
+            connection.finishSending();
+            const auto answer = connection.readUntilClosed(5);
+            CPPUNIT_ASSERT(answer.has_value());
+            CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 400 Bad Request"), statusLineOf(*answer));
+        }
+        {
+            // The client stalls before the blank line until the head deadline cuts it.
+            RawConnection connection(*_host);
+            connection.send(head + "\r\n");
+            CPPUNIT_ASSERT(connection.readUntilClosed(5).has_value());
+        }
+        CPPUNIT_ASSERT_EQUAL(200, _host
+                                      ->request("GET", "/tim/api/scim/Users/" + id, "",
+                                                {{"Authorization", "Bearer " + _token}})
+                                      .status);
     }
 
     void aTrickledBodyIsCutOffAtItsDeadline() {
