@@ -36,62 +36,22 @@ ScimPlugin::ScimPlugin(tim_host* host, const tim_host_api* api)
     Poco::Logger::setChannel(kLoggerName, _channel);
     Poco::Logger::setLevel(kLoggerName, hostLogLevel(_host));
 
-    _core = std::make_unique<api::PluginCore>(*_config, logger);
-    const std::string& basePath = _core->service().settings().basePath;
+    _core = std::make_unique<app::PluginCore>(*_config, logger);
+    const std::string& basePath = _core->basePath();
     registerOrThrow(_host.registerHandler(basePath, TIM_HTTP_ANY, &ScimPlugin::handleHttp, this),
                     "the SCIM route " + basePath);
-    api::PluginCore& core = *_core;
+    app::PluginCore& core = *_core;
     // The first run waits a minute (or the interval, if shorter) after the host starts.
     registerOrThrow(
         _host.registerTask("scim.purge", std::min<std::uint64_t>(60000, core.purgeIntervalMs()),
                            core.purgeIntervalMs(), &ScimPlugin::runPurgeTask, this),
         "the task scim.purge");
-    addCommand("scim.migrations", "list the database migrations applied so far",
-               [&core](const auto&) { return core.describeMigrations(); });
-    addCommand("scim.setup-identities", "create the system identities (sys.scim) if missing",
-               [&core](const auto&) { return core.setupIdentities(); });
-    addCommand("scim.purge.run", "purge users deleted or disabled longer ago than the retention",
-               [&core](const auto&) { return core.runPurge(); });
-    addCommand("scim.user.delete",
-               "delete a user as TIM's UI does (restored if Entra re-creates it)",
-               [&core](const std::vector<std::string>& args) {
-                   if (args.size() != 1) {
-                       throw Poco::InvalidArgumentException("usage: scim.user.delete ID");
-                   }
-                   return core.deleteUserInTim(args[0]);
-               });
-    addCommand(
-        "scim.user.create-local",
-        "create a user as TIM's own UI does (unmanaged): USERNAME [--email E] [--roles "
-        "r1,r2]",
-        [&core](const std::vector<std::string>& args) { return core.createLocalUser(args); });
-    addCommand("scim.group.delete",
-               "delete a group as TIM's UI does (restored if Entra re-creates it)",
-               [&core](const std::vector<std::string>& args) {
-                   if (args.size() != 1) {
-                       throw Poco::InvalidArgumentException("usage: scim.group.delete ID");
-                   }
-                   return core.deleteGroupInTim(args[0]);
-               });
-    addCommand("scim.status", "counts of users, groups and tokens, and when the purge ran",
-               [&core](const auto&) { return core.describeStatus(); });
-    addCommand("scim.roles", "list the static roles SCIM knows and who holds each",
-               [&core](const auto&) { return core.describeRoles(); });
-    addCommand("scim.audit",
-               "the SCIM writes to one user or group (id, userName, displayName or externalId), "
-               "or --latest; an optional count (default 50)",
-               [&core](const std::vector<std::string>& args) { return core.describeAudit(args); });
-    addCommand("scim.token.generate", "print a new bearer token for sys.scim",
-               [&core](const auto&) { return core.generateToken(); });
-    addCommand("scim.token.list", "list issued bearer tokens (never the tokens themselves)",
-               [&core](const auto&) { return core.listTokens(); });
-    addCommand("scim.token.revoke", "revoke the bearer token with the given jti",
-               [&core](const std::vector<std::string>& args) {
-                   if (args.size() != 1) {
-                       throw Poco::InvalidArgumentException("usage: scim.token.revoke JTI");
-                   }
-                   return core.revokeToken(args[0]);
-               });
+    for (const auto& command : app::PluginCore::commands()) {
+        addCommand(command.name, command.description,
+                   [&core, name = command.name](const std::vector<std::string>& args) {
+                       return core.runCommand(name, args);
+                   });
+    }
     logger.information("SCIM endpoints served under " + basePath + " (and " + basePath + "/v2)");
 }
 
@@ -111,36 +71,25 @@ void ScimPlugin::registerOrThrow(tim_status status, const std::string& what) {
 tim_status ScimPlugin::handleHttp(void* self, tim_http_exchange* exchange) {
     auto* plugin = static_cast<ScimPlugin*>(self);
     return serveExchange(plugin->_host, exchange, [plugin](const api::Request& request) {
-        return plugin->_core->service().handle(request);
+        return plugin->_core->handle(request);
     });
 }
 
 tim_status ScimPlugin::runPurgeTask(void* self) {
     auto* plugin = static_cast<ScimPlugin*>(self);
-    // A failed run is logged; the next run starts over. A database that is down, restarting
-    // (a cluster node rejoining) or too busy is a warning: nothing is wrong with the purge.
+    // A failed run is logged; the next run starts over.
     return guard(plugin->_host, "scim.purge", [plugin] {
-        try {
-            plugin->_core->runPurge();
-        } catch (const Poco::Exception& e) {
-            if (!api::PluginCore::isTransient(e)) {
-                throw;
-            }
-            plugin->_host.log(TIM_LOG_WARNING,
-                              "scim.purge: skipped, the database is unavailable "
-                              "or busy (" +
-                                  e.displayText() + "); the next run tries again");
-        }
+        plugin->_core->runScheduledPurge();
         return TIM_OK;
     });
 }
 
-void ScimPlugin::addCommand(const char* name, const char* description,
+void ScimPlugin::addCommand(const std::string& name, const std::string& description,
                             std::function<std::string(const std::vector<std::string>&)> run) {
     _commands.push_back(std::make_unique<Command>(Command{this, name, std::move(run)}));
-    registerOrThrow(
-        _host.registerCommand(name, description, &ScimPlugin::runCommand, _commands.back().get()),
-        std::string("the command ") + name);
+    registerOrThrow(_host.registerCommand(name.c_str(), description.c_str(),
+                                          &ScimPlugin::runCommand, _commands.back().get()),
+                    "the command " + name);
 }
 
 tim_status ScimPlugin::runCommand(void* entry, int argc, const char* const* argv,

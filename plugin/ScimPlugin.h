@@ -2,7 +2,7 @@
 #pragma once
 
 #include "HostBridge.h"
-#include "api/PluginCore.h"
+#include "app/PluginCore.h"
 
 #include <Poco/AutoPtr.h>
 
@@ -38,14 +38,14 @@ class ScimPlugin {
     static tim_status runCommand(void* command, int argc, const char* const* argv,
                                  tim_command_output* output);
 
-    void addCommand(const char* name, const char* description,
+    void addCommand(const std::string& name, const std::string& description,
                     std::function<std::string(const std::vector<std::string>&)> run);
     void registerOrThrow(tim_status status, const std::string& what);
 
     HostBridge _host;
     Poco::AutoPtr<HostChannel> _channel;
     Poco::AutoPtr<HostConfiguration> _config;
-    std::unique_ptr<api::PluginCore> _core;
+    std::unique_ptr<app::PluginCore> _core;
     std::vector<std::unique_ptr<Command>> _commands;
 };
 

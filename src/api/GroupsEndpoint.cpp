@@ -78,7 +78,7 @@ std::optional<std::vector<std::string>> namedMembers(const scim::filter::NodePtr
 
 }  // namespace
 
-Object::Ptr GroupsEndpoint::render(const store::GroupRecord& record, bool withMembers,
+Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const {
     scim::Meta meta{"Group", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
                     scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)),
@@ -101,7 +101,7 @@ Object::Ptr GroupsEndpoint::render(const store::GroupRecord& record, bool withMe
     return resource;
 }
 
-Response GroupsEndpoint::respond(int status, const store::GroupRecord& record,
+Response GroupsEndpoint::respond(int status, const port::GroupRecord& record,
                                  const Request& request, const std::string& baseUrl) const {
     const QueryParameters query(request.query);
     const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
@@ -139,7 +139,7 @@ std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::
     return {normalised.doc, members};
 }
 
-void GroupsEndpoint::logWrite(const store::GroupWriteResult& result) const {
+void GroupsEndpoint::logWrite(const port::GroupWriteResult& result) const {
     if (!result.restored.empty()) {
         _logger.information("group %s: %s", result.record.id, result.restored);
     }
@@ -194,9 +194,9 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
     const auto operations =
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     std::vector<scim::PatchOperation> documentOps;
-    std::vector<store::MemberChange> memberChanges;
+    std::vector<port::MemberChange> memberChanges;
     std::size_t matchedByFilters = 0;  // members the group had that a filter picked
-    using Kind = store::MemberChange::Kind;
+    using Kind = port::MemberChange::Kind;
     for (const auto& op : operations) {
         const bool onMembers = op.path && op.path->attribute.schema.empty() &&
                                scim::sameName(op.path->attribute.attribute, "members");
@@ -249,8 +249,8 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
         if (op.op == scim::PatchOpKind::Remove) {
             // With a value list only those go (Entra's default); without one, all.
             memberChanges.push_back(op.value.isEmpty()
-                                        ? store::MemberChange{Kind::RemoveAll, {}}
-                                        : store::MemberChange{Kind::Remove, memberIdsOf(op.value)});
+                                        ? port::MemberChange{Kind::RemoveAll, {}}
+                                        : port::MemberChange{Kind::Remove, memberIdsOf(op.value)});
         } else {
             memberChanges.push_back({op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
                                      memberIdsOf(op.value)});
@@ -295,7 +295,7 @@ Response GroupsEndpoint::remove(const Request& request, const std::string& id) c
 Response GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
     const auto& query = request.query;
     const auto& projection = request.projection;
-    const auto page = _groups.query(query, [&](const store::GroupRecord& record, bool withMembers) {
+    const auto page = _groups.query(query, [&](const port::GroupRecord& record, bool withMembers) {
         return render(record, withMembers, baseUrl);
     });
     const bool withMembers = projection.includes("members");

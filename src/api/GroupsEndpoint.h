@@ -4,9 +4,9 @@
 
 #include "api/Http.h"
 #include "api/ResourceEndpoint.h"
+#include "port/GroupStore.h"
 #include "scim/Patch.h"
 #include "scim/Projection.h"
-#include "store/GroupRepository.h"
 
 #include <Poco/Logger.h>
 
@@ -19,7 +19,7 @@ struct GroupsSettings {
 
 class GroupsEndpoint : public ResourceEndpoint {
   public:
-    GroupsEndpoint(store::GroupRepository& groups, GroupsSettings settings, Poco::Logger& logger)
+    GroupsEndpoint(port::GroupStore& groups, GroupsSettings settings, Poco::Logger& logger)
         : ResourceEndpoint("/Groups", settings.limits),
           _groups(groups),
           _settings(std::move(settings)),
@@ -36,16 +36,16 @@ class GroupsEndpoint : public ResourceEndpoint {
     Response remove(const Request& request, const std::string& id) const override;
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
-    Poco::JSON::Object::Ptr render(const store::GroupRecord& record, bool withMembers,
+    Poco::JSON::Object::Ptr render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const;
-    Response respond(int status, const store::GroupRecord& record, const Request& request,
+    Response respond(int status, const port::GroupRecord& record, const Request& request,
                      const std::string& baseUrl) const;
     // Splits a POST/PUT body into the document and the member ids.
     std::pair<Poco::JSON::Object::Ptr, std::optional<std::vector<std::string>>> readGroup(
         const Request& request) const;
-    void logWrite(const store::GroupWriteResult& result) const;
+    void logWrite(const port::GroupWriteResult& result) const;
 
-    store::GroupRepository& _groups;
+    port::GroupStore& _groups;
     const GroupsSettings _settings;
     Poco::Logger& _logger;
 };

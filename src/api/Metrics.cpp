@@ -30,7 +30,7 @@ void Metrics::recordRequest(const std::string& endpoint, const std::string& meth
     histogram.sum += seconds;
 }
 
-void Metrics::recordPurge(const store::PurgeResult& result, const Poco::Timestamp& when) {
+void Metrics::recordPurge(const port::PurgeResult& result, const Poco::Timestamp& when) {
     if (!result.ran) {
         return;  // another instance held the lock
     }
@@ -40,7 +40,7 @@ void Metrics::recordPurge(const store::PurgeResult& result, const Poco::Timestam
     _lastPurgeSeconds = static_cast<double>(when.epochMicroseconds()) / 1e6;
 }
 
-std::string Metrics::render(const store::PoolUsage& pool) const {
+std::string Metrics::render(const port::PoolUsage& pool) const {
     std::string out;
     std::lock_guard<std::mutex> lock(_mutex);
     family(out, "tim_scim_request_duration_seconds", "histogram",

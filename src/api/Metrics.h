@@ -3,8 +3,7 @@
 // text format (0.0.4) at <basePath>/metrics.
 #pragma once
 
-#include "store/Database.h"
-#include "store/Purger.h"
+#include "port/Maintenance.h"
 
 #include <Poco/Timestamp.h>
 
@@ -22,9 +21,9 @@ class Metrics {
     // an id, so the number of series stays bounded.
     void recordRequest(const std::string& endpoint, const std::string& method, int status,
                        double seconds);
-    void recordPurge(const store::PurgeResult& result, const Poco::Timestamp& when);
+    void recordPurge(const port::PurgeResult& result, const Poco::Timestamp& when);
 
-    std::string render(const store::PoolUsage& pool) const;
+    std::string render(const port::PoolUsage& pool) const;
 
   private:
     static constexpr std::array<double, 13> kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

@@ -1,11 +1,11 @@
 #include "RequestLog.h"
 
-#include "store/RequestContext.h"
-#include "store/SqlSupport.h"
+#include "port/RequestContext.h"
 
 #include <Poco/NumberFormatter.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,7 +13,7 @@
 namespace api {
 
 const std::string& currentRequestId() {
-    return store::currentRequestId();
+    return port::currentRequestId();
 }
 
 namespace {
@@ -42,7 +42,8 @@ std::string requestIdOf(const Request& request) {
     if (sent && isPlainToken(*sent)) {
         return *sent;
     }
-    std::string id = store::newId();
+    // 16 hex digits of a random UUID: unique enough to find one request's lines.
+    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
     return id.substr(0, 16);
 }

@@ -1,6 +1,6 @@
 // Each request's id and its access line. The id comes from the client's X-Request-Id when that
 // is a plain token, else it is made here; it is answered in X-Request-Id and, while the request
-// runs (store::RequestScope), prefixes every log line the plugin writes (HostChannel).
+// runs (port::RequestScope), prefixes every log line the plugin writes (HostChannel).
 #pragma once
 
 #include "api/Http.h"

@@ -4,15 +4,15 @@
 
 #include "api/Http.h"
 #include "api/RequestLimits.h"
+#include "port/ResourceQuery.h"
 #include "scim/Projection.h"
-#include "store/QueryRunner.h"
 
 #include <string>
 
 namespace api {
 
 struct ListRequest {
-    store::ResourceQuery query;
+    port::ResourceQuery query;
     scim::Projection projection;
 };
 

@@ -1,8 +1,8 @@
 #include "ScimService.h"
 
 #include "api/RequestLog.h"
-#include "store/RequestContext.h"
-#include "store/Retry.h"
+#include "api/StoreErrorAnswers.h"
+#include "port/RequestContext.h"
 
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -29,20 +29,6 @@ std::pair<std::string, std::string> splitResourcePath(const std::string& resourc
             slash == std::string::npos ? "" : resourcePath.substr(slash + 1)};
 }
 
-// What the client is told when `e` is a failure the same request may get past in a few seconds
-// (503 with Retry-After); nothing when it is not one.
-std::optional<std::string> transientFailure(const Poco::Exception& e) {
-    switch (store::transientFailureOf(e)) {
-        case store::TransientFailure::Busy:
-            return std::string("The server is busy; retry after a few seconds");
-        case store::TransientFailure::Unavailable:
-            return std::string("The database is unavailable; retry after a few seconds");
-        case store::TransientFailure::None:
-            break;
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<std::string> resourcePathOf(const std::string& path, const std::string& basePath) {
@@ -63,7 +49,7 @@ std::optional<std::string> resourcePathOf(const std::string& path, const std::st
 
 Response ScimService::handle(const Request& request) const noexcept {
     const auto started = std::chrono::steady_clock::now();
-    std::optional<store::RequestScope> scope;
+    std::optional<port::RequestScope> scope;
     try {
         scope.emplace(requestIdOf(request));
     } catch (...) {
@@ -104,20 +90,20 @@ Response ScimService::answer(const Request& request) const noexcept {
             }
             return dispatch(request, *resourcePath);
         } catch (const scim::ScimError& e) {
-            if (e.status() >= 500) {
-                _logger.error("%s %s: %s", request.method, request.path, e.detail());
-            } else {
-                _logger.information("%s %s from %s: refused %d %s", request.method, request.path,
-                                    loggableClient(request), e.status(), e.detail());
+            return refused(request, e);
+        } catch (const port::Unavailable& e) {
+            const auto error = scimErrorOf(e);
+            _logger.warning("%s %s: 503 %s (%s)", request.method, request.path, error.detail(),
+                            std::string(e.what()));
+            Response response = Response::error(error);
+            for (auto& [name, value] : response.headers) {
+                if (name == "Retry-After") {
+                    value = std::to_string(e.retryAfterSeconds());
+                }
             }
-            return Response::error(e);
-        } catch (const Poco::Exception& e) {
-            if (const auto detail = transientFailure(e)) {
-                _logger.warning("%s %s: 503 %s (%s)", request.method, request.path, *detail,
-                                e.displayText());
-                return Response::error(scim::serviceUnavailable(*detail));
-            }
-            _logger.error("%s %s: %s", request.method, request.path, e.displayText());
+            return response;
+        } catch (const port::StoreError& e) {
+            return refused(request, scimErrorOf(e));
         } catch (const std::exception& e) {
             _logger.error("%s %s: %s", request.method, request.path, std::string(e.what()));
         }
@@ -127,6 +113,16 @@ Response ScimService::answer(const Request& request) const noexcept {
         response.status = 500;
         return response;
     }
+}
+
+Response ScimService::refused(const Request& request, const scim::ScimError& error) const {
+    if (error.status() >= 500) {
+        _logger.error("%s %s: %s", request.method, request.path, error.detail());
+    } else {
+        _logger.information("%s %s from %s: refused %d %s", request.method, request.path,
+                            loggableClient(request), error.status(), error.detail());
+    }
+    return Response::error(error);
 }
 
 Response ScimService::dispatch(const Request& request, const std::string& resourcePath) const {
@@ -153,7 +149,7 @@ Response ScimService::metrics(const Request& request) const {
     Response response;
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = _observability.metrics->render(
-        _observability.poolUsage ? _observability.poolUsage() : store::PoolUsage{});
+        _observability.poolUsage ? _observability.poolUsage() : port::PoolUsage{});
     return response;
 }
 

@@ -28,7 +28,7 @@ struct ServiceSettings {
 // Without metrics the path is not served.
 struct Observability {
     Metrics* metrics = nullptr;
-    std::function<store::PoolUsage()> poolUsage;
+    std::function<port::PoolUsage()> poolUsage;
 };
 
 // Decides whether a request may be served (the bearer token check); false answers 401.
@@ -60,6 +60,9 @@ class ScimService {
   private:
     Response answer(const Request& request) const noexcept;
     Response dispatch(const Request& request, const std::string& resourcePath) const;
+    // The answer to a request refused with `error`; logged as an error when it is the
+    // server's fault (5xx), as information when it is the client's.
+    Response refused(const Request& request, const scim::ScimError& error) const;
     Response metrics(const Request& request) const;
     std::string endpointOf(const Request& request) const;
     std::string baseUrl(const Request& request) const;

@@ -9,7 +9,6 @@
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 #include "scim/filter/FilterParser.h"
-#include "store/UserColumns.h"
 #include "tim/Passwords.h"
 
 #include <Poco/JSON/Array.h>
@@ -36,7 +35,7 @@ void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
     }
 }
 
-Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
+Object::Ptr UsersEndpoint::render(const port::UserRecord& record,
                                   const std::string& baseUrl) const {
     const auto& roles = record.roles;
     const std::string location = baseUrl + "/Users/" + record.id;
@@ -81,7 +80,7 @@ Object::Ptr UsersEndpoint::render(const store::UserRecord& record,
     return resource;
 }
 
-Response UsersEndpoint::respond(int status, const store::UserRecord& record, const Request& request,
+Response UsersEndpoint::respond(int status, const port::UserRecord& record, const Request& request,
                                 const std::string& baseUrl) const {
     const QueryParameters query(request.query);
     const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
@@ -96,19 +95,19 @@ Response UsersEndpoint::respond(int status, const store::UserRecord& record, con
 }
 
 void UsersEndpoint::checkManager(const Object::Ptr& doc, const std::string& id) const {
-    const auto manager = store::userColumnsOf(doc).managerId;
-    if (!manager.isNull() && manager.value() == id) {
+    const auto manager = scim::managerIdOf(doc);
+    if (manager && *manager == id) {
         throw scim::badRequest("invalidValue", "A user cannot be their own manager");
     }
     noteUnknownManager(doc);
 }
 
 void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
-    const auto manager = store::userColumnsOf(doc).managerId;
-    if (!manager.isNull() && !_users.find(manager.value())) {
+    const auto manager = scim::managerIdOf(doc);
+    if (manager && !_users.find(*manager)) {
         // Kept as sent: refusing would fail this user in Entra cycle after cycle.
-        _logger.information("manager %s of user %s is not a known user; kept as sent",
-                            manager.value(), doc->getValue<std::string>("userName"));
+        _logger.information("manager %s of user %s is not a known user; kept as sent", *manager,
+                            doc->getValue<std::string>("userName"));
     }
 }
 
@@ -126,7 +125,7 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
     const auto result = [&] {
         try {
             return _users.createOrBind(normalised.doc, hash);
-        } catch (const store::ProtectedAccount&) {
+        } catch (const port::ProtectedAccount&) {
             _logger.warning(
                 "refused to create or bind userName %s: it belongs to a protected "
                 "TIM account, which SCIM never manages",
@@ -138,11 +137,11 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
     if (!result.restored.empty()) {
         _logger.information("user %s: %s", result.record.id, result.restored);
     }
-    if (result.outcome == store::CreateOutcome::Bound) {
+    if (result.outcome == port::CreateOutcome::Bound) {
         _logger.information(
             "bound SCIM user %s to TIM user %s (matched by %s); its password and TIM roles kept",
             userName, result.record.id,
-            std::string(result.via == store::MatchedBy::UserName ? "userName" : "email"));
+            std::string(result.via == port::MatchedBy::UserName ? "userName" : "email"));
     }
     return respond(201, result.record, request, baseUrl);
 }
@@ -206,7 +205,7 @@ Response UsersEndpoint::list(const ListRequest& request, const std::string& base
     const auto& query = request.query;
     const auto& projection = request.projection;
     const auto page = _users.query(
-        query, [&](const store::UserRecord& record) { return render(record, baseUrl); });
+        query, [&](const port::UserRecord& record) { return render(record, baseUrl); });
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
     for (const auto& record : page.records) {
         resources->add(projection.apply(render(record, baseUrl), scim::userResourceSchema()));

@@ -4,8 +4,8 @@
 
 #include "api/Http.h"
 #include "api/ResourceEndpoint.h"
+#include "port/UserStore.h"
 #include "scim/Projection.h"
-#include "store/UserRepository.h"
 
 #include <Poco/Logger.h>
 
@@ -21,7 +21,7 @@ struct UsersSettings {
 
 class UsersEndpoint : public ResourceEndpoint {
   public:
-    UsersEndpoint(store::UserRepository& users, UsersSettings settings, Poco::Logger& logger)
+    UsersEndpoint(port::UserStore& users, UsersSettings settings, Poco::Logger& logger)
         : ResourceEndpoint("/Users", settings.limits),
           _users(users),
           _settings(std::move(settings)),
@@ -39,16 +39,16 @@ class UsersEndpoint : public ResourceEndpoint {
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
     // The resource as clients see it (with the record's roles).
-    Poco::JSON::Object::Ptr render(const store::UserRecord& record,
+    Poco::JSON::Object::Ptr render(const port::UserRecord& record,
                                    const std::string& baseUrl) const;
-    Response respond(int status, const store::UserRecord& record, const Request& request,
+    Response respond(int status, const port::UserRecord& record, const Request& request,
                      const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
     void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
     // A user cannot be their own manager (400); an unknown manager is kept and logged.
     void checkManager(const Poco::JSON::Object::Ptr& doc, const std::string& id) const;
 
-    store::UserRepository& _users;
+    port::UserStore& _users;
     const UsersSettings _settings;
     Poco::Logger& _logger;
 };

@@ -13,7 +13,7 @@
 namespace auth {
 
 TokenService::TokenService(TokenPolicy policy, const std::string& signingKey,
-                           store::TokenStore& store, const Clock& clock, Poco::Timespan cacheTtl,
+                           port::TokenStore& store, const Clock& clock, Poco::Timespan cacheTtl,
                            Poco::Logger& logger)
     : _policy(std::move(policy)),
       _signer(signingKey),
@@ -52,7 +52,7 @@ std::string TokenService::generateSigningKey() {
 }
 
 std::string TokenService::issue() {
-    store::IssuedToken record;
+    port::IssuedToken record;
     record.jti = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     record.subject = _policy.subject;
     // JWT times are whole seconds.

@@ -5,7 +5,7 @@
 #include "Clock.h"
 #include "TokenCheck.h"
 #include "TokenPolicy.h"
-#include "store/TokenStore.h"
+#include "port/TokenStore.h"
 
 #include <Poco/ExpireLRUCache.h>
 #include <Poco/JWT/Signer.h>
@@ -21,7 +21,7 @@ class TokenService {
     // `signingKey` must be at least 32 bytes. `cacheTtl` bounds how long a verified token
     // is trusted without asking the store again (and so how late a revocation takes effect);
     // zero disables the cache.
-    TokenService(TokenPolicy policy, const std::string& signingKey, store::TokenStore& store,
+    TokenService(TokenPolicy policy, const std::string& signingKey, port::TokenStore& store,
                  const Clock& clock, Poco::Timespan cacheTtl, Poco::Logger& logger);
 
     // Signs and records a new token for the policy's subject; returns the compact JWT.
@@ -42,7 +42,7 @@ class TokenService {
 
     const TokenPolicy _policy;
     Poco::JWT::Signer _signer;
-    store::TokenStore& _store;
+    port::TokenStore& _store;
     const Clock& _clock;
     const Poco::Timespan _cacheTtl;
     Poco::Logger& _logger;

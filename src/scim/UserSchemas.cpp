@@ -208,4 +208,19 @@ const ResourceTypeDef& userResourceType() {
     return type;
 }
 
+std::optional<std::string> managerIdOf(const Poco::JSON::Object::Ptr& doc) {
+    using Poco::JSON::Object;
+    const auto member = [](const Object::Ptr& object, const char* name) {
+        return object && object->has(name) && object->get(name).type() == typeid(Object::Ptr)
+                   ? object->getObject(name)
+                   : Object::Ptr();
+    };
+    const auto manager = member(member(doc, kEnterpriseUserSchema), "manager");
+    if (manager && manager->has("value") && manager->get("value").isString() &&
+        !manager->getValue<std::string>("value").empty()) {
+        return manager->getValue<std::string>("value");
+    }
+    return std::nullopt;
+}
+
 }  // namespace scim

@@ -4,6 +4,11 @@
 
 #include "Schema.h"
 
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+
 namespace scim {
 
 inline constexpr const char* kUserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -21,5 +26,8 @@ const SchemaDef& timUserEmailSchema();
 const SchemaDef& timUserSchema();
 
 const ResourceTypeDef& userResourceType();
+
+// The id a normalised User document names as its manager (enterprise manager.value), if any.
+std::optional<std::string> managerIdOf(const Poco::JSON::Object::Ptr& doc);
 
 }  // namespace scim

@@ -1,8 +1,10 @@
 #include "AuditTrail.h"
 
+#include "StoreFailures.h"
+
 #include "PreparedStatements.h"
-#include "RequestContext.h"
 #include "SqlSupport.h"
+#include "port/RequestContext.h"
 #include "scim/CaseFold.h"
 
 #include <Poco/Data/Statement.h>
@@ -72,8 +74,8 @@ std::vector<std::string> split(const std::string& text) {
     return names;
 }
 
-std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::string& where,
-                                    std::vector<SqlParam> params, std::size_t limit) {
+std::vector<port::AuditEntry> readEntries(Poco::Data::Session session, const std::string& where,
+                                          std::vector<SqlParam> params, std::size_t limit) {
     std::vector<Poco::Int64> at;
     std::vector<std::string> requestIds, operations, types, ids, externalIds, changed, outcomes;
     Poco::Data::Statement select(session);
@@ -84,19 +86,19 @@ std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::stri
     select, into(at), into(requestIds), into(operations), into(types), into(ids), into(externalIds),
         into(changed), into(outcomes);
     select.execute();
-    std::vector<AuditEntry> entries;
+    std::vector<port::AuditEntry> entries;
     for (std::size_t i = at.size(); i-- > 0;) {  // oldest first
-        AuditEntry entry;
+        port::AuditEntry entry;
         entry.atMs = at[i];
         entry.requestId = requestIds[i];
         entry.event =
-            AuditEvent{operations[i],
-                       types[i],
-                       ids[i],
-                       externalIds[i].empty() ? Poco::Nullable<std::string>()
-                                              : Poco::Nullable<std::string>(externalIds[i]),
-                       split(changed[i]),
-                       outcomes[i]};
+            port::AuditEvent{operations[i],
+                             types[i],
+                             ids[i],
+                             externalIds[i].empty() ? Poco::Nullable<std::string>()
+                                                    : Poco::Nullable<std::string>(externalIds[i]),
+                             split(changed[i]),
+                             outcomes[i]};
         entries.push_back(std::move(entry));
     }
     return entries;
@@ -104,8 +106,8 @@ std::vector<AuditEntry> readEntries(Poco::Data::Session session, const std::stri
 
 }  // namespace
 
-void recordAudit(Poco::Data::Session& session, const AuditEvent& event) {
-    const std::string& requestId = store::currentRequestId();
+void recordAudit(Poco::Data::Session& session, const port::AuditEvent& event) {
+    const std::string& requestId = port::currentRequestId();
     runPrepared(
         session,
         "INSERT INTO scim_audit (at_ms, request_id, operation, resource_type, resource_id, "
@@ -127,7 +129,7 @@ std::vector<std::string> attributesOf(const Poco::JSON::Object::Ptr& doc) {
     return changedAttributes(nullptr, doc);
 }
 
-std::vector<AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_t limit) {
+std::vector<port::AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_t limit) try {
     const std::string key = scim::foldCase(who);
     return readEntries(_database.session(),
                        "WHERE resource_id = ? OR external_id = ? "
@@ -138,10 +140,14 @@ std::vector<AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_
                        {textParam(who), textParam(who), textParam(key), textParam(who),
                         textParam(key), textParam(who)},
                        limit);
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::vector<AuditEntry> AuditTrail::latest(std::size_t limit) {
+std::vector<port::AuditEntry> AuditTrail::latest(std::size_t limit) try {
     return readEntries(_database.session(), "", {}, limit);
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

@@ -4,6 +4,8 @@
 #include "Migration.h"
 #include "SqlDialect.h"
 
+#include "port/Maintenance.h"
+
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Logger.h>
@@ -12,13 +14,6 @@
 #include <string>
 
 namespace store {
-
-// The session pool at one moment.
-struct PoolUsage {
-    int inUse = 0;
-    int idle = 0;
-    int capacity = 0;
-};
 
 struct DatabaseConfig {
     Engine engine = Engine::SQLite;
@@ -64,7 +59,7 @@ class Database {
 
     // Connections the pool holds open, in use or idle.
     std::size_t openConnections() const { return static_cast<std::size_t>(_pool->allocated()); }
-    PoolUsage poolUsage() const { return {_pool->used(), _pool->idle(), _pool->capacity()}; }
+    port::PoolUsage poolUsage() const { return {_pool->used(), _pool->idle(), _pool->capacity()}; }
     const DatabaseConfig& config() const { return _config; }
 
     // Applies the embedded migrations of this engine; returns how many ran.

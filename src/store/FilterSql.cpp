@@ -1,7 +1,7 @@
 #include "FilterSql.h"
 
+#include "port/StoreErrors.h"
 #include "scim/CaseFold.h"
-#include "scim/ScimError.h"
 #include "scim/Values.h"
 
 #include <Poco/DateTimeParser.h>
@@ -113,7 +113,8 @@ std::optional<SqlCondition> timeCondition(const Column& column, const Node& node
     int tzd = 0;
     if (node.value.kind != Literal::Kind::String ||
         !Poco::DateTimeParser::tryParse(node.value.text, parsed, tzd)) {
-        throw scim::badRequest("invalidFilter", node.path.text() + " compares with a date-time");
+        throw port::InvalidQuery(port::InvalidQuery::Kind::Filter,
+                                 node.path.text() + " compares with a date-time");
     }
     parsed.makeUTC(tzd);
     const Poco::Int64 ms = parsed.timestamp().epochMicroseconds() / 1000;
@@ -203,7 +204,8 @@ std::optional<std::string> sortColumn(const std::string& sortBy, const ColumnMap
         return column->name;
     }
     if (!schema.resolve(path)) {
-        throw scim::badRequest("invalidValue", "Cannot sort by unknown attribute " + sortBy);
+        throw port::InvalidQuery(port::InvalidQuery::Kind::Value,
+                                 "Cannot sort by unknown attribute " + sortBy);
     }
     return std::nullopt;
 }

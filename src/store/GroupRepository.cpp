@@ -1,5 +1,7 @@
 #include "GroupRepository.h"
 
+#include "StoreFailures.h"
+
 #include "AuditTrail.h"
 
 #include "Membership.h"
@@ -9,9 +11,9 @@
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
+#include "port/StoreErrors.h"
 #include "scim/CaseFold.h"
 #include "scim/GroupSchemas.h"
-#include "scim/ScimError.h"
 #include "scim/filter/Evaluator.h"
 
 #include <algorithm>
@@ -26,9 +28,11 @@ namespace {
 constexpr const char* kRecordColumns = "g.id, g.doc, g.version, g.created_ms, g.modified_ms";
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
 
-scim::ScimError displayNameTaken(const std::string& name, const std::string& holderId) {
-    return scim::conflict("A group named \"" + name + "\" already exists" +
-                          (holderId.empty() ? "" : " (id " + holderId + ")"));
+port::Conflict displayNameTaken(const std::string& name, const std::string& holderId) {
+    return port::Conflict(port::Conflict::Kind::Uniqueness,
+                          "A group named \"" + name + "\" already exists" +
+                              (holderId.empty() ? "" : " (id " + holderId + ")"),
+                          holderId);
 }
 
 // Returns how many memberships it removed.
@@ -56,25 +60,25 @@ struct AppliedMemberChanges {
 
 AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlDialect& dialect,
                                         const std::string& groupId,
-                                        const std::vector<MemberChange>& changes) {
+                                        const std::vector<port::MemberChange>& changes) {
     std::set<std::string> touched;
     AppliedMemberChanges result;
     for (const auto& change : changes) {
         std::size_t added = 0;
         std::vector<std::string> before;
-        const bool wholesale = change.kind == MemberChange::Kind::RemoveAll ||
-                               change.kind == MemberChange::Kind::ReplaceAll;
+        const bool wholesale = change.kind == port::MemberChange::Kind::RemoveAll ||
+                               change.kind == port::MemberChange::Kind::ReplaceAll;
         if (wholesale) {
             before = memberIds(session, groupId);
             touched.insert(before.begin(), before.end());
             std::string key = groupId;
             session << "DELETE FROM tim_group_member WHERE group_id = ?", use(key), now;
         }
-        if (change.kind == MemberChange::Kind::Remove) {
+        if (change.kind == port::MemberChange::Kind::Remove) {
             result.changed = removeMembers(session, groupId, change.ids) > 0 || result.changed;
         }
-        if (change.kind == MemberChange::Kind::Add ||
-            change.kind == MemberChange::Kind::ReplaceAll) {
+        if (change.kind == port::MemberChange::Kind::Add ||
+            change.kind == port::MemberChange::Kind::ReplaceAll) {
             const auto skipped = addMembers(session, dialect, groupId, change.ids, &added);
             result.ignored.insert(result.ignored.end(), skipped.begin(), skipped.end());
         }
@@ -93,8 +97,8 @@ AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlD
 }
 
 // The group this transaction wrote.
-GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
-    auto records = readRecords<GroupRecord>(
+port::GroupRecord readBack(Poco::Data::Session& session, const std::string& id) {
+    auto records = readRecords<port::GroupRecord>(
         session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
         {textParam(id)});
     if (records.empty()) {
@@ -111,12 +115,12 @@ Poco::Int64 lockGroup(Poco::Data::Session& session, const SqlDialect& dialect,
                       dialect.forUpdate(),
                   {textParam(id)});
     if (rows.empty()) {
-        throw scim::notFound("No group " + id);
+        throw port::NotFound("No group " + id);
     }
     const Poco::Int64 version = std::stoll(rows.front());
     if (expectedVersion && *expectedVersion != version) {
-        throw scim::ScimError(
-            412, "", "The group changed since version " + std::to_string(*expectedVersion));
+        throw port::VersionMismatch("The group changed since version " +
+                                    std::to_string(*expectedVersion));
     }
     return version;
 }
@@ -157,12 +161,13 @@ void GroupRepository::updateGroup(Poco::Data::Session& session, const std::strin
         use(columns.roleKey), use(document), use(modified), use(key), Poco::Data::Keywords::now;
 }
 
-GroupWriteResult GroupRepository::createOrBind(
-    const Poco::JSON::Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) {
+port::GroupWriteResult GroupRepository::createOrBind(
+    const Poco::JSON::Object::Ptr& doc,
+    const std::optional<std::vector<std::string>>& members) try {
     Columns c = columnsOf(doc);
     std::string json = documentText(doc, kMaxGroupDocumentBytes);
     Poco::Data::Session session = _database.session();
-    GroupWriteResult result;
+    port::GroupWriteResult result;
     try {
         withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
@@ -198,15 +203,15 @@ GroupWriteResult GroupRepository::createOrBind(
             }
             SqlAccountWork work(session, _database.dialect());
             if (!result.bound) {
-                result.restored =
-                    _rules.restore(work, {AccountKind::Group, id, c.externalId, c.displayNameKey});
+                result.restored = _rules.restore(
+                    work, {port::AccountKind::Group, id, c.externalId, c.displayNameKey});
             }
             if (members) {
                 // After a restore, the members sent (Entra sends none, or []) add to it.
-                const auto kind = result.restored.empty() ? MemberChange::Kind::ReplaceAll
-                                                          : MemberChange::Kind::Add;
+                const auto kind = result.restored.empty() ? port::MemberChange::Kind::ReplaceAll
+                                                          : port::MemberChange::Kind::Add;
                 const auto applied = applyMemberChanges(session, _database.dialect(), id,
-                                                        {MemberChange{kind, *members}});
+                                                        {port::MemberChange{kind, *members}});
                 affected.insert(affected.end(), applied.touched.begin(), applied.touched.end());
                 result.ignoredMembers = applied.ignored;
             }
@@ -230,20 +235,24 @@ GroupWriteResult GroupRepository::createOrBind(
         throw;
     }
     return result;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::optional<GroupRecord> GroupRepository::find(const std::string& id) {
+std::optional<port::GroupRecord> GroupRepository::find(const std::string& id) try {
     Poco::Data::Session session = _database.session();
-    auto records = readRecords<GroupRecord>(
+    auto records = readRecords<port::GroupRecord>(
         session, std::string("SELECT ") + kRecordColumns + " FROM tim_group g WHERE g.id = ?",
         {textParam(id)});
     if (records.empty()) {
         return std::nullopt;
     }
     return records.front();
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::vector<GroupMember> GroupRepository::members(const std::string& groupId) {
+std::vector<port::GroupMember> GroupRepository::members(const std::string& groupId) try {
     Poco::Data::Session session = _database.session();
     std::vector<std::string> ids;
     std::vector<std::string> types;
@@ -260,41 +269,44 @@ std::vector<GroupMember> GroupRepository::members(const std::string& groupId) {
                ") "
                "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
         use(key), into(ids), into(types), into(userNames), into(groupNames), now;
-    std::vector<GroupMember> result;
+    std::vector<port::GroupMember> result;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& name = types[i] == "User" ? userNames[i] : groupNames[i];
-        result.push_back(GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
+        result.push_back(port::GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
     }
     return result;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-GroupWriteResult GroupRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                                          const std::vector<std::string>& members,
-                                          std::optional<Poco::Int64> expectedVersion) {
+port::GroupWriteResult GroupRepository::replace(const std::string& id,
+                                                const Poco::JSON::Object::Ptr& doc,
+                                                const std::vector<std::string>& members,
+                                                std::optional<Poco::Int64> expectedVersion) {
     return write(
         "replace", id, [&](const Poco::JSON::Object::Ptr&) { return doc; },
-        {MemberChange{MemberChange::Kind::ReplaceAll, members}}, expectedVersion);
+        {port::MemberChange{port::MemberChange::Kind::ReplaceAll, members}}, expectedVersion);
 }
 
-GroupWriteResult GroupRepository::patch(
-    const std::string& id,
-    const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
-    const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion) {
+port::GroupWriteResult GroupRepository::patch(const std::string& id,
+                                              const port::ChangeGroup& change,
+                                              const std::vector<port::MemberChange>& changes,
+                                              std::optional<Poco::Int64> expectedVersion) {
     return write("patch", id, change, changes, expectedVersion);
 }
 
-GroupWriteResult GroupRepository::write(
-    const char* operation, const std::string& id,
-    const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>& change,
-    const std::vector<MemberChange>& changes, std::optional<Poco::Int64> expectedVersion) {
+port::GroupWriteResult GroupRepository::write(const char* operation, const std::string& id,
+                                              const port::ChangeGroup& change,
+                                              const std::vector<port::MemberChange>& changes,
+                                              std::optional<Poco::Int64> expectedVersion) try {
     Poco::Data::Session session = _database.session();
-    GroupWriteResult result;
+    port::GroupWriteResult result;
     std::string displayName;
     try {
         withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
             lockGroup(session, _database.dialect(), id, expectedVersion);
-            const GroupRecord current = readBack(session, id);
+            const port::GroupRecord current = readBack(session, id);
             const Poco::JSON::Object::Ptr next = change ? change(current.doc) : current.doc;
             std::string json = documentText(next, kMaxGroupDocumentBytes);
             const bool docChanged = json != documentText(current.doc, kMaxGroupDocumentBytes);
@@ -335,19 +347,19 @@ GroupWriteResult GroupRepository::write(
         throw;
     }
     return result;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+bool GroupRepository::remove(const std::string& id,
+                             std::optional<Poco::Int64> expectedVersion) try {
     Poco::Data::Session session = _database.session();
     return withRetry(_database.dialect(), [&] {
         WriteTransaction tx(session, _database.dialect());
         try {
             lockGroup(session, _database.dialect(), id, expectedVersion);
-        } catch (const scim::ScimError& e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw;
+        } catch (const port::NotFound&) {
+            return false;
         }
         const Columns deleted = columnsOf(readBack(session, id).doc);
         recordAudit(session, {"delete", "Group", id, deleted.externalId, {}});
@@ -356,6 +368,8 @@ bool GroupRepository::remove(const std::string& id, std::optional<Poco::Int64> e
         tx.commit();
         return true;
     });
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 namespace {
@@ -420,60 +434,63 @@ const ColumnMap& groupColumns() {
     return columns;
 }
 
-GroupPage GroupRepository::query(const GroupQuery& query, const RenderGroup& render) {
-    static const QuerySpec<GroupRecord> spec{"g",
-                                             "tim_group g",
-                                             "1 = 1",
-                                             "1 = 1",
-                                             kRecordColumns,
-                                             &groupColumns(),
-                                             &scim::groupResourceSchema(),
-                                             readRecords<GroupRecord>,
-                                             {},  // one read serves every group query
-                                             "1 = 1"};
+port::GroupPage GroupRepository::query(const port::GroupQuery& query,
+                                       const port::RenderGroup& render) try {
+    static const QuerySpec<port::GroupRecord> spec{"g",
+                                                   "tim_group g",
+                                                   "1 = 1",
+                                                   "1 = 1",
+                                                   kRecordColumns,
+                                                   &groupColumns(),
+                                                   &scim::groupResourceSchema(),
+                                                   readRecords<port::GroupRecord>,
+                                                   {},  // one read serves every group query
+                                                   "1 = 1"};
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();
-    return runQuery<GroupRecord>(session, spec, query, [&](const GroupRecord& record) {
+    return runQuery<port::GroupRecord>(session, spec, query, [&](const port::GroupRecord& record) {
         return render(record, withMembers);
     });
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::string GroupRepository::describeRoles() {
+std::vector<port::CataloguedRole> GroupRepository::roleCatalogue() try {
     Poco::Data::Session session = _database.session();
     std::vector<std::string> names;
     std::vector<int> internal;
     std::vector<std::string> keys;
     session << "SELECT name, internal, name_key FROM tim_role ORDER BY name", into(names),
         into(internal), into(keys), now;
-    std::string text;
+    std::vector<port::CataloguedRole> roles;
     for (std::size_t i = 0; i < names.size(); ++i) {
-        std::vector<std::string> holders;
+        port::CataloguedRole role{names[i], internal[i] != 0, {}};
         std::string key = keys[i];
         session << "SELECT DISTINCT u.user_name FROM tim_user_role ur JOIN tim_user u ON u.id = "
                    "ur.user_id "
                    "WHERE ur.role_key = ? AND u.deleted_ms IS NULL ORDER BY u.user_name",
-            use(key), into(holders), now;
-        text += names[i] + (internal[i] ? "  [internal]" : "") + "  ";
-        for (std::size_t j = 0; j < holders.size(); ++j) {
-            text += (j ? ", " : "") + holders[j];
-        }
-        text += holders.empty() ? "-\n" : "\n";
+            use(key), into(role.holders), now;
+        roles.push_back(std::move(role));
     }
-    return text;
+    return roles;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-bool GroupRepository::rolesCatalogued(const std::string& roleName) {
+bool GroupRepository::rolesCatalogued(const std::string& roleName) try {
     Poco::Data::Session session = _database.session();
     Poco::Int64 count = 0;
     std::string key = scim::foldCase(roleName);
     session << "SELECT COUNT(*) FROM tim_role WHERE name_key = ? AND internal = 0", use(key),
         into(count), now;
     return count > 0;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 void GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
-                                        const std::vector<std::string>& internal) {
+                                        const std::vector<std::string>& internal) try {
     Poco::Data::Session session = _database.session();
     // Hosts starting together write the same rows: the loser of a deadlock runs it again.
     withRetry(_database.dialect(), [&] {
@@ -492,6 +509,8 @@ void GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
         }
         tx.commit();
     });
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

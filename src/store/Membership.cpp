@@ -88,8 +88,8 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     return ignored;
 }
 
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, AccountWork& work,
-                                     const AccountRules& rules, const std::string& groupId) {
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountWork& work,
+                                     const port::AccountRules& rules, const std::string& groupId) {
     const auto members = memberIds(session, groupId);
     runPrepared(session, "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?",
                 {textParam(groupId), textParam(groupId)});

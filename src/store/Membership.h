@@ -2,9 +2,9 @@
 // way.
 #pragma once
 
-#include "AccountRules.h"
 #include "FilterSql.h"
 #include "SqlDialect.h"
+#include "port/AccountRules.h"
 
 #include <Poco/Data/Session.h>
 
@@ -39,8 +39,8 @@ std::vector<std::string> memberIds(Poco::Data::Session& session, const std::stri
 // Deletes group `groupId` for good, with its memberships either way (as a group and as a
 // member), and has `rules` grant its former members their roles again; returns their ids.
 // The one home of a group's deletion: SCIM's DELETE and TIM's own.
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, AccountWork& work,
-                                     const AccountRules& rules, const std::string& groupId);
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountWork& work,
+                                     const port::AccountRules& rules, const std::string& groupId);
 
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
 // returns the ids it ignored. `added`, if given, counts the memberships that were new.

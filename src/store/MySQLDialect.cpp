@@ -11,6 +11,9 @@
 #include <Poco/Timestamp.h>
 
 #include <atomic>
+#include <cctype>
+#include <cstring>
+#include <optional>
 
 namespace store {
 namespace {
@@ -92,9 +95,10 @@ class MySQLDialect : public SqlDialect {
     bool isRetryable(const Poco::Exception& e) const override { return isLockConflict(e); }
 
     bool isUniqueViolation(const Poco::Exception& e) const override {
-        const std::string text = e.displayText();
-        return text.find("Duplicate entry") != std::string::npos ||
-               text.find("1062") != std::string::npos;
+        if (const auto number = mysqlErrorNumber(e)) {
+            return *number == 1062;  // ER_DUP_ENTRY
+        }
+        return e.displayText().find("Duplicate entry") != std::string::npos;
     }
 
     bool tableExists(Poco::Data::Session& session, const std::string& table) const override {
@@ -145,7 +149,33 @@ class MySQLDialect : public SqlDialect {
 
 }  // namespace
 
+std::optional<int> mysqlErrorNumber(const Poco::Exception& e) {
+    const std::string text = e.displayText();
+    for (const char* field : {"[mysql_stmt_errno]: ", "[mysql_errno]: "}) {
+        const auto at = text.find(field);
+        if (at == std::string::npos) {
+            continue;
+        }
+        int number = 0;
+        std::size_t digits = at + std::strlen(field);
+        while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+            number = number * 10 + (text[digits++] - '0');
+            if (number > 100000) {
+                return std::nullopt;
+            }
+        }
+        if (number > 0) {
+            return number;
+        }
+    }
+    return std::nullopt;
+}
+
 bool isLockConflict(const Poco::Exception& e) {
+    if (const auto number = mysqlErrorNumber(e)) {
+        // ER_LOCK_DEADLOCK (a Galera certification failure too), ER_LOCK_WAIT_TIMEOUT.
+        return *number == 1213 || *number == 1205;
+    }
     const std::string text = e.displayText();
     // A Galera node reports losing certification to another node's write as a deadlock. When
     // that abort reaches a statement while its rows are streaming, libmariadb's fetch fails
@@ -153,19 +183,28 @@ bool isLockConflict(const Poco::Exception& e) {
     // did not commit, so it too may run again.
     return text.find("Deadlock found") != std::string::npos ||
            text.find("mysql_stmt_fetch error") != std::string::npos ||
-           text.find("Lock wait timeout") != std::string::npos ||
-           text.find("errno]: 1213") != std::string::npos ||
-           text.find("errno]: 1205") != std::string::npos;
+           text.find("Lock wait timeout") != std::string::npos;
 }
 
 bool isConnectionLoss(const Poco::Exception& e) {
+    if (const auto number = mysqlErrorNumber(e)) {
+        // CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
+        // ER_SERVER_SHUTDOWN, and ER_UNKNOWN_COM_ERROR: a Galera node cut off from its
+        // cluster's majority refuses work ("WSREP has not yet prepared node") until it rejoins.
+        for (const int loss : {2002, 2003, 2006, 2013, 1053, 1047}) {
+            if (*number == loss) {
+                return true;
+            }
+        }
+        return false;
+    }
+    // Failures the connector reports without an error number: a connect, and a statement on
+    // a session whose connection was closed after a loss.
     const std::string text = e.displayText();
-    // A Galera node cut off from its cluster's majority refuses work until it rejoins.
-    for (const char* sign : {"Can't connect", "Lost connection", "server has gone away",
-                             "Server has gone away", "(2002)", "(2003)", "(2006)", "(2013)",
-                             "Server shutdown in progress", "WSREP has not yet prepared node",
-                             // a statement on a session whose connection was closed after a loss
-                             "Not connected to data source"}) {
+    for (const char* sign :
+         {"Can't connect", "Lost connection", "server has gone away", "Server has gone away",
+          "(2002)", "(2003)", "(2006)", "(2013)", "Server shutdown in progress",
+          "WSREP has not yet prepared node", "Not connected to data source"}) {
         if (text.find(sign) != std::string::npos) {
             return true;
         }

@@ -1,5 +1,7 @@
 #include "Purger.h"
 
+#include "StoreFailures.h"
+
 #include "AuditTrail.h"
 #include "Retry.h"
 #include "SqlSupport.h"
@@ -65,18 +67,8 @@ std::size_t Purger::purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeM
     }
 }
 
-std::string PurgeResult::summary() const {
-    if (!ran) {
-        return "skipped: another instance is purging";
-    }
-    return "purged " + std::to_string(users) + " user(s), " + std::to_string(memberships) +
-           " membership(s), " + std::to_string(roleAssignments) + " role assignment(s) in " +
-           std::to_string(batches) + " batch(es), and " + std::to_string(auditRows) +
-           " audit row(s) past their retention";
-}
-
-PurgeResult Purger::run(const Poco::Timestamp& now) {
-    PurgeResult result;
+port::PurgeResult Purger::run(const Poco::Timestamp& now) try {
+    port::PurgeResult result;
     Poco::Data::Session session = _database.session();
     const SqlDialect& dialect = _database.dialect();
     if (!dialect.tryLockJob(session, kPurgeLock)) {
@@ -91,7 +83,7 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
         // Each batch is a transaction of its own, run again if it loses to a concurrent write
         // (on a cluster, to another node's): counted only once it committed.
         for (;;) {
-            const PurgeResult batch = withRetry(
+            const port::PurgeResult batch = withRetry(
                 dialect, [&] { return purgeUserBatch(session, deletedBefore, disabledBefore); });
             result.users += batch.users;
             result.memberships += batch.memberships;
@@ -122,12 +114,14 @@ PurgeResult Purger::run(const Poco::Timestamp& now) {
     }
     dialect.unlockJob(session, kPurgeLock);
     return result;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
-                                   Poco::Int64 disabledBefore) {
+port::PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
+                                         Poco::Int64 disabledBefore) {
     const SqlDialect& dialect = _database.dialect();
-    PurgeResult batch;
+    port::PurgeResult batch;
     WriteTransaction tx(session, dialect);
     std::vector<std::string> ids;
     std::vector<Poco::Nullable<std::string>> externalIds;
@@ -165,7 +159,7 @@ PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int64 del
     return batch;
 }
 
-std::optional<Poco::Timestamp> Purger::lastRun() {
+std::optional<Poco::Timestamp> Purger::lastRun() try {
     Poco::Data::Session session = _database.session();
     std::vector<std::string> values;
     std::string key = kLastRunKey;
@@ -175,6 +169,8 @@ std::optional<Poco::Timestamp> Purger::lastRun() {
         return std::nullopt;
     }
     return Poco::Timestamp(ms * 1000);
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

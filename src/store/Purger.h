@@ -25,31 +25,20 @@ struct PurgePolicy {
     std::size_t batchSize = 500;
 };
 
-struct PurgeResult {
-    bool ran = false;  // false: another instance held the purge lock
-    std::size_t users = 0;
-    std::size_t memberships = 0;
-    std::size_t roleAssignments = 0;
-    std::size_t batches = 0;
-    std::size_t auditRows = 0;  // past the audit retention
-
-    std::string summary() const;  // counts only, never personal data
-};
-
 class Purger {
   public:
     Purger(Database& database, PurgePolicy policy) : _database(database), _policy(policy) {}
 
     // Purges what expired before `now` minus the retentions; records when it ran.
-    PurgeResult run(const Poco::Timestamp& now);
+    port::PurgeResult run(const Poco::Timestamp& now);
 
     // When a purge last completed on any instance, if ever.
     std::optional<Poco::Timestamp> lastRun();
 
   private:
     // Deletes up to a batch of expired users in one transaction; batches is 1 if it found any.
-    PurgeResult purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
-                               Poco::Int64 disabledBefore);
+    port::PurgeResult purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
+                                     Poco::Int64 disabledBefore);
     // Deletes audit rows older than `beforeMs`; returns how many.
     std::size_t purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeMs);
 

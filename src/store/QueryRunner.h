@@ -5,6 +5,8 @@
 #include "FilterSql.h"
 #include "SqlSupport.h"
 
+#include "port/ResourceQuery.h"
+
 #include "scim/ResourceSchema.h"
 #include "scim/filter/Evaluator.h"
 
@@ -20,19 +22,8 @@
 
 namespace store {
 
-struct ResourceQuery {
-    scim::filter::NodePtr filter;  // nullptr: every resource
-    std::string sortBy;            // "": creation order
-    bool descending = false;
-    std::size_t startIndex = 1;  // 1-based
-    std::size_t count = 100;
-};
-
-template <typename Record>
-struct Page {
-    std::size_t total = 0;
-    std::vector<Record> records;
-};
+using port::Page;
+using port::ResourceQuery;
 
 template <typename Record>
 struct QuerySpec {

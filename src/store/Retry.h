@@ -22,12 +22,6 @@ POCO_DECLARE_EXCEPTION(, WriteContention, Poco::Exception)
 // transaction without telling (GaleraNode.h). Run it again, like a deadlock.
 POCO_DECLARE_EXCEPTION(, RowVanished, Poco::Exception)
 
-// How the same request may fare in a few seconds after failing with `e`: Busy (the pool had no
-// session free, a lock was held too long, a write lost every attempt), Unavailable (the database
-// connection is lost or refused), or None (not a passing failure).
-enum class TransientFailure { None, Busy, Unavailable };
-TransientFailure transientFailureOf(const Poco::Exception& e);
-
 template <typename Fn>
 auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {

@@ -1,5 +1,7 @@
 #include "Snapshots.h"
 
+#include "StoreFailures.h"
+
 #include "AuditTrail.h"
 #include "Membership.h"
 #include "SqlAccountWork.h"
@@ -50,7 +52,7 @@ void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
 
 }  // namespace
 
-bool Snapshots::deleteUserInTim(const std::string& id) {
+bool Snapshots::deleteUserInTim(const std::string& id) try {
     Poco::Data::Session session = _database.session();
     WriteTransaction tx(session, _database.dialect());
     std::vector<Poco::Nullable<std::string>> externalIds;
@@ -77,9 +79,11 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
     recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
     tx.commit();
     return true;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-bool Snapshots::deleteGroupInTim(const std::string& id) {
+bool Snapshots::deleteGroupInTim(const std::string& id) try {
     Poco::Data::Session session = _database.session();
     WriteTransaction tx(session, _database.dialect());
     std::vector<Poco::Nullable<std::string>> externalIds;
@@ -99,12 +103,14 @@ bool Snapshots::deleteGroupInTim(const std::string& id) {
     recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();
     return true;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
-                                                        const CreatedAccount& created,
+                                                        const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs) {
-    const bool user = created.kind == AccountKind::User;
+    const bool user = created.kind == port::AccountKind::User;
     // Runs on every create: a kept statement.
     const auto& found =
         runPrepared(session,
@@ -123,12 +129,14 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
     return stringsOf(snapshot->getArray(user ? "groups" : "members"));
 }
 
-std::size_t Snapshots::purge(Poco::Int64 beforeMs) {
+std::size_t Snapshots::purge(Poco::Int64 beforeMs) try {
     Poco::Data::Session session = _database.session();
     Poco::Data::Statement remove(session);
     Poco::Int64 before = beforeMs;
     remove << "DELETE FROM scim_snapshot WHERE created_ms < ?", use(before);
     return remove.execute();
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

@@ -5,8 +5,8 @@
 // restored. A SCIM DELETE is the client's own intent: no snapshot. Both deletions are audited.
 #pragma once
 
-#include "AccountRules.h"
 #include "Database.h"
+#include "port/AccountRules.h"
 
 #include <Poco/Nullable.h>
 
@@ -18,7 +18,8 @@ namespace store {
 
 class Snapshots {
   public:
-    Snapshots(Database& database, const AccountRules& rules) : _database(database), _rules(rules) {}
+    Snapshots(Database& database, const port::AccountRules& rules)
+        : _database(database), _rules(rules) {}
 
     // Deletes the user for good, snapshotting its memberships; false when there is no such
     // person.
@@ -31,7 +32,7 @@ class Snapshots {
     // externalId or folded name) taken at or after `notBeforeMs`, consumed: a user's groups or
     // a group's members. nullopt when there is none.
     static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
-                                                        const CreatedAccount& created,
+                                                        const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs);
 
     // Forgets snapshots older than `beforeMs` (the purge).
@@ -39,7 +40,7 @@ class Snapshots {
 
   private:
     Database& _database;
-    const AccountRules& _rules;
+    const port::AccountRules& _rules;
 };
 
 }  // namespace store

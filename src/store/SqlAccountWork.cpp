@@ -13,8 +13,8 @@ namespace store {
 
 using namespace Poco::Data::Keywords;
 
-std::vector<RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
-    std::vector<RoleOffer> offers;
+std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
+    std::vector<port::RoleOffer> offers;
     inChunks(userIds, [&](const std::vector<std::string>& chunk) {
         auto params = texts(chunk);
         std::vector<std::string> users;
@@ -31,17 +31,18 @@ std::vector<RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>
         select, into(users), into(roles), into(standings);
         select.execute();
         for (std::size_t i = 0; i < users.size(); ++i) {
-            const RoleStanding standing = standings[i] == "grantable"  ? RoleStanding::Grantable
-                                          : standings[i] == "internal" ? RoleStanding::Internal
-                                                                       : RoleStanding::Unknown;
-            offers.push_back(RoleOffer{users[i], roles[i], standing});
+            const port::RoleStanding standing =
+                standings[i] == "grantable"  ? port::RoleStanding::Grantable
+                : standings[i] == "internal" ? port::RoleStanding::Internal
+                                             : port::RoleStanding::Unknown;
+            offers.push_back(port::RoleOffer{users[i], roles[i], standing});
         }
     });
     return offers;
 }
 
-std::set<RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& userIds) {
-    std::set<RoleGrant> grants;
+std::set<port::RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& userIds) {
+    std::set<port::RoleGrant> grants;
     inChunks(userIds, [&](const std::vector<std::string>& chunk) {
         auto params = texts(chunk);
         std::vector<std::string> users;
@@ -60,8 +61,8 @@ std::set<RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& u
     return grants;
 }
 
-void SqlAccountWork::changeGrants(const std::set<RoleGrant>& grants,
-                                  const std::set<RoleGrant>& revocations) {
+void SqlAccountWork::changeGrants(const std::set<port::RoleGrant>& grants,
+                                  const std::set<port::RoleGrant>& revocations) {
     // Revocations by role: a role group's deletion revokes one role from many users.
     std::map<std::string, std::vector<std::string>> revokedUsers;
     for (const auto& [user, role] : revocations) {
@@ -83,7 +84,7 @@ void SqlAccountWork::changeGrants(const std::set<RoleGrant>& grants,
             remove.execute();
         });
     }
-    const std::vector<RoleGrant> granted(grants.begin(), grants.end());
+    const std::vector<port::RoleGrant> granted(grants.begin(), grants.end());
     for (std::size_t start = 0; start < granted.size(); start += kChunk) {
         const std::size_t end = std::min(granted.size(), start + kChunk);
         std::string sql = "INSERT INTO tim_user_role (user_id, role_key, source) VALUES ";
@@ -102,8 +103,8 @@ void SqlAccountWork::changeGrants(const std::set<RoleGrant>& grants,
     }
 }
 
-std::optional<std::vector<std::string>> SqlAccountWork::takeSnapshot(const CreatedAccount& created,
-                                                                     Poco::Int64 notBeforeMs) {
+std::optional<std::vector<std::string>> SqlAccountWork::takeSnapshot(
+    const port::CreatedAccount& created, Poco::Int64 notBeforeMs) {
     return Snapshots::take(_session, created, notBeforeMs);
 }
 

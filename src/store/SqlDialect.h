@@ -6,6 +6,7 @@
 #include <Poco/Data/Session.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace store {
@@ -71,6 +72,10 @@ class SqlDialect {
     virtual void beginMigrationLock(Poco::Data::Session& session) const = 0;
     virtual void endMigrationLock(Poco::Data::Session& session, bool success) const = 0;
 };
+
+// The MySQL/MariaDB error number `e` carries (Poco's connector writes it into the message as
+// "[mysql_errno]: N" or "[mysql_stmt_errno]: N"), or nullopt when it carries none.
+std::optional<int> mysqlErrorNumber(const Poco::Exception& e);
 
 // Whether `e` is a MySQL/MariaDB deadlock (also a Galera certification failure) or lock wait
 // timeout (also a Galera causal read that waited too long): the same request may succeed later.

@@ -1,5 +1,7 @@
 #include "SqlIdentityStore.h"
 
+#include "StoreFailures.h"
+
 #include "SqlSupport.h"
 
 #include "scim/CaseFold.h"
@@ -10,7 +12,7 @@ namespace store {
 
 using namespace Poco::Data::Keywords;
 
-bool SqlIdentityStore::createSystemIdentityIfMissing(const std::string& name) {
+bool SqlIdentityStore::createSystemIdentityIfMissing(const std::string& name) try {
     Poco::Data::Session session = _database.session();
     std::string id = newId();
     std::string userName = name;
@@ -24,6 +26,8 @@ bool SqlIdentityStore::createSystemIdentityIfMissing(const std::string& name) {
         "id"),
         use(id), use(userName), use(key), use(kind), use(now), use(now);
     return insert.execute() > 0;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

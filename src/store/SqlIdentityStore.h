@@ -1,11 +1,11 @@
 #pragma once
 
 #include "Database.h"
-#include "IdentityStore.h"
+#include "port/IdentityStore.h"
 
 namespace store {
 
-class SqlIdentityStore : public IdentityStore {
+class SqlIdentityStore : public port::IdentityStore {
   public:
     explicit SqlIdentityStore(Database& database) : _database(database) {}
 

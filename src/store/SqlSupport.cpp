@@ -1,6 +1,6 @@
 #include "SqlSupport.h"
 
-#include "scim/ScimError.h"
+#include "port/StoreErrors.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -60,8 +60,8 @@ std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxByte
     std::ostringstream out;
     Poco::JSON::Stringifier::condense(doc, out);
     if (out.str().size() > maxBytes) {
-        throw scim::payloadTooLarge("The resource has more than " + std::to_string(maxBytes) +
-                                    " bytes of attributes");
+        throw port::TooLarge("The resource has more than " + std::to_string(maxBytes) +
+                             " bytes of attributes");
     }
     return out.str();
 }

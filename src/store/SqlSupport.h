@@ -39,7 +39,7 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params);
 std::string placeholders(std::size_t n);
 
 // Whole records {id, doc, version, created_ms, modified_ms} from a SELECT of those columns, in
-// that order; Record is UserRecord or GroupRecord.
+// that order; Record is port::UserRecord or port::GroupRecord.
 template <typename Record>
 std::vector<Record> readRecords(Poco::Data::Session& session, const std::string& sql,
                                 std::vector<SqlParam> params) {

@@ -1,5 +1,7 @@
 #include "SqlTokenStore.h"
 
+#include "StoreFailures.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
 
@@ -21,7 +23,7 @@ Poco::Timestamp fromMillis(Poco::Int64 ms) {
 
 }  // namespace
 
-void SqlTokenStore::record(const IssuedToken& token) {
+void SqlTokenStore::record(const port::IssuedToken& token) try {
     Poco::Data::Session session = _database.session();
     std::string jti = token.jti;
     std::string subject = token.subject;
@@ -29,9 +31,11 @@ void SqlTokenStore::record(const IssuedToken& token) {
     Poco::Int64 expires = toMillis(token.expiresAt);
     session << "INSERT INTO scim_token (jti, subject, issued_ms, expires_ms) VALUES (?, ?, ?, ?)",
         use(jti), use(subject), use(issued), use(expires), now;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::optional<TokenStanding> SqlTokenStore::standing(const std::string& jti) {
+std::optional<port::TokenStanding> SqlTokenStore::standing(const std::string& jti) try {
     Poco::Data::Session session = _database.session();
     std::string id = jti;
     std::string kind = "system";
@@ -46,14 +50,16 @@ std::optional<TokenStanding> SqlTokenStore::standing(const std::string& jti) {
     if (expires.empty()) {
         return std::nullopt;
     }
-    TokenStanding standing;
+    port::TokenStanding standing;
     standing.expiresAt = fromMillis(expires.front());
     standing.revoked = !revoked.front().isNull();
     standing.subjectActive = !active.front().isNull() && active.front().value() != 0;
     return standing;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::vector<IssuedToken> SqlTokenStore::list() {
+std::vector<port::IssuedToken> SqlTokenStore::list() try {
     Poco::Data::Session session = _database.session();
     std::vector<std::string> jtis;
     std::vector<std::string> subjects;
@@ -63,19 +69,21 @@ std::vector<IssuedToken> SqlTokenStore::list() {
     session << "SELECT jti, subject, issued_ms, expires_ms, revoked_ms FROM scim_token "
                "ORDER BY issued_ms, jti",
         into(jtis), into(subjects), into(issued), into(expires), into(revoked), now;
-    std::vector<IssuedToken> tokens;
+    std::vector<port::IssuedToken> tokens;
     for (std::size_t i = 0; i < jtis.size(); ++i) {
-        IssuedToken token{jtis[i], subjects[i], fromMillis(issued[i]), fromMillis(expires[i]),
-                          std::nullopt};
+        port::IssuedToken token{jtis[i], subjects[i], fromMillis(issued[i]), fromMillis(expires[i]),
+                                std::nullopt};
         if (!revoked[i].isNull()) {
             token.revokedAt = fromMillis(revoked[i].value());
         }
         tokens.push_back(std::move(token));
     }
     return tokens;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-bool SqlTokenStore::revoke(const std::string& jti, const Poco::Timestamp& at) {
+bool SqlTokenStore::revoke(const std::string& jti, const Poco::Timestamp& at) try {
     Poco::Data::Session session = _database.session();
     std::string id = jti;
     Poco::Int64 when = toMillis(at);
@@ -84,9 +92,11 @@ bool SqlTokenStore::revoke(const std::string& jti, const Poco::Timestamp& at) {
         use(when), use(id), now;
     session << "SELECT COUNT(*) FROM scim_token WHERE jti = ?", use(id), into(known), now;
     return known > 0;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::string SqlTokenStore::signingKey(const std::string& generated) {
+std::string SqlTokenStore::signingKey(const std::string& generated) try {
     Poco::Data::Session session = _database.session();
     std::string name = kSigningKeyName;
     std::string secret = generated;
@@ -101,6 +111,8 @@ std::string SqlTokenStore::signingKey(const std::string& generated) {
         throw Poco::DataException("the token signing key could not be stored");
     }
     return stored.front();
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

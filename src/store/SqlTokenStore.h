@@ -1,17 +1,17 @@
 #pragma once
 
 #include "Database.h"
-#include "TokenStore.h"
+#include "port/TokenStore.h"
 
 namespace store {
 
-class SqlTokenStore : public TokenStore {
+class SqlTokenStore : public port::TokenStore {
   public:
     explicit SqlTokenStore(Database& database) : _database(database) {}
 
-    void record(const IssuedToken& token) override;
-    std::optional<TokenStanding> standing(const std::string& jti) override;
-    std::vector<IssuedToken> list() override;
+    void record(const port::IssuedToken& token) override;
+    std::optional<port::TokenStanding> standing(const std::string& jti) override;
+    std::vector<port::IssuedToken> list() override;
     bool revoke(const std::string& jti, const Poco::Timestamp& at) override;
     std::string signingKey(const std::string& generated) override;
 

@@ -94,9 +94,8 @@ UserColumns userColumnsOf(const Object::Ptr& doc) {
     columns.timEmailKey = !columns.emailKey.isNull()       ? columns.emailKey
                           : !columns.workEmailKey.isNull() ? columns.workEmailKey
                                                            : folded(emailWhere(doc, isPrimary));
-    const auto enterprise = objectMember(doc, scim::kEnterpriseUserSchema);
-    if (enterprise) {
-        columns.managerId = stringMember(objectMember(enterprise, "manager"), "value");
+    if (const auto manager = scim::managerIdOf(doc)) {
+        columns.managerId = *manager;
     }
     return columns;
 }

@@ -1,5 +1,7 @@
 #include "UserRepository.h"
 
+#include "StoreFailures.h"
+
 #include "AuditTrail.h"
 #include "Membership.h"
 #include "QueryRunner.h"
@@ -9,8 +11,8 @@
 #include "UserColumns.h"
 #include "WriteTransaction.h"
 
+#include "port/StoreErrors.h"
 #include "scim/CaseFold.h"
-#include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 #include "scim/filter/Evaluator.h"
 
@@ -46,12 +48,12 @@ void sortDistinct(std::vector<std::string>& roles) {
 }
 
 // Fills in the roles of `users` (one statement for all of them).
-void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
+void readRoles(Poco::Data::Session& session, std::vector<port::UserRecord>& users) {
     if (users.empty()) {
         return;
     }
     std::vector<SqlParam> ids;
-    std::map<std::string, UserRecord*> byId;
+    std::map<std::string, port::UserRecord*> byId;
     for (auto& user : users) {
         ids.push_back(textParam(user.id));
         byId[user.id] = &user;
@@ -72,9 +74,9 @@ void readRoles(Poco::Data::Session& session, std::vector<UserRecord>& users) {
 }
 
 // Users (with their roles) from a SELECT of kRecordColumns.
-std::vector<UserRecord> readUsers(Poco::Data::Session& session, const std::string& sql,
-                                  std::vector<SqlParam> params) {
-    auto users = readRecords<UserRecord>(session, sql, std::move(params));
+std::vector<port::UserRecord> readUsers(Poco::Data::Session& session, const std::string& sql,
+                                        std::vector<SqlParam> params) {
+    auto users = readRecords<port::UserRecord>(session, sql, std::move(params));
     readRoles(session, users);
     return users;
 }
@@ -86,8 +88,9 @@ enum class Reach { Any, InReachOnly };
 // temporary table). For reads of one user, where no LIMIT is needed. InReachOnly leaves out
 // unmanaged holders of a protected role, from the roles read anyway (visibleUser's subquery
 // in SQL cost MariaDB a third more CPU per read).
-std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const std::string& where,
-                                           std::vector<SqlParam> params, Reach reach) {
+std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
+                                                 const std::string& where,
+                                                 std::vector<SqlParam> params, Reach reach) {
     const auto& rows = runPrepared(
         session,
         // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
@@ -99,19 +102,19 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
          ColumnType::Integer, ColumnType::NullableText, ColumnType::Integer,
          ColumnType::NullableInteger});
-    std::vector<UserRecord> users;
+    std::vector<port::UserRecord> users;
     std::vector<bool> protectedRole;
     std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         const std::string& id = rows.text(0)[i];
         if (indexOf.emplace(id, users.size()).second) {
-            users.push_back(UserRecord{id,
-                                       parseDocument(rows.text(1)[i]),
-                                       rows.integer(2)[i],
-                                       rows.integer(3)[i],
-                                       rows.integer(4)[i],
-                                       {},
-                                       rows.integer(6)[i] != 0});
+            users.push_back(port::UserRecord{id,
+                                             parseDocument(rows.text(1)[i]),
+                                             rows.integer(2)[i],
+                                             rows.integer(3)[i],
+                                             rows.integer(4)[i],
+                                             {},
+                                             rows.integer(6)[i] != 0});
             protectedRole.push_back(false);
         }
         const std::size_t at = indexOf[id];
@@ -121,7 +124,7 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
         const auto& internal = rows.nullableInteger(7)[i];
         protectedRole[at] = protectedRole[at] || (!internal.isNull() && internal.value() != 0);
     }
-    std::vector<UserRecord> kept;
+    std::vector<port::UserRecord> kept;
     for (std::size_t i = 0; i < users.size(); ++i) {
         if (reach == Reach::InReachOnly && !users[i].managed && protectedRole[i]) {
             continue;  // a TIM administrator SCIM does not manage
@@ -133,8 +136,8 @@ std::vector<UserRecord> readUsersWithRoles(Poco::Data::Session& session, const s
 }
 
 // The user `id` with its roles: in SCIM's reach only, or any.
-std::vector<UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
-                                 bool visibleOnly) {
+std::vector<port::UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
+                                       bool visibleOnly) {
     static const std::string personWith = "u.id = ? AND " + person("u.");
     return readUsersWithRoles(session, visibleOnly ? personWith : "u.id = ?", {textParam(id)},
                               visibleOnly ? Reach::InReachOnly : Reach::Any);
@@ -161,21 +164,23 @@ std::vector<std::string> withPassword(std::vector<std::string> names, bool passw
     return names;
 }
 
-scim::ScimError userNameTaken(const std::string& userName, const std::string& holderId) {
+port::Conflict userNameTaken(const std::string& userName, const std::string& holderId) {
     // holderId is "" for an account out of SCIM's reach: it is never named.
-    return scim::conflict("userName \"" + userName + "\" is already in use" +
-                          (holderId.empty() ? "" : " by user " + holderId));
+    return port::Conflict(port::Conflict::Kind::Uniqueness,
+                          "userName \"" + userName + "\" is already in use" +
+                              (holderId.empty() ? "" : " by user " + holderId),
+                          holderId);
 }
 
 // Accounts a create request may collide with: (via, id, kind, deleted_ms, managed, version) of
 // the rows `where` selects.
-std::string candidatesWhere(MatchedBy via, const std::string& where) {
+std::string candidatesWhere(port::MatchedBy via, const std::string& where) {
     return "SELECT " + std::to_string(static_cast<int>(via)) +
            ", u.id, u.kind, u.deleted_ms, u.managed, u.version FROM tim_user u WHERE " + where;
 }
 
 struct Candidates {
-    std::vector<AccountCandidate> accounts;
+    std::vector<port::AccountCandidate> accounts;
     std::map<std::string, Poco::Int64> versions;
 };
 
@@ -210,8 +215,8 @@ Candidates selectCandidates(Poco::Data::Session& session, const std::string& sel
                      ColumnType::NullableInteger, ColumnType::Integer, ColumnType::Integer});
     Candidates candidates;
     for (std::size_t i = 0; i < found.rows(); ++i) {
-        AccountCandidate account;
-        account.via = static_cast<MatchedBy>(found.integer(0)[i]);
+        port::AccountCandidate account;
+        account.via = static_cast<port::MatchedBy>(found.integer(0)[i]);
         account.id = found.text(1)[i];
         account.person = found.text(2)[i] == "person";
         account.deleted = !found.nullableInteger(3)[i].isNull();
@@ -236,18 +241,18 @@ std::vector<SqlParam> emailKeysOf(const UserColumns& columns) {
 // concurrent creates then deadlock at their inserts); the unique index settles insert races.
 Candidates findCandidates(Poco::Data::Session& session, const SqlDialect& dialect,
                           const UserColumns& columns) {
-    std::string select = candidatesWhere(MatchedBy::UserName, "u.user_name_key = ?");
+    std::string select = candidatesWhere(port::MatchedBy::UserName, "u.user_name_key = ?");
     std::vector<SqlParam> params{textParam(columns.userNameKey)};
     const auto emailKeys = emailKeysOf(columns);
     // One index per column: an OR across the two made SQLite scan every user.
     for (const char* column : {"u.email_key", "u.work_email_key"}) {
         if (!emailKeys.empty()) {
             select +=
-                " UNION ALL " +
-                candidatesWhere(MatchedBy::Email, dialect.unindexed("u.kind") + " = 'person' AND " +
-                                                      dialect.unindexed("u.deleted_ms") +
-                                                      " IS NULL AND u.managed = 0 AND " + column +
-                                                      " IN " + placeholders(emailKeys.size()));
+                " UNION ALL " + candidatesWhere(port::MatchedBy::Email,
+                                                dialect.unindexed("u.kind") + " = 'person' AND " +
+                                                    dialect.unindexed("u.deleted_ms") +
+                                                    " IS NULL AND u.managed = 0 AND " + column +
+                                                    " IN " + placeholders(emailKeys.size()));
             params.insert(params.end(), emailKeys.begin(), emailKeys.end());
         }
     }
@@ -269,15 +274,15 @@ Poco::Int64 lockCandidate(Poco::Data::Session& session, const SqlDialect& dialec
     return seenVersion;
 }
 
-const char* matchName(MatchedBy via) {
-    return via == MatchedBy::UserName ? "by-username" : "by-email";
+const char* matchName(port::MatchedBy via) {
+    return via == port::MatchedBy::UserName ? "by-username" : "by-email";
 }
 
 // What a write of a user's document changes besides it.
 struct UserWrite {
-    Poco::Int64 version = 0;  // the version read: the write needs it unchanged
-    PasswordChange password;  // as TIM's password rule says
-    bool revive = false;      // clears deleted_ms
+    Poco::Int64 version = 0;        // the version read: the write needs it unchanged
+    port::PasswordChange password;  // as TIM's password rule says
+    bool revive = false;            // clears deleted_ms
 };
 
 // The one UPDATE of a user's document and the columns it determines; the row becomes
@@ -315,30 +320,30 @@ bool updateUser(Poco::Data::Session& session, const std::string& id, const UserC
 
 }  // namespace
 
-CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
-                                          const std::optional<std::string>& clientHash) {
+port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
+                                                const std::optional<std::string>& clientHash) try {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
     Poco::Int64 now = nowMs();
     int active = c.active ? 1 : 0;
 
     Poco::Data::Session session = _database.session();
-    CreateResult result;
+    port::CreateResult result;
     try {
         withRetry(_database.dialect(), [&] {
             WriteTransaction tx(session, _database.dialect());
-            result = CreateResult{};
+            result = port::CreateResult{};
             const Candidates candidates = findCandidates(session, _database.dialect(), c);
-            const BindDecision decision = _rules.bind(candidates.accounts);
+            const port::BindDecision decision = _rules.bind(candidates.accounts);
             std::string id = decision.id;
             switch (decision.kind) {
-                case BindDecision::Kind::Refuse:
+                case port::BindDecision::Kind::Refuse:
                     refuse(session, tx, decision, c);
                     break;
-                case BindDecision::Kind::Create: {
+                case port::BindDecision::Kind::Create: {
                     id = newId();
-                    const PasswordChange password =
-                        _rules.password(AccountEvent::Created, clientHash);
+                    const port::PasswordChange password =
+                        _rules.password(port::AccountEvent::Created, clientHash);
                     runPrepared(
                         session,
                         "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
@@ -355,39 +360,42 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
                          textParam(json), nullableTextParam(password.hash),
                          numberParam(password.mustChange ? 1 : 0), numberParam(active),
                          numberParam(now)});
-                    result.outcome = CreateOutcome::Created;
+                    result.outcome = port::CreateOutcome::Created;
                     result.passwordSet = !password.hash.isNull();
                     SqlAccountWork work(session, _database.dialect());
-                    result.restored =
-                        _rules.restore(work, {AccountKind::User, id, c.externalId, c.userNameKey});
+                    result.restored = _rules.restore(
+                        work, {port::AccountKind::User, id, c.externalId, c.userNameKey});
                     break;
                 }
-                case BindDecision::Kind::Bind:
-                case BindDecision::Kind::Revive: {
+                case port::BindDecision::Kind::Bind:
+                case port::BindDecision::Kind::Revive: {
                     UserWrite write;
                     write.version =
                         lockCandidate(session, _database.dialect(), id, candidates.versions.at(id));
-                    write.revive = decision.kind == BindDecision::Kind::Revive;
+                    write.revive = decision.kind == port::BindDecision::Kind::Revive;
                     // A user SCIM itself deleted comes back as any write to it would.
                     write.password = _rules.password(
-                        write.revive ? AccountEvent::Updated : AccountEvent::Bound, clientHash);
+                        write.revive ? port::AccountEvent::Updated : port::AccountEvent::Bound,
+                        clientHash);
                     if (!updateUser(session, id, c, json, write)) {
                         throw RowVanished("user " + id);
                     }
-                    result.outcome = write.revive ? CreateOutcome::Revived : CreateOutcome::Bound;
+                    result.outcome =
+                        write.revive ? port::CreateOutcome::Revived : port::CreateOutcome::Bound;
                     result.via = decision.via;
                     result.passwordSet = !write.password.keep;
                     break;
                 }
             }
-            const bool bound = result.outcome == CreateOutcome::Bound;
+            const bool bound = result.outcome == port::CreateOutcome::Bound;
             recordAudit(session,
-                        {result.outcome == CreateOutcome::Created ? "create" : "bind", "User", id,
-                         c.externalId, withPassword(attributesOf(doc), result.passwordSet),
+                        {result.outcome == port::CreateOutcome::Created ? "create" : "bind", "User",
+                         id, c.externalId, withPassword(attributesOf(doc), result.passwordSet),
                          bound ? matchName(result.via)
                                : (result.restored.empty() ? "applied" : "restored")});
-            if (result.outcome == CreateOutcome::Created && result.restored.empty()) {
-                result.record = UserRecord{id, doc, 1, now, now, {}, true};  // what was inserted
+            if (result.outcome == port::CreateOutcome::Created && result.restored.empty()) {
+                result.record =
+                    port::UserRecord{id, doc, 1, now, now, {}, true};  // what was inserted
             } else {
                 auto records = readUser(session, id, false);
                 if (records.empty()) {
@@ -405,6 +413,8 @@ CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
         throw;
     }
     return result;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 std::string UserRepository::userNameHolder(const std::string& key) {
@@ -412,22 +422,23 @@ std::string UserRepository::userNameHolder(const std::string& key) {
 }
 
 void UserRepository::refuse(Poco::Data::Session& session, WriteTransaction& tx,
-                            const BindDecision& decision, const UserColumns& c) {
+                            const port::BindDecision& decision, const UserColumns& c) {
     switch (decision.refusal) {
-        case BindDecision::Refusal::Reserved:
-            throw scim::conflict("userName \"" + c.userName + "\" is reserved");
-        case BindDecision::Refusal::NameTaken:
+        case port::BindDecision::Refusal::Reserved:
+            throw port::Conflict(port::Conflict::Kind::Uniqueness,
+                                 "userName \"" + c.userName + "\" is reserved");
+        case port::BindDecision::Refusal::NameTaken:
             throw userNameTaken(c.userName, decision.id);
-        case BindDecision::Refusal::Protected:
+        case port::BindDecision::Refusal::Protected:
             // Recorded: someone with a provisioning token reached for an administrator.
             recordAudit(session, {"refuse", "User", decision.id, c.externalId, {}, "protected"});
             tx.commit();
-            throw ProtectedAccount();
+            throw port::ProtectedAccount();
     }
 }
 
 std::string UserRepository::createLocal(const std::string& userName, const std::string& email,
-                                        const std::vector<std::string>& roles) {
+                                        const std::vector<std::string>& roles) try {
     Poco::JSON::Object::Ptr doc = new Poco::JSON::Object;
     doc->set("userName", userName);
     if (!email.empty()) {
@@ -438,7 +449,8 @@ std::string UserRepository::createLocal(const std::string& userName, const std::
     const UserColumns c = userColumnsOf(doc);
     const std::string id = newId();
     Poco::Int64 now = nowMs();
-    const PasswordChange password = _rules.password(AccountEvent::Created, std::nullopt);
+    const port::PasswordChange password =
+        _rules.password(port::AccountEvent::Created, std::nullopt);
     Poco::Data::Session session = _database.session();
     try {
         WriteTransaction tx(session, _database.dialect());
@@ -472,15 +484,19 @@ std::string UserRepository::createLocal(const std::string& userName, const std::
         throw;
     }
     return id;
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::optional<UserRecord> UserRepository::find(const std::string& id) {
+std::optional<port::UserRecord> UserRepository::find(const std::string& id) try {
     Poco::Data::Session session = _database.session();
     auto records = readUser(session, id, true);
     if (records.empty()) {
         return std::nullopt;
     }
     return std::move(records.front());
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 namespace {
@@ -499,13 +515,12 @@ Locked lockForWrite(Poco::Data::Session& session, const SqlDialect& dialect, con
                         dialect.forUpdate(),
                     {textParam(id)}, {ColumnType::Integer, ColumnType::Integer});
     if (rows.rows() == 0) {
-        throw scim::notFound("No user " + id);
+        throw port::NotFound("No user " + id);
     }
     const Locked locked{rows.integer(0).front(), rows.integer(1).front() != 0};
     if (expectedVersion && *expectedVersion != locked.version) {
-        throw scim::ScimError(412, "",
-                              "The user changed since version " + std::to_string(*expectedVersion) +
-                                  "; read it again");
+        throw port::VersionMismatch("The user changed since version " +
+                                    std::to_string(*expectedVersion) + "; read it again");
     }
     return locked;
 }
@@ -515,15 +530,15 @@ const char* writeName(const char* write, bool managedBefore) {
     return managedBefore ? write : "bind";
 }
 
-AccountEvent writeEvent(bool managedBefore) {
-    return managedBefore ? AccountEvent::Updated : AccountEvent::Bound;
+port::AccountEvent writeEvent(bool managedBefore) {
+    return managedBefore ? port::AccountEvent::Updated : port::AccountEvent::Bound;
 }
 
 }  // namespace
 
-UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                                   const std::optional<std::string>& clientHash,
-                                   std::optional<Poco::Int64> expectedVersion) {
+port::UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                                         const std::optional<std::string>& clientHash,
+                                         std::optional<Poco::Int64> expectedVersion) try {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
     Poco::Data::Session session = _database.session();
@@ -554,24 +569,23 @@ UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Obje
         }
         throw;
     }
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-UserRecord UserRepository::patch(
-    const std::string& id,
-    const std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>& change,
-    std::optional<Poco::Int64> expectedVersion) {
+port::UserRecord UserRepository::patch(const std::string& id, const port::ChangeUser& change,
+                                       std::optional<Poco::Int64> expectedVersion) try {
     // Optimistic: compute the new document (and hash a password) without holding a lock,
     // then write it only if the version is still the one it was computed from.
     constexpr int kAttempts = 5;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         const auto current = find(id);
         if (!current) {
-            throw scim::notFound("No user " + id);
+            throw port::NotFound("No user " + id);
         }
         if (expectedVersion && *expectedVersion != current->version) {
-            throw scim::ScimError(412, "",
-                                  "The user changed since version " +
-                                      std::to_string(*expectedVersion) + "; read it again");
+            throw port::VersionMismatch("The user changed since version " +
+                                        std::to_string(*expectedVersion) + "; read it again");
         }
         const scim::NormalisedResource changed = change(current->doc);
         std::string json = toJson(changed.doc);
@@ -588,7 +602,7 @@ UserRecord UserRepository::patch(
         UserColumns c = userColumnsOf(changed.doc);
         Poco::Data::Session session = _database.session();
         try {
-            std::optional<UserRecord> written;
+            std::optional<port::UserRecord> written;
             const bool wrote = withRetry(_database.dialect(), [&] {
                 WriteTransaction tx(session, _database.dialect());
                 if (!updateUser(session, id, c, json, write)) {
@@ -615,20 +629,20 @@ UserRecord UserRepository::patch(
             throw;
         }
     }
-    throw scim::ScimError(409, "", "The user is being changed by other requests; retry");
+    throw port::Conflict(port::Conflict::Kind::Contention,
+                         "The user is being changed by other requests; retry");
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) {
+bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) try {
     Poco::Data::Session session = _database.session();
     return withRetry(_database.dialect(), [&] {
         WriteTransaction tx(session, _database.dialect());
         try {
             lockForWrite(session, _database.dialect(), id, expectedVersion);
-        } catch (const scim::ScimError& e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw;
+        } catch (const port::NotFound&) {
+            return false;
         }
         Poco::Int64 when = nowMs();
         std::string key = id;
@@ -643,9 +657,11 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
         tx.commit();
         return true;
     });
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-std::optional<std::string> UserRepository::displayNameOf(const std::string& id) {
+std::optional<std::string> UserRepository::displayNameOf(const std::string& id) try {
     const auto record = find(id);
     if (!record) {
         return std::nullopt;
@@ -654,10 +670,13 @@ std::optional<std::string> UserRepository::displayNameOf(const std::string& id) 
     return doc->has("displayName") && doc->get("displayName").isString()
                ? doc->getValue<std::string>("displayName")
                : std::string();
+} catch (...) {
+    rethrowAsStoreError();
 }
 
-UserPage UserRepository::query(const UserQuery& query, const RenderUser& render) {
-    const QuerySpec<UserRecord> spec{
+port::UserPage UserRepository::query(const port::UserQuery& query,
+                                     const port::RenderUser& render) try {
+    const QuerySpec<port::UserRecord> spec{
         "u",
         "tim_user u",
         visible(),
@@ -672,6 +691,8 @@ UserPage UserRepository::query(const UserQuery& query, const RenderUser& render)
         personUnindexed(_database.dialect(), "u.")};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
+} catch (...) {
+    rethrowAsStoreError();
 }
 
 }  // namespace store

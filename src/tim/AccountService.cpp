@@ -7,8 +7,8 @@
 
 namespace tim {
 
-store::BindDecision AccountService::bind(
-    const std::vector<store::AccountCandidate>& candidates) const {
+port::BindDecision AccountService::bind(
+    const std::vector<port::AccountCandidate>& candidates) const {
     return decideBinding(_settings.binding, candidates);
 }
 
@@ -16,8 +16,8 @@ std::optional<std::string> AccountService::roleOf(const std::string& groupDispla
     return roleNameOf(groupDisplayName);
 }
 
-store::PasswordChange AccountService::password(store::AccountEvent event,
-                                               const std::optional<std::string>& clientHash) const {
+port::PasswordChange AccountService::password(port::AccountEvent event,
+                                              const std::optional<std::string>& clientHash) const {
     return passwordChangeOn(event, clientHash, _settings.defaultPasswordHash);
 }
 
@@ -25,20 +25,20 @@ std::string AccountService::hashPassword(const std::string& clear) const {
     return tim::hashPassword(clear);
 }
 
-void AccountService::grantRoles(store::AccountWork& work,
+void AccountService::grantRoles(port::AccountWork& work,
                                 const std::vector<std::string>& userIds) const {
     tim::grantRoles(work, userIds);
 }
 
-std::string AccountService::restore(store::AccountWork& work,
-                                    const store::CreatedAccount& created) const {
+std::string AccountService::restore(port::AccountWork& work,
+                                    const port::CreatedAccount& created) const {
     const Poco::Int64 notBeforeMs =
         _settings.snapshotRetention.before(_settings.now()).epochMicroseconds() / 1000;
     const auto snapshot = work.takeSnapshot(created, notBeforeMs);
     if (!snapshot) {
         return "";
     }
-    if (created.kind == store::AccountKind::User) {
+    if (created.kind == port::AccountKind::User) {
         const std::size_t groups = work.joinGroups(created.id, *snapshot);
         tim::grantRoles(work, {created.id});
         return "restored " + std::to_string(groups) +

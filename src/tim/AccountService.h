@@ -6,7 +6,7 @@
 #include "Binding.h"
 #include "Duration.h"
 
-#include "store/AccountRules.h"
+#include "port/AccountRules.h"
 
 #include <Poco/Timestamp.h>
 
@@ -24,22 +24,22 @@ struct AccountSettings {
     std::function<Poco::Timestamp()> now = [] { return Poco::Timestamp(); };
 };
 
-class AccountService final : public store::AccountRules {
+class AccountService final : public port::AccountRules {
   public:
     explicit AccountService(AccountSettings settings) : _settings(std::move(settings)) {}
 
-    store::BindDecision bind(const std::vector<store::AccountCandidate>& candidates) const override;
+    port::BindDecision bind(const std::vector<port::AccountCandidate>& candidates) const override;
     std::optional<std::string> roleOf(const std::string& groupDisplayName) const override;
-    store::PasswordChange password(store::AccountEvent event,
-                                   const std::optional<std::string>& clientHash) const override;
+    port::PasswordChange password(port::AccountEvent event,
+                                  const std::optional<std::string>& clientHash) const override;
     std::string hashPassword(const std::string& clear) const override;
-    void grantRoles(store::AccountWork& work,
+    void grantRoles(port::AccountWork& work,
                     const std::vector<std::string>& userIds) const override;
     // Memberships come back (into groups, and of members, that still exist) with the roles
     // their role groups grant; a role TIM granted otherwise never does: an administrator's
     // removal stays removed.
-    std::string restore(store::AccountWork& work,
-                        const store::CreatedAccount& created) const override;
+    std::string restore(port::AccountWork& work,
+                        const port::CreatedAccount& created) const override;
 
   private:
     const AccountSettings _settings;

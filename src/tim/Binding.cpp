@@ -7,9 +7,9 @@
 
 namespace tim {
 
-using store::AccountCandidate;
-using store::BindDecision;
-using store::MatchedBy;
+using port::AccountCandidate;
+using port::BindDecision;
+using port::MatchedBy;
 
 BindingMode parseBindingMode(const std::string& text) {
     if (Poco::icompare(text, "userNameOrEmail") == 0) {

@@ -2,7 +2,7 @@
 // provisioning, never a TIM administrator.
 #pragma once
 
-#include "store/AccountMatch.h"
+#include "port/AccountMatch.h"
 
 #include <string>
 #include <vector>
@@ -25,7 +25,7 @@ BindingMode parseBindingMode(const std::string& text);
 //   protected account is refused as protected; an unmanaged one is bound unless mode is Off;
 // - otherwise, with UserNameOrEmail, the one unmanaged, unprotected, undeleted person with the
 //   email is bound; none or several: a new user. Emails are not unique.
-store::BindDecision decideBinding(BindingMode mode,
-                                  const std::vector<store::AccountCandidate>& candidates);
+port::BindDecision decideBinding(BindingMode mode,
+                                 const std::vector<port::AccountCandidate>& candidates);
 
 }  // namespace tim

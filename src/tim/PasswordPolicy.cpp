@@ -2,20 +2,20 @@
 
 namespace tim {
 
-store::PasswordChange passwordChangeOn(store::AccountEvent event,
-                                       const std::optional<std::string>& clientHash,
-                                       const std::string& defaultHash) {
-    store::PasswordChange change;
+port::PasswordChange passwordChangeOn(port::AccountEvent event,
+                                      const std::optional<std::string>& clientHash,
+                                      const std::string& defaultHash) {
+    port::PasswordChange change;
     switch (event) {
-        case store::AccountEvent::Bound:
+        case port::AccountEvent::Bound:
             return change;  // the account's own password, whatever the request said
-        case store::AccountEvent::Updated:
+        case port::AccountEvent::Updated:
             if (clientHash) {
                 change.keep = false;
                 change.hash = *clientHash;
             }
             return change;
-        case store::AccountEvent::Created:
+        case port::AccountEvent::Created:
             change.keep = false;
             if (clientHash) {
                 change.hash = *clientHash;

@@ -4,7 +4,7 @@
 // password only when the client sends one.
 #pragma once
 
-#include "store/AccountRules.h"
+#include "port/AccountRules.h"
 
 #include <optional>
 #include <string>
@@ -13,8 +13,8 @@ namespace tim {
 
 // `clientHash`: the hash of the client's password, if it sent one; `defaultHash`: the hash of
 // the default password, "" when none is configured.
-store::PasswordChange passwordChangeOn(store::AccountEvent event,
-                                       const std::optional<std::string>& clientHash,
-                                       const std::string& defaultHash);
+port::PasswordChange passwordChangeOn(port::AccountEvent event,
+                                      const std::optional<std::string>& clientHash,
+                                      const std::string& defaultHash);
 
 }  // namespace tim

@@ -2,11 +2,11 @@
 
 namespace tim {
 
-GrantChanges grantChanges(const std::vector<store::RoleOffer>& offers,
-                          const std::set<store::RoleGrant>& current) {
-    std::set<store::RoleGrant> entitled;
+GrantChanges grantChanges(const std::vector<port::RoleOffer>& offers,
+                          const std::set<port::RoleGrant>& current) {
+    std::set<port::RoleGrant> entitled;
     for (const auto& offer : offers) {
-        if (offer.standing == store::RoleStanding::Grantable) {
+        if (offer.standing == port::RoleStanding::Grantable) {
             entitled.emplace(offer.userId, offer.role);
         }
     }
@@ -24,7 +24,7 @@ GrantChanges grantChanges(const std::vector<store::RoleOffer>& offers,
     return changes;
 }
 
-void grantRoles(store::AccountWork& work, const std::vector<std::string>& userIds) {
+void grantRoles(port::AccountWork& work, const std::vector<std::string>& userIds) {
     if (userIds.empty()) {
         return;
     }

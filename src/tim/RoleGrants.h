@@ -4,7 +4,7 @@
 // role TIM granted itself is never SCIM's to take.
 #pragma once
 
-#include "store/AccountWork.h"
+#include "port/AccountWork.h"
 
 #include <set>
 #include <string>
@@ -13,15 +13,15 @@
 namespace tim {
 
 struct GrantChanges {
-    std::set<store::RoleGrant> grants;
-    std::set<store::RoleGrant> revocations;
+    std::set<port::RoleGrant> grants;
+    std::set<port::RoleGrant> revocations;
 };
 
 // What brings `current` (the roles SCIM granted these users) to what `offers` entitle them to.
-GrantChanges grantChanges(const std::vector<store::RoleOffer>& offers,
-                          const std::set<store::RoleGrant>& current);
+GrantChanges grantChanges(const std::vector<port::RoleOffer>& offers,
+                          const std::set<port::RoleGrant>& current);
 
 // Applies the rule to these users inside `work`.
-void grantRoles(store::AccountWork& work, const std::vector<std::string>& userIds);
+void grantRoles(port::AccountWork& work, const std::vector<std::string>& userIds);
 
 }  // namespace tim

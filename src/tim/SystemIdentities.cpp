@@ -2,7 +2,7 @@
 
 namespace tim {
 
-std::vector<std::string> setupSystemIdentities(store::IdentityStore& identities) {
+std::vector<std::string> setupSystemIdentities(port::IdentityStore& identities) {
     std::vector<std::string> created;
     for (const char* name : {kScimIdentity}) {
         if (identities.createSystemIdentityIfMissing(name)) {

@@ -1,7 +1,7 @@
 // TIM's system identities ("Setup System Identities" in TIM's migration page).
 #pragma once
 
-#include "store/IdentityStore.h"
+#include "port/IdentityStore.h"
 
 #include <string>
 #include <vector>
@@ -13,6 +13,6 @@ namespace tim {
 inline constexpr const char* kScimIdentity = "sys.scim";
 
 // Creates every system identity that is missing; returns the names it created.
-std::vector<std::string> setupSystemIdentities(store::IdentityStore& identities);
+std::vector<std::string> setupSystemIdentities(port::IdentityStore& identities);
 
 }  // namespace tim

@@ -2,6 +2,7 @@
 // transaction, under the request's id, naming what changed and never a value; a write that
 // rolls back leaves none; an admin finds the history by id, userName or externalId.
 #include "api/RequestLimits.h"
+#include "port/RequestContext.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
@@ -9,7 +10,6 @@
 #include "scim/UserSchemas.h"
 #include "store/AuditTrail.h"
 #include "store/GroupRepository.h"
-#include "store/RequestContext.h"
 #include "store/UserRepository.h"
 #include "store/WriteTransaction.h"
 #include "support/EngineFixtures.h"
@@ -49,7 +49,7 @@ class AuditTrailContract : public testing::StoreFixture {
         store::AuditTrail trail(*_database);
         std::string id;
         {
-            const store::RequestScope request("req-create");
+            const port::RequestScope request("req-create");
             id = _users
                      ->createOrBind(userDoc(R"({"userName":"Ada@Example.com","externalId":"e-ada",)"
                                             R"("name":{"givenName":"Ada"}})"),
@@ -57,7 +57,7 @@ class AuditTrailContract : public testing::StoreFixture {
                      .record.id;
         }
         {
-            const store::RequestScope request("req-patch");
+            const port::RequestScope request("req-patch");
             patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."},)"
                           R"({"op":"replace","path":"password","value":"s3cret-value"}])");
             patchUser(id, R"([{"op":"replace","path":"displayName","value":"Ada L."}])");  // no-op
@@ -167,7 +167,7 @@ class AuditTrailContract : public testing::StoreFixture {
                 .doc;
         const std::string group =
             _groups->createOrBind(groupDoc, std::vector<std::string>{user}).record.id;
-        using Kind = store::MemberChange::Kind;
+        using Kind = port::MemberChange::Kind;
         _groups->patch(group, {}, {{Kind::Remove, {user}}}, std::nullopt);
         _groups->patch(group, {}, {{Kind::Remove, {user}}}, std::nullopt);  // no change: no row
         CPPUNIT_ASSERT(_groups->remove(group, std::nullopt));

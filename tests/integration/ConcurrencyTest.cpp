@@ -2,6 +2,7 @@
 // is lost, uniqueness holds (also across two instances with their own pools), If-Match lets
 // exactly one writer win, and a PATCH racing a DELETE leaves one consistent outcome.
 #include "api/RequestLimits.h"
+#include "port/StoreErrors.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
@@ -48,11 +49,12 @@ struct Outcomes {
         try {
             call();
             ++ok;
-        } catch (const scim::ScimError& e) {
-            (e.status() == 409   ? conflict
-             : e.status() == 412 ? failed
-             : e.status() == 404 ? notFound
-                                 : unexpected)++;
+        } catch (const port::Conflict&) {
+            ++conflict;
+        } catch (const port::VersionMismatch&) {
+            ++failed;
+        } catch (const port::NotFound&) {
+            ++notFound;
         } catch (...) {
             ++unexpected;
         }
@@ -91,7 +93,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         testing::race(16, [&](int i) {
             outcomes.run([&] {
                 _groups->patch(group.record.id, {},
-                               {{store::MemberChange::Kind::Add, {ids[static_cast<size_t>(i)]}}},
+                               {{port::MemberChange::Kind::Add, {ids[static_cast<size_t>(i)]}}},
                                std::nullopt);
             });
         });
@@ -120,7 +122,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(1, outcomes.ok.load());
         CPPUNIT_ASSERT_EQUAL(7, outcomes.conflict.load());
         CPPUNIT_ASSERT_EQUAL(0, outcomes.unexpected.load());
-        store::UserQuery query;
+        port::UserQuery query;
         query.filter = scim::filter::parseFilter(R"(userName eq "twice@example.com")");
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->query(query, {}).total);
     }

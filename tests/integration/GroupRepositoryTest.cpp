@@ -1,8 +1,8 @@
 // Groups on both engines: membership as rows (bulk adds, removal by list), role grants and
 // revocations recomputed in the same transaction, TIM's own role grants left alone.
+#include "port/StoreErrors.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Representation.h"
-#include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 #include "scim/filter/FilterParser.h"
 #include "store/GroupRepository.h"
@@ -22,7 +22,7 @@
 #include <set>
 
 using namespace Poco::Data::Keywords;
-using Kind = store::MemberChange::Kind;
+using Kind = port::MemberChange::Kind;
 
 namespace {
 
@@ -96,11 +96,11 @@ class GroupRepositoryContract : public testing::StoreFixture {
         for (const char* filter : {"userName pr", "not (title pr)"}) {
             std::set<std::string> seen;
             for (std::size_t start = 1; start <= 2; ++start) {
-                store::UserQuery query;
+                port::UserQuery query;
                 query.filter = scim::filter::parseFilter(filter);
                 query.startIndex = start;
                 query.count = 1;
-                const auto page = _users->query(query, [](const store::UserRecord& record) {
+                const auto page = _users->query(query, [](const port::UserRecord& record) {
                     return scim::renderResource(record.doc, record.id,
                                                 scim::Meta{"User", "", "", "", ""},
                                                 scim::userResourceSchema());
@@ -118,7 +118,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
         // A unique key's equality reads the user and its roles in one statement; paging
         // still applies.
         for (std::size_t start = 1; start <= 2; ++start) {
-            store::UserQuery query;
+            port::UserQuery query;
             query.filter = scim::filter::parseFilter(R"(userName eq "ALICE")");
             query.startIndex = start;
             const auto page = _users->query(query, {});
@@ -178,9 +178,9 @@ class GroupRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("Group"), members[0].type);
         // Same name as a group SCIM manages: a conflict, with an externalId or without.
         CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("OUTER", "other"), std::nullopt),
-                             scim::ScimError);
+                             port::Conflict);
         CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("INNER", "entra-inner"), std::nullopt),
-                             scim::ScimError);
+                             port::Conflict);
     }
 
     void onlyAGroupTimCreatedIsBound() {
@@ -197,7 +197,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("tim-g"), bound.record.id);
         // Managed now: the next create of that name is a duplicate.
         CPPUNIT_ASSERT_THROW(_groups->createOrBind(groupDoc("finance", "entra-g"), std::nullopt),
-                             scim::ScimError);
+                             port::Conflict);
     }
 
   private:

@@ -1,6 +1,7 @@
 // The user store on both engines: uniqueness under concurrency, binding, revival, filters
 // answered in SQL (LIKE escaping, folded keys) and in memory, paging.
 #include "api/RequestLimits.h"
+#include "port/StoreErrors.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
@@ -30,7 +31,7 @@ Poco::JSON::Object::Ptr doc(const std::string& json) {
         .doc;
 }
 
-Poco::JSON::Object::Ptr renderForFilter(const store::UserRecord& record) {
+Poco::JSON::Object::Ptr renderForFilter(const port::UserRecord& record) {
     return scim::renderResource(record.doc, record.id, scim::Meta{"User", "", "", "", ""},
                                 scim::userResourceSchema());
 }
@@ -85,8 +86,8 @@ class UserRepositoryContract : public testing::StoreFixture {
                                              std::to_string(i) + "\"}"),
                                          std::nullopt);
                     ++created;
-                } catch (const scim::ScimError& e) {
-                    (e.status() == 409 ? conflicts : other)++;
+                } catch (const port::Conflict&) {
+                    ++conflicts;
                 } catch (...) {
                     ++other;
                 }
@@ -105,14 +106,14 @@ class UserRepositoryContract : public testing::StoreFixture {
         const std::string local = _users->createLocal("kim", "", {});
         const auto bound = _users->createOrBind(
             doc(R"({"userName":"KIM","externalId":"x1","title":"t"})"), std::nullopt);
-        CPPUNIT_ASSERT(bound.outcome == store::CreateOutcome::Bound);
+        CPPUNIT_ASSERT(bound.outcome == port::CreateOutcome::Bound);
         CPPUNIT_ASSERT_EQUAL(local, bound.record.id);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
         CPPUNIT_ASSERT(bound.record.doc->has("title"));  // the request was applied
         // Bound: a managed user now, whose userName a second create cannot take.
         CPPUNIT_ASSERT_THROW(
             _users->createOrBind(doc(R"({"userName":"kim","externalId":"x3"})"), std::nullopt),
-            scim::ScimError);
+            port::Conflict);
         const auto tim = bound;
 
         CPPUNIT_ASSERT(_users->remove(bound.record.id, std::nullopt));
@@ -120,7 +121,7 @@ class UserRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
         const auto revived =
             _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), std::nullopt);
-        CPPUNIT_ASSERT(revived.outcome == store::CreateOutcome::Revived);
+        CPPUNIT_ASSERT(revived.outcome == port::CreateOutcome::Revived);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
         CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
     }
@@ -158,7 +159,7 @@ class UserRepositoryContract : public testing::StoreFixture {
         for (const auto& c : cases) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
         }
-        store::UserQuery sorted;
+        port::UserQuery sorted;
         sorted.sortBy = "title";
         sorted.count = 10;
         const auto page = _users->query(sorted, renderForFilter);
@@ -187,7 +188,7 @@ class UserRepositoryContract : public testing::StoreFixture {
         for (const auto& c : cases) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
         }
-        store::UserQuery sorted;
+        port::UserQuery sorted;
         sorted.sortBy = "urn:ietf:params:scim:schemas:core:2.0:User:userName";
         const auto page = _users->query(sorted, renderForFilter);
         CPPUNIT_ASSERT_EQUAL(std::string("single@z.net"),
@@ -252,12 +253,12 @@ class UserRepositoryContract : public testing::StoreFixture {
                                      return scim::NormalisedResource{d, {}};
                                  },
                                  Poco::Int64(1)),
-                             scim::ScimError);
+                             port::VersionMismatch);
     }
 
   private:
-    store::UserPage query(const std::string& filter) {
-        store::UserQuery q;
+    port::UserPage query(const std::string& filter) {
+        port::UserQuery q;
         q.filter = scim::filter::parseFilter(filter);
         q.count = 50;
         return _users->query(q, renderForFilter);

@@ -1,7 +1,7 @@
 // Checks that each write fails with 409 and a detail naming what it collided with.
 #pragma once
 
-#include "scim/ScimError.h"
+#include "port/StoreErrors.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -17,9 +17,10 @@ inline void assertEachConflictNames(const std::vector<std::function<void()>>& co
         try {
             collide();
             CPPUNIT_FAIL("no conflict");
-        } catch (const scim::ScimError& e) {
-            CPPUNIT_ASSERT_EQUAL(409, e.status());
-            CPPUNIT_ASSERT_MESSAGE(e.detail(), e.detail().find(expected) != std::string::npos);
+        } catch (const port::Conflict& e) {
+            const std::string detail = e.what();
+            CPPUNIT_ASSERT(e.kind() == port::Conflict::Kind::Uniqueness);
+            CPPUNIT_ASSERT_MESSAGE(detail, detail.find(expected) != std::string::npos);
         }
     }
 }

@@ -54,8 +54,8 @@ class StoreFixture : public CppUnit::TestFixture {
     }
 
     // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.
-    store::UserRecord patchUser(const std::string& id, const std::string& operations,
-                                std::optional<Poco::Int64> expectedVersion = std::nullopt) {
+    port::UserRecord patchUser(const std::string& id, const std::string& operations,
+                               std::optional<Poco::Int64> expectedVersion = std::nullopt) {
         const auto ops = scim::parsePatchRequest(Poco::JSON::Parser()
                                                      .parse(R"({"Operations":)" + operations + "}")
                                                      .extract<Poco::JSON::Object::Ptr>(),

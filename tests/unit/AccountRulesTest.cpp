@@ -11,9 +11,9 @@
 
 namespace {
 
-using store::AccountCandidate;
-using store::BindDecision;
-using store::MatchedBy;
+using port::AccountCandidate;
+using port::BindDecision;
+using port::MatchedBy;
 
 AccountCandidate holder(const std::string& id) {
     AccountCandidate c;
@@ -119,7 +119,7 @@ class AccountRulesTest : public CppUnit::TestFixture {
     }
 
     void passwordsFollowTheEvent() {
-        using store::AccountEvent;
+        using port::AccountEvent;
         const std::optional<std::string> client = std::string("client-hash");
         const std::string initial = "default-hash";
 
@@ -151,23 +151,23 @@ class AccountRulesTest : public CppUnit::TestFixture {
     }
 
     void roleGroupsGrantOnlyGrantableRoles() {
-        using store::RoleStanding;
-        const std::vector<store::RoleOffer> offers{
+        using port::RoleStanding;
+        const std::vector<port::RoleOffer> offers{
             {"alice", "designer", RoleStanding::Grantable},
             {"alice", "designer", RoleStanding::Grantable},  // two role groups, one role
             {"alice", "admin", RoleStanding::Internal},      // protected: TIM's alone
             {"bob", "auditor", RoleStanding::Unknown},       // not in the catalogue
             {"bob", "viewer", RoleStanding::Grantable},
         };
-        const std::set<store::RoleGrant> current{
+        const std::set<port::RoleGrant> current{
             {"alice", "designer"},  // kept
             {"bob", "auditor"},     // left the catalogue: revoked
             {"carol", "viewer"},    // left the role group: revoked
         };
         const auto changes = tim::grantChanges(offers, current);
-        CPPUNIT_ASSERT((changes.grants == std::set<store::RoleGrant>{{"bob", "viewer"}}));
+        CPPUNIT_ASSERT((changes.grants == std::set<port::RoleGrant>{{"bob", "viewer"}}));
         CPPUNIT_ASSERT((changes.revocations ==
-                        std::set<store::RoleGrant>{{"bob", "auditor"}, {"carol", "viewer"}}));
+                        std::set<port::RoleGrant>{{"bob", "auditor"}, {"carol", "viewer"}}));
         const auto none = tim::grantChanges({}, {});
         CPPUNIT_ASSERT(none.grants.empty() && none.revocations.empty());
     }

@@ -19,14 +19,14 @@ class MetricsTest : public CppUnit::TestFixture {
         metrics.recordRequest("Users", "GET", 200, 0.003);
         metrics.recordRequest("Users", "GET", 200, 42.0);  // past the largest bucket
         metrics.recordRequest("Groups", "PATCH", 409, 0.02);
-        store::PurgeResult skipped;  // another instance held the lock
+        port::PurgeResult skipped;  // another instance held the lock
         metrics.recordPurge(skipped, Poco::Timestamp::fromEpochTime(1000));
-        store::PurgeResult ran;
+        port::PurgeResult ran;
         ran.ran = true;
         ran.users = 7;
         metrics.recordPurge(ran, Poco::Timestamp::fromEpochTime(1800000000));
 
-        const testing::PrometheusText text(metrics.render(store::PoolUsage{3, 2, 32}));
+        const testing::PrometheusText text(metrics.render(port::PoolUsage{3, 2, 32}));
         const std::string users = R"(endpoint="Users",method="GET",status="200")";
         CPPUNIT_ASSERT_EQUAL(3.0,
                              text.value("tim_scim_request_duration_seconds_count{" + users + "}"));

@@ -1,7 +1,7 @@
 // Request ids and access lines: the client's id when it is a plain token, a new one otherwise;
 // secrets in the query masked; one line naming status, scimType, latency and bytes.
 #include "api/RequestLog.h"
-#include "store/RequestContext.h"
+#include "port/RequestContext.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -93,17 +93,17 @@ class RequestLogTest : public CppUnit::TestFixture {
     }
 
     void aScopeSetsAndRestoresTheThreadsId() {
-        CPPUNIT_ASSERT_EQUAL(std::string(), store::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), port::currentRequestId());
         {
-            const store::RequestScope outer("outer");
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), store::currentRequestId());
+            const port::RequestScope outer("outer");
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), port::currentRequestId());
             {
-                const store::RequestScope inner("inner");
-                CPPUNIT_ASSERT_EQUAL(std::string("inner"), store::currentRequestId());
+                const port::RequestScope inner("inner");
+                CPPUNIT_ASSERT_EQUAL(std::string("inner"), port::currentRequestId());
             }
-            CPPUNIT_ASSERT_EQUAL(std::string("outer"), store::currentRequestId());
+            CPPUNIT_ASSERT_EQUAL(std::string("outer"), port::currentRequestId());
         }
-        CPPUNIT_ASSERT_EQUAL(std::string(), store::currentRequestId());
+        CPPUNIT_ASSERT_EQUAL(std::string(), port::currentRequestId());
     }
 };
 

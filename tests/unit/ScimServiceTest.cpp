@@ -1,12 +1,11 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
-#include "store/Retry.h"
+#include "port/StoreErrors.h"
 #include "support/PrometheusText.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Data/DataException.h>
-#include <Poco/Data/SessionPool.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Message.h>
 
@@ -63,7 +62,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(publicUrlOverridesTheHostHeader);
     CPPUNIT_TEST(unknownResourceIs404AndWrongMethodIs405);
     CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
-    CPPUNIT_TEST(databaseTroubleIs503AndAnythingElse500WithoutDetails);
+    CPPUNIT_TEST(storeErrorsHaveTheirAnswersAndAnythingElseIs500WithoutDetails);
     CPPUNIT_TEST(everyAnswerHasARequestIdAndOneAccessLine);
     CPPUNIT_TEST(metricsNeedTheTokenUnlessPublicAndLabelOnlyKnownResources);
     CPPUNIT_TEST_SUITE_END();
@@ -151,32 +150,34 @@ class ScimServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(3, asked);
     }
 
-    // The funnel, with failures thrown where a request first touches the database (the token's
-    // registry look-up).
-    void databaseTroubleIs503AndAnythingElse500WithoutDetails() {
+    // The funnel, with failures thrown where a request first touches the store (the token's
+    // registry look-up): each typed store error has its answer; anything else is a 500. No 5xx
+    // detail carries what the failure said.
+    void storeErrorsHaveTheirAnswersAndAnythingElseIs500WithoutDetails() {
+        using port::Unavailable;
         struct Case {
             std::function<void()> fail;
             int status;
+            std::string scimType;
         } cases[] = {
-            {[] { throw Poco::Data::SessionPoolExhaustedException("pool of 32"); }, 503},
+            {[] { throw Unavailable(Unavailable::Cause::Busy, "pool of 32 on tim_user"); }, 503,
+             ""},
+            {[] { throw Unavailable(Unavailable::Cause::Down, "mysql: Lost connection (2013)"); },
+             503, ""},
+            {[] { throw port::NotFound("No user u-1"); }, 404, ""},
+            {[] { throw port::VersionMismatch("The user changed since version 3"); }, 412, ""},
             {[] {
-                 throw Poco::Data::DataException(
-                     "mysql_stmt_execute error: Lost connection to server during query (2013)");
+                 throw port::Conflict(port::Conflict::Kind::Uniqueness, "userName taken", "u-2");
              },
-             503},
-            {[] {
-                 throw Poco::Data::DataException(
-                     "Can't connect to server on '127.0.0.1' (115) (2002)");
-             },
-             503},
-            {[] {
-                 throw store::WriteContention(
-                     "gave up after 4 attempts: Deadlock found when trying to get lock on "
-                     "tim_user");
-             },
-             503},
-            {[] { throw Poco::Data::DataException("syntax error near tim_user"); }, 500},
-            {[] { throw std::runtime_error("std::bad_thing"); }, 500},
+             409, "uniqueness"},
+            {[] { throw port::Conflict(port::Conflict::Kind::Contention, "retry"); }, 409, ""},
+            {[] { throw port::TooLarge("more than 60000 bytes"); }, 413, ""},
+            {[] { throw port::InvalidQuery(port::InvalidQuery::Kind::Filter, "meta.created"); },
+             400, "invalidFilter"},
+            {[] { throw port::InvalidQuery(port::InvalidQuery::Kind::Value, "sortBy x"); }, 400,
+             "invalidValue"},
+            {[] { throw Poco::Data::DataException("syntax error near tim_user"); }, 500, ""},
+            {[] { throw std::runtime_error("std::bad_thing"); }, 500, ""},
         };
         for (const auto& c : cases) {
             api::ScimService service(
@@ -188,11 +189,14 @@ class ScimServiceTest : public CppUnit::TestFixture {
                 Poco::Logger::get("test"));
             const auto response = service.handle(get("/tim/api/scim/Users"));
             CPPUNIT_ASSERT_EQUAL(c.status, response.status);
+            CPPUNIT_ASSERT_EQUAL(c.scimType, response.scimType);
             CPPUNIT_ASSERT_EQUAL(std::string(c.status == 503 ? "5" : ""),
                                  header(response, "Retry-After"));
-            const std::string detail = body(response)->getValue<std::string>("detail");
-            for (const char* secret : {"tim_user", "mysql", "Lost connection", "bad_thing"}) {
-                CPPUNIT_ASSERT_MESSAGE(detail, detail.find(secret) == std::string::npos);
+            if (c.status >= 500) {
+                const std::string detail = body(response)->getValue<std::string>("detail");
+                for (const char* secret : {"tim_user", "mysql", "Lost connection", "bad_thing"}) {
+                    CPPUNIT_ASSERT_MESSAGE(detail, detail.find(secret) == std::string::npos);
+                }
             }
         }
     }
@@ -205,7 +209,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
             api::ScimService service(
                 settings, [](const api::Request&) { return false; }, Poco::Logger::get("test"),
                 nullptr, nullptr, api::Observability{&metrics, [] {
-                                                         return store::PoolUsage{1, 0, 4};
+                                                         return port::PoolUsage{1, 0, 4};
                                                      }});
             CPPUNIT_ASSERT_EQUAL(isPublic ? 200 : 401,
                                  service.handle(get("/tim/api/scim/metrics")).status);

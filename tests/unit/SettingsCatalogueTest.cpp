@@ -1,13 +1,12 @@
 // The plugin's tim.properties keys live in manifest.json; the catalogue generated from it must
 // carry them all, docs/reference.md must say the same, and bad values name their key.
-#include "api/PluginCore.h"
+#include "app/Configuration.h"
+#include "support/SourceFiles.h"
 #include "tim/Settings.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/Util/MapConfiguration.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -18,16 +17,7 @@
 #include <utility>
 #include <vector>
 
-namespace {
-
-std::string readFile(const std::string& path) {
-    Poco::FileInputStream in(path);
-    std::string text;
-    Poco::StreamCopier::copyToString(in, text);
-    return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 class SettingsCatalogueTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(SettingsCatalogueTest);
@@ -42,7 +32,7 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
   public:
     void manifestListsExactlyTheCatalogue() {
         const auto manifest = Poco::JSON::Parser()
-                                  .parse(readFile(std::string(TIM_SOURCE_DIR) + "/manifest.json"))
+                                  .parse(testing::readSourceFile("manifest.json"))
                                   .extract<Poco::JSON::Object::Ptr>();
         const auto properties = manifest->getArray("properties");
         std::map<std::string, std::pair<std::string, std::string>> listed;
@@ -62,7 +52,7 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
     }
 
     void theReferenceDocumentsEveryKeyWithItsDefault() {
-        const std::string readme = readFile(std::string(TIM_SOURCE_DIR) + "/docs/reference.md");
+        const std::string readme = testing::readSourceFile("docs/reference.md");
         for (const auto& d : tim::settingDefinitions()) {
             const std::string row = std::string("| `") + d.key + "` | `" + d.defaultValue + "` |";
             CPPUNIT_ASSERT_MESSAGE("docs/reference.md lacks the row " + row,
@@ -73,11 +63,11 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
     // The host reads its keys directly from its configuration: each key literal in its source
     // must have a row in the reference.
     void theReferenceDocumentsEveryKeyTheHostReads() {
-        const std::string reference = readFile(std::string(TIM_SOURCE_DIR) + "/docs/reference.md");
+        const std::string reference = testing::readSourceFile("docs/reference.md");
         const std::regex key(R"re("((?:http|plugin|data|log)\.[A-Za-z.]+)")re");
         std::set<std::string> keys;
         for (const char* file : {"HostSettings.cpp", "HostApplication.cpp"}) {
-            const std::string source = readFile(std::string(TIM_SOURCE_DIR) + "/src/host/" + file);
+            const std::string source = testing::readSourceFile(std::string("src/host/") + file);
             for (std::sregex_iterator it(source.begin(), source.end(), key), end; it != end; ++it) {
                 keys.insert((*it)[1]);
             }
@@ -93,16 +83,16 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
         config->setString("data.dir", "/var/lib/tim");
         const tim::Settings settings(*config);
-        const auto db = api::readDatabaseConfig(settings);
+        const auto db = app::readDatabaseConfig(settings);
         CPPUNIT_ASSERT(db.engine == store::Engine::SQLite);
         CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"), db.file);
         CPPUNIT_ASSERT_EQUAL(32, db.poolMax);
         CPPUNIT_ASSERT_EQUAL(5, db.lockWaitSeconds);
         CPPUNIT_ASSERT_EQUAL(30, db.timeoutSeconds);
-        const auto service = api::readServiceSettings(settings);
+        const auto service = app::readServiceSettings(settings);
         CPPUNIT_ASSERT_EQUAL(std::string("/tim/api/scim"), service.basePath);
         CPPUNIT_ASSERT_EQUAL(200, service.capabilities.filterMaxResults);
-        const auto tokens = api::readTokenPolicy(settings);
+        const auto tokens = app::readTokenPolicy(settings);
         CPPUNIT_ASSERT_EQUAL(std::string("1y"), tokens.lifetime.text());
         CPPUNIT_ASSERT_EQUAL(std::string("HS256"), tokens.algorithm);
         CPPUNIT_ASSERT_EQUAL(std::string("sys.scim"), tokens.subject);
@@ -130,9 +120,9 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
             config->setString(entry.first, entry.second);
             const tim::Settings settings(*config);
             try {
-                api::readDatabaseConfig(settings);
-                api::readServiceSettings(settings);
-                api::readTokenPolicy(settings);
+                app::readDatabaseConfig(settings);
+                app::readServiceSettings(settings);
+                app::readTokenPolicy(settings);
                 CPPUNIT_FAIL(entry.first + "=" + entry.second + " was accepted");
             } catch (const Poco::InvalidArgumentException& e) {
                 CPPUNIT_ASSERT_MESSAGE(e.message(),

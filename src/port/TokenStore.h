@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace store {
+namespace port {
 
 struct IssuedToken {
     std::string jti;
@@ -39,4 +39,4 @@ class TokenStore {
     virtual std::string signingKey(const std::string& generated) = 0;
 };
 
-}  // namespace store
+}  // namespace port

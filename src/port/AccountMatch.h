@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace store {
+namespace port {
 
 enum class MatchedBy { UserName, Email };
 
@@ -42,4 +42,4 @@ class ProtectedAccount : public std::runtime_error {
     ProtectedAccount() : std::runtime_error("the userName belongs to a protected TIM account") {}
 };
 
-}  // namespace store
+}  // namespace port

@@ -1,6 +1,6 @@
-#include "RequestContext.h"
+#include "port/RequestContext.h"
 
-namespace store {
+namespace port {
 namespace {
 
 thread_local std::string threadRequestId;
@@ -19,4 +19,4 @@ RequestScope::~RequestScope() {
     threadRequestId = std::move(_previous);
 }
 
-}  // namespace store
+}  // namespace port

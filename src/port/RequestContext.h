@@ -1,11 +1,12 @@
 // The id of the request this thread is serving, for every layer that records or logs on its
 // behalf (the access log, the audit trail). Set by the SCIM service for the length of a request;
-// it lives in the lowest layer, the store, whose audit rows carry it.
+// it lives with the ports, below both the api that sets it and the store whose audit rows
+// carry it.
 #pragma once
 
 #include <string>
 
-namespace store {
+namespace port {
 
 // "" outside a request.
 const std::string& currentRequestId();
@@ -25,4 +26,4 @@ class RequestScope {
     std::string _previous;
 };
 
-}  // namespace store
+}  // namespace port

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace store {
+namespace port {
 
 // What the role catalogue says of a role a role group names.
 enum class RoleStanding { Unknown, Internal, Grantable };
@@ -65,4 +65,4 @@ class AccountWork {
                                    const std::vector<std::string>& groupIds) = 0;
 };
 
-}  // namespace store
+}  // namespace port

@@ -3,8 +3,8 @@
 // roles or restores, it carries out what the rules say in the same transaction.
 #pragma once
 
-#include "AccountMatch.h"
-#include "AccountWork.h"
+#include "port/AccountMatch.h"
+#include "port/AccountWork.h"
 
 #include <Poco/Nullable.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace store {
+namespace port {
 
 // What a write of an account does to its password.
 struct PasswordChange {
@@ -53,4 +53,4 @@ class AccountRules {
     virtual std::string restore(AccountWork& work, const CreatedAccount& created) const = 0;
 };
 
-}  // namespace store
+}  // namespace port

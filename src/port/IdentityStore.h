@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace store {
+namespace port {
 
 class IdentityStore {
   public:
@@ -15,4 +15,4 @@ class IdentityStore {
     virtual bool createSystemIdentityIfMissing(const std::string& name) = 0;
 };
 
-}  // namespace store
+}  // namespace port

@@ -1,0 +1,214 @@
+#include "AdminCommands.h"
+
+#include "Configuration.h"
+
+#include "scim/DateTime.h"
+#include "store/MigrationRunner.h"
+#include "tim/SystemIdentities.h"
+
+#include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+
+namespace app {
+namespace {
+
+using Arguments = std::vector<std::string>;
+
+const std::string& onlyArgument(const Arguments& args, const char* usage) {
+    if (args.size() != 1) {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    return args[0];
+}
+
+std::string describeMigrations(Components& c, const Arguments&) {
+    Poco::Data::Session session = c.database->session();
+    std::string text;
+    for (const auto& m :
+         store::MigrationRunner(session, c.database->dialect(), c.logger).applied()) {
+        text += m.name + "  " + m.appliedAt + "  " + m.checksum + "\n";
+    }
+    return text;
+}
+
+std::string setupIdentities(Components& c, const Arguments&) {
+    const auto created = tim::setupSystemIdentities(*c.identities);
+    std::string text;
+    for (const auto& name : created) {
+        text += "created " + name + "\n";
+    }
+    return text.empty() ? "all system identities exist\n" : text;
+}
+
+std::string runPurge(Components& c, const Arguments&) {
+    const Poco::Timestamp now = c.clock.now();
+    const auto result = c.purger->run(now);
+    c.metrics.recordPurge(result, now);
+    const auto snapshots =
+        c.snapshots->purge(c.snapshotRetention->before(now).epochMicroseconds() / 1000);
+    c.logger.information("purge: " + result.summary() + "; " + std::to_string(snapshots) +
+                         " expired snapshot(s) of TIM-side deletions");
+    return result.summary() + "\n";
+}
+
+std::string deleteUserInTim(Components& c, const Arguments& args) {
+    const std::string& id = onlyArgument(args, "usage: scim.user.delete ID");
+    if (!c.snapshots->deleteUserInTim(id)) {
+        throw Poco::NotFoundException("no user " + id);
+    }
+    c.logger.information("user " + id + " deleted in TIM; its memberships and roles are kept for " +
+                         c.snapshotRetention->text());
+    return "deleted user " + id + "\n";
+}
+
+std::string createLocalUser(Components& c, const Arguments& args) {
+    const std::string usage = "usage: scim.user.create-local USERNAME [--email E] [--roles r1,r2]";
+    if (args.empty() || args[0].empty() || args[0][0] == '-') {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    std::string email;
+    std::vector<std::string> roles;
+    for (std::size_t i = 1; i < args.size(); i += 2) {
+        if (i + 1 >= args.size()) {
+            throw Poco::InvalidArgumentException(usage);
+        }
+        if (args[i] == "--email") {
+            email = args[i + 1];
+        } else if (args[i] == "--roles") {
+            roles = splitList(args[i + 1]);
+        } else {
+            throw Poco::InvalidArgumentException(usage);
+        }
+    }
+    const std::string id = c.users->createLocal(args[0], email, roles);
+    c.logger.information("user " + id + " (" + args[0] + ") created as TIM's UI would: unmanaged");
+    return id + "\n";
+}
+
+std::string deleteGroupInTim(Components& c, const Arguments& args) {
+    const std::string& id = onlyArgument(args, "usage: scim.group.delete ID");
+    if (!c.snapshots->deleteGroupInTim(id)) {
+        throw Poco::NotFoundException("no group " + id);
+    }
+    c.logger.information("group " + id + " deleted in TIM; its members are kept for " +
+                         c.snapshotRetention->text());
+    return "deleted group " + id + "\n";
+}
+
+std::string describeStatus(Components& c, const Arguments&) {
+    const auto counts = c.status->counts();
+    const auto last = c.purger->lastRun();
+    std::string text;
+    text += "users: " + std::to_string(counts.activeUsers) + " active, " +
+            std::to_string(counts.disabledUsers) + " disabled, " +
+            std::to_string(counts.deletedUsers) + " deleted (pending purge)\n";
+    text += "groups: " + std::to_string(counts.groups) + " (" + std::to_string(counts.roleGroups) +
+            " role groups)\n";
+    text += "tokens: " + std::to_string(counts.liveTokens) + " not revoked\n";
+    text += "last purge: " + (last ? scim::formatDateTime(*last) : std::string("never")) + "\n";
+    text += "next purge due: " +
+            (last ? scim::formatDateTime(
+                        *last + static_cast<Poco::Timestamp::TimeDiff>(c.purgeIntervalMs) * 1000)
+                  : std::string("at the first run of a host's purge task")) +
+            "\n";
+    return text;
+}
+
+std::string describeRoles(Components& c, const Arguments&) {
+    std::string text;
+    for (const auto& role : c.groups->roleCatalogue()) {
+        text += role.name + (role.internal ? "  [internal]" : "") + "  ";
+        for (std::size_t i = 0; i < role.holders.size(); ++i) {
+            text += (i ? ", " : "") + role.holders[i];
+        }
+        text += role.holders.empty() ? "-\n" : "\n";
+    }
+    return text;
+}
+
+std::string describeAudit(Components& c, const Arguments& args) {
+    const std::string usage =
+        "usage: scim.audit ID|USERNAME|DISPLAYNAME|EXTERNALID [N], or scim.audit --latest [N]";
+    unsigned limit = 50;
+    if (args.empty() || args.size() > 2 ||
+        (args.size() == 2 &&
+         (!Poco::NumberParser::tryParseUnsigned(args[1], limit) || limit == 0 || limit > 10000))) {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    const auto entries =
+        args[0] == "--latest" ? c.audit->latest(limit) : c.audit->historyOf(args[0], limit);
+    if (entries.empty()) {
+        return "no audit entries for " + args[0] + "\n";
+    }
+    std::string text;
+    for (const auto& entry : entries) {
+        const auto& e = entry.event;
+        const std::string changed = Poco::cat(std::string(","), e.changed.begin(), e.changed.end());
+        text += scim::formatDateTime(Poco::Timestamp(entry.atMs * 1000)) + "  " + e.operation +
+                "  " + e.resourceType + "  " + e.resourceId +
+                "  externalId=" + (e.externalId.isNull() ? "-" : e.externalId.value()) +
+                "  request=" + (entry.requestId.empty() ? "-" : entry.requestId) +
+                "  changed=" + (changed.empty() ? "-" : changed) + "  outcome=" + e.outcome + "\n";
+    }
+    return text;
+}
+
+std::string generateToken(Components& c, const Arguments&) {
+    return c.tokens->issue() + "\n";
+}
+
+std::string listTokens(Components& c, const Arguments&) {
+    const Poco::Timestamp now = c.clock.now();
+    std::string text =
+        "jti                                   subject   issued                "
+        "expires               state\n";
+    for (const auto& token : c.tokenStore->list()) {
+        const char* state =
+            token.revokedAt ? "revoked" : (token.expiresAt <= now ? "expired" : "active");
+        text += token.jti + "  " + token.subject + "  " + scim::formatDateTime(token.issuedAt) +
+                "  " + scim::formatDateTime(token.expiresAt) + "  " + state + "\n";
+    }
+    return text;
+}
+
+std::string revokeToken(Components& c, const Arguments& args) {
+    const std::string& jti = onlyArgument(args, "usage: scim.token.revoke JTI");
+    if (!c.tokenStore->revoke(jti, c.clock.now())) {
+        throw Poco::NotFoundException("no token has the jti " + jti);
+    }
+    c.logger.information("revoked the bearer token " + jti);
+    return "revoked " + jti + "\n";
+}
+
+}  // namespace
+
+const std::vector<AdminCommand>& adminCommands() {
+    static const std::vector<AdminCommand> commands = {
+        {"scim.migrations", "list the database migrations applied so far", describeMigrations},
+        {"scim.setup-identities", "create the system identities (sys.scim) if missing",
+         setupIdentities},
+        {"scim.purge.run", "purge users deleted or disabled longer ago than the retention",
+         runPurge},
+        {"scim.user.delete", "delete a user as TIM's UI does (restored if Entra re-creates it)",
+         deleteUserInTim},
+        {"scim.user.create-local",
+         "create a user as TIM's own UI does (unmanaged): USERNAME [--email E] [--roles r1,r2]",
+         createLocalUser},
+        {"scim.group.delete", "delete a group as TIM's UI does (restored if Entra re-creates it)",
+         deleteGroupInTim},
+        {"scim.status", "counts of users, groups and tokens, and when the purge ran",
+         describeStatus},
+        {"scim.roles", "list the static roles SCIM knows and who holds each", describeRoles},
+        {"scim.audit",
+         "the SCIM writes to one user or group (id, userName, displayName or externalId), or "
+         "--latest; an optional count (default 50)",
+         describeAudit},
+        {"scim.token.generate", "print a new bearer token for sys.scim", generateToken},
+        {"scim.token.list", "list issued bearer tokens (never the tokens themselves)", listTokens},
+        {"scim.token.revoke", "revoke the bearer token with the given jti", revokeToken},
+    };
+    return commands;
+}
+
+}  // namespace app

@@ -1,0 +1,96 @@
+#include "Components.h"
+
+#include "Configuration.h"
+
+#include "tim/Passwords.h"
+#include "tim/SystemIdentities.h"
+
+namespace app {
+namespace {
+
+tim::AccountSettings readAccountSettings(const tim::Settings& settings,
+                                         const tim::Duration& deletedRetention,
+                                         Poco::Logger& logger) {
+    tim::AccountSettings accounts;
+    accounts.binding = tim::parseBindingMode(settings.string("scim.binding"));
+    const std::string defaultPassword = settings.string(tim::kDefaultPasswordKey);
+    if (defaultPassword.empty()) {
+        logger.warning(std::string(tim::kDefaultPasswordKey) +
+                       " is not set: users SCIM creates get no password until TIM sets one");
+    } else {
+        // One salted hash of the shared default: the value is a setting every admin knows.
+        accounts.defaultPasswordHash = tim::hashPassword(defaultPassword);
+    }
+    // Entra re-creating what TIM deleted gets its memberships and roles back (the retention
+    // bounds how old a snapshot may be).
+    accounts.snapshotRetention = deletedRetention;
+    return accounts;
+}
+
+}  // namespace
+
+Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger)
+    : logger(logger) {
+    const tim::Settings settings(config);
+    api::ServiceSettings serviceSettings = readServiceSettings(settings);
+    const store::DatabaseConfig databaseConfig = readDatabaseConfig(settings);
+    const auth::TokenPolicy tokenPolicy = readTokenPolicy(settings);
+    const int cacheSeconds = settings.integer("scim.token.cacheSeconds", 0, 3600);
+    const std::string configuredKey = settings.string("scim.token.signingKey");
+    const tim::Duration deletedRetention = readDeletedRetention(settings);
+    api::RequestLimits limits = readRequestLimits(settings);
+    limits.maxResults = static_cast<std::size_t>(serviceSettings.capabilities.filterMaxResults);
+    const store::PurgePolicy purgePolicy = readPurgePolicy(settings);
+    purgeIntervalMs = readPurgeIntervalMs(settings);
+
+    database = std::make_unique<store::Database>(databaseConfig, logger);
+    const std::size_t applied = database->migrate();
+    logger.information("database " + databaseConfig.describe() + " ready (" +
+                       std::to_string(applied) + " migration(s) applied now)");
+
+    identities = std::make_unique<store::SqlIdentityStore>(*database);
+    for (const auto& name : tim::setupSystemIdentities(*identities)) {
+        logger.information("created the system identity " + name);
+    }
+    tokenStore = std::make_unique<store::SqlTokenStore>(*database);
+    const std::string signingKey =
+        configuredKey.empty() ? tokenStore->signingKey(auth::TokenService::generateSigningKey())
+                              : configuredKey;
+    tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *tokenStore, clock,
+                                                  Poco::Timespan(cacheSeconds, 0), logger);
+
+    tim::AccountSettings accountSettings = readAccountSettings(settings, deletedRetention, logger);
+    accountSettings.now = [this] { return clock.now(); };
+    accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
+    snapshots = std::make_unique<store::Snapshots>(*database, *accounts);
+    snapshotRetention = deletedRetention;
+    users = std::make_unique<store::UserRepository>(*database, *accounts);
+    groups = std::make_unique<store::GroupRepository>(*database, *accounts);
+    audit = std::make_unique<store::AuditTrail>(*database);
+    status = std::make_unique<store::SqlStatusReader>(*database);
+    purger = std::make_unique<store::Purger>(*database, purgePolicy);
+    // Protected roles join the internal ones: never granted by SCIM, and their unmanaged
+    // holders are out of SCIM's reach.
+    auto internalRoles = splitList(settings.string("scim.roles.internal"));
+    for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
+        internalRoles.push_back(role);
+    }
+    groups->syncRoleCatalogue(splitList(settings.string("scim.roles.known")), internalRoles);
+
+    const std::string defaultVendor = settings.string("scim.vendor.default");
+    usersEndpoint = std::make_unique<api::UsersEndpoint>(
+        *users, api::UsersSettings{limits, defaultVendor}, logger);
+    groupsEndpoint = std::make_unique<api::GroupsEndpoint>(
+        *groups, api::GroupsSettings{limits, defaultVendor}, logger);
+    auth::TokenService& tokenService = *tokens;
+    service = std::make_unique<api::ScimService>(
+        std::move(serviceSettings),
+        [&tokenService](const api::Request& request) {
+            return tokenService.authenticate(request.headerValue("Authorization")) ==
+                   auth::Rejection::None;
+        },
+        logger, usersEndpoint.get(), groupsEndpoint.get(),
+        api::Observability{&metrics, [this] { return database->poolUsage(); }});
+}
+
+}  // namespace app

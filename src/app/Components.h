@@ -1,0 +1,56 @@
+// The composition root: every object of the plugin, built from its settings in dependency
+// order, owned here and nowhere else. Only this layer names concrete stores; the api sees
+// them through their ports.
+#pragma once
+
+#include "api/Metrics.h"
+#include "api/ScimService.h"
+#include "auth/TokenService.h"
+#include "store/AuditTrail.h"
+#include "store/Database.h"
+#include "store/GroupRepository.h"
+#include "store/Purger.h"
+#include "store/Snapshots.h"
+#include "store/SqlIdentityStore.h"
+#include "store/SqlStatusReader.h"
+#include "store/SqlTokenStore.h"
+#include "store/UserRepository.h"
+#include "tim/AccountService.h"
+#include "tim/Duration.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace app {
+
+struct Components {
+    // Throws Poco::Exception with a message an operator can act on (bad setting, database
+    // unreachable, migration failed).
+    Components(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger);
+
+    Poco::Logger& logger;
+    auth::SystemClock clock;
+    api::Metrics metrics;  // before the service, which records into it
+    std::unique_ptr<store::Database> database;
+    std::unique_ptr<store::SqlIdentityStore> identities;
+    std::unique_ptr<store::SqlTokenStore> tokenStore;
+    std::unique_ptr<auth::TokenService> tokens;
+    std::unique_ptr<tim::AccountService> accounts;  // before the stores that run its rules
+    std::unique_ptr<store::UserRepository> users;
+    std::unique_ptr<store::GroupRepository> groups;
+    std::unique_ptr<store::AuditTrail> audit;
+    std::unique_ptr<store::SqlStatusReader> status;
+    std::unique_ptr<store::Purger> purger;
+    std::unique_ptr<store::Snapshots> snapshots;
+    std::optional<tim::Duration> snapshotRetention;
+    std::uint64_t purgeIntervalMs = 3600000;
+    std::unique_ptr<api::UsersEndpoint> usersEndpoint;
+    std::unique_ptr<api::GroupsEndpoint> groupsEndpoint;
+    std::unique_ptr<api::ScimService> service;
+};
+
+}  // namespace app

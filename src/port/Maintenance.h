@@ -1,0 +1,28 @@
+// What the store reports about its upkeep, for the metrics and the admin commands: the session
+// pool at one moment, and what one purge run did.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace port {
+
+// The session pool at one moment.
+struct PoolUsage {
+    int inUse = 0;
+    int idle = 0;
+    int capacity = 0;
+};
+
+struct PurgeResult {
+    bool ran = false;  // false: another instance held the purge lock
+    std::size_t users = 0;
+    std::size_t memberships = 0;
+    std::size_t roleAssignments = 0;
+    std::size_t batches = 0;
+    std::size_t auditRows = 0;  // past the audit retention
+
+    std::string summary() const;  // counts only, never personal data
+};
+
+}  // namespace port

@@ -1,0 +1,82 @@
+// What a store operation can fail with, in the store's words: the api maps each to one SCIM
+// answer (api/StoreErrorAnswers.h), so the store never speaks HTTP or SCIM.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace port {
+
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// The resource is not there, or not in SCIM's reach.
+class NotFound : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
+
+// The resource's version is not the one the write expected (If-Match).
+class VersionMismatch : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
+
+// The write collides with another resource or with other writes.
+class Conflict : public StoreError {
+  public:
+    enum class Kind {
+        Uniqueness,  // a unique name is held by `holder()` ("" when it must not be named)
+        Contention,  // other requests kept changing the resource; the same write may pass later
+    };
+    Conflict(Kind kind, const std::string& message, std::string holder = "")
+        : StoreError(message), _kind(kind), _holder(std::move(holder)) {}
+
+    Kind kind() const { return _kind; }
+    const std::string& holder() const { return _holder; }
+
+  private:
+    Kind _kind;
+    std::string _holder;
+};
+
+// The resource is larger than the store keeps.
+class TooLarge : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
+
+// A query the store cannot answer as asked: a filter value of the wrong kind, an unknown sort
+// attribute.
+class InvalidQuery : public StoreError {
+  public:
+    enum class Kind { Filter, Value };
+    InvalidQuery(Kind kind, const std::string& message) : StoreError(message), _kind(kind) {}
+
+    Kind kind() const { return _kind; }
+
+  private:
+    Kind _kind;
+};
+
+// The database cannot answer now; the same request may succeed after `retryAfterSeconds()`.
+class Unavailable : public StoreError {
+  public:
+    enum class Cause {
+        Busy,  // no session free, a lock held too long, a write that lost every attempt
+        Down,  // the connection is lost or refused (the server is down or restarting)
+    };
+    Unavailable(Cause cause, const std::string& message, int retryAfterSeconds = 5)
+        : StoreError(message), _cause(cause), _retryAfterSeconds(retryAfterSeconds) {}
+
+    Cause cause() const { return _cause; }
+    int retryAfterSeconds() const { return _retryAfterSeconds; }
+
+  private:
+    Cause _cause;
+    int _retryAfterSeconds;
+};
+
+}  // namespace port

@@ -1,0 +1,96 @@
+// The users SCIM provisions, as the api sees them: every write is one transaction with a
+// version check, and TIM's rules (port/AccountRules.h) run inside it.
+#pragma once
+
+#include "port/AccountMatch.h"
+#include "port/ResourceQuery.h"
+#include "scim/Representation.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace port {
+
+struct UserRecord {
+    std::string id;
+    Poco::JSON::Object::Ptr doc;  // the normalised document
+    Poco::Int64 version = 1;
+    Poco::Int64 createdMs = 0;
+    Poco::Int64 modifiedMs = 0;
+    // The effective static TIM roles (any source), sorted: the read-only tim:2.0 roles.
+    std::vector<std::string> roles;
+    // false: an account TIM created that SCIM never bound (known to reads by id; lists leave
+    // it true).
+    bool managed = true;
+};
+
+enum class CreateOutcome { Created, Bound, Revived };
+
+struct CreateResult {
+    UserRecord record;
+    CreateOutcome outcome = CreateOutcome::Created;
+    MatchedBy via = MatchedBy::UserName;  // how a bound account was found
+    bool passwordSet = false;
+    std::string restored;  // what the restore after a TIM deletion did, for the log
+};
+
+using UserQuery = ResourceQuery;
+using UserPage = Page<UserRecord>;
+
+// Renders a record as the client would see it, for filters no column answers.
+using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
+
+// Maps the stored document to the new normalised one, or throws (nothing is written then).
+using ChangeUser = std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>;
+
+class UserStore {
+  public:
+    virtual ~UserStore() = default;
+
+    // Creates the user, binds the request to an account TIM already has, or revives the user
+    // SCIM deleted, as the rules decide (guide FAQ 4). `clientHash`: the hash of the password
+    // the client sent, if any; the rules say whether it is used. Throws Conflict,
+    // ProtectedAccount (audited).
+    virtual CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc,
+                                      const std::optional<std::string>& clientHash) = 0;
+
+    // Creates an account as TIM's own UI does: unmanaged, with TIM-granted `roles` (which the
+    // role catalogue must know), the password a new account gets by the rules. Returns its
+    // id. Throws Poco::InvalidArgumentException for an unknown role, Conflict for a userName
+    // in use.
+    virtual std::string createLocal(const std::string& userName, const std::string& email,
+                                    const std::vector<std::string>& roles) = 0;
+
+    virtual std::optional<UserRecord> find(const std::string& id) = 0;
+
+    // Replaces the document (PUT). `expectedVersion`: the If-Match version, if any. Throws
+    // NotFound, Conflict, VersionMismatch.
+    virtual UserRecord replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
+                               const std::optional<std::string>& clientHash,
+                               std::optional<Poco::Int64> expectedVersion) = 0;
+
+    // Applies `change` to the stored document inside one transaction (read under a row lock,
+    // If-Match checked, written only if the document changed, version bumped then). Throws
+    // NotFound, Conflict, VersionMismatch, or what `change` throws.
+    virtual UserRecord patch(const std::string& id, const ChangeUser& change,
+                             std::optional<Poco::Int64> expectedVersion) = 0;
+
+    // PUT and PATCH to an unmanaged account bind it: it becomes managed, keeps its password
+    // (a password in that write is not applied) and the audit calls the write a bind.
+
+    // Hides the user from SCIM (it answers 404 from now on); false when there is none.
+    virtual bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) = 0;
+
+    virtual UserPage query(const UserQuery& query, const RenderUser& render) = 0;
+
+    // The displayName of visible user `id` (for a manager reference); nullopt when there is no
+    // such user, "" when it has no displayName.
+    virtual std::optional<std::string> displayNameOf(const std::string& id) = 0;
+};
+
+}  // namespace port

@@ -1,0 +1,20 @@
+// The counts of `scim.status`, one statement each on the indexed columns.
+#pragma once
+
+#include "Database.h"
+
+#include "port/StatusReader.h"
+
+namespace store {
+
+class SqlStatusReader final : public port::StatusReader {
+  public:
+    explicit SqlStatusReader(Database& database) : _database(database) {}
+
+    port::ProvisioningCounts counts() override;
+
+  private:
+    Database& _database;
+};
+
+}  // namespace store

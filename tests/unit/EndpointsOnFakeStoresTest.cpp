@@ -1,0 +1,276 @@
+// The endpoints need nothing of the store but its ports: here they run on in-memory fakes (no
+// database), which also stand in for every answer a real store gives (the typed errors).
+#include "api/GroupsEndpoint.h"
+#include "api/ScimService.h"
+#include "api/UsersEndpoint.h"
+#include "port/GroupStore.h"
+#include "port/StoreErrors.h"
+#include "port/UserStore.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Poco::JSON::Object;
+
+class FakeUserStore final : public port::UserStore {
+  public:
+    port::CreateResult createOrBind(const Object::Ptr& doc,
+                                    const std::optional<std::string>& clientHash) override {
+        const std::string userName = doc->getValue<std::string>("userName");
+        for (const auto& [id, record] : users) {
+            if (Poco::icompare(record.doc->getValue<std::string>("userName"), userName) == 0) {
+                throw port::Conflict(port::Conflict::Kind::Uniqueness,
+                                     "userName \"" + userName + "\" is already in use", id);
+            }
+        }
+        port::UserRecord record;
+        record.id = "u-" + std::to_string(users.size() + 1);
+        record.doc = doc;
+        users[record.id] = record;
+        port::CreateResult result;
+        result.record = record;
+        result.passwordSet = clientHash.has_value();
+        return result;
+    }
+    std::string createLocal(const std::string&, const std::string&,
+                            const std::vector<std::string>&) override {
+        throw port::StoreError("not in this fake");
+    }
+    std::optional<port::UserRecord> find(const std::string& id) override {
+        const auto found = users.find(id);
+        return found == users.end() ? std::nullopt : std::make_optional(found->second);
+    }
+    port::UserRecord replace(const std::string& id, const Object::Ptr& doc,
+                             const std::optional<std::string>&,
+                             std::optional<Poco::Int64> expectedVersion) override {
+        auto& record = existing(id, expectedVersion);
+        record.doc = doc;
+        ++record.version;
+        return record;
+    }
+    port::UserRecord patch(const std::string& id, const port::ChangeUser& change,
+                           std::optional<Poco::Int64> expectedVersion) override {
+        auto& record = existing(id, expectedVersion);
+        record.doc = change(record.doc).doc;
+        ++record.version;
+        return record;
+    }
+    bool remove(const std::string& id, std::optional<Poco::Int64>) override {
+        return users.erase(id) > 0;
+    }
+    port::UserPage query(const port::UserQuery& query, const port::RenderUser&) override {
+        lastQuery = query;
+        port::UserPage page;
+        for (const auto& [id, record] : users) {
+            page.records.push_back(record);
+        }
+        page.total = page.records.size();
+        return page;
+    }
+    std::optional<std::string> displayNameOf(const std::string& id) override {
+        const auto found = users.find(id);
+        if (found == users.end()) {
+            return std::nullopt;
+        }
+        return found->second.doc->optValue<std::string>("displayName", "");
+    }
+
+    std::map<std::string, port::UserRecord> users;
+    port::UserQuery lastQuery;
+
+  private:
+    port::UserRecord& existing(const std::string& id, std::optional<Poco::Int64> expected) {
+        const auto found = users.find(id);
+        if (found == users.end()) {
+            throw port::NotFound("No user " + id);
+        }
+        if (expected && *expected != found->second.version) {
+            throw port::VersionMismatch("The user changed since version " +
+                                        std::to_string(*expected));
+        }
+        return found->second;
+    }
+};
+
+class FakeGroupStore final : public port::GroupStore {
+  public:
+    port::GroupWriteResult createOrBind(
+        const Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) override {
+        port::GroupWriteResult result;
+        result.record.id = "g-1";
+        result.record.doc = doc;
+        group = result.record;
+        memberIds = members.value_or(std::vector<std::string>{});
+        return result;
+    }
+    std::optional<port::GroupRecord> find(const std::string& id) override {
+        return group && group->id == id ? group : std::nullopt;
+    }
+    std::vector<port::GroupMember> members(const std::string&) override {
+        std::vector<port::GroupMember> listed;
+        for (const auto& id : memberIds) {
+            listed.push_back({id, "User", id + "@example.com"});
+        }
+        return listed;
+    }
+    port::GroupWriteResult replace(const std::string&, const Object::Ptr&,
+                                   const std::vector<std::string>&,
+                                   std::optional<Poco::Int64>) override {
+        throw port::StoreError("not in this fake");
+    }
+    port::GroupWriteResult patch(const std::string& id, const port::ChangeGroup& change,
+                                 const std::vector<port::MemberChange>& changes,
+                                 std::optional<Poco::Int64>) override {
+        if (!find(id)) {
+            throw port::NotFound("No group " + id);
+        }
+        if (change) {
+            group->doc = change(group->doc);
+        }
+        memberChanges = changes;
+        return {*group, false, "", {}};
+    }
+    bool remove(const std::string&, std::optional<Poco::Int64>) override { return false; }
+    port::GroupPage query(const port::GroupQuery&, const port::RenderGroup&) override { return {}; }
+    std::vector<port::CataloguedRole> roleCatalogue() override { return {}; }
+    bool rolesCatalogued(const std::string&) override { return false; }
+
+    std::optional<port::GroupRecord> group;
+    std::vector<std::string> memberIds;
+    std::vector<port::MemberChange> memberChanges;
+};
+
+api::Request request(const std::string& method, const std::string& target,
+                     const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {}) {
+    api::Request r;
+    r.method = method;
+    const auto question = target.find('?');
+    r.path = "/tim/api/scim" + target.substr(0, question);
+    r.query = question == std::string::npos ? "" : target.substr(question + 1);
+    r.header = [headers](const std::string& name) -> std::optional<std::string> {
+        for (const auto& [key, value] : headers) {
+            if (Poco::icompare(key, name) == 0) {
+                return value;
+            }
+        }
+        return std::nullopt;
+    };
+    r.readBody = [body] { return api::ReceivedBody{api::ReceivedBody::Outcome::Complete, body}; };
+    return r;
+}
+
+Object::Ptr json(const api::Response& response) {
+    return Poco::JSON::Parser().parse(response.body).extract<Object::Ptr>();
+}
+
+}  // namespace
+
+class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(EndpointsOnFakeStoresTest);
+    CPPUNIT_TEST(usersLiveAndFailAsTheirPortSays);
+    CPPUNIT_TEST(aGroupPatchBecomesMemberChanges);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void setUp() override {
+        _users = std::make_unique<FakeUserStore>();
+        _groups = std::make_unique<FakeGroupStore>();
+        auto& logger = Poco::Logger::get("fake-stores");
+        _usersEndpoint =
+            std::make_unique<api::UsersEndpoint>(*_users, api::UsersSettings{}, logger);
+        _groupsEndpoint =
+            std::make_unique<api::GroupsEndpoint>(*_groups, api::GroupsSettings{}, logger);
+        _service = std::make_unique<api::ScimService>(
+            api::ServiceSettings{}, [](const api::Request&) { return true; }, logger,
+            _usersEndpoint.get(), _groupsEndpoint.get());
+    }
+
+    void usersLiveAndFailAsTheirPortSays() {
+        const auto created = _service->handle(
+            request("POST", "/Users", R"({"userName":"Ann@Example.com","displayName":"Ann"})"));
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("u-1"), json(created)->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->users.size());
+
+        const auto duplicate =
+            _service->handle(request("POST", "/Users", R"({"userName":"ann@example.com"})"));
+        CPPUNIT_ASSERT_EQUAL(409, duplicate.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("uniqueness"), duplicate.scimType);
+
+        const auto patched = _service->handle(
+            request("PATCH", "/Users/u-1",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                    R"("Operations":[{"op":"Replace","path":"title","value":"Boss"}]})",
+                    {{"If-Match", "W/\"1\""}}));
+        CPPUNIT_ASSERT_EQUAL(200, patched.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Boss"), json(patched)->getValue<std::string>("title"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Boss"),
+                             _users->users["u-1"].doc->getValue<std::string>("title"));
+
+        const auto stale = _service->handle(
+            request("PATCH", "/Users/u-1",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                    R"("Operations":[{"op":"replace","path":"title","value":"X"}]})",
+                    {{"If-Match", "W/\"1\""}}));
+        CPPUNIT_ASSERT_EQUAL(412, stale.status);
+        CPPUNIT_ASSERT_EQUAL(404, _service->handle(request("GET", "/Users/u-9")).status);
+        CPPUNIT_ASSERT_EQUAL(
+            404,
+            _service->handle(request("PUT", "/Users/u-9", R"({"userName":"nobody@example.com"})"))
+                .status);
+
+        const auto listed = _service->handle(
+            request("GET", "/Users?filter=userName%20eq%20%22ann%40example.com%22"));
+        CPPUNIT_ASSERT_EQUAL(200, listed.status);
+        CPPUNIT_ASSERT_EQUAL(1, json(listed)->getValue<int>("totalResults"));
+        CPPUNIT_ASSERT(_users->lastQuery.filter != nullptr);
+
+        CPPUNIT_ASSERT_EQUAL(204, _service->handle(request("DELETE", "/Users/u-1")).status);
+        CPPUNIT_ASSERT(_users->users.empty());
+    }
+
+    void aGroupPatchBecomesMemberChanges() {
+        CPPUNIT_ASSERT_EQUAL(
+            201, _service
+                     ->handle(request("POST", "/Groups",
+                                      R"({"displayName":"Staff","members":[{"value":"u-1"}]})"))
+                     .status);
+        CPPUNIT_ASSERT(_groups->memberIds == std::vector<std::string>{"u-1"});
+        const auto patched = _service->handle(
+            request("PATCH", "/Groups/g-1",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"Add","path":"members","value":[{"value":"u-2"},{"value":"u-3"}]},)"
+                    R"({"op":"Remove","path":"members","value":[{"value":"u-1"}]}]})"));
+        CPPUNIT_ASSERT_EQUAL(204, patched.status);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), _groups->memberChanges.size());
+        CPPUNIT_ASSERT(_groups->memberChanges[0].kind == port::MemberChange::Kind::Add);
+        CPPUNIT_ASSERT((_groups->memberChanges[0].ids == std::vector<std::string>{"u-2", "u-3"}));
+        CPPUNIT_ASSERT(_groups->memberChanges[1].kind == port::MemberChange::Kind::Remove);
+        CPPUNIT_ASSERT(_groups->memberChanges[1].ids == std::vector<std::string>{"u-1"});
+        CPPUNIT_ASSERT_EQUAL(
+            404, _service
+                     ->handle(request(
+                         "PATCH", "/Groups/g-9",
+                         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                         R"("Operations":[{"op":"replace","path":"displayName","value":"x"}]})"))
+                     .status);
+    }
+
+  private:
+    std::unique_ptr<FakeUserStore> _users;
+    std::unique_ptr<FakeGroupStore> _groups;
+    std::unique_ptr<api::UsersEndpoint> _usersEndpoint;
+    std::unique_ptr<api::GroupsEndpoint> _groupsEndpoint;
+    std::unique_ptr<api::ScimService> _service;
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(EndpointsOnFakeStoresTest, "EndpointsOnFakeStoresTest");
