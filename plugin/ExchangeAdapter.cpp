@@ -91,10 +91,10 @@ tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
         api::Response response;
         try {
             response = handler(readRequest(host.api(), exchange));
-        } catch (const scim::ScimError& e) {
-            host.log(TIM_LOG_INFO, "request refused: " + e.detail());
-            response = api::Response::error(e);
         } catch (...) {
+            // The core answers every request itself (api::ScimService is the one error
+            // funnel): what lands here is the exchange failing, or a handler that broke that
+            // promise.
             host.log(TIM_LOG_ERROR, "HTTP handler failed: " + currentExceptionText());
             response = api::Response::error(scim::internalError());
         }

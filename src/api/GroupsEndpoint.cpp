@@ -195,7 +195,6 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     std::vector<scim::PatchOperation> documentOps;
     std::vector<port::MemberChange> memberChanges;
-    std::size_t matchedByFilters = 0;  // members the group had that a filter picked
     using Kind = port::MemberChange::Kind;
     for (const auto& op : operations) {
         const bool onMembers = op.path && op.path->attribute.schema.empty() &&
@@ -229,21 +228,19 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
                 memberChanges.push_back({Kind::Remove, *ids});  // in order with the other ops
                 continue;
             }
-            // Other filters are matched against the members the group had before this request.
+            // Other filters pick among the members the group has when the store applies this
+            // change, inside the write's transaction.
             const auto resolved = schema().resolve(op.path->attribute);
-            std::vector<std::string> ids;
-            for (const auto& member : _groups.members(id)) {
+            const auto filter = op.path->valueFilter;
+            port::MemberChange removal{Kind::RemoveMatching, {}, {}};
+            removal.matches = [filter, resolved](const port::GroupMember& member) {
                 Object::Ptr element = new Object;
                 element->set("value", member.id);
                 element->set("type", member.type);
                 element->set("display", member.display);
-                if (scim::filter::elementMatches(op.path->valueFilter, element, *resolved,
-                                                 schema())) {
-                    ids.push_back(member.id);
-                }
-            }
-            matchedByFilters += ids.size();
-            memberChanges.push_back({Kind::Remove, ids});
+                return scim::filter::elementMatches(filter, element, *resolved, schema());
+            };
+            memberChanges.push_back(std::move(removal));
             continue;
         }
         if (op.op == scim::PatchOpKind::Remove) {
@@ -260,7 +257,7 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
     for (const auto& change : memberChanges) {
         memberValues += change.ids.size();
     }
-    if (memberValues - matchedByFilters > limits().membersPerPatch) {
+    if (memberValues > limits().membersPerPatch) {
         throw scim::badRequest("tooMany", "A group PATCH may carry at most " +
                                               std::to_string(limits().membersPerPatch) +
                                               " member values; send them in several requests");

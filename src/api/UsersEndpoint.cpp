@@ -21,6 +21,14 @@ namespace {
 
 using Poco::JSON::Object;
 
+// A user cannot be their own manager (400). Pure: it runs inside the store's write.
+void refuseOwnManager(const Object::Ptr& doc, const std::string& id) {
+    const auto manager = scim::managerIdOf(doc);
+    if (manager && *manager == id) {
+        throw scim::badRequest("invalidValue", "A user cannot be their own manager");
+    }
+}
+
 }  // namespace
 
 void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
@@ -35,8 +43,19 @@ void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
     }
 }
 
-Object::Ptr UsersEndpoint::render(const port::UserRecord& record,
-                                  const std::string& baseUrl) const {
+std::map<std::string, std::string> UsersEndpoint::managerNames(
+    const std::vector<port::UserRecord>& records) const {
+    std::vector<std::string> ids;
+    for (const auto& record : records) {
+        if (const auto manager = scim::managerIdOf(record.doc)) {
+            ids.push_back(*manager);
+        }
+    }
+    return ids.empty() ? std::map<std::string, std::string>() : _users.displayNamesOf(ids);
+}
+
+Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::string& baseUrl,
+                                  const std::map<std::string, std::string>& managerNames) const {
     const auto& roles = record.roles;
     const std::string location = baseUrl + "/Users/" + record.id;
     scim::Meta meta{"User", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
@@ -67,9 +86,9 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record,
             if (manager->has("value") && manager->get("value").isString()) {
                 const std::string managerId = manager->getValue<std::string>("value");
                 manager->set("$ref", baseUrl + "/Users/" + managerId);
-                const auto displayName = _users.displayNameOf(managerId);
-                if (displayName && !displayName->empty()) {
-                    manager->set("displayName", *displayName);
+                const auto name = managerNames.find(managerId);
+                if (name != managerNames.end() && !name->second.empty()) {
+                    manager->set("displayName", name->second);
                 }
             }
             Object::Ptr copy = new Object(*enterprise);
@@ -85,21 +104,14 @@ Response UsersEndpoint::respond(int status, const port::UserRecord& record, cons
     const QueryParameters query(request.query);
     const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
                                                     query.getOr("excludedAttributes", ""));
-    Response response = Response::json(
-        status, projection.apply(render(record, baseUrl), scim::userResourceSchema()));
+    Response response =
+        Response::json(status, projection.apply(render(record, baseUrl, managerNames({record})),
+                                                scim::userResourceSchema()));
     response.headers.emplace_back("ETag", etagOf(record.version));
     if (status == 201) {
         response.headers.emplace_back("Location", baseUrl + "/Users/" + record.id);
     }
     return response;
-}
-
-void UsersEndpoint::checkManager(const Object::Ptr& doc, const std::string& id) const {
-    const auto manager = scim::managerIdOf(doc);
-    if (manager && *manager == id) {
-        throw scim::badRequest("invalidValue", "A user cannot be their own manager");
-    }
-    noteUnknownManager(doc);
 }
 
 void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
@@ -167,13 +179,14 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     auto normalised =
         scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
-    checkManager(normalised.doc, id);
+    refuseOwnManager(normalised.doc, id);
     std::optional<std::string> hash;
     if (normalised.password) {
         hash = tim::hashPassword(*normalised.password);
     }
     const auto record =
         _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
+    noteUnknownManager(record.doc);
     return respond(200, record, request, baseUrl);
 }
 
@@ -185,10 +198,11 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
         id,
         [&](const Object::Ptr& doc) {
             auto changed = scim::applyPatch(doc, operations, scim::userResourceSchema());
-            checkManager(changed.doc, id);
+            refuseOwnManager(changed.doc, id);
             return changed;
         },
         versionOf(request.headerValue("If-Match")));
+    noteUnknownManager(record.doc);
     return respond(200, record, request, baseUrl);
 }
 
@@ -204,11 +218,16 @@ Response UsersEndpoint::remove(const Request& request, const std::string& id) co
 Response UsersEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
     const auto& query = request.query;
     const auto& projection = request.projection;
-    const auto page = _users.query(
-        query, [&](const port::UserRecord& record) { return render(record, baseUrl); });
+    // A filter no column answers sees each scanned user rendered whole.
+    const auto page = _users.query(query, [&](const port::UserRecord& record) {
+        return render(record, baseUrl, managerNames({record}));
+    });
+    // The page's managers in one look-up, whatever the page's size.
+    const auto names = managerNames(page.records);
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
     for (const auto& record : page.records) {
-        resources->add(projection.apply(render(record, baseUrl), scim::userResourceSchema()));
+        resources->add(
+            projection.apply(render(record, baseUrl, names), scim::userResourceSchema()));
     }
     return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
 }

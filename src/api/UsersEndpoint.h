@@ -10,6 +10,7 @@
 #include <Poco/Logger.h>
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace api {
@@ -38,15 +39,18 @@ class UsersEndpoint : public ResourceEndpoint {
     Response remove(const Request& request, const std::string& id) const override;
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
-    // The resource as clients see it (with the record's roles).
-    Poco::JSON::Object::Ptr render(const port::UserRecord& record,
-                                   const std::string& baseUrl) const;
+    // The resource as clients see it (with the record's roles, and its manager's displayName
+    // from `managerNames`).
+    Poco::JSON::Object::Ptr render(const port::UserRecord& record, const std::string& baseUrl,
+                                   const std::map<std::string, std::string>& managerNames) const;
+    // The displayNames of the managers `records` name, in one call to the store.
+    std::map<std::string, std::string> managerNames(
+        const std::vector<port::UserRecord>& records) const;
     Response respond(int status, const port::UserRecord& record, const Request& request,
                      const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
+    // An unknown manager is kept as sent, and logged.
     void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
-    // A user cannot be their own manager (400); an unknown manager is kept and logged.
-    void checkManager(const Poco::JSON::Object::Ptr& doc, const std::string& id) const;
 
     port::UserStore& _users;
     const UsersSettings _settings;

@@ -28,11 +28,18 @@ struct GroupMember {
     std::string display;  // userName or group displayName
 };
 
-// A change to a group's membership.
+// A change to a group's membership. Changes apply in order, inside the write's transaction.
 struct MemberChange {
-    enum class Kind { Add, Remove, RemoveAll, ReplaceAll };
+    enum class Kind {
+        Add,
+        Remove,
+        RemoveAll,
+        ReplaceAll,
+        RemoveMatching,  // the members `matches` picks, as the group has them at that point
+    };
     Kind kind = Kind::Add;
     std::vector<std::string> ids;
+    std::function<bool(const GroupMember&)> matches = nullptr;  // RemoveMatching only
 };
 
 struct GroupWriteResult {

@@ -10,6 +10,7 @@
 #include <Poco/Types.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,9 +89,11 @@ class UserStore {
 
     virtual UserPage query(const UserQuery& query, const RenderUser& render) = 0;
 
-    // The displayName of visible user `id` (for a manager reference); nullopt when there is no
-    // such user, "" when it has no displayName.
-    virtual std::optional<std::string> displayNameOf(const std::string& id) = 0;
+    // The displayNames of the visible users among `ids` (for manager references), in a number
+    // of statements that does not grow with a page: a user without one maps to "", an id that
+    // is no visible user is left out.
+    virtual std::map<std::string, std::string> displayNamesOf(
+        const std::vector<std::string>& ids) = 0;
 };
 
 }  // namespace port

@@ -52,6 +52,45 @@ std::size_t removeMembers(Poco::Data::Session& session, const std::string& group
     return removed;
 }
 
+// The members group `groupId` has that SCIM shows: deleted users stop being listed, disabled
+// ones stay members.
+std::vector<port::GroupMember> listMembers(Poco::Data::Session& session,
+                                           const std::string& groupId) {
+    std::vector<std::string> ids;
+    std::vector<std::string> types;
+    std::vector<Poco::Nullable<std::string>> userNames;
+    std::vector<Poco::Nullable<std::string>> groupNames;
+    std::string key = groupId;
+    session
+        << "SELECT m.member_id, m.member_type, u.user_name, g.display_name FROM tim_group_member m "
+           "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
+           "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
+           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " +
+               visibleUser("u.") +
+               ") "
+               "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
+        use(key), into(ids), into(types), into(userNames), into(groupNames), now;
+    std::vector<port::GroupMember> result;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& name = types[i] == "User" ? userNames[i] : groupNames[i];
+        result.push_back(port::GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
+    }
+    return result;
+}
+
+// The ids of the members `matches` picks.
+std::vector<std::string> matchingMembers(
+    Poco::Data::Session& session, const std::string& groupId,
+    const std::function<bool(const port::GroupMember&)>& matches) {
+    std::vector<std::string> ids;
+    for (const auto& member : listMembers(session, groupId)) {
+        if (matches(member)) {
+            ids.push_back(member.id);
+        }
+    }
+    return ids;
+}
+
 struct AppliedMemberChanges {
     std::vector<std::string> touched;  // ids whose membership may have changed
     std::vector<std::string> ignored;  // ids of no user or group here
@@ -63,7 +102,13 @@ AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlD
                                         const std::vector<port::MemberChange>& changes) {
     std::set<std::string> touched;
     AppliedMemberChanges result;
-    for (const auto& change : changes) {
+    for (const auto& given : changes) {
+        // A filter becomes the ids it picks now: the members earlier changes left.
+        port::MemberChange change = given;
+        if (change.kind == port::MemberChange::Kind::RemoveMatching) {
+            change.kind = port::MemberChange::Kind::Remove;
+            change.ids = matchingMembers(session, groupId, given.matches);
+        }
         std::size_t added = 0;
         std::vector<std::string> before;
         const bool wholesale = change.kind == port::MemberChange::Kind::RemoveAll ||
@@ -254,27 +299,7 @@ std::optional<port::GroupRecord> GroupRepository::find(const std::string& id) tr
 
 std::vector<port::GroupMember> GroupRepository::members(const std::string& groupId) try {
     Poco::Data::Session session = _database.session();
-    std::vector<std::string> ids;
-    std::vector<std::string> types;
-    std::vector<Poco::Nullable<std::string>> userNames;
-    std::vector<Poco::Nullable<std::string>> groupNames;
-    std::string key = groupId;
-    // Deleted users stop being listed; disabled ones stay members.
-    session
-        << "SELECT m.member_id, m.member_type, u.user_name, g.display_name FROM tim_group_member m "
-           "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
-           "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
-           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " +
-               visibleUser("u.") +
-               ") "
-               "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
-        use(key), into(ids), into(types), into(userNames), into(groupNames), now;
-    std::vector<port::GroupMember> result;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        const auto& name = types[i] == "User" ? userNames[i] : groupNames[i];
-        result.push_back(port::GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
-    }
-    return result;
+    return listMembers(session, groupId);
 } catch (...) {
     rethrowAsStoreError();
 }

@@ -661,15 +661,25 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
     rethrowAsStoreError();
 }
 
-std::optional<std::string> UserRepository::displayNameOf(const std::string& id) try {
-    const auto record = find(id);
-    if (!record) {
-        return std::nullopt;
-    }
-    const auto& doc = record->doc;
-    return doc->has("displayName") && doc->get("displayName").isString()
-               ? doc->getValue<std::string>("displayName")
-               : std::string();
+std::map<std::string, std::string> UserRepository::displayNamesOf(
+    const std::vector<std::string>& ids) try {
+    Poco::Data::Session session = _database.session();
+    const std::set<std::string> unique(ids.begin(), ids.end());
+    std::map<std::string, std::string> names;
+    // Chunks of kChunk ids: pages are at most scim.maxResults, a few statements at worst.
+    inChunks({unique.begin(), unique.end()}, [&](const std::vector<std::string>& chunk) {
+        const auto& rows = runPrepared(session,
+                                       "SELECT id, doc FROM tim_user WHERE " + visibleUser("") +
+                                           " AND id IN " + placeholders(chunk.size()),
+                                       texts(chunk), {ColumnType::Text, ColumnType::Text});
+        for (std::size_t i = 0; i < rows.rows(); ++i) {
+            const auto doc = parseDocument(rows.text(1)[i]);
+            names[rows.text(0)[i]] = doc->has("displayName") && doc->get("displayName").isString()
+                                         ? doc->getValue<std::string>("displayName")
+                                         : std::string();
+        }
+    });
+    return names;
 } catch (...) {
     rethrowAsStoreError();
 }

@@ -42,7 +42,7 @@ class UserRepository final : public port::UserStore {
                            std::optional<Poco::Int64> expectedVersion) override;
     bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) override;
     port::UserPage query(const port::UserQuery& query, const port::RenderUser& render) override;
-    std::optional<std::string> displayNameOf(const std::string& id) override;
+    std::map<std::string, std::string> displayNamesOf(const std::vector<std::string>& ids) override;
 
   private:
     // The id of the user in SCIM's reach holding the folded userName `key`, or "".

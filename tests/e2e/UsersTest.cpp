@@ -39,6 +39,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(bindsUsersTimAlreadyHas);
     CPPUNIT_TEST(refusesBadInput);
     CPPUNIT_TEST(returnsTheManagerAsAReference);
+    CPPUNIT_TEST(aMemberFilterPicksTheMembersAtItsPlaceInThePatch);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -133,6 +134,37 @@ class UsersContract : public CppUnit::TestFixture {
             group(R"({"displayName":"role.processmanager","externalId":"g-r"})");
         CPPUNIT_ASSERT_EQUAL(std::string(""), memberIds(fresh));
         CPPUNIT_ASSERT(_host->runCommand("scim.user.delete", {"no-such-user"}, out, err) != 0);
+    }
+
+    // RFC 7644 §3.5.2: operations apply in sequence. A filter on members picks among the
+    // members the group has when its operation runs, inside the PATCH's one transaction: here
+    // the member the first operation adds too.
+    void aMemberFilterPicksTheMembersAtItsPlaceInThePatch() {
+        const auto user = [&](const std::string& name) {
+            return json(post(R"({"userName":")" + name + R"("})").body)
+                ->getValue<std::string>("id");
+        };
+        const std::string keep = user("keep-a");
+        const std::string dropB = user("drop-b");
+        const std::string dropC = user("drop-c");
+        const std::string group =
+            json(request("POST", "/Groups",
+                         R"({"displayName":"Filtered","members":[{"value":")" + keep +
+                             R"("},{"value":")" + dropB + R"("}]})")
+                     .body)
+                ->getValue<std::string>("id");
+        const auto patched =
+            request("PATCH", "/Groups/" + group,
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"add","path":"members","value":[{"value":")" +
+                        dropC +
+                        R"("}]},)"
+                        R"({"op":"remove","path":"members[display sw \"drop\"]"}]})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(patched.body, 204, patched.status);
+        const auto members =
+            json(get("/Groups/" + group + "?attributes=members").body)->getArray("members");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), members ? members->size() : 0);
+        CPPUNIT_ASSERT_EQUAL(keep, members->getObject(0)->getValue<std::string>("value"));
     }
 
     void pagesThroughUsers() {

@@ -75,16 +75,21 @@ class FakeUserStore final : public port::UserStore {
         page.total = page.records.size();
         return page;
     }
-    std::optional<std::string> displayNameOf(const std::string& id) override {
-        const auto found = users.find(id);
-        if (found == users.end()) {
-            return std::nullopt;
+    std::map<std::string, std::string> displayNamesOf(
+        const std::vector<std::string>& ids) override {
+        ++nameLookups;
+        std::map<std::string, std::string> names;
+        for (const auto& id : ids) {
+            if (const auto found = users.find(id); found != users.end()) {
+                names[id] = found->second.doc->optValue<std::string>("displayName", "");
+            }
         }
-        return found->second.doc->optValue<std::string>("displayName", "");
+        return names;
     }
 
     std::map<std::string, port::UserRecord> users;
     port::UserQuery lastQuery;
+    int nameLookups = 0;
 
   private:
     port::UserRecord& existing(const std::string& id, std::optional<Poco::Int64> expected) {
@@ -177,6 +182,7 @@ Object::Ptr json(const api::Response& response) {
 class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(EndpointsOnFakeStoresTest);
     CPPUNIT_TEST(usersLiveAndFailAsTheirPortSays);
+    CPPUNIT_TEST(aPageAsksForItsManagersOnce);
     CPPUNIT_TEST(aGroupPatchBecomesMemberChanges);
     CPPUNIT_TEST_SUITE_END();
 
@@ -236,6 +242,40 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
 
         CPPUNIT_ASSERT_EQUAL(204, _service->handle(request("DELETE", "/Users/u-1")).status);
         CPPUNIT_ASSERT(_users->users.empty());
+    }
+
+    void aPageAsksForItsManagersOnce() {
+        const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        CPPUNIT_ASSERT_EQUAL(
+            201, _service
+                     ->handle(request("POST", "/Users",
+                                      R"({"userName":"boss@example.com","displayName":"Boss"})"))
+                     .status);
+        for (int i = 0; i < 5; ++i) {
+            const auto created = _service->handle(request("POST", "/Users",
+                                                          R"({"userName":"u)" + std::to_string(i) +
+                                                              R"(@example.com",")" + enterprise +
+                                                              R"(":{"manager":{"value":"u-1"}}})"));
+            CPPUNIT_ASSERT_EQUAL(201, created.status);
+        }
+        _users->nameLookups = 0;
+        const auto listed = _service->handle(request("GET", "/Users"));
+        CPPUNIT_ASSERT_EQUAL(200, listed.status);
+        CPPUNIT_ASSERT_EQUAL(1, _users->nameLookups);
+        const auto resources = json(listed)->getArray("Resources");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(6), resources->size());
+        int named = 0;
+        for (std::size_t i = 0; i < resources->size(); ++i) {
+            const auto user = resources->getObject(static_cast<unsigned>(i));
+            if (user->has(enterprise)) {
+                CPPUNIT_ASSERT_EQUAL(std::string("Boss"),
+                                     user->getObject(enterprise)
+                                         ->getObject("manager")
+                                         ->getValue<std::string>("displayName"));
+                ++named;
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(5, named);
     }
 
     void aGroupPatchBecomesMemberChanges() {
