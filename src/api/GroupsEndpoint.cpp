@@ -6,21 +6,22 @@
 #include "scim/Discovery.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Json.h"
+#include "scim/MemberPatch.h"
 #include "scim/Projection.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/Values.h"
-#include "scim/filter/Evaluator.h"
 #include "scim/filter/FilterParser.h"
 #include "tim/Roles.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 
+#include <map>
+
 namespace api {
 namespace {
 
-using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
@@ -28,52 +29,23 @@ const scim::ResourceSchema& schema() {
     return scim::groupResourceSchema();
 }
 
-// Member ids from a members value: [{"value": id, ...}] or [id] (a single one also works).
-std::vector<std::string> memberIdsOf(const Var& value) {
-    std::vector<std::string> ids;
-    Array::Ptr array;
-    if (scim::json::isArray(value)) {
-        array = value.extract<Array::Ptr>();
-    } else {
-        array = new Array;
-        if (!value.isEmpty()) {
-            array->add(value);
-        }
+// The store's form of an edit: a filter becomes a predicate it runs inside its transaction.
+port::MemberChange memberChangeOf(const scim::MemberEdit& edit) {
+    using Kind = port::MemberChange::Kind;
+    static const std::map<scim::MemberEdit::Kind, Kind> kinds = {
+        {scim::MemberEdit::Kind::Add, Kind::Add},
+        {scim::MemberEdit::Kind::Remove, Kind::Remove},
+        {scim::MemberEdit::Kind::RemoveAll, Kind::RemoveAll},
+        {scim::MemberEdit::Kind::ReplaceAll, Kind::ReplaceAll},
+        {scim::MemberEdit::Kind::RemoveMatching, Kind::RemoveMatching},
+    };
+    port::MemberChange change{kinds.at(edit.kind), edit.ids};
+    if (edit.filter) {
+        change.matches = [filter = edit.filter](const port::GroupMember& member) {
+            return scim::memberMatches(filter, member.id, member.type, member.display);
+        };
     }
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const Var element = array->get(static_cast<unsigned>(i));
-        const Var id = scim::json::isObject(element)
-                           ? scim::json::memberOf(*element.extract<Object::Ptr>(), "value")
-                           : Var();
-        if (!id.isString() || id.extract<std::string>().empty()) {
-            throw scim::badRequest("invalidValue",
-                                   "every member is an object with a value (the member's id)");
-        }
-        scim::checkIdentifierText(id.extract<std::string>(), "A member's value");
-        ids.push_back(id.extract<std::string>());
-    }
-    return ids;
-}
-
-// members[value eq "a" or value eq "b"]: the ids it names, or nullopt for other filters.
-std::optional<std::vector<std::string>> namedMembers(const scim::filter::NodePtr& node) {
-    using scim::filter::Node;
-    if (node->kind == Node::Kind::Or) {
-        auto left = namedMembers(node->left);
-        auto right = namedMembers(node->right);
-        if (!left || !right) {
-            return std::nullopt;
-        }
-        left->insert(left->end(), right->begin(), right->end());
-        return left;
-    }
-    if (node->kind == Node::Kind::Compare && node->op == scim::filter::CompareOp::Eq &&
-        node->path.schema.empty() && node->path.subAttribute.empty() &&
-        scim::sameName(node->path.attribute, "value") &&
-        node->value.kind == scim::filter::Literal::Kind::String) {
-        return std::vector<std::string>{node->value.text};
-    }
-    return std::nullopt;
+    return change;
 }
 
 }  // namespace
@@ -123,7 +95,7 @@ std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::
     std::optional<std::vector<std::string>> members;
     const std::string membersKey = scim::json::keyOf(*body, "members");
     if (!membersKey.empty()) {
-        members = memberIdsOf(body->get(membersKey));
+        members = scim::memberIdsOf(body->get(membersKey));
         body->remove(membersKey);
     }
     auto normalised = scim::normaliseResource(body, schema());
@@ -193,74 +165,16 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
                                const std::string& baseUrl) const {
     const auto operations =
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
-    std::vector<scim::PatchOperation> documentOps;
-    std::vector<port::MemberChange> memberChanges;
-    using Kind = port::MemberChange::Kind;
-    for (const auto& op : operations) {
-        const bool onMembers = op.path && op.path->attribute.schema.empty() &&
-                               scim::sameName(op.path->attribute.attribute, "members");
-        if (!op.path && scim::json::isObject(op.value)) {
-            // A path-less value may carry members next to other attributes.
-            Object::Ptr rest = new Object(*op.value.extract<Object::Ptr>());
-            const std::string key = scim::json::keyOf(*rest, "members");
-            if (!key.empty()) {
-                memberChanges.push_back(
-                    {op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
-                     memberIdsOf(rest->get(key))});
-                rest->remove(key);
-            }
-            if (rest->size() > 0) {
-                documentOps.push_back(scim::PatchOperation{op.op, std::nullopt, rest});
-            }
-            continue;
-        }
-        if (!onMembers) {
-            documentOps.push_back(op);
-            continue;
-        }
-        if (op.path->valueFilter) {
-            // members[value eq "id"]: Entra's removal with aadOptscim062020.
-            if (op.op != scim::PatchOpKind::Remove) {
-                throw scim::badRequest("invalidPath",
-                                       "members are added and replaced by value, not by filter");
-            }
-            if (auto ids = namedMembers(op.path->valueFilter)) {
-                memberChanges.push_back({Kind::Remove, *ids});  // in order with the other ops
-                continue;
-            }
-            // Other filters pick among the members the group has when the store applies this
-            // change, inside the write's transaction.
-            const auto resolved = schema().resolve(op.path->attribute);
-            const auto filter = op.path->valueFilter;
-            port::MemberChange removal{Kind::RemoveMatching, {}, {}};
-            removal.matches = [filter, resolved](const port::GroupMember& member) {
-                Object::Ptr element = new Object;
-                element->set("value", member.id);
-                element->set("type", member.type);
-                element->set("display", member.display);
-                return scim::filter::elementMatches(filter, element, *resolved, schema());
-            };
-            memberChanges.push_back(std::move(removal));
-            continue;
-        }
-        if (op.op == scim::PatchOpKind::Remove) {
-            // With a value list only those go (Entra's default); without one, all.
-            memberChanges.push_back(op.value.isEmpty()
-                                        ? port::MemberChange{Kind::RemoveAll, {}}
-                                        : port::MemberChange{Kind::Remove, memberIdsOf(op.value)});
-        } else {
-            memberChanges.push_back({op.op == scim::PatchOpKind::Add ? Kind::Add : Kind::ReplaceAll,
-                                     memberIdsOf(op.value)});
-        }
-    }
-    std::size_t memberValues = 0;
-    for (const auto& change : memberChanges) {
-        memberValues += change.ids.size();
-    }
-    if (memberValues > limits().membersPerPatch) {
+    const auto split = scim::splitGroupPatch(operations);
+    if (split.memberValues() > limits().membersPerPatch) {
         throw scim::badRequest("tooMany", "A group PATCH may carry at most " +
                                               std::to_string(limits().membersPerPatch) +
                                               " member values; send them in several requests");
+    }
+    const auto& documentOps = split.documentOps;
+    std::vector<port::MemberChange> memberChanges;
+    for (const auto& edit : split.memberEdits) {
+        memberChanges.push_back(memberChangeOf(edit));
     }
     const auto result = _groups.patch(
         id,

@@ -26,6 +26,15 @@ int readBoundedInt(const Poco::Util::AbstractConfiguration& config, const std::s
     return value;
 }
 
+bool readBool(const Poco::Util::AbstractConfiguration& config, const std::string& key,
+              bool defaultValue) {
+    try {
+        return config.getBool(key, defaultValue);
+    } catch (const Poco::SyntaxException&) {
+        throw Poco::InvalidArgumentException(key + " must be true or false");
+    }
+}
+
 // Only loopback addresses keep plain HTTP on this machine; a name is resolved as a client would.
 bool isLoopback(const std::string& address) {
     Poco::Net::IPAddress ip;
@@ -85,7 +94,7 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
             "http.tls.certificateFile and http.tls.privateKeyFile must be set together");
     }
 
-    http.plainHttp = config.getBool("http.plainHttp", false);
+    http.plainHttp = readBool(config, "http.plainHttp", false);
     if (!http.tlsEnabled() && !http.plainHttp && !isLoopback(http.address)) {
         throw Poco::InvalidArgumentException(
             "http.address " + http.address +

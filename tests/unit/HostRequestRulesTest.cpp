@@ -1,7 +1,12 @@
 // The host's pure request rules: how a body is framed (RFC 9112 §6) and what a client is and
 // addressed, with and without a trusted proxy.
 #include "ClientView.h"
+#include "HostSettings.h"
 #include "RequestFraming.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/MapConfiguration.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -23,6 +28,7 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(framesBodiesOneWayOnly);
     CPPUNIT_TEST(validatesAuthorities);
     CPPUNIT_TEST(trustsForwardedFieldsOnlyFromTrustedProxies);
+    CPPUNIT_TEST(aBadSettingNamesItsKey);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -92,6 +98,22 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
                                   "10.0.0.1", true, "10.0.0.5:443", {"10.0.0.1", "10.0.0.2"});
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2"), forged.address);
         CPPUNIT_ASSERT_EQUAL(std::string("https://10.0.0.5:443"), forged.origin);
+    }
+
+    void aBadSettingNamesItsKey() {
+        for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"http.plainHttp", "maybe"},
+                 {"http.port", "eighty"},
+                 {"http.maxConnectionsPerClient", "0"}}) {
+            Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+            config->setString(key, value);
+            try {
+                timhost::HostSettings::read(*config);
+                CPPUNIT_FAIL(key + "=" + value + " was accepted");
+            } catch (const Poco::InvalidArgumentException& e) {
+                CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(key) != std::string::npos);
+            }
+        }
     }
 };
 
