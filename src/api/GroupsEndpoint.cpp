@@ -17,8 +17,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 
-#include <map>
-
 namespace api {
 namespace {
 
@@ -31,15 +29,7 @@ const scim::ResourceSchema& schema() {
 
 // The store's form of an edit: a filter becomes a predicate it runs inside its transaction.
 port::MemberChange memberChangeOf(const scim::MemberEdit& edit) {
-    using Kind = port::MemberChange::Kind;
-    static const std::map<scim::MemberEdit::Kind, Kind> kinds = {
-        {scim::MemberEdit::Kind::Add, Kind::Add},
-        {scim::MemberEdit::Kind::Remove, Kind::Remove},
-        {scim::MemberEdit::Kind::RemoveAll, Kind::RemoveAll},
-        {scim::MemberEdit::Kind::ReplaceAll, Kind::ReplaceAll},
-        {scim::MemberEdit::Kind::RemoveMatching, Kind::RemoveMatching},
-    };
-    port::MemberChange change{kinds.at(edit.kind), edit.ids};
+    port::MemberChange change{edit.kind, edit.ids};
     if (edit.filter) {
         change.matches = [filter = edit.filter](const port::GroupMember& member) {
             return scim::memberMatches(filter, member.id, member.type, member.display);

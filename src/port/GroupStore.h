@@ -3,6 +3,7 @@
 #pragma once
 
 #include "port/ResourceQuery.h"
+#include "scim/MemberPatch.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Types.h>
@@ -30,13 +31,9 @@ struct GroupMember {
 
 // A change to a group's membership. Changes apply in order, inside the write's transaction.
 struct MemberChange {
-    enum class Kind {
-        Add,
-        Remove,
-        RemoveAll,
-        ReplaceAll,
-        RemoveMatching,  // the members `matches` picks, as the group has them at that point
-    };
+    // The protocol's edits (scim/MemberPatch.h); RemoveMatching removes the members `matches`
+    // picks, as the group has them at that point.
+    using Kind = scim::MemberEdit::Kind;
     Kind kind = Kind::Add;
     std::vector<std::string> ids;
     std::function<bool(const GroupMember&)> matches = nullptr;  // RemoveMatching only
