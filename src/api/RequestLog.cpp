@@ -1,11 +1,12 @@
 #include "RequestLog.h"
 
+#include "port/Ids.h"
+
 #include "port/RequestContext.h"
 
 #include <Poco/NumberFormatter.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
-#include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
 #include <cctype>
@@ -43,7 +44,7 @@ std::string requestIdOf(const Request& request) {
         return *sent;
     }
     // 16 hex digits of a random UUID: unique enough to find one request's lines.
-    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::string id = port::newId();
     id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
     return id.substr(0, 16);
 }

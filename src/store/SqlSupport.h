@@ -5,6 +5,8 @@
 #include "PreparedStatements.h"
 #include "SqlDialect.h"
 
+#include "port/Ids.h"
+
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
 
@@ -17,9 +19,7 @@ namespace store {
 // filters compare them exactly.
 Poco::Int64 nowMs();
 
-// A new random (version 4) UUID for a row's id. From getrandom(2): Poco's createRandom opens
-// and closes /dev/urandom on every call (measured: 4% of a create's CPU).
-std::string newId();
+using port::newId;
 
 // The id of the row of `table` whose unique `keyColumn` holds `key` (table and column from code,
 // never from input), to name the holder in a uniqueness conflict; "" when there is none, it
