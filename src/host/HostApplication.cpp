@@ -23,8 +23,10 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 
+#include <pthread.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <iostream>
 #include <set>
 
@@ -110,6 +112,20 @@ void warnIfKeyIsShared(const HttpSettings& http, Poco::Logger& logger) {
     }
 }
 
+// Poco's waitForTerminationRequest blocks SIGINT, SIGQUIT and SIGTERM only in the thread that
+// calls it, and only once it is called: a stop requested earlier (while plugins start), or
+// delivered to a thread started before (plugins start pools and timers), killed the host
+// instead of stopping it. Blocked before any thread exists, every thread inherits the mask and
+// the signal waits for waitForTerminationRequest.
+void holdTerminationSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (const int signal : {SIGINT, SIGQUIT, SIGTERM}) {
+        sigaddset(&signals, signal);
+    }
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
 }  // namespace
 
 void HostApplication::defineOptions(Poco::Util::OptionSet& options) {
@@ -169,6 +185,9 @@ void HostApplication::configureLogging() {
 int HostApplication::main(const std::vector<std::string>& args) {
     if (_helpRequested) {
         return EXIT_OK;
+    }
+    if (_commandName.empty()) {
+        holdTerminationSignals();
     }
     Poco::Logger& logger = Poco::Logger::get("timhost");
     HostSettings settings;

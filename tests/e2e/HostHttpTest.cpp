@@ -10,10 +10,12 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Thread.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <csignal>
 #include <future>
 #include <memory>
 #include <thread>
@@ -46,6 +48,7 @@ class HostHttpTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(wrongMethodIs405WithAllow);
     CPPUNIT_TEST(oversizedBodyIs413);
     CPPUNIT_TEST(gracefulShutdownCompletesAnInFlightRequest);
+    CPPUNIT_TEST(repeatedStopsFromTheStartAreGraceful);
     CPPUNIT_TEST(sixtyFourKeepAliveConnectionsAreAllAnswered);
     CPPUNIT_TEST(secondInstanceOnTheSamePortFailsToStart);
     CPPUNIT_TEST(servesTlsWhenACertificateIsConfigured);
@@ -113,6 +116,21 @@ class HostHttpTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("slow done"), result.body);
         CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
         CPPUNIT_ASSERT_MESSAGE(host.log(), contains(host.log(), "echo plugin shut down"));
+    }
+
+    // SIGTERM from the host's first log line on, every few milliseconds until it exits: while
+    // the plugin starts, while the host waits, and while it stops. The first one stops it as
+    // it always does (exit 0); the others must neither kill it nor cut its stop short.
+    void repeatedStopsFromTheStartAreGraceful() {
+        HostProcess host({"tim-scim"});
+        host.launch();
+        CPPUNIT_ASSERT(testing::eventually([&] { return !host.log().empty(); }));
+        for (int i = 0; i < 2000 && host.running(); ++i) {
+            ::kill(static_cast<pid_t>(host.pid()), SIGTERM);
+            Poco::Thread::sleep(5);
+        }
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.waitForExit());
+        CPPUNIT_ASSERT_MESSAGE(host.log(), contains(host.log(), "stopping: finishing in-flight"));
     }
 
     void sixtyFourKeepAliveConnectionsAreAllAnswered() {

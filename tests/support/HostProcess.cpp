@@ -90,11 +90,7 @@ HostProcess::~HostProcess() {
 }
 
 void HostProcess::start() {
-    const std::string command = "exec '" + environment("TIMHOST") + "' --config='" + _configFile +
-                                "' 2>>'" + _logFile + "'";
-    _exitCode.reset();
-    _process = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch("/bin/sh", {"-c", command}, _dir));
+    launch();
     const bool listening = eventually(
         [this] {
             if (!running()) {
@@ -111,6 +107,14 @@ void HostProcess::start() {
     if (!running() || !listening) {
         throw Poco::IllegalStateException("timhost did not start:\n" + log());
     }
+}
+
+void HostProcess::launch() {
+    const std::string command = "exec '" + environment("TIMHOST") + "' --config='" + _configFile +
+                                "' 2>>'" + _logFile + "'";
+    _exitCode.reset();
+    _process = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch("/bin/sh", {"-c", command}, _dir));
 }
 
 bool HostProcess::running() const {

@@ -31,6 +31,8 @@ class HostProcess {
 
     // Starts timhost and waits until its port accepts connections; throws if it exits.
     void start();
+    // Starts timhost and returns at once.
+    void launch();
     // Sends SIGTERM and waits for the exit code (at most `timeoutMs`).
     int stop(long timeoutMs = 20000);
     // Sends SIGKILL, as a crash would (no shutdown runs), and reaps the process.
