@@ -86,7 +86,17 @@ SQL
     echo "MariaDB $(admin version | sed -n 's/^Server version[[:space:]]*//p') on 127.0.0.1:$port"
     ;;
 freeze)
-    kill -STOP "$(cat "$pidfile")"
+    pid=$(cat "$pidfile")
+    kill -STOP "$pid"
+    # kill returns before the threads stop: a query sent right after could still be answered.
+    # Frozen means every thread of the server shows state T (stopped).
+    for _ in $(seq 1 100); do
+        running=$(awk '{ print $3 }' /proc/"$pid"/task/*/stat 2>/dev/null | grep -cv '^[Tt]$' || true)
+        [ "$running" = 0 ] && exit 0
+        sleep 0.05
+    done
+    echo "MariaDB $pid did not stop"
+    exit 1
     ;;
 thaw)
     kill -CONT "$(cat "$pidfile")"
