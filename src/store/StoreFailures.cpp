@@ -8,6 +8,12 @@
 #include <Poco/Data/SessionPool.h>
 
 namespace store {
+namespace {
+
+// How the same request may fare in a few seconds after failing with `e`: Busy (the pool had no
+// session free, a lock was held too long, a write lost every attempt), Unavailable (the database
+// connection is lost or refused), or None (not a passing failure).
+enum class TransientFailure { None, Busy, Unavailable };
 
 TransientFailure transientFailureOf(const Poco::Exception& e) {
     // A read, too, can lose to a lock or (on a Galera node) wait too long for the cluster.
@@ -17,6 +23,8 @@ TransientFailure transientFailureOf(const Poco::Exception& e) {
     }
     return isConnectionLoss(e) ? TransientFailure::Unavailable : TransientFailure::None;
 }
+
+}  // namespace
 
 void rethrowAsStoreError() {
     try {

@@ -7,12 +7,6 @@
 
 namespace store {
 
-// How the same request may fare in a few seconds after failing with `e`: Busy (the pool had no
-// session free, a lock was held too long, a write lost every attempt), Unavailable (the database
-// connection is lost or refused), or None (not a passing failure).
-enum class TransientFailure { None, Busy, Unavailable };
-TransientFailure transientFailureOf(const Poco::Exception& e);
-
 // Rethrows the exception being handled: a passing database failure as port::Unavailable, any
 // other one as it is. Call it only inside a catch block.
 [[noreturn]] void rethrowAsStoreError();
