@@ -45,13 +45,24 @@ void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
 
 std::map<std::string, std::string> UsersEndpoint::managerNames(
     const std::vector<port::UserRecord>& records) const {
-    std::vector<std::string> ids;
+    std::map<std::string, std::string> names;
+    std::vector<std::string> unread;
     for (const auto& record : records) {
-        if (const auto manager = scim::managerIdOf(record.doc)) {
-            ids.push_back(*manager);
+        const auto manager = scim::managerIdOf(record.doc);
+        if (!manager) {
+            continue;
+        }
+        if (!record.manager) {
+            unread.push_back(*manager);
+        } else if (record.manager->known) {
+            names.emplace(*manager, record.manager->displayName);
         }
     }
-    return ids.empty() ? std::map<std::string, std::string>() : _users.displayNamesOf(ids);
+    if (!unread.empty()) {
+        auto read = _users.displayNamesOf(unread);
+        names.insert(read.begin(), read.end());
+    }
+    return names;
 }
 
 Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::string& baseUrl,
@@ -114,12 +125,12 @@ Response UsersEndpoint::respond(int status, const port::UserRecord& record, cons
     return response;
 }
 
-void UsersEndpoint::noteUnknownManager(const Object::Ptr& doc) const {
-    const auto manager = scim::managerIdOf(doc);
-    if (manager && !_users.find(*manager)) {
+void UsersEndpoint::noteUnknownManager(const port::UserRecord& record) const {
+    if (record.manager && !record.manager->known) {
         // Kept as sent: refusing would fail this user in Entra cycle after cycle.
-        _logger.information("manager %s of user %s is not a known user; kept as sent", *manager,
-                            doc->getValue<std::string>("userName"));
+        _logger.information("manager %s of user %s is not a known user; kept as sent",
+                            scim::managerIdOf(record.doc).value_or(""),
+                            record.doc->getValue<std::string>("userName"));
     }
 }
 
@@ -127,7 +138,6 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
     auto normalised =
         scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
-    noteUnknownManager(normalised.doc);
     // Hashed before the write's transaction opens: PBKDF2 takes a while.
     std::optional<std::string> hash;
     if (normalised.password) {
@@ -155,6 +165,7 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
             userName, result.record.id,
             std::string(result.via == port::MatchedBy::UserName ? "userName" : "email"));
     }
+    noteUnknownManager(result.record);
     return respond(201, result.record, request, baseUrl);
 }
 
@@ -186,7 +197,7 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     }
     const auto record =
         _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
-    noteUnknownManager(record.doc);
+    noteUnknownManager(record);
     return respond(200, record, request, baseUrl);
 }
 
@@ -202,7 +213,7 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
             return changed;
         },
         versionOf(request.headerValue("If-Match")));
-    noteUnknownManager(record.doc);
+    noteUnknownManager(record);
     return respond(200, record, request, baseUrl);
 }
 

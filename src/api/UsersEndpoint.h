@@ -43,14 +43,16 @@ class UsersEndpoint : public ResourceEndpoint {
     // from `managerNames`).
     Poco::JSON::Object::Ptr render(const port::UserRecord& record, const std::string& baseUrl,
                                    const std::map<std::string, std::string>& managerNames) const;
-    // The displayNames of the managers `records` name, in one call to the store.
+    // The displayNames of the managers `records` name: those the store read with a record, and
+    // the others (a page's) in one call to the store.
     std::map<std::string, std::string> managerNames(
         const std::vector<port::UserRecord>& records) const;
     Response respond(int status, const port::UserRecord& record, const Request& request,
                      const std::string& baseUrl) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
-    // An unknown manager is kept as sent, and logged.
-    void noteUnknownManager(const Poco::JSON::Object::Ptr& doc) const;
+    // An unknown manager is kept as sent, and logged (from what the write read in its
+    // transaction).
+    void noteUnknownManager(const port::UserRecord& record) const;
 
     port::UserStore& _users;
     const UsersSettings _settings;

@@ -17,6 +17,12 @@
 
 namespace port {
 
+// A user's manager as the store read it with the user.
+struct ManagerRef {
+    bool known = false;       // false: the id is no user in SCIM's reach (kept as sent)
+    std::string displayName;  // "" when it has none
+};
+
 struct UserRecord {
     std::string id;
     Poco::JSON::Object::Ptr doc;  // the normalised document
@@ -28,6 +34,10 @@ struct UserRecord {
     // false: an account TIM created that SCIM never bound (known to reads by id; lists leave
     // it true).
     bool managed = true;
+    // Set when the record is one user read by id (find and every write), in the same
+    // transaction, and the user has a manager; a list leaves it unset and asks displayNamesOf
+    // once for its page.
+    std::optional<ManagerRef> manager;
 };
 
 enum class CreateOutcome { Created, Bound, Revived };
@@ -75,9 +85,12 @@ class UserStore {
                                const std::optional<std::string>& clientHash,
                                std::optional<Poco::Int64> expectedVersion) = 0;
 
-    // Applies `change` to the stored document inside one transaction (read under a row lock,
-    // If-Match checked, written only if the document changed, version bumped then). Throws
-    // NotFound, Conflict, VersionMismatch, or what `change` throws.
+    // One unit of work: applies `change` to the stored document and writes the result only if
+    // the version it read is still the stored one (and the If-Match, if any), with the audit
+    // row, in one transaction; a write that lost to another runs `change` again on a fresh
+    // read. No lock is held while `change` and a password hash run. Nothing is written when
+    // the document does not change (version and lastModified stay). Throws NotFound,
+    // Conflict (Contention after repeated losses), VersionMismatch, or what `change` throws.
     virtual UserRecord patch(const std::string& id, const ChangeUser& change,
                              std::optional<Poco::Int64> expectedVersion) = 0;
 

@@ -18,6 +18,15 @@ std::vector<SqlParam> texts(const std::vector<std::string>& values) {
     return params;
 }
 
+std::string rowsOf(std::size_t n, const std::string& row) {
+    std::string values;
+    values.reserve(n * (row.size() + 2));
+    for (std::size_t i = 0; i < n; ++i) {
+        values += i == 0 ? row : ", " + row;
+    }
+    return values;
+}
+
 std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
                                    std::vector<SqlParam> params) {
     std::vector<std::string> ids;
@@ -57,24 +66,24 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
             found.emplace_back(id, "Group");
         }
     });
-    for (std::size_t start = 0; start < found.size(); start += kChunk) {
-        const std::size_t end = std::min(found.size(), start + kChunk);
-        std::string sql = "INSERT INTO tim_group_member (group_id, member_id, member_type) VALUES ";
+    inChunks(found, [&](const std::vector<std::pair<std::string, std::string>>& chunk) {
         std::vector<SqlParam> params;
-        for (std::size_t i = start; i < end; ++i) {
-            sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
+        for (const auto& member : chunk) {
             params.push_back(textParam(groupId));
-            params.push_back(textParam(found[i].first));
-            params.push_back(textParam(found[i].second));
+            params.push_back(textParam(member.first));
+            params.push_back(textParam(member.second));
         }
         Poco::Data::Statement insert(session);
-        insert << dialect.insertSkippingExisting(sql, "group_id");
+        insert << dialect.insertSkippingExisting(
+            "INSERT INTO tim_group_member (group_id, member_id, member_type) VALUES " +
+                rowsOf(chunk.size(), "(?, ?, ?)"),
+            "group_id");
         bindAll(insert, params);
         const std::size_t inserted = insert.execute();  // the new ones
         if (added != nullptr) {
             *added += inserted;
         }
-    }
+    });
     std::set<std::string> present;
     for (const auto& f : found) {
         present.insert(f.first);

@@ -85,22 +85,19 @@ void SqlAccountWork::changeGrants(const std::set<port::RoleGrant>& grants,
         });
     }
     const std::vector<port::RoleGrant> granted(grants.begin(), grants.end());
-    for (std::size_t start = 0; start < granted.size(); start += kChunk) {
-        const std::size_t end = std::min(granted.size(), start + kChunk);
-        std::string sql = "INSERT INTO tim_user_role (user_id, role_key, source) VALUES ";
+    inChunks(granted, [&](const std::vector<port::RoleGrant>& chunk) {
         std::vector<SqlParam> params;
-        for (std::size_t i = start; i < end; ++i) {
-            sql += i > start ? ", (?, ?, 'scim')" : "(?, ?, 'scim')";
-            params.push_back(textParam(granted[i].first));
-            params.push_back(textParam(granted[i].second));
-            recordAudit(_session,
-                        {"grant", "User", granted[i].first, {}, {"roles:" + granted[i].second}});
+        for (const auto& grant : chunk) {
+            params.push_back(textParam(grant.first));
+            params.push_back(textParam(grant.second));
+            recordAudit(_session, {"grant", "User", grant.first, {}, {"roles:" + grant.second}});
         }
         Poco::Data::Statement insert(_session);
-        insert << sql;
+        insert << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES " +
+                      rowsOf(chunk.size(), "(?, ?, 'scim')");
         bindAll(insert, params);
         insert.execute();
-    }
+    });
 }
 
 std::optional<std::vector<std::string>> SqlAccountWork::takeSnapshot(

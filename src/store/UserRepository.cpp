@@ -114,7 +114,8 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
                                              rows.integer(3)[i],
                                              rows.integer(4)[i],
                                              {},
-                                             rows.integer(6)[i] != 0});
+                                             rows.integer(6)[i] != 0,
+                                             std::nullopt});
             protectedRole.push_back(false);
         }
         const std::size_t at = indexOf[id];
@@ -135,12 +136,51 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
     return kept;
 }
 
-// The user `id` with its roles: in SCIM's reach only, or any.
+// The displayNames of the users in SCIM's reach among `ids` ("" for one without), in chunks of
+// kChunk ids: pages are at most scim.maxResults, a few statements at worst.
+std::map<std::string, std::string> displayNames(Poco::Data::Session& session,
+                                                const std::vector<std::string>& ids) {
+    const std::set<std::string> unique(ids.begin(), ids.end());
+    std::map<std::string, std::string> names;
+    inChunks(std::vector<std::string>(unique.begin(), unique.end()),
+             [&](const std::vector<std::string>& chunk) {
+                 const auto& rows =
+                     runPrepared(session,
+                                 "SELECT id, doc FROM tim_user WHERE " + visibleUser("") +
+                                     " AND id IN " + placeholders(chunk.size()),
+                                 texts(chunk), {ColumnType::Text, ColumnType::Text});
+                 for (std::size_t i = 0; i < rows.rows(); ++i) {
+                     const auto doc = parseDocument(rows.text(1)[i]);
+                     names[rows.text(0)[i]] =
+                         doc->has("displayName") && doc->get("displayName").isString()
+                             ? doc->getValue<std::string>("displayName")
+                             : std::string();
+                 }
+             });
+    return names;
+}
+
+// Sets the record's manager from the caller's transaction, if its document names one.
+void readManager(Poco::Data::Session& session, port::UserRecord& record) {
+    if (const auto managerId = scim::managerIdOf(record.doc)) {
+        const auto names = displayNames(session, {*managerId});
+        const auto name = names.find(*managerId);
+        record.manager = name == names.end() ? port::ManagerRef{false, ""}
+                                             : port::ManagerRef{true, name->second};
+    }
+}
+
+// The user `id` with its roles and its manager's name, read in the caller's transaction: in
+// SCIM's reach only, or any.
 std::vector<port::UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
                                        bool visibleOnly) {
     static const std::string personWith = "u.id = ? AND " + person("u.");
-    return readUsersWithRoles(session, visibleOnly ? personWith : "u.id = ?", {textParam(id)},
-                              visibleOnly ? Reach::InReachOnly : Reach::Any);
+    auto users = readUsersWithRoles(session, visibleOnly ? personWith : "u.id = ?", {textParam(id)},
+                                    visibleOnly ? Reach::InReachOnly : Reach::Any);
+    for (auto& user : users) {
+        readManager(session, user);
+    }
+    return users;
 }
 
 std::string toJson(const Poco::JSON::Object::Ptr& doc) {
@@ -394,8 +434,9 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
                          bound ? matchName(result.via)
                                : (result.restored.empty() ? "applied" : "restored")});
             if (result.outcome == port::CreateOutcome::Created && result.restored.empty()) {
-                result.record =
-                    port::UserRecord{id, doc, 1, now, now, {}, true};  // what was inserted
+                result.record = port::UserRecord{id, doc,  1,           now, now,
+                                                 {}, true, std::nullopt};  // what was inserted
+                readManager(session, result.record);
             } else {
                 auto records = readUser(session, id, false);
                 if (records.empty()) {
@@ -664,22 +705,7 @@ bool UserRepository::remove(const std::string& id, std::optional<Poco::Int64> ex
 std::map<std::string, std::string> UserRepository::displayNamesOf(
     const std::vector<std::string>& ids) try {
     Poco::Data::Session session = _database.session();
-    const std::set<std::string> unique(ids.begin(), ids.end());
-    std::map<std::string, std::string> names;
-    // Chunks of kChunk ids: pages are at most scim.maxResults, a few statements at worst.
-    inChunks({unique.begin(), unique.end()}, [&](const std::vector<std::string>& chunk) {
-        const auto& rows = runPrepared(session,
-                                       "SELECT id, doc FROM tim_user WHERE " + visibleUser("") +
-                                           " AND id IN " + placeholders(chunk.size()),
-                                       texts(chunk), {ColumnType::Text, ColumnType::Text});
-        for (std::size_t i = 0; i < rows.rows(); ++i) {
-            const auto doc = parseDocument(rows.text(1)[i]);
-            names[rows.text(0)[i]] = doc->has("displayName") && doc->get("displayName").isString()
-                                         ? doc->getValue<std::string>("displayName")
-                                         : std::string();
-        }
-    });
-    return names;
+    return displayNames(session, ids);
 } catch (...) {
     rethrowAsStoreError();
 }

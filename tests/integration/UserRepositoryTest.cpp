@@ -47,6 +47,7 @@ class UserRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(storesOnlyPasswordHashes);
     CPPUNIT_TEST(patchIsAllOrNothingInTheDatabase);
     CPPUNIT_TEST(aConflictNamesTheUserHoldingTheName);
+    CPPUNIT_TEST(oneUserReadCarriesItsManager);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -72,6 +73,38 @@ class UserRepositoryContract : public testing::StoreFixture {
                                 std::nullopt, std::nullopt);
             }};
         testing::assertEachConflictNames(collisions, "by user " + holder);
+    }
+
+    void oneUserReadCarriesItsManager() {
+        const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        const std::string boss =
+            _users->createOrBind(doc(R"({"userName":"boss","displayName":"Boss"})"), std::nullopt)
+                .record.id;
+        const auto created =
+            _users->createOrBind(doc(R"({"userName":"worker",")" + enterprise +
+                                     R"(":{"manager":{"value":")" + boss + R"("}}})"),
+                                 std::nullopt);
+        const auto knowsBoss = [](const port::UserRecord& record) {
+            return record.manager && record.manager->known && record.manager->displayName == "Boss";
+        };
+        CPPUNIT_ASSERT(knowsBoss(created.record));
+        CPPUNIT_ASSERT(knowsBoss(*_users->find(created.record.id)));
+        // The manager renamed: the next write reads the new name with the user.
+        patchUser(boss, R"([{"op":"replace","path":"displayName","value":"Chief"}])");
+        const auto patched =
+            patchUser(created.record.id, R"([{"op":"replace","path":"title","value":"t"}])");
+        CPPUNIT_ASSERT(patched.manager && patched.manager->displayName == "Chief");
+        // A manager that is no user is marked unknown; a user without one carries none.
+        const auto orphan =
+            patchUser(created.record.id, R"([{"op":"replace","path":")" + enterprise +
+                                             R"(:manager","value":"nobody"}])");
+        CPPUNIT_ASSERT(orphan.manager && !orphan.manager->known);
+        CPPUNIT_ASSERT(!_users->find(boss)->manager);
+        // A deleted manager is unknown from then on.
+        patchUser(created.record.id, R"([{"op":"replace","path":")" + enterprise +
+                                         R"(:manager","value":")" + boss + R"("}])");
+        CPPUNIT_ASSERT(_users->remove(boss, std::nullopt));
+        CPPUNIT_ASSERT(!_users->find(created.record.id)->manager->known);
     }
 
     void concurrentCreatesOfOneUserNameGiveOneUser() {

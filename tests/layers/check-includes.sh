@@ -23,6 +23,32 @@ found=$(grep -rnE '#include "(tim|auth|api|app)/' src/store)
 [ -z "$found" ] || breach "src/store includes a layer above it" "$found"
 found=$(grep -rnE '#include "(port|store|tim|auth|api|app)/' src/scim)
 [ -z "$found" ] || breach "src/scim is not pure" "$found"
+# Each port is a contract between the layers that use it and the store that provides it: a
+# port header is included only by the layers listed here, so deleting it breaks only those.
+# A port missing from this table is a breach too: a new port says who may use it.
+port_users() {
+    case $1 in
+    AccountMatch.h | AccountRules.h | AccountWork.h | IdentityStore.h) echo "port tim store" ;;
+    AuditLog.h | StatusReader.h) echo "port store app" ;;
+    TokenStore.h) echo "port auth store app" ;;
+    UserStore.h | GroupStore.h | Maintenance.h) echo "port api store app" ;;
+    Ids.h | RequestContext.h | ResourceQuery.h | StoreErrors.h) echo "port api tim auth store app" ;;
+    *) echo "" ;;
+    esac
+}
+for header in src/port/*.h; do
+    name=${header#src/port/}
+    users=$(port_users "$name")
+    [ -n "$users" ] || breach "a port no table entry says who may use" "$header"
+    for includer in $(grep -rlF "#include \"port/$name\"" src plugin); do
+        layer=$(echo "$includer" | cut -d/ -f2)
+        [ "${includer%%/*}" = plugin ] && layer=plugin
+        case " $users " in
+        *" $layer "*) ;;
+        *) breach "port/$name used by a layer it does not serve" "$includer" ;;
+        esac
+    done
+done
 # No path around the include roots.
 found=$(grep -rn '#include "\.\./' src plugin)
 [ -z "$found" ] || breach "an include that climbs out of its directory" "$found"

@@ -6,6 +6,7 @@
 #include "port/GroupStore.h"
 #include "port/StoreErrors.h"
 #include "port/UserStore.h"
+#include "scim/UserSchemas.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -36,7 +37,7 @@ class FakeUserStore final : public port::UserStore {
         record.doc = doc;
         users[record.id] = record;
         port::CreateResult result;
-        result.record = record;
+        result.record = withManager(record);
         result.passwordSet = clientHash.has_value();
         return result;
     }
@@ -46,7 +47,7 @@ class FakeUserStore final : public port::UserStore {
     }
     std::optional<port::UserRecord> find(const std::string& id) override {
         const auto found = users.find(id);
-        return found == users.end() ? std::nullopt : std::make_optional(found->second);
+        return found == users.end() ? std::nullopt : std::make_optional(withManager(found->second));
     }
     port::UserRecord replace(const std::string& id, const Object::Ptr& doc,
                              const std::optional<std::string>&,
@@ -54,14 +55,14 @@ class FakeUserStore final : public port::UserStore {
         auto& record = existing(id, expectedVersion);
         record.doc = doc;
         ++record.version;
-        return record;
+        return withManager(record);
     }
     port::UserRecord patch(const std::string& id, const port::ChangeUser& change,
                            std::optional<Poco::Int64> expectedVersion) override {
         auto& record = existing(id, expectedVersion);
         record.doc = change(record.doc).doc;
         ++record.version;
-        return record;
+        return withManager(record);
     }
     bool remove(const std::string& id, std::optional<Poco::Int64>) override {
         return users.erase(id) > 0;
@@ -92,6 +93,18 @@ class FakeUserStore final : public port::UserStore {
     int nameLookups = 0;
 
   private:
+    // As the port says: one user read by id carries its manager, read with it.
+    port::UserRecord withManager(port::UserRecord record) const {
+        if (const auto manager = scim::managerIdOf(record.doc)) {
+            const auto found = users.find(*manager);
+            record.manager = found == users.end()
+                                 ? port::ManagerRef{false, ""}
+                                 : port::ManagerRef{true, found->second.doc->optValue<std::string>(
+                                                              "displayName", "")};
+        }
+        return record;
+    }
+
     port::UserRecord& existing(const std::string& id, std::optional<Poco::Int64> expected) {
         const auto found = users.find(id);
         if (found == users.end()) {
@@ -177,12 +190,19 @@ Object::Ptr json(const api::Response& response) {
     return Poco::JSON::Parser().parse(response.body).extract<Object::Ptr>();
 }
 
+const std::string kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+std::string managerNameIn(const Object::Ptr& user) {
+    return user->getObject(kEnterprise)->getObject("manager")->getValue<std::string>("displayName");
+}
+
 }  // namespace
 
 class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(EndpointsOnFakeStoresTest);
     CPPUNIT_TEST(usersLiveAndFailAsTheirPortSays);
     CPPUNIT_TEST(aPageAsksForItsManagersOnce);
+    CPPUNIT_TEST(aWriteShowsTheManagerItReadWithNoOtherLookUp);
     CPPUNIT_TEST(aGroupPatchBecomesMemberChanges);
     CPPUNIT_TEST_SUITE_END();
 
@@ -245,16 +265,11 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     }
 
     void aPageAsksForItsManagersOnce() {
-        const std::string enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-        CPPUNIT_ASSERT_EQUAL(
-            201, _service
-                     ->handle(request("POST", "/Users",
-                                      R"({"userName":"boss@example.com","displayName":"Boss"})"))
-                     .status);
+        createBoss();
         for (int i = 0; i < 5; ++i) {
             const auto created = _service->handle(request("POST", "/Users",
                                                           R"({"userName":"u)" + std::to_string(i) +
-                                                              R"(@example.com",")" + enterprise +
+                                                              R"(@example.com",")" + kEnterprise +
                                                               R"(":{"manager":{"value":"u-1"}}})"));
             CPPUNIT_ASSERT_EQUAL(201, created.status);
         }
@@ -267,15 +282,30 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         int named = 0;
         for (std::size_t i = 0; i < resources->size(); ++i) {
             const auto user = resources->getObject(static_cast<unsigned>(i));
-            if (user->has(enterprise)) {
-                CPPUNIT_ASSERT_EQUAL(std::string("Boss"),
-                                     user->getObject(enterprise)
-                                         ->getObject("manager")
-                                         ->getValue<std::string>("displayName"));
+            if (user->has(kEnterprise)) {
+                CPPUNIT_ASSERT_EQUAL(std::string("Boss"), managerNameIn(user));
                 ++named;
             }
         }
         CPPUNIT_ASSERT_EQUAL(5, named);
+    }
+
+    void aWriteShowsTheManagerItReadWithNoOtherLookUp() {
+        createBoss();
+        CPPUNIT_ASSERT_EQUAL(
+            201,
+            _service->handle(request("POST", "/Users", R"({"userName":"u@example.com"})")).status);
+        _users->nameLookups = 0;
+        const auto patched = _service->handle(
+            request("PATCH", "/Users/u-2",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"add","path":")" +
+                        kEnterprise + R"(:manager","value":"u-1"}]})"));
+        CPPUNIT_ASSERT_EQUAL(200, patched.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Boss"), managerNameIn(json(patched)));
+        const auto read = _service->handle(request("GET", "/Users/u-2"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Boss"), managerNameIn(json(read)));
+        CPPUNIT_ASSERT_EQUAL(0, _users->nameLookups);
     }
 
     void aGroupPatchBecomesMemberChanges() {
@@ -306,6 +336,15 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     }
 
   private:
+    // User u-1, "Boss": the manager of the users a test creates next.
+    void createBoss() {
+        CPPUNIT_ASSERT_EQUAL(
+            201, _service
+                     ->handle(request("POST", "/Users",
+                                      R"({"userName":"boss@example.com","displayName":"Boss"})"))
+                     .status);
+    }
+
     std::unique_ptr<FakeUserStore> _users;
     std::unique_ptr<FakeGroupStore> _groups;
     std::unique_ptr<api::UsersEndpoint> _usersEndpoint;
