@@ -56,12 +56,14 @@ std::vector<std::string> memberIdsOf(const Var& value) {
     }
     for (std::size_t i = 0; i < array->size(); ++i) {
         const Var element = array->get(static_cast<unsigned>(i));
+        // A bare string is read as the member's id, as some clients send it.
         const Var id = json::isObject(element)
                            ? json::memberOf(*element.extract<Object::Ptr>(), "value")
-                           : Var();
+                           : element;
         if (!id.isString() || id.extract<std::string>().empty()) {
             throw badRequest("invalidValue",
-                             "every member is an object with a value (the member's id)");
+                             "every member is an object with a value (the member's id), or the "
+                             "id itself");
         }
         checkIdentifierText(id.extract<std::string>(), "A member's value");
         ids.push_back(id.extract<std::string>());

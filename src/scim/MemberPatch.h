@@ -40,8 +40,9 @@ struct GroupPatch {
 // by filter, invalidValue for a member without an id.
 GroupPatch splitGroupPatch(const std::vector<PatchOperation>& operations);
 
-// Member ids from a members value: [{"value": id, ...}] (a single object also works). Throws
-// ScimError 400 invalidValue for an element without a usable id.
+// Member ids from a members value: [{"value": id, ...}] (a single object also works), or bare
+// ids ("id" or ["id", ...]), as some clients send them. Throws ScimError 400 invalidValue for
+// an element without a usable id.
 std::vector<std::string> memberIdsOf(const Poco::Dynamic::Var& value);
 
 // Whether the member (id, "User" or "Group", its userName or displayName) matches a

@@ -40,6 +40,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(refusesBadInput);
     CPPUNIT_TEST(returnsTheManagerAsAReference);
     CPPUNIT_TEST(aMemberFilterPicksTheMembersAtItsPlaceInThePatch);
+    CPPUNIT_TEST(bareStringMembersAreMemberIds);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -165,6 +166,38 @@ class UsersContract : public CppUnit::TestFixture {
             json(get("/Groups/" + group + "?attributes=members").body)->getArray("members");
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), members ? members->size() : 0);
         CPPUNIT_ASSERT_EQUAL(keep, members->getObject(0)->getValue<std::string>("value"));
+    }
+
+    void bareStringMembersAreMemberIds() {
+        const auto user = [&](const std::string& name) {
+            return json(post(R"({"userName":")" + name + R"("})").body)
+                ->getValue<std::string>("id");
+        };
+        const std::string first = user("bare-1");
+        const std::string second = user("bare-2");
+        const auto created =
+            request("POST", "/Groups", R"({"displayName":"Bare","members":[")" + first + R"("]})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
+        const std::string group = json(created.body)->getValue<std::string>("id");
+        const auto patched =
+            request("PATCH", "/Groups/" + group,
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"add","path":"members","value":")" +
+                        second +
+                        R"("},)"
+                        R"({"op":"add","path":"members","value":"string id 1"}]})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(patched.body, 204, patched.status);
+        const auto members =
+            json(get("/Groups/" + group + "?attributes=members").body)->getArray("members");
+        std::set<std::string> ids;
+        for (std::size_t i = 0; members && i < members->size(); ++i) {
+            ids.insert(
+                members->getObject(static_cast<unsigned>(i))->getValue<std::string>("value"));
+        }
+        CPPUNIT_ASSERT(ids == (std::set<std::string>{first, second}));
+        CPPUNIT_ASSERT(
+            _host->log().find("member string id 1 is not a user or group here; ignored") !=
+            std::string::npos);
     }
 
     void pagesThroughUsers() {

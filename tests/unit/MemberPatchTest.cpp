@@ -26,6 +26,7 @@ class MemberPatchTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(MemberPatchTest);
     CPPUNIT_TEST(entrasShapesBecomeEditsInOrder);
     CPPUNIT_TEST(otherFiltersStayFiltersForTheStore);
+    CPPUNIT_TEST(bareStringsAreMemberIds);
     CPPUNIT_TEST(badMemberOperationsAreRefused);
     CPPUNIT_TEST_SUITE_END();
 
@@ -63,6 +64,16 @@ class MemberPatchTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(!scim::memberMatches(byType.memberEdits[0].filter, "u-1", "User", "x"));
     }
 
+    void bareStringsAreMemberIds() {
+        const auto patch =
+            split(R"([{"op":"add","path":"members","value":"string id 1"},)"
+                  R"({"op":"remove","path":"members","value":["a",{"value":"b"}]}])");
+        const auto& edits = patch.memberEdits;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), edits.size());
+        CPPUNIT_ASSERT(edits[0].kind == Kind::Add && edits[0].ids == Ids{"string id 1"});
+        CPPUNIT_ASSERT(edits[1].kind == Kind::Remove && edits[1].ids == (Ids{"a", "b"}));
+    }
+
     void badMemberOperationsAreRefused() {
         const auto refused = [](const std::string& operations, const std::string& scimType) {
             try {
@@ -77,6 +88,9 @@ class MemberPatchTest : public CppUnit::TestFixture {
                 "invalidPath");
         refused(R"([{"op":"add","path":"members","value":[{"display":"no id"}]}])", "invalidValue");
         refused(R"([{"op":"add","path":"members","value":[{"value":""}]}])", "invalidValue");
+        refused(R"([{"op":"add","path":"members","value":[""]}])", "invalidValue");
+        refused(R"([{"op":"add","path":"members","value":[42]}])", "invalidValue");
+        refused(R"([{"op":"add","path":"members","value":[{"value":7}]}])", "invalidValue");
     }
 };
 
