@@ -141,13 +141,9 @@ class UsersContract : public CppUnit::TestFixture {
     // members the group has when its operation runs, inside the PATCH's one transaction: here
     // the member the first operation adds too.
     void aMemberFilterPicksTheMembersAtItsPlaceInThePatch() {
-        const auto user = [&](const std::string& name) {
-            return json(post(R"({"userName":")" + name + R"("})").body)
-                ->getValue<std::string>("id");
-        };
-        const std::string keep = user("keep-a");
-        const std::string dropB = user("drop-b");
-        const std::string dropC = user("drop-c");
+        const std::string keep = newUser("keep-a");
+        const std::string dropB = newUser("drop-b");
+        const std::string dropC = newUser("drop-c");
         const std::string group =
             json(request("POST", "/Groups",
                          R"({"displayName":"Filtered","members":[{"value":")" + keep +
@@ -169,12 +165,8 @@ class UsersContract : public CppUnit::TestFixture {
     }
 
     void bareStringMembersAreMemberIds() {
-        const auto user = [&](const std::string& name) {
-            return json(post(R"({"userName":")" + name + R"("})").body)
-                ->getValue<std::string>("id");
-        };
-        const std::string first = user("bare-1");
-        const std::string second = user("bare-2");
+        const std::string first = newUser("bare-1");
+        const std::string second = newUser("bare-2");
         const auto created =
             request("POST", "/Groups", R"({"displayName":"Bare","members":[")" + first + R"("]})");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
@@ -425,6 +417,11 @@ class UsersContract : public CppUnit::TestFixture {
         return request("GET", path, "", std::move(headers));
     }
     testing::HttpResult post(const std::string& body) { return request("POST", "/Users", body); }
+    // The id of a user created with only a userName.
+    std::string newUser(const std::string& userName) {
+        return json(post(R"({"userName":")" + userName + R"("})").body)
+            ->getValue<std::string>("id");
+    }
     testing::HttpResult put(const std::string& path, const std::string& body,
                             std::map<std::string, std::string> headers = {}) {
         return request("PUT", path, body, std::move(headers));
