@@ -23,10 +23,6 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-const scim::ResourceSchema& schema() {
-    return scim::groupResourceSchema();
-}
-
 // The store's form of an edit: a filter becomes a predicate it runs inside its transaction.
 port::MemberChange memberChangeOf(const scim::MemberEdit& edit) {
     port::MemberChange change{edit.kind, edit.ids};
@@ -64,17 +60,15 @@ Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMem
 }
 
 Response GroupsEndpoint::respond(int status, const port::GroupRecord& record,
-                                 const Request& request, const std::string& baseUrl) const {
-    const QueryParameters query(request.query);
-    const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
-                                                    query.getOr("excludedAttributes", ""));
+                                 const ResponseShape& shape) const {
+    const auto& projection = shape.projection;
     // excludedAttributes=members never reads a membership row.
     Response response = Response::json(
         status,
-        projection.apply(render(record, projection.includes("members"), baseUrl), schema()));
+        projection.apply(render(record, projection.includes("members"), shape.baseUrl), schema()));
     response.headers.emplace_back("ETag", etagOf(record.version));
     if (status == 201) {
-        response.headers.emplace_back("Location", baseUrl + "/Groups/" + record.id);
+        response.headers.emplace_back("Location", shape.baseUrl + "/Groups/" + record.id);
     }
     return response;
 }
@@ -122,15 +116,15 @@ void GroupsEndpoint::logWrite(const port::GroupWriteResult& result) const {
     }
 }
 
-Response GroupsEndpoint::create(const Request& request, const std::string& baseUrl) const {
+Response GroupsEndpoint::create(const Request& request, const ResponseShape& shape) const {
     const auto group = readGroup(request);
     const auto result = _groups.createOrBind(group.first, group.second);
     logWrite(result);
-    return respond(201, result.record, request, baseUrl);
+    return respond(201, result.record, shape);
 }
 
 Response GroupsEndpoint::get(const Request& request, const std::string& id,
-                             const std::string& baseUrl) const {
+                             const ResponseShape& shape) const {
     const auto record = _groups.find(id);
     if (!record) {
         throw scim::notFound("No group " + id);
@@ -138,21 +132,21 @@ Response GroupsEndpoint::get(const Request& request, const std::string& id,
     if (auto unchanged = notModified(request, record->version)) {
         return *unchanged;
     }
-    return respond(200, *record, request, baseUrl);
+    return respond(200, *record, shape);
 }
 
 Response GroupsEndpoint::replace(const Request& request, const std::string& id,
-                                 const std::string& baseUrl) const {
+                                 const ResponseShape& shape) const {
     const auto group = readGroup(request);
     const auto result =
         _groups.replace(id, group.first, group.second.value_or(std::vector<std::string>{}),
                         versionOf(request.headerValue("If-Match")));
     logWrite(result);
-    return respond(200, result.record, request, baseUrl);
+    return respond(200, result.record, shape);
 }
 
 Response GroupsEndpoint::patch(const Request& request, const std::string& id,
-                               const std::string& baseUrl) const {
+                               const ResponseShape& shape) const {
     const auto operations =
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     const auto split = scim::splitGroupPatch(operations);
@@ -174,9 +168,8 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
                       doc) { return scim::applyPatch(doc, documentOps, schema()).doc; },
         memberChanges, versionOf(request.headerValue("If-Match")));
     logWrite(result);
-    const QueryParameters query(request.query);
-    if (query.get("attributes") || query.get("excludedAttributes")) {
-        return respond(200, result.record, request, baseUrl);
+    if (!shape.projection.empty()) {
+        return respond(200, result.record, shape);
     }
     Response noContent;  // Entra asks for 204 on group PATCH
     noContent.status = 204;

@@ -5,6 +5,7 @@
 #include "api/Http.h"
 #include "api/ResourceEndpoint.h"
 #include "port/GroupStore.h"
+#include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Projection.h"
 
@@ -20,26 +21,25 @@ struct GroupsSettings {
 class GroupsEndpoint : public ResourceEndpoint {
   public:
     GroupsEndpoint(port::GroupStore& groups, GroupsSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Groups", settings.limits),
+        : ResourceEndpoint("/Groups", settings.limits, scim::groupResourceSchema()),
           _groups(groups),
           _settings(std::move(settings)),
           _logger(logger) {}
 
   private:
-    Response create(const Request& request, const std::string& baseUrl) const override;
+    Response create(const Request& request, const ResponseShape& shape) const override;
     Response get(const Request& request, const std::string& id,
-                 const std::string& baseUrl) const override;
+                 const ResponseShape& shape) const override;
     Response replace(const Request& request, const std::string& id,
-                     const std::string& baseUrl) const override;
+                     const ResponseShape& shape) const override;
     Response patch(const Request& request, const std::string& id,
-                   const std::string& baseUrl) const override;
+                   const ResponseShape& shape) const override;
     Response remove(const Request& request, const std::string& id) const override;
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
     Poco::JSON::Object::Ptr render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const;
-    Response respond(int status, const port::GroupRecord& record, const Request& request,
-                     const std::string& baseUrl) const;
+    Response respond(int status, const port::GroupRecord& record, const ResponseShape& shape) const;
     // Splits a POST/PUT body into the document and the member ids.
     std::pair<Poco::JSON::Object::Ptr, std::optional<std::vector<std::string>>> readGroup(
         const Request& request) const;

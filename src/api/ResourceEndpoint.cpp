@@ -9,7 +9,8 @@
 
 namespace api {
 
-ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits) {
+ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits,
+                                 const scim::ResourceSchema& schema) {
     const std::size_t maxResults = limits.maxResults;
     const QueryParameters parameters(request.query);
     ListRequest list;
@@ -23,11 +24,12 @@ ListRequest listRequestFromQuery(const Request& request, const RequestLimits& li
     list.query.count =
         std::min(parseIndex(parameters.get("count"), "count", maxResults), maxResults);
     list.projection = scim::Projection::parse(parameters.getOr("attributes", ""),
-                                              parameters.getOr("excludedAttributes", ""));
+                                              parameters.getOr("excludedAttributes", ""), schema);
     return list;
 }
 
-ListRequest listRequestFromSearch(const Request& request, const RequestLimits& limits) {
+ListRequest listRequestFromSearch(const Request& request, const RequestLimits& limits,
+                                  const scim::ResourceSchema& schema) {
     const std::size_t maxResults = limits.maxResults;
     const Poco::JSON::Object::Ptr body = parseBody(request, limits);
     ListRequest list;
@@ -50,8 +52,8 @@ ListRequest listRequestFromSearch(const Request& request, const RequestLimits& l
     };
     list.query.startIndex = std::max<std::size_t>(1, number("startIndex", 1));
     list.query.count = std::min(number("count", maxResults), maxResults);
-    list.projection =
-        scim::Projection::parse(joined(body, "attributes"), joined(body, "excludedAttributes"));
+    list.projection = scim::Projection::parse(joined(body, "attributes"),
+                                              joined(body, "excludedAttributes"), schema);
     return list;
 }
 
@@ -59,12 +61,18 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
                                   const std::string& baseUrl) const {
     const std::string& method = request.method;
     const bool read = method == "GET" || method == "HEAD";
+    const auto shape = [&] {
+        const QueryParameters parameters(request.query);
+        return ResponseShape{
+            baseUrl, scim::Projection::parse(parameters.getOr("attributes", ""),
+                                             parameters.getOr("excludedAttributes", ""), _schema)};
+    };
     if (id.empty()) {
         if (read) {
-            return list(listRequestFromQuery(request, _limits), baseUrl);
+            return list(listRequestFromQuery(request, _limits, _schema), baseUrl);
         }
         if (method == "POST") {
-            return create(request, baseUrl);
+            return create(request, shape());
         }
         throw scim::methodNotAllowed(_collection + " takes GET and POST");
     }
@@ -72,20 +80,20 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
         if (method != "POST") {
             throw scim::methodNotAllowed(_collection + "/.search takes POST");
         }
-        return list(listRequestFromSearch(request, _limits), baseUrl);
+        return list(listRequestFromSearch(request, _limits, _schema), baseUrl);
     }
     if (id.find('/') != std::string::npos) {
         throw scim::notFound("No resource at " + _collection + "/" + id);
     }
     scim::checkIdentifierText(id, "An id");
     if (read) {
-        return get(request, id, baseUrl);
+        return get(request, id, shape());
     }
     if (method == "PUT") {
-        return replace(request, id, baseUrl);
+        return replace(request, id, shape());
     }
     if (method == "PATCH") {
-        return patch(request, id, baseUrl);
+        return patch(request, id, shape());
     }
     if (method == "DELETE") {
         return remove(request, id);

@@ -110,17 +110,14 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::str
     return resource;
 }
 
-Response UsersEndpoint::respond(int status, const port::UserRecord& record, const Request& request,
-                                const std::string& baseUrl) const {
-    const QueryParameters query(request.query);
-    const auto projection = scim::Projection::parse(query.getOr("attributes", ""),
-                                                    query.getOr("excludedAttributes", ""));
-    Response response =
-        Response::json(status, projection.apply(render(record, baseUrl, managerNames({record})),
-                                                scim::userResourceSchema()));
+Response UsersEndpoint::respond(int status, const port::UserRecord& record,
+                                const ResponseShape& shape) const {
+    Response response = Response::json(
+        status, shape.projection.apply(render(record, shape.baseUrl, managerNames({record})),
+                                       scim::userResourceSchema()));
     response.headers.emplace_back("ETag", etagOf(record.version));
     if (status == 201) {
-        response.headers.emplace_back("Location", baseUrl + "/Users/" + record.id);
+        response.headers.emplace_back("Location", shape.baseUrl + "/Users/" + record.id);
     }
     return response;
 }
@@ -134,7 +131,7 @@ void UsersEndpoint::noteUnknownManager(const port::UserRecord& record) const {
     }
 }
 
-Response UsersEndpoint::create(const Request& request, const std::string& baseUrl) const {
+Response UsersEndpoint::create(const Request& request, const ResponseShape& shape) const {
     auto normalised =
         scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
     applyDefaults(normalised.doc);
@@ -166,11 +163,11 @@ Response UsersEndpoint::create(const Request& request, const std::string& baseUr
             std::string(result.via == port::MatchedBy::UserName ? "userName" : "email"));
     }
     noteUnknownManager(result.record);
-    return respond(201, result.record, request, baseUrl);
+    return respond(201, result.record, shape);
 }
 
 Response UsersEndpoint::get(const Request& request, const std::string& id,
-                            const std::string& baseUrl) const {
+                            const ResponseShape& shape) const {
     const auto record = _users.find(id);
     if (!record) {
         throw scim::notFound("No user " + id);
@@ -178,11 +175,11 @@ Response UsersEndpoint::get(const Request& request, const std::string& id,
     if (auto unchanged = notModified(request, record->version)) {
         return *unchanged;
     }
-    return respond(200, *record, request, baseUrl);
+    return respond(200, *record, shape);
 }
 
 Response UsersEndpoint::replace(const Request& request, const std::string& id,
-                                const std::string& baseUrl) const {
+                                const ResponseShape& shape) const {
     const auto current = _users.find(id);
     if (!current) {
         throw scim::notFound("No user " + id);
@@ -198,11 +195,11 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     const auto record =
         _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
     noteUnknownManager(record);
-    return respond(200, record, request, baseUrl);
+    return respond(200, record, shape);
 }
 
 Response UsersEndpoint::patch(const Request& request, const std::string& id,
-                              const std::string& baseUrl) const {
+                              const ResponseShape& shape) const {
     const auto operations =
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     const auto record = _users.patch(
@@ -214,7 +211,7 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
         },
         versionOf(request.headerValue("If-Match")));
     noteUnknownManager(record);
-    return respond(200, record, request, baseUrl);
+    return respond(200, record, shape);
 }
 
 Response UsersEndpoint::remove(const Request& request, const std::string& id) const {

@@ -6,6 +6,7 @@
 #include "api/ResourceEndpoint.h"
 #include "port/UserStore.h"
 #include "scim/Projection.h"
+#include "scim/UserSchemas.h"
 
 #include <Poco/Logger.h>
 
@@ -23,19 +24,19 @@ struct UsersSettings {
 class UsersEndpoint : public ResourceEndpoint {
   public:
     UsersEndpoint(port::UserStore& users, UsersSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Users", settings.limits),
+        : ResourceEndpoint("/Users", settings.limits, scim::userResourceSchema()),
           _users(users),
           _settings(std::move(settings)),
           _logger(logger) {}
 
   private:
-    Response create(const Request& request, const std::string& baseUrl) const override;
+    Response create(const Request& request, const ResponseShape& shape) const override;
     Response get(const Request& request, const std::string& id,
-                 const std::string& baseUrl) const override;
+                 const ResponseShape& shape) const override;
     Response replace(const Request& request, const std::string& id,
-                     const std::string& baseUrl) const override;
+                     const ResponseShape& shape) const override;
     Response patch(const Request& request, const std::string& id,
-                   const std::string& baseUrl) const override;
+                   const ResponseShape& shape) const override;
     Response remove(const Request& request, const std::string& id) const override;
     Response list(const ListRequest& list, const std::string& baseUrl) const override;
 
@@ -47,8 +48,7 @@ class UsersEndpoint : public ResourceEndpoint {
     // the others (a page's) in one call to the store.
     std::map<std::string, std::string> managerNames(
         const std::vector<port::UserRecord>& records) const;
-    Response respond(int status, const port::UserRecord& record, const Request& request,
-                     const std::string& baseUrl) const;
+    Response respond(int status, const port::UserRecord& record, const ResponseShape& shape) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
     // An unknown manager is kept as sent, and logged (from what the write read in its
     // transaction).

@@ -16,9 +16,13 @@ class Projection {
   public:
     Projection() = default;
 
-    // From the two query parameters (comma-separated attribute paths, URN-qualified allowed).
-    // Throws ScimError 400 invalidValue for a malformed path.
-    static Projection parse(const std::string& attributes, const std::string& excludedAttributes);
+    // From the two query parameters: comma-separated attribute paths, URN-qualified allowed,
+    // and value-filtered paths of multi-valued attributes (emails[type eq "work"],
+    // emails[type eq "work"].value) that keep or drop only the matching elements. Throws
+    // ScimError 400 invalidValue for a malformed path or a filter `schema` cannot evaluate, so
+    // that apply() never fails.
+    static Projection parse(const std::string& attributes, const std::string& excludedAttributes,
+                            const ResourceSchema& schema);
 
     bool empty() const { return _attributes.empty() && _excluded.empty(); }
 
@@ -29,9 +33,15 @@ class Projection {
     Poco::JSON::Object::Ptr apply(const Poco::JSON::Object::Ptr& resource,
                                   const ResourceSchema& schema) const;
 
+    // One listed path; `valueFilter` picks elements of a multi-valued attribute (nullptr: all).
+    struct Selector {
+        filter::AttrPath path;
+        filter::NodePtr valueFilter;
+    };
+
   private:
-    std::vector<filter::AttrPath> _attributes;
-    std::vector<filter::AttrPath> _excluded;
+    std::vector<Selector> _attributes;
+    std::vector<Selector> _excluded;
 };
 
 }  // namespace scim

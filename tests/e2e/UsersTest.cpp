@@ -41,6 +41,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(returnsTheManagerAsAReference);
     CPPUNIT_TEST(aMemberFilterPicksTheMembersAtItsPlaceInThePatch);
     CPPUNIT_TEST(bareStringMembersAreMemberIds);
+    CPPUNIT_TEST(filteredAttributePathsPickElements);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -190,6 +191,50 @@ class UsersContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(
             _host->log().find("member string id 1 is not a user or group here; ignored") !=
             std::string::npos);
+    }
+
+    void filteredAttributePathsPickElements() {
+        const auto created = post(
+            R"({"userName":"picky","emails":[{"value":"w@example.com","type":"work","primary":true},)"
+            R"({"value":"h@example.com","type":"home"}]})");
+        CPPUNIT_ASSERT_EQUAL(201, created.status);
+        const std::string id = json(created.body)->getValue<std::string>("id");
+        const std::string work = "emails%5Btype+eq+%22work%22%5D";
+        const auto emailsOf = [&](const std::string& query) {
+            const auto result = get("/Users/" + id + "?" + query);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 200, result.status);
+            return json(result.body)->getArray("emails");
+        };
+        auto emails = emailsOf("attributes=" + work);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), emails->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("w@example.com"),
+                             emails->getObject(0)->getValue<std::string>("value"));
+        CPPUNIT_ASSERT(emails->getObject(0)->has("primary"));
+        emails = emailsOf("attributes=" + work + ".value");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), emails->getObject(0)->size());
+        emails = emailsOf("excludedAttributes=" + work);
+        CPPUNIT_ASSERT_EQUAL(std::string("h@example.com"),
+                             emails->getObject(0)->getValue<std::string>("value"));
+        // In lists and searches too.
+        const auto listed =
+            json(get("/Users?filter=userName+eq+%22picky%22&attributes=" + work + ".value").body);
+        const auto resource = listed->getArray("Resources")->getObject(0);
+        CPPUNIT_ASSERT(!resource->has("userName"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), resource->getArray("emails")->size());
+        // A filter the projection cannot apply is refused before anything is written.
+        const auto refused = request("POST", "/Users?attributes=userName%5Bvalue+eq+%22x%22%5D",
+                                     R"({"userName":"never-written"})");
+        CPPUNIT_ASSERT_EQUAL(400, refused.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("invalidValue"),
+                             json(refused.body)->getValue<std::string>("scimType"));
+        CPPUNIT_ASSERT_EQUAL(0, json(get("/Users?filter=userName+eq+%22never-written%22").body)
+                                    ->getValue<int>("totalResults"));
+        const auto refusedPatch =
+            request("PATCH", "/Users/" + id + "?excludedAttributes=emails%5Bnope+eq+1%5D",
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"replace","path":"title","value":"changed"}]})");
+        CPPUNIT_ASSERT_EQUAL(400, refusedPatch.status);
+        CPPUNIT_ASSERT(!json(get("/Users/" + id).body)->has("title"));
     }
 
     void pagesThroughUsers() {

@@ -23,9 +23,9 @@ Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
 }
 
-std::string str(const Object::Ptr& object) {
+std::string str(const Poco::Dynamic::Var& value) {
     std::ostringstream out;
-    Poco::JSON::Stringifier::condense(object, out);
+    Poco::JSON::Stringifier::condense(value, out);
     return out.str();
 }
 
@@ -60,6 +60,8 @@ class RepresentationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rendersSchemasIdAndMeta);
     CPPUNIT_TEST(projectsAttributes);
     CPPUNIT_TEST(projectsExcludedAttributes);
+    CPPUNIT_TEST(projectsFilteredAttributePaths);
+    CPPUNIT_TEST(refusesFiltersAProjectionCannotApply);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -230,27 +232,30 @@ class RepresentationTest : public CppUnit::TestFixture {
         const auto& schema = scim::userResourceSchema();
         auto projected =
             scim::Projection::parse(
-                "userName,name.givenName,emails.value," + kEnterprise + ":department", "")
+                "userName,name.givenName,emails.value," + kEnterprise + ":department", "", schema)
                 .apply(resource, schema);
         CPPUNIT_ASSERT_EQUAL(
             std::string(
                 R"({"emails":[{"value":"e"}],"id":"1","name":{"givenName":"g"},"schemas":["s"],)"
                 R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"},"userName":"a"})"),
             str(projected));
-        projected = scim::Projection::parse("USERNAME, " + kEnterprise, "").apply(resource, schema);
+        projected =
+            scim::Projection::parse("USERNAME, " + kEnterprise, "", schema).apply(resource, schema);
         CPPUNIT_ASSERT(projected->has("userName") && projected->has(kEnterprise) &&
                        !projected->has("title"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), projected->getObject(kEnterprise)->size());
         // Core attributes under the core URN (RFC 7644 §3.10), in both lists.
         const std::string core = "urn:ietf:params:scim:schemas:core:2.0:User";
-        projected = scim::Projection::parse(core + ":userName," + core + ":name.givenName", "")
-                        .apply(resource, schema);
+        projected =
+            scim::Projection::parse(core + ":userName," + core + ":name.givenName", "", schema)
+                .apply(resource, schema);
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"id":"1","name":{"givenName":"g"},"schemas":["s"],)"
                                          R"("userName":"a"})"),
                              str(projected));
-        projected = scim::Projection::parse(
-                        "", core + ":title," + core + ":emails," + core + ":name.familyName")
-                        .apply(resource, schema);
+        projected =
+            scim::Projection::parse(
+                "", core + ":title," + core + ":emails," + core + ":name.familyName", schema)
+                .apply(resource, schema);
         CPPUNIT_ASSERT(!projected->has("title") && !projected->has("emails") &&
                        projected->has("userName") && projected->has(kEnterprise));
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"givenName":"g"})"),
@@ -264,7 +269,8 @@ class RepresentationTest : public CppUnit::TestFixture {
             kEnterprise + R"(":{"department":"D","organization":"O"}})");
         const auto& schema = scim::userResourceSchema();
         const auto projected =
-            scim::Projection::parse("", "title,name.familyName,id," + kEnterprise + ":organization")
+            scim::Projection::parse("", "title,name.familyName,id," + kEnterprise + ":organization",
+                                    schema)
                 .apply(resource, schema);
         CPPUNIT_ASSERT(!projected->has("title"));
         CPPUNIT_ASSERT(projected->has("id"));
@@ -275,9 +281,74 @@ class RepresentationTest : public CppUnit::TestFixture {
         // The original is untouched.
         CPPUNIT_ASSERT(resource->has("title"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), resource->getObject("name")->size());
-        CPPUNIT_ASSERT(!scim::Projection::parse("", "members").includes("members"));
-        CPPUNIT_ASSERT(scim::Projection::parse("", "").includes("members"));
-        CPPUNIT_ASSERT(!scim::Projection::parse("displayName", "").includes("members"));
+        CPPUNIT_ASSERT(!scim::Projection::parse("", "members", schema).includes("members"));
+        CPPUNIT_ASSERT(scim::Projection::parse("", "", schema).includes("members"));
+        CPPUNIT_ASSERT(!scim::Projection::parse("displayName", "", schema).includes("members"));
+    }
+
+    void projectsFilteredAttributePaths() {
+        const auto resource = parse(
+            R"({"schemas":["s"],"id":"1","userName":"a","emails":[{"value":"w1","type":"work"},)"
+            R"({"value":"h","type":"home"},{"value":"w2","type":"work","primary":true}]})");
+        const auto& schema = scim::userResourceSchema();
+        const auto project = [&](const std::string& attributes, const std::string& excluded) {
+            const auto projected =
+                scim::Projection::parse(attributes, excluded, schema).apply(resource, schema);
+            return projected->has("emails") ? str(projected->getArray("emails")) : "none";
+        };
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                R"([{"type":"work","value":"w1"},{"primary":true,"type":"work","value":"w2"}])"),
+            project(R"(emails[type eq "work"])", ""));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"([{"value":"w1"},{"value":"w2"}])"),
+                             project(R"(emails[type eq "WORK"].value)", ""));
+        // Paths of one attribute are gathered: every type, and the value of the work ones.
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                R"([{"type":"work","value":"w1"},{"type":"home"},{"type":"work","value":"w2"}])"),
+            project(R"(emails.type,emails[type eq "work"].value)", ""));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(R"([{"type":"work","value":"w1"},{"type":"home","value":"h"},)"
+                        R"({"primary":true,"type":"work","value":"w2"}])"),
+            project(R"(emails[type eq "work"],emails)", ""));
+        CPPUNIT_ASSERT_EQUAL(std::string("none"), project(R"(emails[type eq "other"])", ""));
+        // A comma inside a filter's string is no separator.
+        CPPUNIT_ASSERT_EQUAL(std::string("none"),
+                             project(R"(emails[value eq "w1,h"],userName)", ""));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"([{"type":"home","value":"h"}])"),
+                             project("", R"(emails[type eq "work"])"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                R"([{"type":"work"},{"type":"home","value":"h"},{"primary":true,"type":"work"}])"),
+            project("", R"(emails[type eq "work"].value)"));
+        CPPUNIT_ASSERT_EQUAL(std::string("none"), project("", R"(emails[value pr])"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"([{"type":"work"},{"type":"home"},{"type":"work"}])"),
+                             project("", "emails.value,emails.primary"));
+        // The resource given is never changed.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), resource->getArray("emails")->size());
+        CPPUNIT_ASSERT(resource->getArray("emails")->getObject(0)->has("value"));
+        // A filtered exclusion of members still renders the others.
+        CPPUNIT_ASSERT(
+            scim::Projection::parse("", R"(members[type eq "Group"])", scim::groupResourceSchema())
+                .includes("members"));
+    }
+
+    void refusesFiltersAProjectionCannotApply() {
+        const auto& schema = scim::userResourceSchema();
+        for (const std::string bad :
+             {R"(userName[value eq "x"])", R"(name[givenName eq "x"])", R"(emails[nope eq "x"])",
+              R"(emails[type eq "work")", R"(emails[type eq])", R"(emails[type eq "w"].value.x)",
+              R"(emails[addresses[type eq "x"]])"}) {
+            for (const bool excluded : {false, true}) {
+                try {
+                    scim::Projection::parse(excluded ? "" : bad, excluded ? bad : "", schema);
+                    CPPUNIT_FAIL("accepted: " + bad);
+                } catch (const scim::ScimError& e) {
+                    CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, 400, e.status());
+                    CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("invalidValue"), e.scimType());
+                }
+            }
+        }
     }
 };
 
