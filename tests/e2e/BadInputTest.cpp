@@ -93,7 +93,8 @@ std::vector<Case> catalogue() {
     // Groups with wrong types.
     for (const char* body :
          {R"({})", R"({"displayName":null})", R"({"displayName":""})", R"({"displayName":42})",
-          R"({"displayName":"G1","members":"x"})", R"({"displayName":"G2","members":[42]})"}) {
+          R"({"displayName":"G1","members":true})", R"({"displayName":"G2","members":[42]})",
+          R"({"displayName":"G3","members":[""]})"}) {
         add("POST", "/Groups", body, 400, "");
     }
     // Filters that do not parse or name what does not exist.
@@ -201,8 +202,9 @@ std::vector<Case> catalogue() {
     add("PATCH", "/Groups/{group}",
         patch(R"([{"op":"add","path":"members[value eq \"x\"]","value":[{"value":"x"}]}])"), 400,
         "invalidPath");
-    add("PATCH", "/Groups/{group}", patch(R"([{"op":"add","path":"members","value":"x"}])"), 400,
-        "");
+    // A bare string is a member id (RFC 7644 leaves it open; clients send it): a number is not.
+    add("PATCH", "/Groups/{group}", patch(R"([{"op":"add","path":"members","value":7}])"), 400,
+        "invalidValue");
     // A stale If-Match changes nothing.
     cases.push_back(Case{"PATCH", "/Users/{user}",
                          patch(R"([{"op":"replace","path":"title","value":"late"}])"), 412, ""});
