@@ -8,6 +8,16 @@
 #include "scim/filter/FilterParser.h"
 
 namespace api {
+namespace {
+
+// attributes and excludedAttributes from the query string.
+scim::Projection projectionOf(const QueryParameters& parameters,
+                              const scim::ResourceSchema& schema) {
+    return scim::Projection::parse(parameters.getOr("attributes", ""),
+                                   parameters.getOr("excludedAttributes", ""), schema);
+}
+
+}  // namespace
 
 ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits,
                                  const scim::ResourceSchema& schema) {
@@ -23,8 +33,7 @@ ListRequest listRequestFromQuery(const Request& request, const RequestLimits& li
         std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
     list.query.count =
         std::min(parseIndex(parameters.get("count"), "count", maxResults), maxResults);
-    list.projection = scim::Projection::parse(parameters.getOr("attributes", ""),
-                                              parameters.getOr("excludedAttributes", ""), schema);
+    list.projection = projectionOf(parameters, schema);
     return list;
 }
 
@@ -62,10 +71,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
     const std::string& method = request.method;
     const bool read = method == "GET" || method == "HEAD";
     const auto shape = [&] {
-        const QueryParameters parameters(request.query);
-        return ResponseShape{
-            baseUrl, scim::Projection::parse(parameters.getOr("attributes", ""),
-                                             parameters.getOr("excludedAttributes", ""), _schema)};
+        return ResponseShape{baseUrl, projectionOf(QueryParameters(request.query), _schema)};
     };
     if (id.empty()) {
         if (read) {

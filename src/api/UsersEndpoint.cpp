@@ -72,8 +72,7 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::str
     scim::Meta meta{"User", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
                     scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)), location,
                     etagOf(record.version)};
-    Object::Ptr resource =
-        scim::renderResource(record.doc, record.id, meta, scim::userResourceSchema());
+    Object::Ptr resource = scim::renderResource(record.doc, record.id, meta, schema());
     if (!roles.empty()) {
         // tim:2.0 roles is read-only: the effective static roles, never stored in the document.
         Object::Ptr tim = resource->has(scim::kTimUserSchema)
@@ -113,8 +112,8 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::str
 Response UsersEndpoint::respond(int status, const port::UserRecord& record,
                                 const ResponseShape& shape) const {
     Response response = Response::json(
-        status, shape.projection.apply(render(record, shape.baseUrl, managerNames({record})),
-                                       scim::userResourceSchema()));
+        status,
+        shape.projection.apply(render(record, shape.baseUrl, managerNames({record})), schema()));
     response.headers.emplace_back("ETag", etagOf(record.version));
     if (status == 201) {
         response.headers.emplace_back("Location", shape.baseUrl + "/Users/" + record.id);
@@ -132,8 +131,7 @@ void UsersEndpoint::noteUnknownManager(const port::UserRecord& record) const {
 }
 
 Response UsersEndpoint::create(const Request& request, const ResponseShape& shape) const {
-    auto normalised =
-        scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
+    auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
     // Hashed before the write's transaction opens: PBKDF2 takes a while.
     std::optional<std::string> hash;
@@ -184,8 +182,7 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     if (!current) {
         throw scim::notFound("No user " + id);
     }
-    auto normalised =
-        scim::normaliseResource(parseBody(request, limits()), scim::userResourceSchema());
+    auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
     refuseOwnManager(normalised.doc, id);
     std::optional<std::string> hash;
@@ -205,7 +202,7 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
     const auto record = _users.patch(
         id,
         [&](const Object::Ptr& doc) {
-            auto changed = scim::applyPatch(doc, operations, scim::userResourceSchema());
+            auto changed = scim::applyPatch(doc, operations, schema());
             refuseOwnManager(changed.doc, id);
             return changed;
         },
@@ -234,8 +231,7 @@ Response UsersEndpoint::list(const ListRequest& request, const std::string& base
     const auto names = managerNames(page.records);
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
     for (const auto& record : page.records) {
-        resources->add(
-            projection.apply(render(record, baseUrl, names), scim::userResourceSchema()));
+        resources->add(projection.apply(render(record, baseUrl, names), schema()));
     }
     return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
 }
