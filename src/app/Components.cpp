@@ -24,6 +24,8 @@ tim::AccountSettings readAccountSettings(const tim::Settings& settings,
     // Entra re-creating what TIM deleted gets its memberships and roles back (the retention
     // bounds how old a snapshot may be).
     accounts.snapshotRetention = deletedRetention;
+    accounts.roleReach = settings.boolean("scim.roles.nested") ? tim::RoleReach::Nested
+                                                               : tim::RoleReach::Direct;
     return accounts;
 }
 

@@ -46,7 +46,13 @@ class AccountRules {
 
     // After the memberships of these users in role groups may have changed (or a role group
     // itself did): grants and revokes the roles role groups give them.
-    virtual void grantRoles(AccountWork& work, const std::vector<std::string>& userIds) const = 0;
+    // `accountIds` may hold groups: with nested role groups, the users below them count.
+    virtual void grantRoles(AccountWork& work,
+                            const std::vector<std::string>& accountIds) const = 0;
+
+    // Whether a role group's role reaches the users of groups it holds (scim.roles.nested): then
+    // a change to the members of any group may change roles, not only a role group's.
+    virtual bool rolesReachNestedGroups() const = 0;
 
     // After a create: restores what a deletion in TIM took from the account; returns what it
     // did, for the log ("" when nothing).

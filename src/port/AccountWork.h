@@ -23,10 +23,24 @@ struct RoleOffer {
     RoleStanding standing = RoleStanding::Unknown;
 };
 
+// A role group's role and what the catalogue says of it.
+struct GroupRole {
+    std::string groupId;
+    std::string role;  // folded
+    RoleStanding standing = RoleStanding::Unknown;
+};
+
 // A role SCIM granted a user through a role group: (user id, folded role).
 using RoleGrant = std::pair<std::string, std::string>;
 
 enum class AccountKind { User, Group };
+
+// One row of a group's membership.
+struct Membership {
+    std::string groupId;
+    std::string memberId;
+    AccountKind memberKind = AccountKind::User;
+};
 
 // An account a create just wrote.
 struct CreatedAccount {
@@ -42,6 +56,15 @@ class AccountWork {
 
     // The roles the role groups these users are members of name.
     virtual std::vector<RoleOffer> roleOffers(const std::vector<std::string>& userIds) = 0;
+
+    // The direct members (users and groups) of these groups.
+    virtual std::vector<Membership> membersOf(const std::vector<std::string>& groupIds) = 0;
+
+    // The groups these accounts (users or groups) are direct members of.
+    virtual std::vector<Membership> groupsOf(const std::vector<std::string>& memberIds) = 0;
+
+    // The roles the role groups among these groups name.
+    virtual std::vector<GroupRole> groupRoles(const std::vector<std::string>& groupIds) = 0;
 
     // The roles role groups grant these users now (TIM's own grants are not among them).
     virtual std::set<RoleGrant> scimGrants(const std::vector<std::string>& userIds) = 0;

@@ -260,7 +260,9 @@ port::GroupWriteResult GroupRepository::createOrBind(
                 affected.insert(affected.end(), applied.touched.begin(), applied.touched.end());
                 result.ignoredMembers = applied.ignored;
             }
-            if (!c.roleKey.isNull()) {  // members of other groups hold no role from them
+            // Members of other groups hold no role from them, unless role groups hold those
+            // groups (a bound group may be in one).
+            if (!c.roleKey.isNull() || _rules.rolesReachNestedGroups()) {
                 _rules.grantRoles(work, affected);
             }
             auto changed = attributesOf(doc);
@@ -355,8 +357,10 @@ port::GroupWriteResult GroupRepository::write(const char* operation, const std::
             if (docChanged || !changes.empty()) {
                 updateGroup(session, id, c, json, nowMs());
             }
-            if (!before.roleKey.isNull() || !c.roleKey.isNull()) {
-                // Only a role group's members change roles.
+            if (!before.roleKey.isNull() || !c.roleKey.isNull() ||
+                _rules.rolesReachNestedGroups()) {
+                // Only a role group's members change roles, or, with nested role groups, the
+                // users below any group.
                 SqlAccountWork work(session, _database.dialect());
                 _rules.grantRoles(work, affected);
             }

@@ -13,32 +13,85 @@ namespace store {
 
 using namespace Poco::Data::Keywords;
 
-std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
-    std::vector<port::RoleOffer> offers;
-    inChunks(userIds, [&](const std::vector<std::string>& chunk) {
+namespace {
+
+// What the catalogue says of role group g's role, as the third column of a SELECT.
+const char* const kStandingColumn =
+    "CASE WHEN r.name_key IS NULL THEN 'unknown' WHEN r.internal = 1 THEN 'internal' "
+    "ELSE 'grantable' END";
+
+port::RoleStanding standingOf(const std::string& column) {
+    return column == "grantable"  ? port::RoleStanding::Grantable
+           : column == "internal" ? port::RoleStanding::Internal
+                                  : port::RoleStanding::Unknown;
+}
+
+// Rows of `sql` (three text columns, `IN ` + the chunk's placeholders appended) for each chunk
+// of `ids`.
+template <typename Row, typename MakeRow>
+std::vector<Row> selectTriples(Poco::Data::Session& session, const std::string& sql,
+                               const std::vector<std::string>& ids, MakeRow&& makeRow) {
+    std::vector<Row> rows;
+    inChunks(ids, [&](const std::vector<std::string>& chunk) {
         auto params = texts(chunk);
-        std::vector<std::string> users;
-        std::vector<std::string> roles;
-        std::vector<std::string> standings;
-        Poco::Data::Statement select(_session);
-        select << "SELECT m.member_id, g.role_key, CASE WHEN r.name_key IS NULL THEN 'unknown' "
-                  "WHEN r.internal = 1 THEN 'internal' ELSE 'grantable' END "
-                  "FROM tim_group_member m JOIN tim_group g ON g.id = m.group_id "
-                  "LEFT JOIN tim_role r ON r.name_key = g.role_key "
-                  "WHERE m.member_type = 'User' AND g.role_key IS NOT NULL AND m.member_id IN " +
-                      placeholders(chunk.size());
+        std::vector<std::string> first;
+        std::vector<std::string> second;
+        std::vector<std::string> third;
+        Poco::Data::Statement select(session);
+        select << sql + placeholders(chunk.size());
         bindAll(select, params);
-        select, into(users), into(roles), into(standings);
+        select, into(first), into(second), into(third);
         select.execute();
-        for (std::size_t i = 0; i < users.size(); ++i) {
-            const port::RoleStanding standing =
-                standings[i] == "grantable"  ? port::RoleStanding::Grantable
-                : standings[i] == "internal" ? port::RoleStanding::Internal
-                                             : port::RoleStanding::Unknown;
-            offers.push_back(port::RoleOffer{users[i], roles[i], standing});
+        for (std::size_t i = 0; i < first.size(); ++i) {
+            rows.push_back(makeRow(first[i], second[i], third[i]));
         }
     });
-    return offers;
+    return rows;
+}
+
+port::Membership membership(const std::string& group, const std::string& member,
+                            const std::string& type) {
+    return {group, member, type == "Group" ? port::AccountKind::Group : port::AccountKind::User};
+}
+
+}  // namespace
+
+std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
+    return selectTriples<port::RoleOffer>(
+        _session,
+        std::string("SELECT m.member_id, g.role_key, ") + kStandingColumn +
+            " FROM tim_group_member m JOIN tim_group g ON g.id = m.group_id "
+            "LEFT JOIN tim_role r ON r.name_key = g.role_key "
+            "WHERE m.member_type = 'User' AND g.role_key IS NOT NULL AND m.member_id IN ",
+        userIds, [](const std::string& user, const std::string& role, const std::string& standing) {
+            return port::RoleOffer{user, role, standingOf(standing)};
+        });
+}
+
+std::vector<port::Membership> SqlAccountWork::membersOf(const std::vector<std::string>& groupIds) {
+    return selectTriples<port::Membership>(
+        _session,
+        "SELECT group_id, member_id, member_type FROM tim_group_member WHERE group_id IN ",
+        groupIds, membership);
+}
+
+std::vector<port::Membership> SqlAccountWork::groupsOf(const std::vector<std::string>& memberIds) {
+    return selectTriples<port::Membership>(
+        _session,
+        "SELECT group_id, member_id, member_type FROM tim_group_member WHERE member_id IN ",
+        memberIds, membership);
+}
+
+std::vector<port::GroupRole> SqlAccountWork::groupRoles(const std::vector<std::string>& groupIds) {
+    return selectTriples<port::GroupRole>(
+        _session,
+        std::string("SELECT g.id, g.role_key, ") + kStandingColumn +
+            " FROM tim_group g LEFT JOIN tim_role r ON r.name_key = g.role_key "
+            "WHERE g.role_key IS NOT NULL AND g.id IN ",
+        groupIds,
+        [](const std::string& group, const std::string& role, const std::string& standing) {
+            return port::GroupRole{group, role, standingOf(standing)};
+        });
 }
 
 std::set<port::RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& userIds) {

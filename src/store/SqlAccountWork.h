@@ -16,6 +16,9 @@ class SqlAccountWork final : public port::AccountWork {
         : _session(session), _dialect(dialect) {}
 
     std::vector<port::RoleOffer> roleOffers(const std::vector<std::string>& userIds) override;
+    std::vector<port::Membership> membersOf(const std::vector<std::string>& groupIds) override;
+    std::vector<port::Membership> groupsOf(const std::vector<std::string>& memberIds) override;
+    std::vector<port::GroupRole> groupRoles(const std::vector<std::string>& groupIds) override;
     std::set<port::RoleGrant> scimGrants(const std::vector<std::string>& userIds) override;
     void changeGrants(const std::set<port::RoleGrant>& grants,
                       const std::set<port::RoleGrant>& revocations) override;

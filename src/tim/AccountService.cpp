@@ -2,7 +2,6 @@
 
 #include "PasswordPolicy.h"
 #include "Passwords.h"
-#include "RoleGrants.h"
 #include "Roles.h"
 
 namespace tim {
@@ -26,8 +25,12 @@ std::string AccountService::hashPassword(const std::string& clear) const {
 }
 
 void AccountService::grantRoles(port::AccountWork& work,
-                                const std::vector<std::string>& userIds) const {
-    tim::grantRoles(work, userIds);
+                                const std::vector<std::string>& accountIds) const {
+    tim::grantRoles(work, accountIds, _settings.roleReach);
+}
+
+bool AccountService::rolesReachNestedGroups() const {
+    return _settings.roleReach == RoleReach::Nested;
 }
 
 std::string AccountService::restore(port::AccountWork& work,
@@ -40,12 +43,12 @@ std::string AccountService::restore(port::AccountWork& work,
     }
     if (created.kind == port::AccountKind::User) {
         const std::size_t groups = work.joinGroups(created.id, *snapshot);
-        tim::grantRoles(work, {created.id});
+        grantRoles(work, {created.id});
         return "restored " + std::to_string(groups) +
                " membership(s) and the roles their role groups grant, from a deletion in TIM";
     }
     const std::size_t members = work.addMembers(created.id, *snapshot);
-    tim::grantRoles(work, *snapshot);
+    grantRoles(work, *snapshot);
     return "restored " + std::to_string(members) + " member(s) from a deletion in TIM";
 }
 

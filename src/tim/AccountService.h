@@ -5,6 +5,7 @@
 
 #include "Binding.h"
 #include "Duration.h"
+#include "RoleGrants.h"
 
 #include "port/AccountRules.h"
 
@@ -21,6 +22,7 @@ struct AccountSettings {
     std::string defaultPasswordHash;
     // How long a deletion in TIM is remembered for the account's re-creation.
     Duration snapshotRetention{30, 'd'};
+    RoleReach roleReach = RoleReach::Direct;
     std::function<Poco::Timestamp()> now = [] { return Poco::Timestamp(); };
 };
 
@@ -34,7 +36,8 @@ class AccountService final : public port::AccountRules {
                                   const std::optional<std::string>& clientHash) const override;
     std::string hashPassword(const std::string& clear) const override;
     void grantRoles(port::AccountWork& work,
-                    const std::vector<std::string>& userIds) const override;
+                    const std::vector<std::string>& accountIds) const override;
+    bool rolesReachNestedGroups() const override;
     // Memberships come back (into groups, and of members, that still exist) with the roles
     // their role groups grant; a role TIM granted otherwise never does: an administrator's
     // removal stays removed.

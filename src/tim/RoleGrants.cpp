@@ -1,6 +1,47 @@
 #include "RoleGrants.h"
 
+#include <map>
+
 namespace tim {
+
+namespace {
+
+enum class Direction { Down, Up };
+
+// The membership rows a walk from `ids` reaches (down: the members of groups, up: the groups of
+// members), level by level, each group walked once: a cycle of groups ends the walk.
+std::vector<port::Membership> walk(port::AccountWork& work, Direction direction,
+                                   const std::vector<std::string>& ids) {
+    std::set<std::string> seen(ids.begin(), ids.end());
+    std::vector<std::string> frontier(seen.begin(), seen.end());
+    std::vector<port::Membership> rows;
+    while (!frontier.empty()) {
+        auto level =
+            direction == Direction::Down ? work.membersOf(frontier) : work.groupsOf(frontier);
+        std::vector<std::string> next;
+        for (auto& row : level) {
+            const bool down = direction == Direction::Down;
+            const std::string& reached = down ? row.memberId : row.groupId;
+            const bool isGroup = !down || row.memberKind == port::AccountKind::Group;
+            if (seen.insert(reached).second && isGroup) {
+                next.push_back(reached);
+            }
+            rows.push_back(std::move(row));
+        }
+        frontier = std::move(next);
+    }
+    return rows;
+}
+
+void apply(port::AccountWork& work, const std::vector<port::RoleOffer>& offers,
+           const std::vector<std::string>& accountIds) {
+    const auto changes = grantChanges(offers, work.scimGrants(accountIds));
+    if (!changes.grants.empty() || !changes.revocations.empty()) {
+        work.changeGrants(changes.grants, changes.revocations);
+    }
+}
+
+}  // namespace
 
 GrantChanges grantChanges(const std::vector<port::RoleOffer>& offers,
                           const std::set<port::RoleGrant>& current) {
@@ -24,14 +65,62 @@ GrantChanges grantChanges(const std::vector<port::RoleOffer>& offers,
     return changes;
 }
 
-void grantRoles(port::AccountWork& work, const std::vector<std::string>& userIds) {
-    if (userIds.empty()) {
+std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& above,
+                                          const std::vector<port::GroupRole>& roles) {
+    std::map<std::string, std::vector<std::string>> parents;
+    std::set<std::string> users;
+    for (const auto& row : above) {
+        parents[row.memberId].push_back(row.groupId);
+        if (row.memberKind == port::AccountKind::User) {
+            users.insert(row.memberId);
+        }
+    }
+    std::map<std::string, std::vector<const port::GroupRole*>> rolesOf;
+    for (const auto& role : roles) {
+        rolesOf[role.groupId].push_back(&role);
+    }
+    std::vector<port::RoleOffer> offers;
+    for (const auto& user : users) {
+        std::set<std::string> reached;
+        std::vector<std::string> pending = parents[user];
+        while (!pending.empty()) {
+            const std::string group = pending.back();
+            pending.pop_back();
+            if (!reached.insert(group).second) {
+                continue;
+            }
+            for (const auto* role : rolesOf[group]) {
+                offers.push_back(port::RoleOffer{user, role->role, role->standing});
+            }
+            const auto& up = parents[group];
+            pending.insert(pending.end(), up.begin(), up.end());
+        }
+    }
+    return offers;
+}
+
+void grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
+                RoleReach reach) {
+    if (accountIds.empty()) {
         return;
     }
-    const auto changes = grantChanges(work.roleOffers(userIds), work.scimGrants(userIds));
-    if (!changes.grants.empty() || !changes.revocations.empty()) {
-        work.changeGrants(changes.grants, changes.revocations);
+    if (reach == RoleReach::Direct) {
+        apply(work, work.roleOffers(accountIds), accountIds);
+        return;
     }
+    // Every account below the groups among them may hold another role now.
+    std::set<std::string> accounts(accountIds.begin(), accountIds.end());
+    for (const auto& row : walk(work, Direction::Down, accountIds)) {
+        accounts.insert(row.memberId);
+    }
+    const std::vector<std::string> ids(accounts.begin(), accounts.end());
+    const auto above = walk(work, Direction::Up, ids);
+    std::set<std::string> groups;
+    for (const auto& row : above) {
+        groups.insert(row.groupId);
+    }
+    const auto roles = work.groupRoles({groups.begin(), groups.end()});
+    apply(work, nestedOffers(above, roles), ids);
 }
 
 }  // namespace tim

@@ -12,6 +12,10 @@
 
 namespace tim {
 
+// Which role groups entitle a user: those it is a direct member of, or also those that hold,
+// at any depth, a group it is a member of (scim.roles.nested).
+enum class RoleReach { Direct, Nested };
+
 struct GrantChanges {
     std::set<port::RoleGrant> grants;
     std::set<port::RoleGrant> revocations;
@@ -21,7 +25,14 @@ struct GrantChanges {
 GrantChanges grantChanges(const std::vector<port::RoleOffer>& offers,
                           const std::set<port::RoleGrant>& current);
 
-// Applies the rule to these users inside `work`.
-void grantRoles(port::AccountWork& work, const std::vector<std::string>& userIds);
+// The offers of the role groups above each user member of `above` (membership rows, of users
+// and of the groups they lead up to), at any depth; cycles are walked once.
+std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& above,
+                                          const std::vector<port::GroupRole>& roles);
+
+// Applies the rule inside `work` to these accounts: users, and, for groups among them, with
+// RoleReach::Nested, the users below them at any depth.
+void grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
+                RoleReach reach);
 
 }  // namespace tim

@@ -18,7 +18,7 @@ TIM_PLUGIN_DECLARE_ABI()
 
 TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api* api,
                                              void** out_plugin_data) {
-    tim_http_handler_desc route = {sizeof route, "/noop", TIM_HTTP_ANY, handle, NULL};
+    tim_http_handler_desc route = {sizeof route, "/noop", TIM_HTTP_ANY, handle, NULL, NULL};
     g_api = api;
     memset(g_body, 'x', 300);
     g_body[0] = '{';

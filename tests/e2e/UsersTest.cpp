@@ -32,6 +32,7 @@ class UsersContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(entraGroupsDefaultMode);
     CPPUNIT_TEST(entraGroupsFlagMode);
     CPPUNIT_TEST(roleGroupsGrantStaticRoles);
+    CPPUNIT_TEST(nestedRoleGroupsReachUsersBelowOptIn);
     CPPUNIT_TEST(timSideDeletionsAreUndoneWhenEntraRecreates);
     CPPUNIT_TEST(pagesThroughUsers);
     CPPUNIT_TEST(replacesWithEtags);
@@ -75,6 +76,54 @@ class UsersContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(
             log,
             log.find("role group Role.abc: abc is not a role SCIM may grant") != std::string::npos);
+    }
+
+    // scim.roles.nested=true: role.processmanager ⊃ Sales ⊃ EMEA ⊃ alice, Sales ⊃ bob, with a
+    // cycle EMEA ⊃ Sales. Every change on the path grants or revokes in its own write.
+    void nestedRoleGroupsReachUsersBelowOptIn() {
+        auto properties = databaseProperties();
+        properties["scim.roles.nested"] = "true";
+        _host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"}, properties);
+        _host->start();
+        _auth = {{"Authorization", "Bearer " + _host->generateToken()}};
+        const std::string alice = newUser("nested-alice");
+        const std::string bob = newUser("nested-bob");
+        const std::string emea = newGroup("EMEA", {alice});
+        const std::string sales = newGroup("Sales", {emea, bob});
+        CPPUNIT_ASSERT_EQUAL(std::string(""), rolesOf(alice));
+        newGroup("role.processmanager", {sales});
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), rolesOf(alice));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), rolesOf(bob));
+        const auto changeMembers = [&](const std::string& group, const std::string& op,
+                                       const std::string& member) {
+            const auto result = request(
+                "PATCH", "/Groups/" + group,
+                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                R"({"op":")" +
+                    op + R"(","path":"members","value":[{"value":")" + member + R"("}]}]})");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 204, result.status);
+        };
+        changeMembers(emea, "add", sales);  // the cycle
+        const std::string carol = newUser("nested-carol");
+        changeMembers(emea, "add", carol);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), rolesOf(carol));
+        // EMEA leaves Sales: its users lose the role, Sales's own user keeps it.
+        changeMembers(sales, "remove", emea);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), rolesOf(alice));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), rolesOf(carol));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), rolesOf(bob));
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Groups/" + sales, "").status);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), rolesOf(bob));
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL(0, _host->runCommand("scim.audit", {alice}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(
+            out, out.find("grant") != std::string::npos && out.find("revoke") != std::string::npos);
+        // Off (the default), a group inside a role group gives its users nothing.
+        setUp();
+        const std::string dave = newUser("direct-dave");
+        newGroup("role.processmanager", {newGroup("Team", {dave})});
+        CPPUNIT_ASSERT_EQUAL(std::string(""), rolesOf(dave));
     }
 
     void timSideDeletionsAreUndoneWhenEntraRecreates() {
@@ -466,6 +515,29 @@ class UsersContract : public CppUnit::TestFixture {
     std::string newUser(const std::string& userName) {
         return json(post(R"({"userName":")" + userName + R"("})").body)
             ->getValue<std::string>("id");
+    }
+    // The id of a group created with these members.
+    std::string newGroup(const std::string& displayName, const std::vector<std::string>& members) {
+        std::string values;
+        for (const auto& id : members) {
+            values += (values.empty() ? "" : ",") + std::string(R"({"value":")") + id + "\"}";
+        }
+        const auto created =
+            request("POST", "/Groups",
+                    R"({"displayName":")" + displayName + R"(","members":[)" + values + "]}");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
+        return json(created.body)->getValue<std::string>("id");
+    }
+    // The TIM roles user `id` holds, comma-separated.
+    std::string rolesOf(const std::string& id) {
+        const auto tim = json(get("/Users/" + id).body)
+                             ->getObject("urn:ietf:params:scim:schemas:extension:tim:2.0:User");
+        const auto roles = tim ? tim->getArray("roles") : nullptr;
+        std::string names;
+        for (std::size_t i = 0; roles && i < roles->size(); ++i) {
+            names += (names.empty() ? "" : ",") + roles->getElement<std::string>(i);
+        }
+        return names;
     }
     testing::HttpResult put(const std::string& path, const std::string& body,
                             std::map<std::string, std::string> headers = {}) {

@@ -41,6 +41,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(GroupRepositoryContract);
     CPPUNIT_TEST(rolesFollowMembershipAndLeaveTimGrantsAlone);
     CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
+    CPPUNIT_TEST(nestedRoleGroupsFollowEveryChangeOnThePath);
     CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
     CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
     CPPUNIT_TEST(onlyAGroupTimCreatedIsBound);
@@ -80,6 +81,56 @@ class GroupRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(_groups->rolesCatalogued("WORKFLOW-DESIGNER"));
         _groups->syncRoleCatalogue({"auditor"}, {});
         CPPUNIT_ASSERT(_groups->rolesCatalogued("Auditor"));
+    }
+
+    // With scim.roles.nested: role.processmanager ⊃ sales ⊃ emea ⊃ alice, sales ⊃ bob.
+    void nestedRoleGroupsFollowEveryChangeOnThePath() {
+        tim::AccountSettings settings;
+        settings.roleReach = tim::RoleReach::Nested;
+        const tim::AccountService nestedRules(settings);
+        store::GroupRepository groups(*_database, nestedRules);
+        const std::string alice = user("alice");
+        const std::string bob = user("bob");
+        const std::string carol = user("carol");
+        const auto noMembers = std::vector<std::string>{};
+        const std::string emea = groups.createOrBind(groupDoc("EMEA"), noMembers).record.id;
+        const std::string sales = groups.createOrBind(groupDoc("Sales"), noMembers).record.id;
+        const std::string role =
+            groups.createOrBind(groupDoc("role.processmanager"), std::vector<std::string>{sales})
+                .record.id;
+        groups.patch(sales, {}, {{Kind::Add, {emea, bob}}}, std::nullopt);
+        groups.patch(emea, {}, {{Kind::Add, {alice}}}, std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(alice));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        // A cycle (sales in emea) ends the walk; carol joins a group below the role group.
+        groups.patch(emea, {}, {{Kind::Add, {sales, carol}}}, std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(carol));
+        // A PUT of the role group without sales revokes from everyone below it.
+        groups.replace(role, groupDoc("role.processmanager"), {}, std::nullopt);
+        for (const auto& id : {alice, bob, carol}) {
+            CPPUNIT_ASSERT_EQUAL(std::string(""), roles(id));
+        }
+        groups.patch(role, {}, {{Kind::Add, {emea}}}, std::nullopt);  // emea ⊃ sales ⊃ bob
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        // Renaming a group below to a role group grants its own role as well.
+        groups.patch(
+            sales,
+            [](const Poco::JSON::Object::Ptr&) { return groupDoc("role.workflow-designer"); }, {},
+            std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager,workflow-designer"), roles(bob));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager,workflow-designer"), roles(alice));
+        // Deleting the group in the middle: alice is still below emea, bob no longer.
+        CPPUNIT_ASSERT(groups.remove(sales, std::nullopt));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(alice));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(bob));
+        // The default rules give a nested group's users nothing.
+        _groups->syncRoleCatalogue({"auditor"}, {});
+        const std::string dana = user("dana");
+        const std::string team =
+            _groups->createOrBind(groupDoc("Team"), std::vector<std::string>{dana}).record.id;
+        _groups->createOrBind(groupDoc("role.auditor"), std::vector<std::string>{team, bob});
+        CPPUNIT_ASSERT_EQUAL(std::string("auditor"), roles(bob));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(dana));
     }
 
     void everyReadOfAUserCarriesItsRolesOnce() {

@@ -9,6 +9,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <set>
+#include <tuple>
+
 namespace {
 
 using port::AccountCandidate;
@@ -37,6 +40,7 @@ class AccountRulesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(theModeLimitsBinding);
     CPPUNIT_TEST(passwordsFollowTheEvent);
     CPPUNIT_TEST(roleGroupsGrantOnlyGrantableRoles);
+    CPPUNIT_TEST(nestedRoleGroupsReachEveryUserBelowOnce);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -170,6 +174,41 @@ class AccountRulesTest : public CppUnit::TestFixture {
                         std::set<port::RoleGrant>{{"bob", "auditor"}, {"carol", "viewer"}}));
         const auto none = tim::grantChanges({}, {});
         CPPUNIT_ASSERT(none.grants.empty() && none.revocations.empty());
+    }
+
+    // role.designer ⊃ sales ⊃ emea ⊃ alice, emea ⊃ sales (a cycle), role.auditor ⊃ emea,
+    // bob in sales and in role.viewer (internal).
+    void nestedRoleGroupsReachEveryUserBelowOnce() {
+        using port::AccountKind;
+        using port::RoleStanding;
+        const std::vector<port::Membership> above{
+            {"emea", "alice", AccountKind::User},     {"sales", "emea", AccountKind::Group},
+            {"emea", "sales", AccountKind::Group},    {"designers", "sales", AccountKind::Group},
+            {"auditors", "emea", AccountKind::Group}, {"sales", "bob", AccountKind::User},
+            {"viewers", "bob", AccountKind::User},
+        };
+        const std::vector<port::GroupRole> roles{
+            {"designers", "designer", RoleStanding::Grantable},
+            {"auditors", "auditor", RoleStanding::Grantable},
+            {"viewers", "viewer", RoleStanding::Internal},
+        };
+        std::set<std::tuple<std::string, std::string, RoleStanding>> offered;
+        std::size_t count = 0;
+        for (const auto& offer : tim::nestedOffers(above, roles)) {
+            offered.emplace(offer.userId, offer.role, offer.standing);
+            ++count;
+        }
+        CPPUNIT_ASSERT((offered == std::set<std::tuple<std::string, std::string, RoleStanding>>{
+                                       {"alice", "designer", RoleStanding::Grantable},
+                                       {"alice", "auditor", RoleStanding::Grantable},
+                                       {"bob", "designer", RoleStanding::Grantable},
+                                       {"bob", "auditor", RoleStanding::Grantable},
+                                       {"bob", "viewer", RoleStanding::Internal},
+                                   }));
+        CPPUNIT_ASSERT_EQUAL(offered.size(), count);  // each group counted once per user
+        // Groups get no offers; only the users below them do.
+        CPPUNIT_ASSERT(
+            tim::nestedOffers({{"designers", "sales", AccountKind::Group}}, roles).empty());
     }
 };
 
