@@ -186,7 +186,7 @@ Response GroupsEndpoint::remove(const Request& request, const std::string& id) c
     return response;
 }
 
-Response GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
+ListedPage GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
     const auto& query = request.query;
     const auto& projection = request.projection;
     const auto page = _groups.query(query, [&](const port::GroupRecord& record, bool withMembers) {
@@ -197,7 +197,7 @@ Response GroupsEndpoint::list(const ListRequest& request, const std::string& bas
     for (const auto& record : page.records) {
         resources->add(projection.apply(render(record, withMembers, baseUrl), schema()));
     }
-    return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
+    return listedPage(resources, page);
 }
 
 }  // namespace api

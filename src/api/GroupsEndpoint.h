@@ -16,12 +16,14 @@ namespace api {
 struct GroupsSettings {
     RequestLimits limits;
     std::string defaultVendor;
+    const port::CursorSeal* cursors = nullptr;  // nullptr: no cursor paging
 };
 
 class GroupsEndpoint : public ResourceEndpoint {
   public:
     GroupsEndpoint(port::GroupStore& groups, GroupsSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Groups", settings.limits, scim::groupResourceSchema()),
+        : ResourceEndpoint("/Groups", settings.limits, scim::groupResourceSchema(),
+                           settings.cursors),
           _groups(groups),
           _settings(std::move(settings)),
           _logger(logger) {}
@@ -35,7 +37,7 @@ class GroupsEndpoint : public ResourceEndpoint {
     Response patch(const Request& request, const std::string& id,
                    const ResponseShape& shape) const override;
     Response remove(const Request& request, const std::string& id) const override;
-    Response list(const ListRequest& list, const std::string& baseUrl) const override;
+    ListedPage list(const ListRequest& list, const std::string& baseUrl) const override;
 
     Poco::JSON::Object::Ptr render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const;

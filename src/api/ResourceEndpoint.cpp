@@ -2,10 +2,13 @@
 
 #include "api/QueryParameters.h"
 #include "api/RequestSupport.h"
+#include "scim/Discovery.h"
 #include "scim/Json.h"
 #include "scim/ScimError.h"
 #include "scim/Values.h"
 #include "scim/filter/FilterParser.h"
+
+#include <Poco/String.h>
 
 namespace api {
 namespace {
@@ -17,6 +20,24 @@ scim::Projection projectionOf(const QueryParameters& parameters,
                                    parameters.getOr("excludedAttributes", ""), schema);
 }
 
+// Cursor paging walks in creation order: sortBy may only name it, and startIndex, if sent,
+// must be the start.
+void checkCursorPaging(const ListRequest& list, std::size_t startIndex) {
+    if (!list.cursor) {
+        return;
+    }
+    if (startIndex != 1) {
+        throw scim::badRequest("invalidValue", "startIndex and cursor cannot be combined");
+    }
+    const std::string& sortBy = list.query.sortBy;
+    if (!sortBy.empty() && Poco::icompare(sortBy, "meta.created") != 0) {
+        throw scim::badRequest("invalidValue",
+                               "Cursor pages are in creation order (sortBy=meta.created, "
+                               "sortOrder as asked); sortBy=" +
+                                   sortBy + " needs index paging");
+    }
+}
+
 }  // namespace
 
 ListRequest listRequestFromQuery(const Request& request, const RequestLimits& limits,
@@ -26,6 +47,7 @@ ListRequest listRequestFromQuery(const Request& request, const RequestLimits& li
     ListRequest list;
     if (const auto filter = parameters.get("filter")) {
         list.query.filter = scim::filter::parseFilter(*filter, limits.filter);
+        list.filter = *filter;
     }
     list.query.sortBy = parameters.getOr("sortBy", "");
     list.query.descending = descending(parameters.getOr("sortOrder", ""));
@@ -34,6 +56,8 @@ ListRequest listRequestFromQuery(const Request& request, const RequestLimits& li
     list.query.count =
         std::min(parseIndex(parameters.get("count"), "count", maxResults), maxResults);
     list.projection = projectionOf(parameters, schema);
+    list.cursor = parameters.get("cursor");
+    checkCursorPaging(list, list.query.startIndex);
     return list;
 }
 
@@ -45,6 +69,7 @@ ListRequest listRequestFromSearch(const Request& request, const RequestLimits& l
     const std::string filter = stringMember(body, "filter");
     if (!filter.empty()) {
         list.query.filter = scim::filter::parseFilter(filter, limits.filter);
+        list.filter = filter;
     }
     list.query.sortBy = stringMember(body, "sortBy");
     list.query.descending = descending(stringMember(body, "sortOrder"));
@@ -63,6 +88,10 @@ ListRequest listRequestFromSearch(const Request& request, const RequestLimits& l
     list.query.count = std::min(number("count", maxResults), maxResults);
     list.projection = scim::Projection::parse(joined(body, "attributes"),
                                               joined(body, "excludedAttributes"), schema);
+    if (!scim::json::memberOf(*body, "cursor").isEmpty()) {
+        list.cursor = stringMember(body, "cursor");
+    }
+    checkCursorPaging(list, list.query.startIndex);
     return list;
 }
 
@@ -75,7 +104,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
     };
     if (id.empty()) {
         if (read) {
-            return list(listRequestFromQuery(request, _limits, _schema), baseUrl);
+            return answerList(listRequestFromQuery(request, _limits, _schema), baseUrl);
         }
         if (method == "POST") {
             return create(request, shape());
@@ -86,7 +115,7 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
         if (method != "POST") {
             throw scim::methodNotAllowed(_collection + "/.search takes POST");
         }
-        return list(listRequestFromSearch(request, _limits, _schema), baseUrl);
+        return answerList(listRequestFromSearch(request, _limits, _schema), baseUrl);
     }
     if (id.find('/') != std::string::npos) {
         throw scim::notFound("No resource at " + _collection + "/" + id);
@@ -105,6 +134,25 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
         return remove(request, id);
     }
     throw scim::methodNotAllowed(_collection + "/{id} takes GET, PUT, PATCH and DELETE");
+}
+
+Response ResourceEndpoint::answerList(ListRequest request, const std::string& baseUrl) const {
+    if (!request.cursor) {
+        const ListedPage page = list(request, baseUrl);
+        return Response::json(
+            200, scim::listResponse(page.resources, page.total, request.query.startIndex));
+    }
+    if (_cursors == nullptr) {
+        throw scim::badRequest("invalidValue", "Cursor paging is not offered here");
+    }
+    const std::string key = walkKey(_collection, request.filter, request.query.descending);
+    request.query.walk = openCursor(*_cursors, key, *request.cursor);
+    const ListedPage page = list(request, baseUrl);
+    const auto cursors = request.query.count == 0
+                             ? PageCursors{}
+                             : cursorsAround(*_cursors, key, *request.query.walk, page.walked);
+    return Response::json(
+        200, scim::cursorListResponse(page.resources, page.total, cursors.next, cursors.previous));
 }
 
 }  // namespace api

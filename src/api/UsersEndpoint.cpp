@@ -220,7 +220,7 @@ Response UsersEndpoint::remove(const Request& request, const std::string& id) co
     return response;
 }
 
-Response UsersEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
+ListedPage UsersEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
     const auto& query = request.query;
     const auto& projection = request.projection;
     // A filter no column answers sees each scanned user rendered whole.
@@ -233,7 +233,7 @@ Response UsersEndpoint::list(const ListRequest& request, const std::string& base
     for (const auto& record : page.records) {
         resources->add(projection.apply(render(record, baseUrl, names), schema()));
     }
-    return Response::json(200, scim::listResponse(resources, page.total, query.startIndex));
+    return listedPage(resources, page);
 }
 
 }  // namespace api

@@ -18,13 +18,14 @@ namespace api {
 
 struct UsersSettings {
     RequestLimits limits;
-    std::string defaultVendor;  // stored when a client sends no tim:2.0 vendor
+    std::string defaultVendor;                  // stored when a client sends no tim:2.0 vendor
+    const port::CursorSeal* cursors = nullptr;  // nullptr: no cursor paging
 };
 
 class UsersEndpoint : public ResourceEndpoint {
   public:
     UsersEndpoint(port::UserStore& users, UsersSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Users", settings.limits, scim::userResourceSchema()),
+        : ResourceEndpoint("/Users", settings.limits, scim::userResourceSchema(), settings.cursors),
           _users(users),
           _settings(std::move(settings)),
           _logger(logger) {}
@@ -38,7 +39,7 @@ class UsersEndpoint : public ResourceEndpoint {
     Response patch(const Request& request, const std::string& id,
                    const ResponseShape& shape) const override;
     Response remove(const Request& request, const std::string& id) const override;
-    Response list(const ListRequest& list, const std::string& baseUrl) const override;
+    ListedPage list(const ListRequest& list, const std::string& baseUrl) const override;
 
     // The resource as clients see it (with the record's roles, and its manager's displayName
     // from `managerNames`).

@@ -24,8 +24,8 @@ tim::AccountSettings readAccountSettings(const tim::Settings& settings,
     // Entra re-creating what TIM deleted gets its memberships and roles back (the retention
     // bounds how old a snapshot may be).
     accounts.snapshotRetention = deletedRetention;
-    accounts.roleReach = settings.boolean("scim.roles.nested") ? tim::RoleReach::Nested
-                                                               : tim::RoleReach::Direct;
+    accounts.roleReach =
+        settings.boolean("scim.roles.nested") ? tim::RoleReach::Nested : tim::RoleReach::Direct;
     return accounts;
 }
 
@@ -60,6 +60,8 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                               : configuredKey;
     tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *tokenStore, clock,
                                                   Poco::Timespan(cacheSeconds, 0), logger);
+    cursors = std::make_unique<auth::CursorSeal>(signingKey, clock,
+                                                 serviceSettings.capabilities.cursorTimeoutSeconds);
 
     tim::AccountSettings accountSettings = readAccountSettings(settings, deletedRetention, logger);
     accountSettings.now = [this] { return clock.now(); };
@@ -81,9 +83,9 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
 
     const std::string defaultVendor = settings.string("scim.vendor.default");
     usersEndpoint = std::make_unique<api::UsersEndpoint>(
-        *users, api::UsersSettings{limits, defaultVendor}, logger);
+        *users, api::UsersSettings{limits, defaultVendor, cursors.get()}, logger);
     groupsEndpoint = std::make_unique<api::GroupsEndpoint>(
-        *groups, api::GroupsSettings{limits, defaultVendor}, logger);
+        *groups, api::GroupsSettings{limits, defaultVendor, cursors.get()}, logger);
     auth::TokenService& tokenService = *tokens;
     service = std::make_unique<api::ScimService>(
         std::move(serviceSettings),

@@ -80,6 +80,9 @@ api::ServiceSettings readServiceSettings(const tim::Settings& settings) {
     service.capabilities.filter = true;
     service.capabilities.sort = true;
     service.capabilities.etag = true;
+    service.capabilities.cursor = true;
+    service.capabilities.cursorTimeoutSeconds =
+        settings.integer("scim.cursor.timeoutSeconds", 1, 7 * 24 * 3600);
     return service;
 }
 

@@ -25,32 +25,6 @@ std::string decode(const std::string& part) {
     return std::string(std::istreambuf_iterator<char>(decoder), {});
 }
 
-std::string encode(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out, kBase64Url);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
-}
-
-// The bytes of a canonical part: decoding and encoding again gives the same text back, which
-// rules out padding, a length of 1 mod 4 and non-zero spare bits in the last character.
-std::optional<std::string> canonicalBytes(const std::string& part) {
-    if (part.empty() || !std::all_of(part.begin(), part.end(), isBase64UrlChar)) {
-        return std::nullopt;
-    }
-    try {
-        std::string bytes = decode(part);
-        if (encode(bytes) != part) {
-            return std::nullopt;
-        }
-        return bytes;
-    } catch (const Poco::DataFormatException&) {
-        return std::nullopt;
-    }
-}
-
 // Poco::HMACEngine wants the block and digest size as constants of its engine.
 template <Poco::SHA2Engine::ALGORITHM Bits, int Block>
 class Sha2 : public Poco::SHA2Engine {
@@ -68,15 +42,41 @@ std::vector<unsigned char> hmacWith(const std::string& key, const std::string& i
 
 }  // namespace
 
+std::string base64Url(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, kBase64Url);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+// Decoding and encoding again gives the same text back, which rules out padding, a length of
+// 1 mod 4 and non-zero spare bits in the last character.
+std::optional<std::string> canonicalBase64Url(const std::string& part) {
+    if (part.empty() || !std::all_of(part.begin(), part.end(), isBase64UrlChar)) {
+        return std::nullopt;
+    }
+    try {
+        std::string bytes = decode(part);
+        if (base64Url(bytes) != part) {
+            return std::nullopt;
+        }
+        return bytes;
+    } catch (const Poco::DataFormatException&) {
+        return std::nullopt;
+    }
+}
+
 std::optional<CompactJwt> splitCanonical(const std::string& jwt) {
     const auto first = jwt.find('.');
     const auto second = first == std::string::npos ? first : jwt.find('.', first + 1);
     if (second == std::string::npos || jwt.find('.', second + 1) != std::string::npos) {
         return std::nullopt;
     }
-    const auto header = canonicalBytes(jwt.substr(0, first));
-    const auto payload = canonicalBytes(jwt.substr(first + 1, second - first - 1));
-    const auto signature = canonicalBytes(jwt.substr(second + 1));
+    const auto header = canonicalBase64Url(jwt.substr(0, first));
+    const auto payload = canonicalBase64Url(jwt.substr(first + 1, second - first - 1));
+    const auto signature = canonicalBase64Url(jwt.substr(second + 1));
     if (!header || !payload || !signature) {
         return std::nullopt;
     }

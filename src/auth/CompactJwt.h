@@ -19,6 +19,11 @@ struct CompactJwt {
 // (every spare bit of a part's last character zero); nullopt for every other spelling.
 std::optional<CompactJwt> splitCanonical(const std::string& jwt);
 
+// Unpadded base64url, and its strict inverse: the bytes of a part only when it is that
+// encoding's one spelling of them (no padding, no spare bits set), else nullopt.
+std::string base64Url(const std::string& bytes);
+std::optional<std::string> canonicalBase64Url(const std::string& part);
+
 // The HMAC of `input` under `key` for "HS256", "HS384" or "HS512"; throws
 // Poco::InvalidArgumentException for another algorithm.
 std::vector<unsigned char> hmac(const std::string& algorithm, const std::string& key,

@@ -107,11 +107,23 @@ Object::Ptr resourceTypeDocument(const ResourceTypeDef& type, const std::string&
 
 Object::Ptr listResponse(const Array::Ptr& resources, std::size_t totalResults,
                          std::size_t startIndex) {
+    Object::Ptr doc = cursorListResponse(resources, totalResults, "", "");
+    doc->set("startIndex", static_cast<Poco::UInt64>(startIndex));
+    return doc;
+}
+
+Object::Ptr cursorListResponse(const Array::Ptr& resources, std::size_t totalResults,
+                               const std::string& nextCursor, const std::string& previousCursor) {
     Object::Ptr doc = new Object;
     doc->set("schemas", strings({kListResponseSchema}));
     doc->set("totalResults", static_cast<Poco::UInt64>(totalResults));
     doc->set("itemsPerPage", static_cast<Poco::UInt64>(resources->size()));
-    doc->set("startIndex", static_cast<Poco::UInt64>(startIndex));
+    if (!nextCursor.empty()) {
+        doc->set("nextCursor", nextCursor);
+    }
+    if (!previousCursor.empty()) {
+        doc->set("previousCursor", previousCursor);
+    }
     doc->set("Resources", resources);
     return doc;
 }

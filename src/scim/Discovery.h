@@ -34,4 +34,10 @@ Poco::JSON::Object::Ptr resourceTypeDocument(const ResourceTypeDef& type,
 Poco::JSON::Object::Ptr listResponse(const Poco::JSON::Array::Ptr& resources,
                                      std::size_t totalResults, std::size_t startIndex);
 
+// A ListResponse of cursor paging (RFC 9865): nextCursor and previousCursor when not "", and
+// no startIndex.
+Poco::JSON::Object::Ptr cursorListResponse(const Poco::JSON::Array::Ptr& resources,
+                                           std::size_t totalResults, const std::string& nextCursor,
+                                           const std::string& previousCursor);
+
 }  // namespace scim

@@ -51,6 +51,17 @@ Object::Ptr serviceProviderConfig(const ServiceProviderCapabilities& capabilitie
     document->set("sort", supported(capabilities.sort));
     document->set("etag", supported(capabilities.etag));
 
+    Object::Ptr pagination = new Object;
+    pagination->set("cursor", capabilities.cursor);
+    pagination->set("index", true);
+    pagination->set("defaultPaginationMethod", "index");
+    pagination->set("defaultPageSize", capabilities.filterMaxResults);
+    pagination->set("maxPageSize", capabilities.filterMaxResults);
+    if (capabilities.cursor) {
+        pagination->set("cursorTimeout", capabilities.cursorTimeoutSeconds);
+    }
+    document->set("pagination", pagination);
+
     Array::Ptr schemes = new Array;
     schemes->add(bearerTokenScheme());
     document->set("authenticationSchemes", schemes);

@@ -18,6 +18,9 @@ struct ServiceProviderCapabilities {
     bool changePassword = false;
     bool sort = false;
     bool etag = false;
+    // RFC 9865: cursor paging besides index paging; page sizes are filterMaxResults.
+    bool cursor = false;
+    int cursorTimeoutSeconds = 0;
     std::string documentationUri;
 };
 

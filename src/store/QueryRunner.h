@@ -52,6 +52,59 @@ struct QuerySpec {
 
 inline constexpr std::size_t kScanBatch = 500;
 
+// A walk reads in descending creation order when the query is descending or, for a previous
+// page, when it is not.
+inline bool walkReversed(const ResourceQuery& query) {
+    return query.descending != query.walk->backwards;
+}
+
+// The SELECT of a walk's page, plus one row that tells whether the walk goes on; appends its
+// parameters to `params`.
+template <typename Record>
+std::string walkSql(const QuerySpec<Record>& spec, const std::string& where,
+                    const ResourceQuery& query, std::vector<SqlParam>& params) {
+    const std::string& a = spec.alias;
+    const bool reverse = walkReversed(query);
+    std::string sql = "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + where;
+    if (const auto& from = query.walk->from) {
+        const std::string beyond = reverse ? " < ?" : " > ?";
+        sql += " AND (" + a + ".created_ms" + beyond + " OR (" + a + ".created_ms = ? AND " + a +
+               ".id" + beyond + "))";
+        params.push_back(numberParam(from->createdMs));
+        params.push_back(numberParam(from->createdMs));
+        params.push_back(textParam(from->id));
+    }
+    const std::string direction = reverse ? " DESC" : " ASC";
+    params.push_back(numberParam(static_cast<Poco::Int64>(query.count + 1)));
+    return sql + " ORDER BY " + a + ".created_ms" + direction + ", " + a + ".id" + direction +
+           " LIMIT ?";
+}
+
+// Trims a walk's read (up to count + 1 records in the walk's direction) to its page, in the
+// query's order.
+template <typename Record>
+void keepWalkPage(Page<Record>& page, const ResourceQuery& query) {
+    page.more = page.records.size() > query.count;
+    if (page.more) {
+        page.records.erase(page.records.begin() + static_cast<long>(query.count),
+                           page.records.end());
+    }
+    if (query.walk->backwards) {
+        std::reverse(page.records.begin(), page.records.end());
+    }
+}
+
+// How many resources match `where`.
+template <typename Record>
+std::size_t countMatches(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                         const std::string& where, const std::vector<SqlParam>& params) {
+    return static_cast<std::size_t>(
+        runPrepared(session, "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where, params,
+                    {ColumnType::Integer})
+            .integer(0)
+            .at(0));
+}
+
 template <typename Record>
 Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spec,
                       const ResourceQuery& query,
@@ -62,9 +115,10 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     }
     FilterPlan plan = planFilter(query.filter, *spec.columns);
     const std::string& a = spec.alias;
+    const bool walk = query.walk.has_value();
     const std::optional<std::string> orderColumn =
-        query.sortBy.empty() ? std::optional<std::string>(a + ".created_ms")
-                             : sortColumn(query.sortBy, *spec.columns, schema);
+        query.sortBy.empty() || walk ? std::optional<std::string>(a + ".created_ms")
+                                     : sortColumn(query.sortBy, *spec.columns, schema);
     std::string where = plan.conditions.empty() ? spec.visible : spec.visibleUnindexed;
     std::vector<SqlParam> params;
     for (auto& condition : plan.conditions) {
@@ -79,7 +133,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
     const bool atMostOne =
         std::any_of(plan.conditions.begin(), plan.conditions.end(),
                     [](const SqlCondition& condition) { return condition.atMostOneRow; });
-    if (plan.residue.empty() && atMostOne && spec.readAtMostOne) {
+    if (plan.residue.empty() && atMostOne && spec.readAtMostOne && !walk) {
         std::string keyWhere = spec.visibleAtMostOne;
         for (const auto& condition : plan.conditions) {
             keyWhere += " AND " + condition.sql;
@@ -92,6 +146,14 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         return page;
     }
 
+    if (plan.residue.empty() && walk) {
+        std::vector<SqlParam> walkParams = params;
+        const std::string sql = walkSql(spec, where, query, walkParams);
+        page.records = spec.read(session, sql, walkParams);
+        keepWalkPage(page, query);
+        page.total = countMatches(session, spec, where, params);
+        return page;
+    }
     if (plan.residue.empty() && orderColumn) {
         if (query.count > 0) {
             std::vector<SqlParam> pageParams = params;
@@ -117,11 +179,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
                 return page;
             }
         }
-        page.total = static_cast<std::size_t>(
-            runPrepared(session, "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where, params,
-                        {ColumnType::Integer})
-                .integer(0)
-                .at(0));
+        page.total = countMatches(session, spec, where, params);
         return page;
     }
 
@@ -157,14 +215,31 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         }
         after = batch.back().id;
     }
+    const bool reverse = walk ? walkReversed(query) : query.descending;
     std::stable_sort(matches.begin(), matches.end(), [&](const Match& x, const Match& y) {
         const auto kx = std::tie(x.key, x.createdMs, x.id);
         const auto ky = std::tie(y.key, y.createdMs, y.id);
-        return query.descending ? ky < kx : kx < ky;
+        return reverse ? ky < kx : kx < ky;
     });
     page.total = matches.size();
-    for (std::size_t i = query.startIndex - 1;
-         i < matches.size() && page.records.size() < query.count; ++i) {
+    std::size_t first = query.startIndex - 1;
+    std::size_t wanted = query.count;
+    if (walk) {
+        // The matches beyond the cursor's resource, in the walk's direction (a key of ""
+        // for all: walks are in creation order).
+        const auto& from = query.walk->from;
+        first = from ? static_cast<std::size_t>(
+                           std::find_if(matches.begin(), matches.end(),
+                                        [&](const Match& m) {
+                                            const auto here = std::tie(m.createdMs, m.id);
+                                            const auto there = std::tie(from->createdMs, from->id);
+                                            return reverse ? here < there : there < here;
+                                        }) -
+                           matches.begin())
+                     : 0;
+        wanted = query.count + 1;  // one more tells whether the walk goes on
+    }
+    for (std::size_t i = first; i < matches.size() && page.records.size() < wanted; ++i) {
         auto found = spec.read(
             session,
             "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + a + ".id = ?",
@@ -172,6 +247,9 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         if (!found.empty()) {
             page.records.push_back(std::move(found.front()));
         }
+    }
+    if (walk) {
+        keepWalkPage(page, query);
     }
     return page;
 }

@@ -435,12 +435,7 @@ class AccountSafetyMariaDBTest : public AccountSafetyContract {
     std::map<std::string, std::string> databaseProperties() override {
         _server = testing::MariaDBServer::fromEnvironment();
         _name = _server.freshDatabase("tim_e2e_safety_" + std::to_string(Poco::Process::id()));
-        return {{"scim.db.connector", "mysql"},
-                {"scim.db.host", _server.host},
-                {"scim.db.port", std::to_string(_server.port)},
-                {"scim.db.user", _server.user},
-                {"scim.db.password", _server.password},
-                {"scim.db.name", _name}};
+        return _server.hostProperties(_name);
     }
     Poco::Data::Session database() override { return _server.session(_name); }
 

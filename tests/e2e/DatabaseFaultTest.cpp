@@ -110,12 +110,7 @@ class DatabaseFaultTest : public CppUnit::TestFixture {
   private:
     static std::map<std::string, std::string> hostProperties(
         const testing::MariaDBServer& database) {
-        return {{"scim.db.connector", "mysql"},
-                {"scim.db.host", database.host},
-                {"scim.db.port", std::to_string(database.port)},
-                {"scim.db.user", database.user},
-                {"scim.db.password", database.password},
-                {"scim.db.name", database.freshDatabase("tim_fault")}};
+        return database.hostProperties(database.freshDatabase("tim_fault"));
     }
 
     static std::string createdUser(const testing::ScimClient& send) {

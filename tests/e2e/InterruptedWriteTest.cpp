@@ -136,17 +136,11 @@ struct HalfWayScene {
     static std::unique_ptr<HostProcess> startedHost(const testing::MariaDBServer& server,
                                                     const std::string& database,
                                                     const std::string& lockWaitSeconds) {
-        auto host = std::make_unique<HostProcess>(
-            std::vector<std::string>{"tim-scim"},
-            std::map<std::string, std::string>{{"scim.db.connector", "mysql"},
-                                               {"scim.db.host", server.host},
-                                               {"scim.db.port", std::to_string(server.port)},
-                                               {"scim.db.user", server.user},
-                                               {"scim.db.password", server.password},
-                                               {"scim.db.name", database},
-                                               {"scim.db.pool.max", "1"},
-                                               {"scim.db.lockWaitSeconds", lockWaitSeconds},
-                                               {"scim.token.cacheSeconds", "60"}});
+        auto properties = server.hostProperties(database);
+        properties["scim.db.pool.max"] = "1";
+        properties["scim.db.lockWaitSeconds"] = lockWaitSeconds;
+        properties["scim.token.cacheSeconds"] = "60";
+        auto host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"}, properties);
         host->start();
         return host;
     }

@@ -113,13 +113,8 @@ class ScimEndpointMariaDBTest : public ScimEndpointContract {
   public:
     std::map<std::string, std::string> databaseProperties() override {
         const auto server = testing::MariaDBServer::fromEnvironment();
-        return {{"scim.db.connector", "mysql"},
-                {"scim.db.host", server.host},
-                {"scim.db.port", std::to_string(server.port)},
-                {"scim.db.user", server.user},
-                {"scim.db.password", server.password},
-                {"scim.db.name",
-                 server.freshDatabase("tim_e2e_" + std::to_string(Poco::Process::id()))}};
+        return server.hostProperties(
+            server.freshDatabase("tim_e2e_" + std::to_string(Poco::Process::id())));
     }
     std::map<std::string, std::string> unreachableDatabaseProperties() override {
         auto properties = databaseProperties();

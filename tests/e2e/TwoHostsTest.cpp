@@ -55,13 +55,7 @@ class TwoHostsTest : public CppUnit::TestFixture {
   public:
     void setUp() override {
         const auto server = testing::MariaDBServer::fromEnvironment();
-        const std::map<std::string, std::string> properties{
-            {"scim.db.connector", "mysql"},
-            {"scim.db.host", server.host},
-            {"scim.db.port", std::to_string(server.port)},
-            {"scim.db.user", server.user},
-            {"scim.db.password", server.password},
-            {"scim.db.name", server.freshDatabase("tim_two_hosts")}};
+        const auto properties = server.hostProperties(server.freshDatabase("tim_two_hosts"));
         for (auto& host : _hosts) {
             host = std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"}, properties);
             host->start();

@@ -38,20 +38,14 @@ ClusterHosts::ClusterHosts(const GaleraCluster& cluster, std::size_t count,
                            const std::string& database, const std::string& knownRoles) {
     for (std::size_t node = 0; node < count; ++node) {
         const auto server = cluster.node(node);
-        _hosts.push_back(std::make_unique<HostProcess>(
-            std::vector<std::string>{"tim-scim"},
-            std::map<std::string, std::string>{
-                {"scim.db.connector", "mysql"},
-                {"scim.db.host", server.host},
-                {"scim.db.port", std::to_string(server.port)},
-                {"scim.db.user", server.user},
-                {"scim.db.password", server.password},
-                {"scim.db.name", database},
-                {"scim.db.lockWaitSeconds", "2"},
-                {"scim.db.timeoutSeconds", "5"},
-                {"scim.roles.known", knownRoles},
-                // Every host tries the purge every 2 s: the lease must let one at a time run.
-                {"scim.purge.intervalSeconds", "2"}}));
+        auto properties = server.hostProperties(database);
+        properties["scim.db.lockWaitSeconds"] = "2";
+        properties["scim.db.timeoutSeconds"] = "5";
+        properties["scim.roles.known"] = knownRoles;
+        // Every host tries the purge every 2 s: the lease must let one at a time run.
+        properties["scim.purge.intervalSeconds"] = "2";
+        _hosts.push_back(
+            std::make_unique<HostProcess>(std::vector<std::string>{"tim-scim"}, properties));
     }
     std::vector<std::thread> starting;
     std::vector<std::string> failures(count);

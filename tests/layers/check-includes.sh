@@ -31,6 +31,7 @@ port_users() {
     AccountMatch.h | AccountRules.h | AccountWork.h | IdentityStore.h) echo "port tim store" ;;
     AuditLog.h | StatusReader.h) echo "port store app" ;;
     TokenStore.h) echo "port auth store app" ;;
+    CursorSeal.h) echo "port api auth app" ;;
     UserStore.h | GroupStore.h | Maintenance.h) echo "port api store app" ;;
     Ids.h | RequestContext.h | ResourceQuery.h | StoreErrors.h) echo "port api tim auth store app" ;;
     *) echo "" ;;

@@ -45,6 +45,12 @@ std::string MariaDBServer::freshDatabase(const std::string& name) const {
     return name;
 }
 
+std::map<std::string, std::string> MariaDBServer::hostProperties(const std::string& name) const {
+    return {{"scim.db.connector", "mysql"},         {"scim.db.host", host},
+            {"scim.db.port", std::to_string(port)}, {"scim.db.user", user},
+            {"scim.db.password", password},         {"scim.db.name", name}};
+}
+
 Poco::Data::Session MariaDBServer::session(const std::string& database) const {
     Poco::Data::MySQL::Connector::registerConnector();
     return Poco::Data::Session(Poco::Data::MySQL::Connector::KEY,

@@ -4,6 +4,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <map>
 #include <string>
 
 namespace testing {
@@ -19,6 +20,9 @@ struct MariaDBServer {
 
     // Drops and creates database `name` (utf8mb4) and returns its name.
     std::string freshDatabase(const std::string& name) const;
+
+    // timhost's properties for the plugin on database `name` of this server (used as is).
+    std::map<std::string, std::string> hostProperties(const std::string& name) const;
 
     // A session of the test's own on `database`.
     Poco::Data::Session session(const std::string& database) const;
