@@ -474,7 +474,9 @@ port::GroupPage GroupRepository::query(const port::GroupQuery& query,
                                                    &scim::groupResourceSchema(),
                                                    readRecords<port::GroupRecord>,
                                                    {},  // one read serves every group query
-                                                   "1 = 1"};
+                                                   "1 = 1",
+                                                   "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) "
+                                                   "FROM scim_count WHERE resource = 'group'"};
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

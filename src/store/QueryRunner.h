@@ -48,6 +48,9 @@ struct QuerySpec {
         readAtMostOne;
     // What readAtMostOne's WHERE adds instead of visibleUnindexed: it checks the rest itself.
     std::string visibleAtMostOne;
+    // Optional: a SELECT of how many resources are visible, from counts the writes keep, for
+    // lists without a filter (a COUNT(*) walks every index entry: 20 ms for 100,000 users).
+    std::string countVisible;
 };
 
 inline constexpr std::size_t kScanBatch = 500;
@@ -94,15 +97,18 @@ void keepWalkPage(Page<Record>& page, const ResourceQuery& query) {
     }
 }
 
-// How many resources match `where`.
+// How many resources match `where`, which holds `plan`'s conditions.
 template <typename Record>
 std::size_t countMatches(Poco::Data::Session& session, const QuerySpec<Record>& spec,
-                         const std::string& where, const std::vector<SqlParam>& params) {
-    return static_cast<std::size_t>(
-        runPrepared(session, "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where, params,
-                    {ColumnType::Integer})
-            .integer(0)
-            .at(0));
+                         const FilterPlan& plan, const std::string& where,
+                         const std::vector<SqlParam>& params) {
+    const bool everyVisible = plan.conditions.empty() && plan.residue.empty();
+    const auto count =
+        everyVisible && !spec.countVisible.empty()
+            ? runPrepared(session, spec.countVisible, {}, {ColumnType::Integer})
+            : runPrepared(session, "SELECT COUNT(*) FROM " + spec.from + " WHERE " + where, params,
+                          {ColumnType::Integer});
+    return static_cast<std::size_t>(count.integer(0).at(0));
 }
 
 template <typename Record>
@@ -151,7 +157,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         const std::string sql = walkSql(spec, where, query, walkParams);
         page.records = spec.read(session, sql, walkParams);
         keepWalkPage(page, query);
-        page.total = countMatches(session, spec, where, params);
+        page.total = countMatches(session, spec, plan, where, params);
         return page;
     }
     if (plan.residue.empty() && orderColumn) {
@@ -179,7 +185,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
                 return page;
             }
         }
-        page.total = countMatches(session, spec, where, params);
+        page.total = countMatches(session, spec, plan, where, params);
         return page;
     }
 

@@ -93,6 +93,14 @@ std::string personUnindexed(const SqlDialect& dialect, const std::string& prefix
            dialect.unindexed(prefix + "deleted_ms") + " IS NULL";
 }
 
+std::string visibleUserCount(const SqlDialect& dialect) {
+    // From the few protected roles to their holders, never over the listing index.
+    return "SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM scim_count WHERE resource = 'person') - "
+           "(SELECT COUNT(DISTINCT o.id) FROM tim_role prr JOIN tim_user_role pr ON pr.role_key = "
+           "prr.name_key JOIN tim_user o ON o.id = pr.user_id WHERE prr.internal = 1 AND " +
+           personUnindexed(dialect, "o.") + " AND o.managed = 0) AS SIGNED)";
+}
+
 std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix) {
     return personUnindexed(dialect, prefix) + " AND " + inReach(prefix);
 }

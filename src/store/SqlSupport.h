@@ -73,6 +73,10 @@ const std::string& protectedRoleHolders();
 // scim.binding.protectedRoles). `prefix` is a table alias with its dot, or "".
 std::string visibleUser(const std::string& prefix);
 
+// How many users are in SCIM's reach, in one SELECT: the persons the triggers of scim_count
+// keep counted, less the unmanaged holders of a protected role (a handful).
+std::string visibleUserCount(const SqlDialect& dialect);
+
 // The same, written so that no index serves the person and deletion columns: for next to a
 // key look-up, where SQLite's planner would otherwise scan the listing index
 // (kind, deleted_ms, ...) over every user.

@@ -724,7 +724,8 @@ port::UserPage UserRepository::query(const port::UserQuery& query,
         [](Poco::Data::Session& session, const std::string& where, std::vector<SqlParam> params) {
             return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
         },
-        personUnindexed(_database.dialect(), "u.")};
+        personUnindexed(_database.dialect(), "u."),
+        visibleUserCount(_database.dialect())};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 } catch (...) {

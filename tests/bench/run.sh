@@ -27,13 +27,23 @@ for engine in sqlite mysql; do
     prepare_engine "$engine" tim_bench
     "$build/bin/bench_preload" "${db_args[@]}" "$users" >/dev/null
     start_host
-    # page_alone: the deep page with one client, its latency without queueing behind 15 others.
-    for scenario in noop filter get post patch group page page_alone; do
+    # An import job walks all users in pages of 200, by index and by cursor (before the
+    # scenarios add users).
+    for mode in index cursor; do
+        line=$(python3 "$here/walk.py" "http://127.0.0.1:$port/tim/api/scim" "$token" "$mode" 200)
+        echo "{\"engine\":\"$engine\",\"scenario\":\"walk_$mode\",${line#\{}" >>"$results"
+    done
+    # page_alone and cursor_alone: a deep page with one client, its latency without queueing
+    # behind 15 others; cursor_alone continues a walk after its 50,000th user.
+    cursor=$(python3 "$here/walk.py" "http://127.0.0.1:$port/tim/api/scim" "$token" cursor 200 \
+        --cursor-at $((users / 2)))
+    for scenario in noop filter get post patch group page page_alone cursor_alone; do
         threads=2 clients=$connections
-        [ "$scenario" = page_alone ] && threads=1 clients=1
+        case $scenario in page_alone | cursor_alone) threads=1 clients=1 ;; esac
         before=$(cpu_ticks "$host_pid")
         start=$(date +%s.%N)
         line=$(TIM_BENCH_TOKEN=$token TIM_BENCH_DIR=$here TIM_BENCH_SCENARIO=$scenario \
+            TIM_BENCH_CURSOR=$cursor \
             wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$here/scenarios.lua" \
             "http://127.0.0.1:$port" | sed -n 's/^RESULT //p')
         end=$(date +%s.%N)
@@ -57,7 +67,10 @@ for engine in ("sqlite", "mysql"):
           f"multi-row insert {db['multi_row_insert_rows_per_s']} rows/s")
     print(f"{'scenario':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu %':>6} {'rss MB':>7} {'ratio':>22}")
     for r in rows:
-        if r["engine"] != engine or r["scenario"] == "db":
+        if r["engine"] == engine and r["scenario"].startswith("walk_"):
+            print(f"{r['scenario']:10} {r['resources']} users in {r['pages']} pages of "
+                  f"{r['page_size']}: {r['seconds']} s")
+        if r["engine"] != engine or r["scenario"] == "db" or r["scenario"].startswith("walk_"):
             continue
         ceiling = {"filter": ("noop", noop["rps"]), "get": ("noop", noop["rps"]),
                    "post": ("1-row insert", db["single_insert_per_s"])}.get(r["scenario"])

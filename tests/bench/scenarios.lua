@@ -33,5 +33,7 @@ request = function()
     return wrk.format("GET", base .. "/Groups/bench-group?excludedAttributes=members", headers)
   elseif scenario == "page" or scenario == "page_alone" then
     return wrk.format("GET", base .. "/Users?startIndex=50000&count=100", headers)
+  elseif scenario == "cursor_alone" then
+    return wrk.format("GET", base .. "/Users?count=100&cursor=" .. os.getenv("TIM_BENCH_CURSOR"), headers)
   end
 end
