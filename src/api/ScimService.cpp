@@ -75,20 +75,27 @@ Response ScimService::handle(const Request& request) const noexcept {
 }
 
 Response ScimService::answer(const Request& request) const noexcept {
+    return guarded(request, [&] {
+        // Every path under the base, discovery included, needs a valid token; metrics may
+        // be public.
+        const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+        const bool publicPath = _settings.metricsPublic && resourcePath &&
+                                *resourcePath == std::string("/") + kMetricsResource;
+        if (!publicPath && !_authenticate(request)) {
+            throw scim::unauthorized(kUnauthorizedDetail);
+        }
+        if (!resourcePath) {
+            throw scim::notFound("No SCIM resource at " + request.path);
+        }
+        return dispatch(request, *resourcePath);
+    });
+}
+
+Response ScimService::guarded(const Request& request,
+                              const std::function<Response()>& serve) const noexcept {
     try {
         try {
-            // Every path under the base, discovery included, needs a valid token; metrics may
-            // be public.
-            const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
-            const bool publicPath = _settings.metricsPublic && resourcePath &&
-                                    *resourcePath == std::string("/") + kMetricsResource;
-            if (!publicPath && !_authenticate(request)) {
-                throw scim::unauthorized(kUnauthorizedDetail);
-            }
-            if (!resourcePath) {
-                throw scim::notFound("No SCIM resource at " + request.path);
-            }
-            return dispatch(request, *resourcePath);
+            return serve();
         } catch (const scim::ScimError& e) {
             return refused(request, e);
         } catch (const port::Unavailable& e) {
@@ -136,6 +143,14 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
     if (_groups != nullptr && scim::sameName(resource, "Groups")) {
         return _groups->handle(request, id, baseUrl(request));
     }
+    if (_bulk != nullptr && scim::sameName(resource, "Bulk") && id.empty()) {
+        // Each operation is served as its own request, already authenticated.
+        return _bulk->handle(request, _settings.basePath, [this](const Request& operation) {
+            return guarded(operation, [&] {
+                return dispatch(operation, *resourcePathOf(operation.path, _settings.basePath));
+            });
+        });
+    }
     if (_observability.metrics != nullptr && resource == kMetricsResource && id.empty()) {
         return metrics(request);
     }
@@ -161,7 +176,7 @@ std::string ScimService::endpointOf(const Request& request) const {
         return "other";
     }
     const std::string resource = splitResourcePath(*resourcePath).first;
-    for (const char* known : {"Users", "Groups", "ServiceProviderConfig", "ResourceTypes",
+    for (const char* known : {"Users", "Groups", "Bulk", "ServiceProviderConfig", "ResourceTypes",
                               "Schemas", kMetricsResource}) {
         if (scim::sameName(resource, known)) {
             return known;

@@ -2,6 +2,7 @@
 // failure into a SCIM error response. Endpoints register here as they are built.
 #pragma once
 
+#include "api/BulkEndpoint.h"
 #include "api/DiscoveryEndpoint.h"
 #include "api/GroupsEndpoint.h"
 #include "api/Http.h"
@@ -38,17 +39,18 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 
 class ScimService {
   public:
-    // `users` and `groups` may be null (not served), as in tests of the service alone.
+    // `users`, `groups` and `bulk` may be null (not served), as in tests of the service alone.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
                 const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr,
-                Observability observability = {})
+                Observability observability = {}, const BulkEndpoint* bulk = nullptr)
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
           _discovery(_settings.capabilities),
           _users(users),
           _groups(groups),
-          _observability(std::move(observability)) {}
+          _observability(std::move(observability)),
+          _bulk(bulk) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
@@ -59,6 +61,8 @@ class ScimService {
 
   private:
     Response answer(const Request& request) const noexcept;
+    // What `serve` answers, every failure turned into a SCIM error response.
+    Response guarded(const Request& request, const std::function<Response()>& serve) const noexcept;
     Response dispatch(const Request& request, const std::string& resourcePath) const;
     // The answer to a request refused with `error`; logged as an error when it is the
     // server's fault (5xx), as information when it is the client's.
@@ -74,6 +78,7 @@ class ScimService {
     const UsersEndpoint* _users;
     const GroupsEndpoint* _groups;
     const Observability _observability;
+    const BulkEndpoint* _bulk;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

@@ -86,6 +86,11 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         *users, api::UsersSettings{limits, defaultVendor, cursors.get()}, logger);
     groupsEndpoint = std::make_unique<api::GroupsEndpoint>(
         *groups, api::GroupsSettings{limits, defaultVendor, cursors.get()}, logger);
+    const auto& capabilities = serviceSettings.capabilities;
+    bulkEndpoint = std::make_unique<api::BulkEndpoint>(
+        api::BulkSettings{static_cast<std::size_t>(capabilities.bulkMaxOperations),
+                          static_cast<std::size_t>(capabilities.bulkMaxPayloadSize)},
+        limits);
     auth::TokenService& tokenService = *tokens;
     service = std::make_unique<api::ScimService>(
         std::move(serviceSettings),
@@ -94,7 +99,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                    auth::Rejection::None;
         },
         logger, usersEndpoint.get(), groupsEndpoint.get(),
-        api::Observability{&metrics, [this] { return database->poolUsage(); }});
+        api::Observability{&metrics, [this] { return database->poolUsage(); }}, bulkEndpoint.get());
 }
 
 }  // namespace app

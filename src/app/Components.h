@@ -52,6 +52,7 @@ struct Components {
     std::uint64_t purgeIntervalMs = 3600000;
     std::unique_ptr<api::UsersEndpoint> usersEndpoint;
     std::unique_ptr<api::GroupsEndpoint> groupsEndpoint;
+    std::unique_ptr<api::BulkEndpoint> bulkEndpoint;
     std::unique_ptr<api::ScimService> service;
 };
 

@@ -80,6 +80,10 @@ api::ServiceSettings readServiceSettings(const tim::Settings& settings) {
     service.capabilities.filter = true;
     service.capabilities.sort = true;
     service.capabilities.etag = true;
+    service.capabilities.bulk = true;
+    service.capabilities.bulkMaxOperations = settings.integer("scim.bulk.maxOperations", 1, 100000);
+    service.capabilities.bulkMaxPayloadSize =
+        settings.integer("scim.bulk.maxPayloadBytes", 1024, 1024 * 1024 * 1024);
     service.capabilities.cursor = true;
     service.capabilities.cursorTimeoutSeconds =
         settings.integer("scim.cursor.timeoutSeconds", 1, 7 * 24 * 3600);
