@@ -465,18 +465,20 @@ const ColumnMap& groupColumns() {
 
 port::GroupPage GroupRepository::query(const port::GroupQuery& query,
                                        const port::RenderGroup& render) try {
-    static const QuerySpec<port::GroupRecord> spec{"g",
-                                                   "tim_group g",
-                                                   "1 = 1",
-                                                   "1 = 1",
-                                                   kRecordColumns,
-                                                   &groupColumns(),
-                                                   &scim::groupResourceSchema(),
-                                                   readRecords<port::GroupRecord>,
-                                                   {},  // one read serves every group query
-                                                   "1 = 1",
-                                                   "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) "
-                                                   "FROM scim_count WHERE resource = 'group'"};
+    const QuerySpec<port::GroupRecord> spec{
+        "g",
+        "tim_group g",
+        "1 = 1",
+        "1 = 1",
+        kRecordColumns,
+        &groupColumns(),
+        &scim::groupResourceSchema(),
+        readRecords<port::GroupRecord>,
+        {},  // one read serves every group query
+        "1 = 1",
+        "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) "
+        "FROM scim_count WHERE resource = 'group'",
+        "tim_group g" + _database.dialect().seekWith("tim_group_listing")};
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

@@ -55,6 +55,10 @@ class MySQLDialect : public SqlDialect {
 
     std::string unindexed(const std::string& column) const override { return column; }
 
+    std::string seekWith(const std::string& index) const override {
+        return " FORCE INDEX (" + index + ")";
+    }
+
     bool tryLockJob(Poco::Data::Session& session, const std::string& name) const override {
         return tryLease(session, name, kJobLeaseSeconds);
     }

@@ -51,6 +51,10 @@ struct QuerySpec {
     // Optional: a SELECT of how many resources are visible, from counts the writes keep, for
     // lists without a filter (a COUNT(*) walks every index entry: 20 ms for 100,000 users).
     std::string countVisible;
+    // Optional: `from` for a walk without a filter, with the hint that makes the planner seek
+    // to the cursor on the listing index (MariaDB chose the (kind, deleted_ms) prefix and
+    // scanned up to it: 5 ms at the 50,000th user).
+    std::string walkFrom;
 };
 
 inline constexpr std::size_t kScanBatch = 500;
@@ -62,17 +66,23 @@ inline bool walkReversed(const ResourceQuery& query) {
 }
 
 // The SELECT of a walk's page, plus one row that tells whether the walk goes on; appends its
-// parameters to `params`.
+// parameters to `params`. `unfiltered`: `where` is only the visibility.
 template <typename Record>
-std::string walkSql(const QuerySpec<Record>& spec, const std::string& where,
+std::string walkSql(const QuerySpec<Record>& spec, const std::string& where, bool unfiltered,
                     const ResourceQuery& query, std::vector<SqlParam>& params) {
     const std::string& a = spec.alias;
     const bool reverse = walkReversed(query);
-    std::string sql = "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + where;
+    const bool seek = unfiltered && !spec.walkFrom.empty();
+    std::string sql = "SELECT " + spec.recordColumns + " FROM " +
+                      (seek ? spec.walkFrom : spec.from) + " WHERE " + where;
     if (const auto& from = query.walk->from) {
+        // The bound on created_ms alone is an index range on both engines; the same condition
+        // as (created_ms > ? OR (created_ms = ? AND id > ?)) made both walk every entry before
+        // it (5.6 ms at the 50,000th user on SQLite, 0.08 ms now).
+        const std::string atOrBeyond = reverse ? " <= ?" : " >= ?";
         const std::string beyond = reverse ? " < ?" : " > ?";
-        sql += " AND (" + a + ".created_ms" + beyond + " OR (" + a + ".created_ms = ? AND " + a +
-               ".id" + beyond + "))";
+        sql += " AND " + a + ".created_ms" + atOrBeyond + " AND (" + a + ".created_ms" + beyond +
+               " OR " + a + ".id" + beyond + ")";
         params.push_back(numberParam(from->createdMs));
         params.push_back(numberParam(from->createdMs));
         params.push_back(textParam(from->id));
@@ -154,7 +164,7 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
 
     if (plan.residue.empty() && walk) {
         std::vector<SqlParam> walkParams = params;
-        const std::string sql = walkSql(spec, where, query, walkParams);
+        const std::string sql = walkSql(spec, where, plan.conditions.empty(), query, walkParams);
         page.records = spec.read(session, sql, walkParams);
         keepWalkPage(page, query);
         page.total = countMatches(session, spec, plan, where, params);

@@ -58,6 +58,8 @@ class SQLiteDialect : public SqlDialect {
 
     std::string unindexed(const std::string& column) const override { return "+" + column; }
 
+    std::string seekWith(const std::string&) const override { return ""; }
+
     // Every write batch takes the database's write lock: two purgers only interleave.
     bool tryLockJob(Poco::Data::Session&, const std::string&) const override { return true; }
     void unlockJob(Poco::Data::Session&, const std::string&) const override {}

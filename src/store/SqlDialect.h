@@ -50,6 +50,10 @@ class SqlDialect {
     // unary plus is numeric, and its planner weighs indexes by statistics anyway: as is).
     virtual std::string unindexed(const std::string& column) const = 0;
 
+    // What follows a table in FROM to make the planner seek with `index` where it would not
+    // by itself (MariaDB: " FORCE INDEX (index)"; SQLite seeks already: "").
+    virtual std::string seekWith(const std::string& index) const = 0;
+
     // Takes the named lock that makes a job (the purge) exclusive across every instance and
     // every node of a cluster, until unlockJob (or, should the process die, until its lease
     // lapses); false at once when another holds it. Where the engine serialises writers anyway

@@ -725,7 +725,8 @@ port::UserPage UserRepository::query(const port::UserQuery& query,
             return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
         },
         personUnindexed(_database.dialect(), "u."),
-        visibleUserCount(_database.dialect())};
+        visibleUserCount(_database.dialect()),
+        "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing")};
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 } catch (...) {
