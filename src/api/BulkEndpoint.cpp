@@ -7,13 +7,11 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/String.h>
 
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <vector>
 
 namespace api {
@@ -275,11 +273,7 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
             }
             return outer.headerValue(name);  // Host and forwarded headers, for locations
         };
-        std::ostringstream text;
-        if (op.data) {
-            Poco::JSON::Stringifier::stringify(resolved(op.data, ids), text);
-        }
-        one.readBody = [body = text.str()] {
+        one.readBody = [body = op.data ? scim::json::compactText(resolved(op.data, ids)) : ""] {
             return ReceivedBody{ReceivedBody::Outcome::Complete, body};
         };
         return one;

@@ -1,6 +1,6 @@
 #include "Http.h"
 
-#include <sstream>
+#include "scim/Json.h"
 
 namespace api {
 
@@ -27,9 +27,7 @@ Response Response::json(int status, const Poco::JSON::Object::Ptr& document) {
     Response response;
     response.status = status;
     response.headers.emplace_back("Content-Type", scim::kMediaType);
-    std::ostringstream body;
-    document->stringify(body);
-    response.body = body.str();
+    response.body = scim::json::compactText(document);
     return response;
 }
 

@@ -1,5 +1,6 @@
-// Small helpers for Poco JSON values that SCIM code needs everywhere: kind tests and
-// case-insensitive member lookup (attribute names are case-insensitive, RFC 7643 §2.1).
+// Small helpers for Poco JSON values that SCIM code needs everywhere: kind tests,
+// case-insensitive member lookup (attribute names are case-insensitive, RFC 7643 §2.1) and
+// compact text.
 #pragma once
 
 #include <Poco/Dynamic/Var.h>
@@ -34,5 +35,11 @@ inline Poco::Dynamic::Var memberOf(const Poco::JSON::Object& object, const std::
     const std::string key = keyOf(object, name);
     return key.empty() ? Poco::Dynamic::Var() : object.get(key);
 }
+
+// `value` as compact JSON text, byte for byte what Poco::JSON::Stringifier::condense writes
+// for the objects this plugin makes (members in name order), in one string: Poco writes each
+// character of a string through std::ostream::write and each name through a Var, which was a
+// third of the time of a page of 100 users.
+std::string compactText(const Poco::Dynamic::Var& value);
 
 }  // namespace scim::json

@@ -6,10 +6,7 @@
 #include "filter/Evaluator.h"
 #include "filter/FilterParser.h"
 
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/String.h>
-
-#include <sstream>
 
 namespace scim {
 namespace {
@@ -45,12 +42,6 @@ Var deepCopy(const Var& value) {
     return value;
 }
 
-std::string jsonText(const Var& value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(value, out);
-    return out.str();
-}
-
 ScimError invalidPath(const std::string& path, const std::string& why) {
     return badRequest("invalidPath", "Invalid path \"" + path + "\": " + why);
 }
@@ -64,10 +55,10 @@ bool sameElement(const Var& a, const Var& b) {
         const std::string ka = keyOf(oa, "value");
         const std::string kb = keyOf(ob, "value");
         if (!ka.empty() && !kb.empty()) {
-            return jsonText(oa->get(ka)) == jsonText(ob->get(kb));
+            return json::compactText(oa->get(ka)) == json::compactText(ob->get(kb));
         }
     }
-    return jsonText(a) == jsonText(b);
+    return json::compactText(a) == json::compactText(b);
 }
 
 Array::Ptr asArray(const Var& value) {
@@ -249,7 +240,7 @@ class Patcher {
                                                        path.attribute.subAttribute)
                                       : Var();
         }
-        return !stored.isEmpty() && jsonText(stored) == jsonText(value);
+        return !stored.isEmpty() && json::compactText(stored) == json::compactText(value);
     }
 
     // Paths under an extension this server does not know: stored as sent.

@@ -6,9 +6,9 @@
 #include "SqlSupport.h"
 #include "port/RequestContext.h"
 #include "scim/CaseFold.h"
+#include "scim/Json.h"
 
 #include <Poco/Data/Statement.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -21,12 +21,6 @@ namespace {
 using namespace Poco::Data::Keywords;
 
 constexpr std::size_t kMaxChangedText = 4000;  // the MySQL column's length
-
-std::string textOf(const Poco::Dynamic::Var& value) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(value, out);
-    return out.str();
-}
 
 bool isExtension(const std::string& name, const Poco::Dynamic::Var& value) {
     return name.rfind("urn:", 0) == 0 && value.type() == typeid(Poco::JSON::Object::Ptr);
@@ -54,7 +48,7 @@ void collectChanges(const Poco::JSON::Object::Ptr& before, const Poco::JSON::Obj
                            isExtension(key, is) ? is.extract<Poco::JSON::Object::Ptr>() : nullptr,
                            key + ":", names);
         } else if (inBefore != inAfter || before.isNull() || after.isNull() ||
-                   textOf(was) != textOf(is)) {
+                   scim::json::compactText(was) != scim::json::compactText(is)) {
             names.insert(prefix + key);
         }
     }

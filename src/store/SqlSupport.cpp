@@ -1,12 +1,10 @@
 #include "SqlSupport.h"
 
 #include "port/StoreErrors.h"
+#include "scim/Json.h"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/Timestamp.h>
-
-#include <sstream>
 
 namespace store {
 
@@ -33,13 +31,12 @@ std::string holderOf(Poco::Data::Session session, const std::string& table,
 }
 
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(doc, out);
-    if (out.str().size() > maxBytes) {
+    std::string text = scim::json::compactText(doc);
+    if (text.size() > maxBytes) {
         throw port::TooLarge("The resource has more than " + std::to_string(maxBytes) +
                              " bytes of attributes");
     }
-    return out.str();
+    return text;
 }
 
 Poco::JSON::Object::Ptr parseDocument(const std::string& text) {
