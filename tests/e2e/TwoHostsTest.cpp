@@ -1,6 +1,7 @@
 // Two timhost processes on one MariaDB database, raced over HTTP as a load balancer would
 // spread Entra's requests: uniqueness holds across them, no member add is lost, If-Match has
-// one winner, and a PATCH racing a DELETE ends in a deleted user on both.
+// one winner, a PATCH racing a DELETE ends in a deleted user on both, and a cursor walk goes on
+// through either host.
 #include "support/HostProcess.h"
 #include "support/Race.h"
 #include "support/TestDatabases.h"
@@ -50,6 +51,7 @@ class TwoHostsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(sixteenMemberAddsThroughBothLoseNone);
     CPPUNIT_TEST(ifMatchRaceThroughBothHasOneWinner);
     CPPUNIT_TEST(patchRacingDeleteOnTheOtherHostEndsDeleted);
+    CPPUNIT_TEST(cursorWalkGoesOnThroughEitherHost);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -156,6 +158,49 @@ class TwoHostsTest : public CppUnit::TestFixture {
                 CPPUNIT_ASSERT_EQUAL(404, through(i)("GET", path).status);
             }
         }
+    }
+
+    void cursorWalkGoesOnThroughEitherHost() {
+        std::vector<std::string> ids;
+        for (int i = 0; i < 23; ++i) {
+            ids.push_back(created(through(i)(
+                "POST", "/Users", R"({"userName":"walker)" + std::to_string(i) + R"(@x.com"})")));
+        }
+        // Each page through the other host than the page before, forward and then back.
+        std::vector<std::string> forward;
+        std::string cursor;
+        std::string last;
+        for (int page = 0; page < 10; ++page) {
+            const auto listed = json(through(page)("GET", "/Users?count=5&cursor=" + cursor).body);
+            const auto resources = listed->getArray("Resources");
+            for (std::size_t i = 0; i < resources->size(); ++i) {
+                forward.push_back(
+                    resources->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+            }
+            if (!listed->has("nextCursor")) {
+                last = listed->getValue<std::string>("previousCursor");
+                break;
+            }
+            cursor = listed->getValue<std::string>("nextCursor");
+        }
+        // Creation order, within a millisecond by id: every user once.
+        std::vector<std::string> sortedIds = ids;
+        std::vector<std::string> sortedForward = forward;
+        std::sort(sortedIds.begin(), sortedIds.end());
+        std::sort(sortedForward.begin(), sortedForward.end());
+        CPPUNIT_ASSERT(sortedIds == sortedForward);
+        std::vector<std::string> back;
+        for (int page = 1; !last.empty() && page < 10; ++page) {
+            const auto listed = json(through(page)("GET", "/Users?count=5&cursor=" + last).body);
+            const auto resources = listed->getArray("Resources");
+            for (std::size_t i = resources->size(); i-- > 0;) {
+                back.push_back(
+                    resources->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+            }
+            last = listed->has("previousCursor") ? listed->getValue<std::string>("previousCursor")
+                                                 : "";
+        }
+        CPPUNIT_ASSERT(std::vector<std::string>(forward.rbegin() + 3, forward.rend()) == back);
     }
 
   private:
