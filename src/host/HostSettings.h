@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace timhost {
 
@@ -28,6 +29,15 @@ struct HttpSettings {
     bool plainHttp = false;  // plain HTTP on a non-loopback address (behind a TLS proxy)
 
     bool tlsEnabled() const { return !tlsCertificateFile.empty(); }
+
+    // Every field: the test that holds docs/tim.properties.example to the defaults uses it.
+    auto fields() const {
+        return std::tie(address, port, maxConnections, maxQueued, keepAliveTimeoutSeconds,
+                        keepAliveMaxRequests, readTimeoutSeconds, headerTimeoutSeconds,
+                        bodyTimeoutSeconds, maxConnectionsPerClient, trustedProxies, maxBodyBytes,
+                        tlsCertificateFile, tlsPrivateKeyFile, plainHttp);
+    }
+    bool operator==(const HttpSettings& other) const { return fields() == other.fields(); }
 };
 
 struct HostSettings {
@@ -37,6 +47,10 @@ struct HostSettings {
 
     // Throws Poco::InvalidArgumentException naming the key of a bad value.
     static HostSettings read(const Poco::Util::AbstractConfiguration& config);
+
+    bool operator==(const HostSettings& other) const {
+        return http == other.http && pluginDir == other.pluginDir && dataDir == other.dataDir;
+    }
 };
 
 }  // namespace timhost

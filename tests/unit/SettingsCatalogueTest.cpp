@@ -1,5 +1,7 @@
 // The plugin's tim.properties keys live in manifest.json; the catalogue generated from it must
-// carry them all, docs/reference.md must say the same, and bad values name their key.
+// carry them all, docs/reference.md and docs/tim.properties.example must say the same, and bad
+// values name their key.
+#include "HostSettings.h"
 #include "app/Configuration.h"
 #include "support/SourceFiles.h"
 #include "tim/Settings.h"
@@ -8,22 +10,74 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <utility>
 #include <vector>
 
-namespace {}  // namespace
+namespace {
+
+// The keys the host reads directly from its configuration: the key literals in its source.
+std::set<std::string> hostKeys() {
+    const std::regex key(R"re("((?:http|plugin|data|log)\.[A-Za-z.]+)")re");
+    std::set<std::string> keys;
+    for (const char* file : {"HostSettings.cpp", "HostApplication.cpp"}) {
+        const std::string source = testing::readSourceFile(std::string("src/host/") + file);
+        for (std::sregex_iterator it(source.begin(), source.end(), key), end; it != end; ++it) {
+            keys.insert((*it)[1]);
+        }
+    }
+    CPPUNIT_ASSERT(keys.size() >= 14);  // the scan found the host's keys
+    return keys;
+}
+
+// The default docs/reference.md gives `key` ("| `key` | `default` |" or "| `key` | |").
+std::string referenceDefault(const std::string& reference, const std::string& key) {
+    const std::regex row("\\| `" + std::regex_replace(key, std::regex("\\."), "\\.") +
+                         "` \\| (?:`([^`]*)`)? *\\|");
+    std::smatch found;
+    CPPUNIT_ASSERT_MESSAGE("docs/reference.md lacks " + key,
+                           std::regex_search(reference, found, row));
+    return found[1];
+}
+
+// docs/tim.properties.example's settings by key: "key = value", or "#key = value" for the
+// defaults that depend on where timhost is installed (active: false).
+struct ExampleSetting {
+    std::string value;
+    bool active;
+};
+
+std::map<std::string, ExampleSetting> exampleSettings() {
+    std::istringstream in(testing::readSourceFile("docs/tim.properties.example"));
+    const std::regex setting(R"re(^(#?)([A-Za-z][A-Za-z0-9.-]*) = ?(.*)$)re");
+    std::map<std::string, ExampleSetting> settings;
+    std::smatch found;
+    for (std::string line; std::getline(in, line);) {
+        if (std::regex_match(line, found, setting)) {
+            CPPUNIT_ASSERT_MESSAGE(
+                "twice in the example: " + found[2].str(),
+                settings.emplace(found[2], ExampleSetting{found[3], found[1] == ""}).second);
+        }
+    }
+    return settings;
+}
+
+}  // namespace
 
 class SettingsCatalogueTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(SettingsCatalogueTest);
     CPPUNIT_TEST(manifestListsExactlyTheCatalogue);
     CPPUNIT_TEST(theReferenceDocumentsEveryKeyWithItsDefault);
     CPPUNIT_TEST(theReferenceDocumentsEveryKeyTheHostReads);
+    CPPUNIT_TEST(theExampleSetsEveryKeyToItsDefault);
+    CPPUNIT_TEST(theExampleIsAConfigurationOfTheDefaults);
     CPPUNIT_TEST(defaultsApplyWhenKeysAreMissing);
     CPPUNIT_TEST(badValuesNameTheirKey);
     CPPUNIT_TEST(uncataloguedKeysCannotBeRead);
@@ -64,19 +118,57 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
     // must have a row in the reference.
     void theReferenceDocumentsEveryKeyTheHostReads() {
         const std::string reference = testing::readSourceFile("docs/reference.md");
-        const std::regex key(R"re("((?:http|plugin|data|log)\.[A-Za-z.]+)")re");
-        std::set<std::string> keys;
-        for (const char* file : {"HostSettings.cpp", "HostApplication.cpp"}) {
-            const std::string source = testing::readSourceFile(std::string("src/host/") + file);
-            for (std::sregex_iterator it(source.begin(), source.end(), key), end; it != end; ++it) {
-                keys.insert((*it)[1]);
-            }
-        }
-        CPPUNIT_ASSERT(keys.size() >= 14);  // the scan found the host's keys
-        for (const auto& name : keys) {
+        for (const auto& name : hostKeys()) {
             CPPUNIT_ASSERT_MESSAGE("docs/reference.md lacks " + name,
                                    reference.find("| `" + name + "` |") != std::string::npos);
         }
+    }
+
+    void theExampleSetsEveryKeyToItsDefault() {
+        const auto example = exampleSettings();
+        const auto host = hostKeys();
+        const std::string reference = testing::readSourceFile("docs/reference.md");
+        std::set<std::string> known = host;
+        for (const auto& d : tim::settingDefinitions()) {
+            known.insert(d.key);
+            if (host.count(d.key) != 0) {
+                continue;  // data.dir: the host's, with the host's default
+            }
+            const auto it = example.find(d.key);
+            CPPUNIT_ASSERT_MESSAGE(std::string("the example lacks ") + d.key, it != example.end());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(d.key, std::string(d.defaultValue), it->second.value);
+            CPPUNIT_ASSERT_MESSAGE(d.key, it->second.active);
+        }
+        for (const auto& key : host) {
+            const auto it = example.find(key);
+            CPPUNIT_ASSERT_MESSAGE("the example lacks " + key, it != example.end());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(key, referenceDefault(reference, key), it->second.value);
+        }
+        for (const auto& setting : example) {
+            CPPUNIT_ASSERT_MESSAGE("nothing reads " + setting.first,
+                                   known.count(setting.first) != 0);
+        }
+    }
+
+    // Loaded as it is, the example gives the host the settings of an empty configuration, and
+    // the plugin accepts every value.
+    void theExampleIsAConfigurationOfTheDefaults() {
+        std::istringstream text(testing::readSourceFile("docs/tim.properties.example"));
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> example(
+            new Poco::Util::PropertyFileConfiguration(text));
+        Poco::AutoPtr<Poco::Util::MapConfiguration> empty(new Poco::Util::MapConfiguration);
+        CPPUNIT_ASSERT(timhost::HostSettings::read(*example) ==
+                       timhost::HostSettings::read(*empty));
+        example->setString("data.dir", "/var/lib/tim");
+        const tim::Settings settings(*example);
+        CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"),
+                             app::readDatabaseConfig(settings).file);
+        app::readServiceSettings(settings);
+        app::readTokenPolicy(settings);
+        app::readRequestLimits(settings);
+        app::readPurgePolicy(settings);
+        app::readDeletedRetention(settings);
+        app::readPurgeIntervalMs(settings);
     }
 
     void defaultsApplyWhenKeysAreMissing() {
