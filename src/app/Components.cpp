@@ -79,7 +79,21 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
         internalRoles.push_back(role);
     }
-    groups->syncRoleCatalogue(splitList(settings.string("scim.roles.known")), internalRoles);
+    const auto catalogue =
+        groups->syncRoleCatalogue(splitList(settings.string("scim.roles.known")), internalRoles);
+    if (catalogue.recomputed) {
+        std::string roles;
+        for (const auto& role : catalogue.roles) {
+            roles += (roles.empty() ? "" : ", ") + role;
+        }
+        logger.information("role catalogue applied" +
+                           (roles.empty() ? std::string(" (an earlier recompute finished)")
+                                          : " (changed: " + roles + ")") +
+                           ": grants of " + std::to_string(catalogue.accountsRecomputed) +
+                           " role-group members and SCIM role holders recomputed, " +
+                           std::to_string(catalogue.granted) + " granted, " +
+                           std::to_string(catalogue.revoked) + " revoked (each in the audit)");
+    }
 
     const std::string defaultVendor = settings.string("scim.vendor.default");
     usersEndpoint = std::make_unique<api::UsersEndpoint>(

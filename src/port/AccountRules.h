@@ -8,6 +8,7 @@
 
 #include <Poco/Nullable.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,12 @@ struct PasswordChange {
     bool keep = true;                  // the hash and the change-at-login flag stay as they are
     Poco::Nullable<std::string> hash;  // otherwise the new hash (null: none)
     bool mustChange = false;           // and whether TIM asks for a new password at login
+};
+
+// How many role grants a recompute added and took away.
+struct GrantTally {
+    std::size_t granted = 0;
+    std::size_t revoked = 0;
 };
 
 enum class AccountEvent {
@@ -47,8 +54,8 @@ class AccountRules {
     // After the memberships of these users in role groups may have changed (or a role group
     // itself did): grants and revokes the roles role groups give them.
     // `accountIds` may hold groups: with nested role groups, the users below them count.
-    virtual void grantRoles(AccountWork& work,
-                            const std::vector<std::string>& accountIds) const = 0;
+    virtual GrantTally grantRoles(AccountWork& work,
+                                  const std::vector<std::string>& accountIds) const = 0;
 
     // Whether a role group's role reaches the users of groups it holds (scim.roles.nested): then
     // a change to the members of any group may change roles, not only a role group's.

@@ -522,28 +522,9 @@ bool GroupRepository::rolesCatalogued(const std::string& roleName) try {
     rethrowAsStoreError();
 }
 
-void GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
-                                        const std::vector<std::string>& internal) try {
-    Poco::Data::Session session = _database.session();
-    // Hosts starting together write the same rows: the loser of a deadlock runs it again.
-    withRetry(_database.dialect(), [&] {
-        WriteTransaction tx(session, _database.dialect());
-        for (const auto* list : {&known, &internal}) {
-            int flag = list == &internal ? 1 : 0;
-            for (const auto& name : *list) {
-                std::string key = scim::foldCase(name);
-                std::string display = name;
-                session << _database.dialect().insertSkippingExisting(
-                    "INSERT INTO tim_role (name_key, name, internal) VALUES (?, ?, ?)", "name_key"),
-                    use(key), use(display), use(flag), now;
-                session << "UPDATE tim_role SET internal = ? WHERE name_key = ?", use(flag),
-                    use(key), now;
-            }
-        }
-        tx.commit();
-    });
-} catch (...) {
-    rethrowAsStoreError();
+RoleCatalogueChange GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
+                                                       const std::vector<std::string>& internal) {
+    return applyRoleCatalogue(_database, _rules, known, internal);
 }
 
 }  // namespace store

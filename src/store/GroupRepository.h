@@ -6,6 +6,7 @@
 #include "Database.h"
 #include "FilterSql.h"
 #include "QueryRunner.h"
+#include "RoleCatalogue.h"
 #include "port/AccountRules.h"
 #include "port/GroupStore.h"
 
@@ -43,9 +44,10 @@ class GroupRepository final : public port::GroupStore {
     std::vector<port::CataloguedRole> roleCatalogue() override;
     bool rolesCatalogued(const std::string& roleName) override;
 
-    // Adds roles to the catalogue (or marks them internal); forgets nothing it knew.
-    void syncRoleCatalogue(const std::vector<std::string>& known,
-                           const std::vector<std::string>& internal);
+    // Applies the configured roles to the catalogue and recomputes grants when they changed
+    // (RoleCatalogue.h).
+    RoleCatalogueChange syncRoleCatalogue(const std::vector<std::string>& known,
+                                          const std::vector<std::string>& internal);
 
   private:
     // PATCH and PUT: `operation` names the write in the audit.

@@ -24,9 +24,9 @@ std::string AccountService::hashPassword(const std::string& clear) const {
     return tim::hashPassword(clear);
 }
 
-void AccountService::grantRoles(port::AccountWork& work,
-                                const std::vector<std::string>& accountIds) const {
-    tim::grantRoles(work, accountIds, _settings.roleReach);
+port::GrantTally AccountService::grantRoles(port::AccountWork& work,
+                                            const std::vector<std::string>& accountIds) const {
+    return tim::grantRoles(work, accountIds, _settings.roleReach);
 }
 
 bool AccountService::rolesReachNestedGroups() const {

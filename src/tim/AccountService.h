@@ -35,8 +35,8 @@ class AccountService final : public port::AccountRules {
     port::PasswordChange password(port::AccountEvent event,
                                   const std::optional<std::string>& clientHash) const override;
     std::string hashPassword(const std::string& clear) const override;
-    void grantRoles(port::AccountWork& work,
-                    const std::vector<std::string>& accountIds) const override;
+    port::GrantTally grantRoles(port::AccountWork& work,
+                                const std::vector<std::string>& accountIds) const override;
     bool rolesReachNestedGroups() const override;
     // Memberships come back (into groups, and of members, that still exist) with the roles
     // their role groups grant; a role TIM granted otherwise never does: an administrator's

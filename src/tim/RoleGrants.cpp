@@ -33,12 +33,13 @@ std::vector<port::Membership> walk(port::AccountWork& work, Direction direction,
     return rows;
 }
 
-void apply(port::AccountWork& work, const std::vector<port::RoleOffer>& offers,
-           const std::vector<std::string>& accountIds) {
+port::GrantTally apply(port::AccountWork& work, const std::vector<port::RoleOffer>& offers,
+                       const std::vector<std::string>& accountIds) {
     const auto changes = grantChanges(offers, work.scimGrants(accountIds));
     if (!changes.grants.empty() || !changes.revocations.empty()) {
         work.changeGrants(changes.grants, changes.revocations);
     }
+    return {changes.grants.size(), changes.revocations.size()};
 }
 
 }  // namespace
@@ -99,14 +100,13 @@ std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& a
     return offers;
 }
 
-void grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
-                RoleReach reach) {
+port::GrantTally grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
+                            RoleReach reach) {
     if (accountIds.empty()) {
-        return;
+        return {};
     }
     if (reach == RoleReach::Direct) {
-        apply(work, work.roleOffers(accountIds), accountIds);
-        return;
+        return apply(work, work.roleOffers(accountIds), accountIds);
     }
     // Every account below the groups among them may hold another role now.
     std::set<std::string> accounts(accountIds.begin(), accountIds.end());
@@ -120,7 +120,7 @@ void grantRoles(port::AccountWork& work, const std::vector<std::string>& account
         groups.insert(row.groupId);
     }
     const auto roles = work.groupRoles({groups.begin(), groups.end()});
-    apply(work, nestedOffers(above, roles), ids);
+    return apply(work, nestedOffers(above, roles), ids);
 }
 
 }  // namespace tim

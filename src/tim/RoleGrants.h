@@ -4,6 +4,7 @@
 // role TIM granted itself is never SCIM's to take.
 #pragma once
 
+#include "port/AccountRules.h"
 #include "port/AccountWork.h"
 
 #include <set>
@@ -32,7 +33,7 @@ std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& a
 
 // Applies the rule inside `work` to these accounts: users, and, for groups among them, with
 // RoleReach::Nested, the users below them at any depth.
-void grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
-                RoleReach reach);
+port::GrantTally grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
+                            RoleReach reach);
 
 }  // namespace tim

@@ -42,6 +42,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(rolesFollowMembershipAndLeaveTimGrantsAlone);
     CPPUNIT_TEST(everyReadOfAUserCarriesItsRolesOnce);
     CPPUNIT_TEST(nestedRoleGroupsFollowEveryChangeOnThePath);
+    CPPUNIT_TEST(catalogueChangesReachExistingMembersAtStart);
     CPPUNIT_TEST(addsTenThousandMembersInOneRequest);
     CPPUNIT_TEST(groupsCanBeMembersAndDeletedUsersAreNotListed);
     CPPUNIT_TEST(onlyAGroupTimCreatedIsBound);
@@ -131,6 +132,60 @@ class GroupRepositoryContract : public testing::StoreFixture {
         _groups->createOrBind(groupDoc("role.auditor"), std::vector<std::string>{team, bob});
         CPPUNIT_ASSERT_EQUAL(std::string("auditor"), roles(bob));
         CPPUNIT_ASSERT_EQUAL(std::string(""), roles(dana));
+    }
+
+    // What Components does at start with scim.roles.known and scim.roles.internal (plus the
+    // protected roles): applied to every existing member, TIM's own grants left alone.
+    void catalogueChangesReachExistingMembersAtStart() {
+        _groups->syncRoleCatalogue({"auditor"}, {});
+        const std::string alice = user("alice");
+        const std::string bob = user("bob");
+        _groups->createOrBind(groupDoc("role.auditor"), std::vector<std::string>{alice});
+        _groups->createOrBind(groupDoc("role.reviewer"), std::vector<std::string>{bob});
+        _groups->createOrBind(groupDoc("role.processmanager"), std::vector<std::string>{bob});
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));  // reviewer: unknown
+
+        // A role now known is granted, one now internal revoked, each audited.
+        const auto auditBefore = countRows("SELECT COUNT(*) FROM scim_audit");
+        auto change = _groups->syncRoleCatalogue({"auditor", "Reviewer"}, {"processmanager"});
+        CPPUNIT_ASSERT(change.recomputed);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager,Reviewer"), joined(change.roles));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.granted);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.revoked);
+        CPPUNIT_ASSERT_EQUAL(std::string("Reviewer"), roles(bob));
+        CPPUNIT_ASSERT_EQUAL(std::string("auditor"), roles(alice));
+        CPPUNIT_ASSERT_EQUAL(auditBefore + 2, countRows("SELECT COUNT(*) FROM scim_audit"));
+
+        // The same lists again: nothing to do.
+        change = _groups->syncRoleCatalogue({"auditor", "Reviewer"}, {"processmanager"});
+        CPPUNIT_ASSERT(!change.recomputed);
+        CPPUNIT_ASSERT(change.roles.empty());
+
+        // Unlisted: reviewer (which the configuration added) leaves the catalogue, processmanager
+        // gets its standing from before back.
+        change = _groups->syncRoleCatalogue({"auditor"}, {});
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        CPPUNIT_ASSERT(!_groups->rolesCatalogued("reviewer"));
+        CPPUNIT_ASSERT(_groups->rolesCatalogued("processmanager"));
+
+        // A role TIM granted itself stays when its role group's role leaves the catalogue.
+        grantByTim(alice, "auditor");
+        change = _groups->syncRoleCatalogue({}, {});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.revoked);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             countRows("SELECT COUNT(*) FROM tim_user_role WHERE user_id = '" +
+                                       alice + "' AND role_key = 'auditor' AND source = 'tim'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             countRows("SELECT COUNT(*) FROM tim_user_role WHERE source = 'scim' "
+                                       "AND role_key = 'auditor'"));
+
+        // A recompute a stopped host left owed runs at the next start, even without a change.
+        execute("DELETE FROM tim_user_role WHERE source = 'scim'");
+        execute("INSERT INTO scim_state (name, value) VALUES ('role grants pending', '1')");
+        change = _groups->syncRoleCatalogue({}, {});
+        CPPUNIT_ASSERT(change.recomputed);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        CPPUNIT_ASSERT(!_groups->syncRoleCatalogue({}, {}).recomputed);
     }
 
     void everyReadOfAUserCarriesItsRolesOnce() {
@@ -269,6 +324,18 @@ class GroupRepositoryContract : public testing::StoreFixture {
         std::string role = roleKey;
         session << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES (?, ?, 'tim')",
             use(id), use(role), now;
+    }
+
+    Poco::Int64 countRows(const std::string& sql) {
+        Poco::Data::Session session = _database->session();
+        Poco::Int64 count = 0;
+        session << sql, into(count), now;
+        return count;
+    }
+
+    void execute(const std::string& sql) {
+        Poco::Data::Session session = _database->session();
+        session << sql, now;
     }
 
     static std::string joined(const std::vector<std::string>& names) {

@@ -1,0 +1,15 @@
+-- The roles tim.properties listed (known: internal 0; internal or protected: 1) when the plugin
+-- last applied them to tim_role, with tim_role's flag before (NULL: the plugin added the row):
+-- a role the configuration stops listing goes back to it (store/RoleCatalogue.cpp).
+CREATE TABLE IF NOT EXISTS scim_role_setting (
+    name_key VARCHAR(255) NOT NULL PRIMARY KEY,
+    internal TINYINT NOT NULL,
+    prior_internal TINYINT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+-- Every role beyond TIM's own five came from an earlier version's configuration.
+INSERT IGNORE INTO scim_role_setting (name_key, internal, prior_internal)
+    SELECT name_key, internal, NULL FROM tim_role
+    WHERE name_key NOT IN ('workflow-designer', 'processmanager', 'system', 'timer', 'viewer');
+-- Earlier versions applied a changed catalogue only to memberships touched later: recompute
+-- every role-group member's grants once, at the next start.
+INSERT IGNORE INTO scim_state (name, value) VALUES ('role grants pending', '1');
