@@ -2,64 +2,19 @@
 // AEAD ciphers and TLS 1.3 only, the whole chain of a chain file served, and no plain HTTP on
 // an address other machines reach unless a TLS proxy is declared in front.
 #include "support/HostProcess.h"
-#include "support/TestDatabases.h"
-
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
+#include "support/TestCertificates.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <fstream>
-
+using testing::Certificates;
 using testing::HostProcess;
+using testing::openssl;
 
 namespace {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
-
-// Runs openssl with `args`, an empty stdin, and returns its exit code; its output in `out`.
-int openssl(const std::vector<std::string>& args, const std::string& dir, std::string& out) {
-    Poco::Pipe in;
-    Poco::Pipe output;
-    Poco::ProcessHandle process =
-        Poco::Process::launch("openssl", args, dir, &in, &output, &output);
-    in.close(Poco::Pipe::CLOSE_WRITE);
-    Poco::PipeInputStream stream(output);
-    out.clear();
-    Poco::StreamCopier::copyToString(stream, out);
-    return process.wait();
-}
-
-int openssl(const std::vector<std::string>& args, const std::string& dir) {
-    std::string ignored;
-    return openssl(args, dir, ignored);
-}
-
-// A certificate authority and a server certificate it signed; the chain file holds both.
-struct Certificates {
-    std::string dir = testing::temporaryDirectory("tls-");
-    std::string chain = dir + "/chain.pem";
-    std::string key = dir + "/server.key";
-
-    Certificates() {
-        const auto run = [&](const std::vector<std::string>& args) {
-            std::string out;
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, openssl(args, dir, out));
-        };
-        run({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Test CA",
-             "-keyout", "ca.key", "-out", "ca.pem"});
-        run({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
-             "server.key", "-out", "server.csr"});
-        run({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-CAcreateserial", "-days", "1", "-out", "server.pem"});
-        std::ofstream(chain) << std::ifstream(dir + "/server.pem").rdbuf()
-                             << std::ifstream(dir + "/ca.pem").rdbuf();
-    }
-};
 
 }  // namespace
 
