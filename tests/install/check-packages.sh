@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Debian packages (CPack), unpacks them into a temporary root with dpkg-deb -x,
-# verifies the systemd unit, and runs the packaged timhost with the packaged plugin and its packaged tim.properties (only
+# checks them with lintian, verifies the systemd unit, and runs the packaged timhost with the packaged plugin and its packaged tim.properties (only
 # the directories moved under that root) on SQLite: a short Entra-like flow over HTTP.
 set -euo pipefail
 export LC_ALL=C
@@ -26,6 +26,10 @@ host_depends=$(dpkg-deb -f "$host_deb" Depends)
 case $host_depends in *adduser*libpoco* | *libpoco*adduser*) ;; *) fail "timhost depends: $host_depends" ;; esac
 [ "$(dpkg-deb -I "$host_deb" conffiles)" = /etc/tim/tim.properties ] || fail "conffiles"
 dpkg-deb -I "$host_deb" postinst | grep -q "adduser --system" || fail "postinst"
+
+# Debian policy as lintian checks it: no errors (warnings are listed in the log).
+lintian --fail-on error "$host_deb" "$plugin_deb" >"$work/lintian.log" 2>&1 ||
+    { cat "$work/lintian.log"; fail "lintian"; }
 
 root=$work/root
 dpkg-deb -x "$host_deb" "$root"

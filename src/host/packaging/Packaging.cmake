@@ -13,6 +13,23 @@ file(WRITE ${CMAKE_BINARY_DIR}/packaging/tim.properties "${example}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${PROJECT_SOURCE_DIR}/docs/tim.properties.example)
 
+# What Debian policy asks of every package: its copyright file and a changelog, compressed
+# without a timestamp (gzip -9n), in /usr/share/doc/<package>/.
+foreach(package timhost ${TIM_PLUGIN_NAME})
+  set(doc ${CMAKE_BINARY_DIR}/packaging/${package})
+  file(MAKE_DIRECTORY ${doc})
+  file(WRITE ${doc}/changelog "${package} (${PROJECT_VERSION}) stable; urgency=medium\n\n"
+       "  * Release ${PROJECT_VERSION}; see /usr/share/doc/${TIM_PLUGIN_NAME}/.\n\n"
+       " -- TIM Flow <tim-scim@example.com>  Sun, 06 Dec 2026 00:00:00 +0000\n")
+  execute_process(COMMAND gzip -9nf ${doc}/changelog)
+  set(component ${package})
+  if(package STREQUAL TIM_PLUGIN_NAME)
+    set(component plugin)
+  endif()
+  install(FILES ${doc}/changelog.gz ${packaging}/copyright DESTINATION share/doc/${package}
+          COMPONENT ${component} EXCLUDE_FROM_ALL)
+endforeach()
+
 install(TARGETS timhost RUNTIME DESTINATION bin COMPONENT timhost EXCLUDE_FROM_ALL)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/tim.properties DESTINATION /etc/tim
         COMPONENT timhost EXCLUDE_FROM_ALL)
