@@ -40,7 +40,8 @@ void Metrics::recordPurge(const port::PurgeResult& result, const Poco::Timestamp
     _lastPurgeSeconds = static_cast<double>(when.epochMicroseconds()) / 1e6;
 }
 
-std::string Metrics::render(const port::PoolUsage& pool) const {
+std::string Metrics::render(const port::PoolUsage& pool,
+                            const std::optional<port::SharedFacts>& shared) const {
     std::string out;
     std::lock_guard<std::mutex> lock(_mutex);
     family(out, "tim_scim_request_duration_seconds", "histogram",
@@ -76,6 +77,21 @@ std::string Metrics::render(const port::PoolUsage& pool) const {
     family(out, "tim_scim_purge_last_run_timestamp_seconds", "gauge",
            "When this instance last ran the purge (Unix time; 0: not yet)");
     out += "tim_scim_purge_last_run_timestamp_seconds " + number(_lastPurgeSeconds) + "\n";
+    if (shared) {
+        const auto seconds = [](const std::optional<Poco::Int64>& ms) {
+            return ms ? number(static_cast<double>(*ms) / 1000) : std::string("0");
+        };
+        family(out, "tim_scim_purge_last_completed_timestamp_seconds", "gauge",
+               "When any instance on this database last completed the purge (Unix time; 0: "
+               "never)");
+        out += "tim_scim_purge_last_completed_timestamp_seconds " + seconds(shared->lastPurgeMs) +
+               "\n";
+        family(out, "tim_scim_token_expiry_timestamp_seconds", "gauge",
+               "When the bearer token that expires last among those not revoked expires (Unix "
+               "time; 0: none)");
+        out += "tim_scim_token_expiry_timestamp_seconds " + seconds(shared->latestTokenExpiryMs) +
+               "\n";
+    }
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -23,7 +24,9 @@ class Metrics {
                        double seconds);
     void recordPurge(const port::PurgeResult& result, const Poco::Timestamp& when);
 
-    std::string render(const port::PoolUsage& pool) const;
+    // `shared`: nullopt when the database could not be asked (those gauges are left out).
+    std::string render(const port::PoolUsage& pool,
+                       const std::optional<port::SharedFacts>& shared = std::nullopt) const;
 
   private:
     static constexpr std::array<double, 13> kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

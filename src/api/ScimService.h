@@ -30,6 +30,8 @@ struct ServiceSettings {
 struct Observability {
     Metrics* metrics = nullptr;
     std::function<port::PoolUsage()> poolUsage;
+    // nullopt when the database cannot be asked: the metrics are served without them.
+    std::function<std::optional<port::SharedFacts>()> sharedFacts;
 };
 
 // Decides whether a request may be served (the bearer token check); false answers 401.

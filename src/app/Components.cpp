@@ -2,6 +2,7 @@
 
 #include "Configuration.h"
 
+#include "port/StoreErrors.h"
 #include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 
@@ -113,7 +114,28 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                    auth::Rejection::None;
         },
         logger, usersEndpoint.get(), groupsEndpoint.get(),
-        api::Observability{&metrics, [this] { return database->poolUsage(); }}, bulkEndpoint.get());
+        api::Observability{&metrics, [this] { return database->poolUsage(); },
+                           [this] { return sharedFacts(); }},
+        bulkEndpoint.get());
+}
+
+std::optional<port::SharedFacts> Components::sharedFacts() {
+    std::lock_guard<std::mutex> lock(_factsMutex);
+    if (!_factsRead.isElapsed(Poco::Timespan(kSharedFactsSeconds, 0).totalMicroseconds())) {
+        return _facts;
+    }
+    _factsRead.update();
+    try {
+        port::SharedFacts facts;
+        if (const auto last = purger->lastRun()) {
+            facts.lastPurgeMs = last->epochMicroseconds() / 1000;
+        }
+        facts.latestTokenExpiryMs = status->latestTokenExpiryMs();
+        _facts = facts;
+    } catch (const port::StoreError&) {
+        _facts.reset();
+    }
+    return _facts;
 }
 
 }  // namespace app

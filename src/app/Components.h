@@ -20,10 +20,12 @@
 #include "tim/Duration.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace app {
@@ -54,6 +56,18 @@ struct Components {
     std::unique_ptr<api::GroupsEndpoint> groupsEndpoint;
     std::unique_ptr<api::BulkEndpoint> bulkEndpoint;
     std::unique_ptr<api::ScimService> service;
+
+    // For the metrics: the purge's and the tokens' facts from the database, read at most every
+    // kSharedFactsSeconds (a scrape every few seconds must not query it each time, nor wait on
+    // a frozen database each time), or nullopt while it cannot be asked (the metrics still
+    // answer, without them).
+    std::optional<port::SharedFacts> sharedFacts();
+
+  private:
+    static constexpr int kSharedFactsSeconds = 30;
+    std::mutex _factsMutex;
+    std::optional<port::SharedFacts> _facts;
+    Poco::Timestamp _factsRead{0};
 };
 
 }  // namespace app

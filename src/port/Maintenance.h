@@ -2,7 +2,10 @@
 // pool at one moment, and what one purge run did.
 #pragma once
 
+#include <Poco/Types.h>
+
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace port {
@@ -12,6 +15,14 @@ struct PoolUsage {
     int inUse = 0;
     int idle = 0;
     int capacity = 0;
+};
+
+// What every instance on the database sees alike, read at each scrape: when any instance last
+// completed the purge, and when the last valid bearer token expires (ms since the epoch; nullopt:
+// never, or none).
+struct SharedFacts {
+    std::optional<Poco::Int64> lastPurgeMs;
+    std::optional<Poco::Int64> latestTokenExpiryMs;
 };
 
 struct PurgeResult {

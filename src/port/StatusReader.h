@@ -3,6 +3,8 @@
 
 #include <Poco/Types.h>
 
+#include <optional>
+
 namespace port {
 
 struct ProvisioningCounts {
@@ -19,6 +21,10 @@ class StatusReader {
     virtual ~StatusReader() = default;
 
     virtual ProvisioningCounts counts() = 0;
+
+    // When the bearer token that expires last among those not revoked expires (ms since the
+    // epoch), or nullopt when there is none: the metrics' warning before Entra is locked out.
+    virtual std::optional<Poco::Int64> latestTokenExpiryMs() = 0;
 };
 
 }  // namespace port

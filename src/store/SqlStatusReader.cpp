@@ -2,6 +2,8 @@
 
 #include "StoreFailures.h"
 
+#include <Poco/Nullable.h>
+
 namespace store {
 
 port::ProvisioningCounts SqlStatusReader::counts() try {
@@ -24,6 +26,16 @@ port::ProvisioningCounts SqlStatusReader::counts() try {
     counts.roleGroups = count("SELECT COUNT(*) FROM tim_group WHERE role_key IS NOT NULL");
     counts.liveTokens = count("SELECT COUNT(*) FROM scim_token WHERE revoked_ms IS NULL");
     return counts;
+} catch (...) {
+    rethrowAsStoreError();
+}
+
+std::optional<Poco::Int64> SqlStatusReader::latestTokenExpiryMs() try {
+    Poco::Data::Session session = _database.session();
+    Poco::Nullable<Poco::Int64> latest;
+    session << "SELECT MAX(expires_ms) FROM scim_token WHERE revoked_ms IS NULL",
+        Poco::Data::Keywords::into(latest), Poco::Data::Keywords::now;
+    return latest.isNull() ? std::nullopt : std::optional<Poco::Int64>(latest.value());
 } catch (...) {
     rethrowAsStoreError();
 }

@@ -12,6 +12,7 @@ class SqlStatusReader final : public port::StatusReader {
     explicit SqlStatusReader(Database& database) : _database(database) {}
 
     port::ProvisioningCounts counts() override;
+    std::optional<Poco::Int64> latestTokenExpiryMs() override;
 
   private:
     Database& _database;

@@ -30,25 +30,21 @@ using testing::HostProcess;
 
 namespace {
 
-// Replaces `from` in `text`, which must hold it: the docs' file changed shape otherwise.
-void replace(std::string& text, const std::string& from, const std::string& to) {
-    const auto at = text.find(from);
-    CPPUNIT_ASSERT_MESSAGE("docs/nginx-tim-scim.conf lacks " + from, at != std::string::npos);
-    text.replace(at, from.size(), to);
-}
-
 // nginx in the foreground with the docs' server block, its files in a private directory.
 class Nginx {
   public:
     Nginx(const testing::Certificates& certificates, int upstreamPort)
         : _dir(testing::temporaryDirectory("nginx-")), _port(HostProcess::freePort()) {
-        std::string server = testing::readSourceFile("docs/nginx-tim-scim.conf");
-        replace(server, "listen 443 ssl;", "listen 127.0.0.1:" + std::to_string(_port) + " ssl;");
-        replace(server, "server_name tim.example.com;", "server_name localhost;");
-        replace(server, "/etc/ssl/tim/fullchain.pem", certificates.chain);
-        replace(server, "/etc/ssl/tim/privkey.pem", certificates.key);
-        replace(server, "http://127.0.0.1:8080",
-                "http://127.0.0.1:" + std::to_string(upstreamPort));
+        const std::string file = "docs/nginx-tim-scim.conf";
+        std::string server = testing::readSourceFile(file);
+        const auto edit = [&](const std::string& from, const std::string& to) {
+            testing::replaceInDoc(server, from, to, file);
+        };
+        edit("listen 443 ssl;", "listen 127.0.0.1:" + std::to_string(_port) + " ssl;");
+        edit("server_name tim.example.com;", "server_name localhost;");
+        edit("/etc/ssl/tim/fullchain.pem", certificates.chain);
+        edit("/etc/ssl/tim/privkey.pem", certificates.key);
+        edit("http://127.0.0.1:8080", "http://127.0.0.1:" + std::to_string(upstreamPort));
         // Workers stay root under root: the private directory is closed to nginx's own user.
         std::ofstream(_dir + "/nginx.conf")
             << (geteuid() == 0 ? "user root;\n" : "") << "worker_processes 1;\n"
@@ -85,12 +81,7 @@ class Nginx {
 
     int port() const { return _port; }
 
-    std::string log() const {
-        std::ifstream in(_dir + "/error.log");
-        std::string text;
-        Poco::StreamCopier::copyToString(in, text);
-        return text;
-    }
+    std::string log() const { return testing::readFile(_dir + "/error.log"); }
 
   private:
     std::string _dir;

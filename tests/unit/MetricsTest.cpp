@@ -47,6 +47,18 @@ class MetricsTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(1.0, text.value("tim_scim_purge_runs_total{}"));
         CPPUNIT_ASSERT_EQUAL(7.0, text.value("tim_scim_purge_users_total{}"));
         CPPUNIT_ASSERT_EQUAL(1.8e9, text.value("tim_scim_purge_last_run_timestamp_seconds{}"));
+        // The database's facts: absent while it cannot be asked, 0 for "never" or "none".
+        CPPUNIT_ASSERT(metrics.render(port::PoolUsage{}).find("tim_scim_token_expiry") ==
+                       std::string::npos);
+        const testing::PrometheusText shared(metrics.render(
+            port::PoolUsage{}, port::SharedFacts{Poco::Int64(1796500000500), std::nullopt}));
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(
+            1796500000.5, shared.value("tim_scim_purge_last_completed_timestamp_seconds{}"), 1e-3);
+        CPPUNIT_ASSERT_EQUAL(0.0, shared.value("tim_scim_token_expiry_timestamp_seconds{}"));
+        const testing::PrometheusText token(metrics.render(
+            port::PoolUsage{}, port::SharedFacts{std::nullopt, Poco::Int64(1830000000000)}));
+        CPPUNIT_ASSERT_EQUAL(1.83e9, token.value("tim_scim_token_expiry_timestamp_seconds{}"));
+        CPPUNIT_ASSERT_EQUAL(0.0, token.value("tim_scim_purge_last_completed_timestamp_seconds{}"));
     }
 
     void theReaderRefusesMalformedText() {

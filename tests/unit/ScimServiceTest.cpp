@@ -208,9 +208,12 @@ class ScimServiceTest : public CppUnit::TestFixture {
             settings.metricsPublic = isPublic;
             api::ScimService service(
                 settings, [](const api::Request&) { return false; }, Poco::Logger::get("test"),
-                nullptr, nullptr, api::Observability{&metrics, [] {
-                                                         return port::PoolUsage{1, 0, 4};
-                                                     }});
+                nullptr, nullptr,
+                api::Observability{&metrics,
+                                   [] {
+                                       return port::PoolUsage{1, 0, 4};
+                                   },
+                                   [] { return std::optional<port::SharedFacts>(); }});
             CPPUNIT_ASSERT_EQUAL(isPublic ? 200 : 401,
                                  service.handle(get("/tim/api/scim/metrics")).status);
             // Only the metrics are public; everything else still needs the token.

@@ -1,0 +1,157 @@
+// A real Prometheus (Debian's) scrapes the plugin with the scrape job of
+// docs/prometheus-tim-scim.yml, bearer token included, and evaluates the alert rules of
+// docs/tim-scim-alerts.yml: the request, latency, pool, purge and token series arrive, and
+// every rule evaluates.
+#include "support/HostProcess.h"
+#include "support/SourceFiles.h"
+#include "support/TestDatabases.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <fstream>
+#include <memory>
+
+using testing::HostProcess;
+
+namespace {
+
+using Poco::JSON::Object;
+
+class Prometheus {
+  public:
+    Prometheus(int targetPort, const std::string& token)
+        : _dir(testing::temporaryDirectory("prometheus-")), _port(HostProcess::freePort()) {
+        std::ofstream(_dir + "/token") << token;
+        const std::string file = "docs/prometheus-tim-scim.yml";
+        std::string job = testing::readSourceFile(file);
+        const auto edit = [&](const std::string& from, const std::string& to) {
+            testing::replaceInDoc(job, from, to, file);
+        };
+        edit("    scheme: https\n", "    scheme: http\n");
+        edit("[\"tim.example.com:443\"]", "[\"127.0.0.1:" + std::to_string(targetPort) + "\"]");
+        edit("credentials_file: /etc/prometheus/tim-scim.token",
+             "credentials_file: " + _dir + "/token");
+        std::ofstream(_dir + "/prometheus.yml")
+            << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+            << "rule_files:\n  - " << TIM_SOURCE_DIR << "/docs/tim-scim-alerts.yml\n"
+            << job;
+        _process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
+            "sh", {"-c", "exec prometheus --config.file=" + _dir + "/prometheus.yml" +
+                             " --storage.tsdb.path=" + _dir +
+                             "/data --web.listen-address=127.0.0.1:" + std::to_string(_port) +
+                             " >" + _dir + "/log 2>&1"}));
+    }
+
+    ~Prometheus() {
+        Poco::Process::requestTermination(_process->id());
+        _process->wait();
+    }
+
+    // GET /api/v1/<path>'s "data", or null while Prometheus does not answer.
+    Poco::Dynamic::Var api(const std::string& pathAndQuery) const {
+        try {
+            Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
+            Poco::Net::HTTPRequest request("GET", "/api/v1/" + pathAndQuery,
+                                           Poco::Net::HTTPMessage::HTTP_1_1);
+            session.sendRequest(request);
+            Poco::Net::HTTPResponse response;
+            std::string body;
+            Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+            if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
+                return {};
+            }
+            return Poco::JSON::Parser().parse(body).extract<Object::Ptr>()->get("data");
+        } catch (const Poco::Exception&) {
+            return {};
+        }
+    }
+
+    // The values of an instant query's series (empty while there are none).
+    std::vector<double> query(const std::string& promql) const {
+        std::string encoded;
+        Poco::URI::encode(promql, "+&=#[]{}\"~!*()", encoded);
+        const auto data = api("query?query=" + encoded);
+        std::vector<double> values;
+        if (data.isEmpty()) {
+            return values;
+        }
+        const auto result = data.extract<Object::Ptr>()->getArray("result");
+        for (std::size_t i = 0; i < result->size(); ++i) {
+            const auto value = result->getObject(static_cast<unsigned>(i))->getArray("value");
+            values.push_back(std::stod(value->getElement<std::string>(1)));
+        }
+        return values;
+    }
+
+    std::string log() const { return testing::readFile(_dir + "/log"); }
+
+  private:
+    std::string _dir;
+    int _port;
+    std::unique_ptr<Poco::ProcessHandle> _process;
+};
+
+}  // namespace
+
+class PrometheusScrapeTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(PrometheusScrapeTest);
+    CPPUNIT_TEST(theDocumentedJobScrapesEverySeriesAndTheRulesEvaluate);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    void theDocumentedJobScrapesEverySeriesAndTheRulesEvaluate() {
+        HostProcess host({"tim-scim"});
+        host.start();
+        const testing::ScimClient scim(host);
+        CPPUNIT_ASSERT_EQUAL(
+            201, scim("POST", "/Users", R"({"userName":"watched@example.com"})").status);
+        const Prometheus prometheus(host.port(), host.generateToken());
+        const auto scraped = [&](const std::string& promql) {
+            return testing::eventually([&] { return !prometheus.query(promql).empty(); }, 30000);
+        };
+        // The scrape succeeded with the token, and each family arrived.
+        CPPUNIT_ASSERT_MESSAGE(prometheus.log(), scraped(R"(up{job="tim-scim"} == 1)"));
+        CPPUNIT_ASSERT(scraped(
+            R"(tim_scim_request_duration_seconds_count{endpoint="Users",method="POST",status="201"} == 1)"));
+        CPPUNIT_ASSERT(scraped(R"(tim_scim_request_duration_seconds_bucket{le="+Inf"})"));
+        CPPUNIT_ASSERT(scraped("tim_scim_db_pool_capacity > 0"));
+        CPPUNIT_ASSERT(scraped("tim_scim_purge_last_completed_timestamp_seconds"));
+        // The token Prometheus itself uses expires in about a year
+        // (jwtAccessTokenExpirationTimeScim).
+        CPPUNIT_ASSERT(scraped("tim_scim_token_expiry_timestamp_seconds - time() > 300 * 86400"));
+        // Every rule of the docs' file is loaded and evaluates ("ok"), and none fires.
+        const auto rulesHealthy = [&] {
+            const auto data = prometheus.api("rules");
+            if (data.isEmpty()) {
+                return false;
+            }
+            const auto groups = data.extract<Object::Ptr>()->getArray("groups");
+            std::size_t healthy = 0;
+            for (std::size_t g = 0; g < groups->size(); ++g) {
+                const auto rules = groups->getObject(static_cast<unsigned>(g))->getArray("rules");
+                for (std::size_t r = 0; r < rules->size(); ++r) {
+                    const auto rule = rules->getObject(static_cast<unsigned>(r));
+                    if (rule->getValue<std::string>("health") == "ok" &&
+                        rule->getValue<std::string>("state") == "inactive") {
+                        ++healthy;
+                    }
+                }
+            }
+            return healthy == 4;
+        };
+        CPPUNIT_ASSERT_MESSAGE(prometheus.log(), testing::eventually(rulesHealthy, 30000));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(PrometheusScrapeTest, "PrometheusScrapeTest");
