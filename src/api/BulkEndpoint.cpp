@@ -194,6 +194,28 @@ std::string idCreatedBy(const Response& response) {
     }
 }
 
+// failOnErrors (RFC 7644 §3.7.3): an integer from 1 to 2^31-1; 0 when absent (run every
+// operation).
+std::size_t failOnErrorsOf(const Object& body) {
+    const Var value = scim::json::memberOf(body, "failOnErrors");
+    if (value.isEmpty()) {
+        return 0;
+    }
+    constexpr Poco::UInt64 kMost = 2147483647;
+    // Read as the type the parser chose: a conversion to another could throw (2^63 and above).
+    const bool inRange =
+        value.isInteger() && !value.isBoolean() &&
+        (value.isSigned()
+             ? value.convert<Poco::Int64>() >= 1 &&
+                   static_cast<Poco::UInt64>(value.convert<Poco::Int64>()) <= kMost
+             : value.convert<Poco::UInt64>() >= 1 && value.convert<Poco::UInt64>() <= kMost);
+    if (!inRange) {
+        throw scim::badRequest("invalidValue",
+                               "failOnErrors must be a whole number from 1 to 2147483647");
+    }
+    return static_cast<std::size_t>(value.convert<Poco::UInt64>());
+}
+
 scim::ScimError unresolved(const std::string& detail) {
     return scim::ScimError(409, "", detail);
 }
@@ -219,14 +241,7 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
         throw scim::payloadTooLarge("The bulk request has more than maxOperations (" +
                                     std::to_string(_settings.maxOperations) + ") operations");
     }
-    const Var failOnErrorsValue = scim::json::memberOf(*body, "failOnErrors");
-    std::size_t failOnErrors = 0;  // 0: run every operation
-    if (!failOnErrorsValue.isEmpty()) {
-        if (!failOnErrorsValue.isInteger() || failOnErrorsValue.convert<Poco::Int64>() < 1) {
-            throw scim::badRequest("invalidValue", "failOnErrors must be a whole number above 0");
-        }
-        failOnErrors = failOnErrorsValue.convert<std::size_t>();
-    }
+    const std::size_t failOnErrors = failOnErrorsOf(*body);
 
     std::vector<Operation> operations;
     std::map<std::string, std::size_t> creators;  // bulkId -> the POST that creates it

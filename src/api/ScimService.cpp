@@ -125,6 +125,10 @@ Response ScimService::guarded(const Request& request,
 Response ScimService::refused(const Request& request, const scim::ScimError& error) const {
     if (error.status() >= 500) {
         _logger.error("%s %s: %s", request.method, request.path, error.detail());
+    } else if (error.status() == 403) {
+        // A valid token reaching for what it may not: worth an operator's look.
+        _logger.warning("%s %s from %s: refused 403 %s", request.method, request.path,
+                        loggableClient(request), error.detail());
     } else {
         _logger.information("%s %s from %s: refused %d %s", request.method, request.path,
                             loggableClient(request), error.status(), error.detail());

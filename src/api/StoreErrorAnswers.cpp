@@ -15,6 +15,9 @@ scim::ScimError scimErrorOf(const port::StoreError& error) {
                    ? scim::conflict(detail)
                    : scim::ScimError(409, "", detail);
     }
+    if (dynamic_cast<const port::Forbidden*>(&error) != nullptr) {
+        return scim::ScimError(403, "", detail);  // RFC 7644 §3.12: no scimType
+    }
     if (dynamic_cast<const port::TooLarge*>(&error) != nullptr) {
         return scim::payloadTooLarge(detail);
     }

@@ -9,7 +9,6 @@
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
 #include "scim/filter/FilterParser.h"
-#include "tim/Passwords.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -133,15 +132,10 @@ void UsersEndpoint::noteUnknownManager(const port::UserRecord& record) const {
 Response UsersEndpoint::create(const Request& request, const ResponseShape& shape) const {
     auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
-    // Hashed before the write's transaction opens: PBKDF2 takes a while.
-    std::optional<std::string> hash;
-    if (normalised.password) {
-        hash = tim::hashPassword(*normalised.password);
-    }
     const std::string userName = normalised.doc->getValue<std::string>("userName");
     const auto result = [&] {
         try {
-            return _users.createOrBind(normalised.doc, hash);
+            return _users.createOrBind(normalised.doc, normalised.password);
         } catch (const port::ProtectedAccount&) {
             _logger.warning(
                 "refused to create or bind userName %s: it belongs to a protected "
@@ -151,6 +145,12 @@ Response UsersEndpoint::create(const Request& request, const ResponseShape& shap
                                  "\" belongs to a protected TIM account that SCIM does not manage");
         }
     }();
+    if (!result.erasedId.empty()) {
+        _logger.information(
+            "user %s is new with the userName of deleted user %s, whose externalId it does not "
+            "carry: the deleted user was erased (an id is never given to another)",
+            result.record.id, result.erasedId);
+    }
     if (!result.restored.empty()) {
         _logger.information("user %s: %s", result.record.id, result.restored);
     }
@@ -185,12 +185,8 @@ Response UsersEndpoint::replace(const Request& request, const std::string& id,
     auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
     refuseOwnManager(normalised.doc, id);
-    std::optional<std::string> hash;
-    if (normalised.password) {
-        hash = tim::hashPassword(*normalised.password);
-    }
-    const auto record =
-        _users.replace(id, normalised.doc, hash, versionOf(request.headerValue("If-Match")));
+    const auto record = _users.replace(id, normalised.doc, normalised.password,
+                                       versionOf(request.headerValue("If-Match")));
     noteUnknownManager(record);
     return respond(200, record, shape);
 }

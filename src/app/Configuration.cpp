@@ -80,6 +80,8 @@ api::ServiceSettings readServiceSettings(const tim::Settings& settings) {
     service.capabilities.filter = true;
     service.capabilities.sort = true;
     service.capabilities.etag = true;
+    // A client sets the password of the accounts it created (tim/Credentials.h), never others.
+    service.capabilities.changePassword = true;
     service.capabilities.bulk = true;
     service.capabilities.bulkMaxOperations = settings.integer("scim.bulk.maxOperations", 1, 100000);
     service.capabilities.bulkMaxPayloadSize =

@@ -3,6 +3,7 @@
 // decides, and the store carries the decision out in the same transaction.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,14 +20,16 @@ struct AccountCandidate {
     bool deleted = false;      // hidden by a SCIM DELETE, awaiting the purge
     bool managed = false;      // SCIM created or bound it
     bool isProtected = false;  // holds a protected role
+    std::optional<std::string> externalId;
 };
 
 struct BindDecision {
     enum class Kind {
-        Create,  // a new user
-        Bind,    // an unmanaged account becomes this user (`id`, matched `via`)
-        Revive,  // the user SCIM deleted comes back (`id`)
-        Refuse,  // 409 (`refusal`, holder `id`)
+        Create,   // a new user
+        Bind,     // an unmanaged account becomes this user (`id`, matched `via`)
+        Revive,   // the user SCIM deleted comes back (`id`): the request has its externalId
+        Recycle,  // a new user; the deleted user `id` holding the userName is erased first
+        Refuse,   // 409 (`refusal`, holder `id`)
     };
     enum class Refusal { NameTaken, Reserved, Protected };
     Kind kind = Kind::Create;

@@ -22,6 +22,15 @@ struct PasswordChange {
     bool mustChange = false;           // and whether TIM asks for a new password at login
 };
 
+// What SCIM's reach over an account's password depends on.
+struct CredentialStanding {
+    bool createdByScim = false;       // SCIM created it: neither TIM's own nor bound
+    bool holdsProtectedRole = false;  // an internal or protected role, whoever granted it
+};
+
+// Why SCIM may not set an account's password.
+enum class PasswordRefusal { None, NotCreatedByScim, ProtectedRole };
+
 // How many role grants a recompute added and took away.
 struct GrantTally {
     std::size_t granted = 0;
@@ -38,8 +47,13 @@ class AccountRules {
   public:
     virtual ~AccountRules() = default;
 
-    // What a create becomes, from the accounts it matches (the userName's holder first).
-    virtual BindDecision bind(const std::vector<AccountCandidate>& candidates) const = 0;
+    // What a create becomes, from the accounts it matches (the userName's holder first) and
+    // the request's externalId.
+    virtual BindDecision bind(const std::vector<AccountCandidate>& candidates,
+                              const std::optional<std::string>& externalId) const = 0;
+
+    // Whether a SCIM write may set this account's password (None), or why not.
+    virtual PasswordRefusal passwordRefusal(const CredentialStanding& account) const = 0;
 
     // The role a group with this displayName grants, or nullopt.
     virtual std::optional<std::string> roleOf(const std::string& groupDisplayName) const = 0;

@@ -73,9 +73,9 @@ class AccountWork {
     virtual void changeGrants(const std::set<RoleGrant>& grants,
                               const std::set<RoleGrant>& revocations) = 0;
 
-    // The newest snapshot that a deletion in TIM took of an account like `created` (same
-    // externalId or folded name) at or after `notBeforeMs`, consumed: a user's groups or a
-    // group's members. nullopt when there is none.
+    // The newest snapshot that a deletion in TIM took of an account of `created`'s kind with
+    // its externalId (which must be set) at or after `notBeforeMs`, consumed: a user's groups
+    // or a group's members. nullopt when there is none.
     virtual std::optional<std::vector<std::string>> takeSnapshot(const CreatedAccount& created,
                                                                  Poco::Int64 notBeforeMs) = 0;
 

@@ -12,13 +12,16 @@
 namespace port {
 
 struct AuditEvent {
-    // create, bind, replace, patch, disable, enable, delete, grant, revoke, purge
+    // create, bind, revive, replace, patch, disable, enable, delete, refuse, grant, revoke,
+    // purge, tim-create, tim-delete (at most 16 characters, as the outcome)
     std::string operation;
     std::string resourceType;  // User or Group
     std::string resourceId;
     Poco::Nullable<std::string> externalId;
     std::vector<std::string> changed;  // attribute names
-    // applied, or restored: a TIM-side deletion was undone with its memberships and roles
+    // applied; restored: a TIM-side deletion was undone with its memberships and roles;
+    // by-username, by-email: how a bind matched; protected, protected-role, tim-created: why a
+    // write was refused; username-reused: why a deleted user was purged before its time
     std::string outcome = "applied";
 };
 

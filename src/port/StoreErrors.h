@@ -42,6 +42,13 @@ class Conflict : public StoreError {
     std::string _holder;
 };
 
+// TIM's rules do not let SCIM make this write (a password on an account SCIM did not create);
+// nothing was written, the refusal was audited.
+class Forbidden : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
+
 // The resource is larger than the store keeps.
 class TooLarge : public StoreError {
   public:

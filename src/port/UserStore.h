@@ -3,6 +3,7 @@
 #pragma once
 
 #include "port/AccountMatch.h"
+#include "port/AccountRules.h"
 #include "port/ResourceQuery.h"
 #include "scim/Representation.h"
 
@@ -34,6 +35,8 @@ struct UserRecord {
     // false: an account TIM created that SCIM never bound (known to reads by id; lists leave
     // it true).
     bool managed = true;
+    // What the credential rule reads (set on reads by id and every write; lists leave it).
+    CredentialStanding credential;
     // Set when the record is one user read by id (find and every write), in the same
     // transaction, and the user has a manager; a list leaves it unset and asks displayNamesOf
     // once for its page.
@@ -48,6 +51,8 @@ struct CreateResult {
     MatchedBy via = MatchedBy::UserName;  // how a bound account was found
     bool passwordSet = false;
     std::string restored;  // what the restore after a TIM deletion did, for the log
+    // The deleted user that held the userName and was erased for this new one ("" if none).
+    std::string erasedId;
 };
 
 using UserQuery = ResourceQuery;
@@ -64,11 +69,11 @@ class UserStore {
     virtual ~UserStore() = default;
 
     // Creates the user, binds the request to an account TIM already has, or revives the user
-    // SCIM deleted, as the rules decide (guide FAQ 4). `clientHash`: the hash of the password
-    // the client sent, if any; the rules say whether it is used. Throws Conflict,
-    // ProtectedAccount (audited).
+    // SCIM deleted, as the rules decide (guide FAQ 4). `password`: the one the client sent, if
+    // any, hashed only once every check passed and only where the rules let SCIM set it.
+    // Throws Conflict, ProtectedAccount and Forbidden (both audited).
     virtual CreateResult createOrBind(const Poco::JSON::Object::Ptr& doc,
-                                      const std::optional<std::string>& clientHash) = 0;
+                                      const std::optional<std::string>& password) = 0;
 
     // Creates an account as TIM's own UI does: unmanaged, with TIM-granted `roles` (which the
     // role catalogue must know), the password a new account gets by the rules. Returns its
@@ -79,23 +84,24 @@ class UserStore {
 
     virtual std::optional<UserRecord> find(const std::string& id) = 0;
 
-    // Replaces the document (PUT). `expectedVersion`: the If-Match version, if any. Throws
-    // NotFound, Conflict, VersionMismatch.
+    // Replaces the document (PUT). `password`: as for createOrBind. `expectedVersion`: the
+    // If-Match version, if any. Throws NotFound, Conflict, VersionMismatch, Forbidden.
     virtual UserRecord replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                               const std::optional<std::string>& clientHash,
+                               const std::optional<std::string>& password,
                                std::optional<Poco::Int64> expectedVersion) = 0;
 
     // One unit of work: applies `change` to the stored document and writes the result only if
     // the version it read is still the stored one (and the If-Match, if any), with the audit
     // row, in one transaction; a write that lost to another runs `change` again on a fresh
-    // read. No lock is held while `change` and a password hash run. Nothing is written when
-    // the document does not change (version and lastModified stay). Throws NotFound,
-    // Conflict (Contention after repeated losses), VersionMismatch, or what `change` throws.
+    // read. No lock is held while `change` and a password hash run; a password the rules do
+    // not let SCIM set is refused before it is hashed. Nothing is written when the document
+    // does not change (version and lastModified stay). Throws NotFound, Conflict (Contention
+    // after repeated losses), VersionMismatch, Forbidden, or what `change` throws.
     virtual UserRecord patch(const std::string& id, const ChangeUser& change,
                              std::optional<Poco::Int64> expectedVersion) = 0;
 
     // PUT and PATCH to an unmanaged account bind it: it becomes managed, keeps its password
-    // (a password in that write is not applied) and the audit calls the write a bind.
+    // (a write that carries one is Forbidden) and the audit calls the write a bind.
 
     // Hides the user from SCIM (it answers 404 from now on); false when there is none.
     virtual bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) = 0;

@@ -5,6 +5,7 @@
 #include "AuditTrail.h"
 #include "Retry.h"
 #include "SqlSupport.h"
+#include "UserErasure.h"
 #include "WriteTransaction.h"
 
 #include <Poco/Data/Statement.h>
@@ -21,14 +22,6 @@ constexpr const char* kLastRunKey = "purge.lastRun";
 
 Poco::Int64 toMs(const Poco::Timestamp& t) {
     return t.epochMicroseconds() / 1000;
-}
-
-std::size_t execute(Poco::Data::Session& session, const std::string& sql,
-                    std::vector<SqlParam> params) {
-    Poco::Data::Statement statement(session);
-    statement << sql;
-    bindAll(statement, params);
-    return statement.execute();
 }
 
 }  // namespace
@@ -53,9 +46,9 @@ std::size_t Purger::purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeM
                 for (const auto id : ids) {
                     idParams.push_back(numberParam(id));
                 }
-                removed = execute(session,
-                                  "DELETE FROM scim_audit WHERE id IN " + placeholders(ids.size()),
-                                  idParams);
+                removed = executeOnce(
+                    session, "DELETE FROM scim_audit WHERE id IN " + placeholders(ids.size()),
+                    idParams);
             }
             tx.commit();
             return std::make_pair(ids.size(), removed);
@@ -104,8 +97,8 @@ port::PurgeResult Purger::run(const Poco::Timestamp& now) try {
             WriteTransaction tx(session, dialect);
             std::vector<SqlParam> state{textParam(kLastRunKey),
                                         textParam(std::to_string(toMs(now)))};
-            execute(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
-            execute(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
+            executeOnce(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
+            executeOnce(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
             tx.commit();
         });
     } catch (...) {
@@ -129,7 +122,10 @@ port::PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int
     std::vector<SqlParam> params{numberParam(deletedBefore), numberParam(disabledBefore),
                                  numberParam(static_cast<Poco::Int64>(_policy.batchSize))};
     select << std::string(
-                  "SELECT id, external_id FROM tim_user WHERE kind = 'person' AND ("
+                  // Only SCIM's own: an account TIM created and SCIM never bound is TIM's
+                  // to delete, disabled or not.
+                  "SELECT id, external_id FROM tim_user WHERE kind = 'person' AND managed = 1 "
+                  "AND ("
                   "(deleted_ms IS NOT NULL AND deleted_ms < ?) OR "
                   "(deleted_ms IS NULL AND active = 0 AND disabled_ms < ?)) "
                   "ORDER BY id LIMIT ?") +
@@ -141,19 +137,14 @@ port::PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int
         tx.commit();
         return batch;
     }
-    std::vector<SqlParam> idParams;
-    for (const auto& id : ids) {
-        idParams.push_back(textParam(id));
-    }
-    const std::string in = placeholders(ids.size());
-    batch.memberships =
-        execute(session, "DELETE FROM tim_group_member WHERE member_id IN " + in, idParams);
-    batch.roleAssignments =
-        execute(session, "DELETE FROM tim_user_role WHERE user_id IN " + in, idParams);
-    batch.users = execute(session, "DELETE FROM tim_user WHERE id IN " + in, idParams);
+    std::vector<ErasedUser> users;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        recordAudit(session, {"purge", "User", ids[i], externalIds[i], {}});
+        users.push_back({ids[i], externalIds[i]});
     }
+    const Erasure erased = eraseUsers(session, users, "applied");
+    batch.users = erased.users;
+    batch.memberships = erased.memberships;
+    batch.roleAssignments = erased.roleAssignments;
     tx.commit();
     batch.batches = 1;
     return batch;

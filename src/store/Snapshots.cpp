@@ -115,10 +115,9 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
     const auto& found =
         runPrepared(session,
                     "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
-                    "(external_id = ? OR name_key = ?) ORDER BY created_ms DESC",
+                    "external_id = ? ORDER BY created_ms DESC",
                     {textParam(user ? "user" : "group"), numberParam(notBeforeMs),
-                     textParam(created.externalId.isNull() ? "" : created.externalId.value()),
-                     textParam(created.nameKey)},
+                     textParam(created.externalId.value())},
                     {ColumnType::Text, ColumnType::Text});
     if (found.rows() == 0) {
         return std::nullopt;

@@ -55,6 +55,14 @@ void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params) {
     }
 }
 
+std::size_t executeOnce(Poco::Data::Session& session, const std::string& sql,
+                        std::vector<SqlParam> params) {
+    Poco::Data::Statement statement(session);
+    statement << sql;
+    bindAll(statement, params);
+    return statement.execute();
+}
+
 const std::string& protectedRoleHolders() {
     static const std::string sql =
         "SELECT pr.user_id FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = "

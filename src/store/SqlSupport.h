@@ -35,6 +35,11 @@ Poco::JSON::Object::Ptr parseDocument(const std::string& text);
 // Binds params in order; they must outlive the statement's execution.
 void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params);
 
+// Runs a statement made for this call (not kept: its text varies, like an IN list's length)
+// with `params` bound in order; returns the rows it changed.
+std::size_t executeOnce(Poco::Data::Session& session, const std::string& sql,
+                        std::vector<SqlParam> params);
+
 // "(?, ?, ?)" for n parameters.
 std::string placeholders(std::size_t n);
 

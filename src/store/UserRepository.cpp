@@ -9,6 +9,7 @@
 #include "SqlAccountWork.h"
 #include "SqlSupport.h"
 #include "UserColumns.h"
+#include "UserErasure.h"
 #include "WriteTransaction.h"
 
 #include "port/StoreErrors.h"
@@ -95,13 +96,13 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
         session,
         // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
         "SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name, u.managed, "
-        "r.internal FROM tim_user u LEFT JOIN tim_user_role ur ON ur.user_id = u.id LEFT JOIN "
-        "tim_role r ON r.name_key = ur.role_key WHERE " +
+        "r.internal, u.created_by_scim FROM tim_user u LEFT JOIN tim_user_role ur ON ur.user_id "
+        "= u.id LEFT JOIN tim_role r ON r.name_key = ur.role_key WHERE " +
             where,
         params,
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
          ColumnType::Integer, ColumnType::NullableText, ColumnType::Integer,
-         ColumnType::NullableInteger});
+         ColumnType::NullableInteger, ColumnType::Integer});
     std::vector<port::UserRecord> users;
     std::vector<bool> protectedRole;
     std::map<std::string, std::size_t> indexOf;
@@ -115,6 +116,7 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
                                              rows.integer(4)[i],
                                              {},
                                              rows.integer(6)[i] != 0,
+                                             {rows.integer(8)[i] != 0, false},
                                              std::nullopt});
             protectedRole.push_back(false);
         }
@@ -130,6 +132,7 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
         if (reach == Reach::InReachOnly && !users[i].managed && protectedRole[i]) {
             continue;  // a TIM administrator SCIM does not manage
         }
+        users[i].credential.holdsProtectedRole = protectedRole[i];
         sortDistinct(users[i].roles);
         kept.push_back(std::move(users[i]));
     }
@@ -212,11 +215,13 @@ port::Conflict userNameTaken(const std::string& userName, const std::string& hol
                           holderId);
 }
 
-// Accounts a create request may collide with: (via, id, kind, deleted_ms, managed, version) of
-// the rows `where` selects.
+// Accounts a create request may collide with: (via, id, kind, deleted_ms, managed, version,
+// external_id) of the rows `where` selects.
 std::string candidatesWhere(port::MatchedBy via, const std::string& where) {
     return "SELECT " + std::to_string(static_cast<int>(via)) +
-           ", u.id, u.kind, u.deleted_ms, u.managed, u.version FROM tim_user u WHERE " + where;
+           ", u.id, u.kind, u.deleted_ms, u.managed, u.version, u.external_id FROM tim_user u "
+           "WHERE " +
+           where;
 }
 
 struct Candidates {
@@ -249,10 +254,10 @@ void markProtected(Poco::Data::Session& session, Candidates& candidates) {
 
 Candidates selectCandidates(Poco::Data::Session& session, const std::string& select,
                             const std::vector<SqlParam>& params) {
-    const auto& found =
-        runPrepared(session, select, params,
-                    {ColumnType::Integer, ColumnType::Text, ColumnType::Text,
-                     ColumnType::NullableInteger, ColumnType::Integer, ColumnType::Integer});
+    const auto& found = runPrepared(
+        session, select, params,
+        {ColumnType::Integer, ColumnType::Text, ColumnType::Text, ColumnType::NullableInteger,
+         ColumnType::Integer, ColumnType::Integer, ColumnType::NullableText});
     Candidates candidates;
     for (std::size_t i = 0; i < found.rows(); ++i) {
         port::AccountCandidate account;
@@ -261,6 +266,9 @@ Candidates selectCandidates(Poco::Data::Session& session, const std::string& sel
         account.person = found.text(2)[i] == "person";
         account.deleted = !found.nullableInteger(3)[i].isNull();
         account.managed = found.integer(4)[i] != 0;
+        if (!found.nullableText(6)[i].isNull()) {
+            account.externalId = found.nullableText(6)[i].value();
+        }
         candidates.versions[account.id] = found.integer(5)[i];
         candidates.accounts.push_back(std::move(account));
     }
@@ -360,82 +368,209 @@ bool updateUser(Poco::Data::Session& session, const std::string& id, const UserC
 
 }  // namespace
 
+namespace {
+
+std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) {
+    return value.isNull() ? std::nullopt : std::optional<std::string>(value.value());
+}
+
+// A create the rules refuse (409): a protected account's refusal is audited, in `tx`.
+[[noreturn]] void refuse(Poco::Data::Session& session, WriteTransaction& tx,
+                         const port::BindDecision& decision, const UserColumns& c) {
+    switch (decision.refusal) {
+        case port::BindDecision::Refusal::Reserved:
+            throw port::Conflict(port::Conflict::Kind::Uniqueness,
+                                 "userName \"" + c.userName + "\" is reserved");
+        case port::BindDecision::Refusal::NameTaken:
+            break;
+        case port::BindDecision::Refusal::Protected:
+            // Recorded: someone with a provisioning token reached for an administrator.
+            recordAudit(session, {"refuse", "User", decision.id, c.externalId, {}, "protected"});
+            tx.commit();
+            throw port::ProtectedAccount();
+    }
+    throw userNameTaken(c.userName, decision.id);
+}
+
+// A password the rules do not let SCIM set on account `id`: audited in `tx`, nothing else
+// written, and refused (403).
+[[noreturn]] void refusePassword(Poco::Data::Session& session, WriteTransaction& tx,
+                                 const std::string& id,
+                                 const Poco::Nullable<std::string>& externalId,
+                                 port::PasswordRefusal why) {
+    const bool isProtected = why == port::PasswordRefusal::ProtectedRole;
+    recordAudit(session, {"refuse",
+                          "User",
+                          id,
+                          externalId,
+                          {"password"},
+                          isProtected ? "protected-role" : "tim-created"});
+    tx.commit();
+    throw port::Forbidden(
+        isProtected ? "The user holds a protected TIM role: its password is set in TIM only. "
+                      "Send the request without a password."
+                    : "SCIM sets a password only on a user SCIM created; this one was created "
+                      "in TIM, so its password is set in TIM. Send the request without a "
+                      "password.");
+}
+
+// What the credential rule reads of user `id`, in the caller's transaction. The roles are
+// read for update: a role TIM grants meanwhile waits for this write to end.
+port::CredentialStanding credentialStanding(Poco::Data::Session& session, const SqlDialect& dialect,
+                                            const std::string& id) {
+    port::CredentialStanding standing;
+    const auto& created = runPrepared(session, "SELECT created_by_scim FROM tim_user WHERE id = ?",
+                                      {textParam(id)}, {ColumnType::Integer})
+                              .integer(0);
+    standing.createdByScim = !created.empty() && created.front() != 0;
+    const auto& internal =
+        runPrepared(session,
+                    std::string("SELECT r.internal FROM tim_user_role ur JOIN tim_role r ON "
+                                "r.name_key = ur.role_key WHERE ur.user_id = ?") +
+                        dialect.forUpdate(),
+                    {textParam(id)}, {ColumnType::Integer})
+            .integer(0);
+    standing.holdsProtectedRole =
+        std::any_of(internal.begin(), internal.end(), [](Poco::Int64 flag) { return flag != 0; });
+    return standing;
+}
+
+// Refuses (audited, in `tx`) a password the rules do not let SCIM set on user `id` as it is
+// now.
+void checkPassword(Poco::Data::Session& session, const SqlDialect& dialect,
+                   const port::AccountRules& rules, WriteTransaction& tx, const std::string& id,
+                   const Poco::Nullable<std::string>& externalId) {
+    const auto why = rules.passwordRefusal(credentialStanding(session, dialect, id));
+    if (why != port::PasswordRefusal::None) {
+        refusePassword(session, tx, id, externalId, why);
+    }
+}
+
+// What a create with columns `c` becomes now, as the rules decide from the accounts it
+// matches (found into `candidates`); a refusal, and a password the rules do not let it set
+// (`setsPassword`), are audited in `tx` and thrown.
+port::BindDecision decideCreate(Poco::Data::Session& session, const SqlDialect& dialect,
+                                const port::AccountRules& rules, WriteTransaction& tx,
+                                const UserColumns& c, bool setsPassword, Candidates& candidates) {
+    candidates = findCandidates(session, dialect, c);
+    const port::BindDecision decision = rules.bind(candidates.accounts, optionalOf(c.externalId));
+    if (decision.kind == port::BindDecision::Kind::Refuse) {
+        refuse(session, tx, decision, c);
+    }
+    if (setsPassword && (decision.kind == port::BindDecision::Kind::Bind ||
+                         decision.kind == port::BindDecision::Kind::Revive)) {
+        checkPassword(session, dialect, rules, tx, decision.id, c.externalId);
+    }
+    return decision;
+}
+
+Poco::Nullable<std::string> externalIdOf(const Candidates& candidates, const std::string& id) {
+    for (const auto& account : candidates.accounts) {
+        if (account.id == id && account.externalId) {
+            return *account.externalId;
+        }
+    }
+    return {};
+}
+
+const char* createName(port::CreateOutcome outcome) {
+    switch (outcome) {
+        case port::CreateOutcome::Bound:
+            return "bind";
+        case port::CreateOutcome::Revived:
+            return "revive";
+        case port::CreateOutcome::Created:
+            break;
+    }
+    return "create";
+}
+
+}  // namespace
+
 port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& doc,
-                                                const std::optional<std::string>& clientHash) try {
+                                                const std::optional<std::string>& password) try {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
     Poco::Int64 now = nowMs();
     int active = c.active ? 1 : 0;
+    const SqlDialect& dialect = _database.dialect();
 
     Poco::Data::Session session = _database.session();
+    std::optional<std::string> clientHash;
+    if (password) {
+        {
+            // Every check before the cost: a create that is refused, in conflict, or may not
+            // set this password hashes nothing. It only read: rolled back.
+            WriteTransaction tx(session, dialect);
+            Candidates candidates;
+            decideCreate(session, dialect, _rules, tx, c, true, candidates);
+        }
+        clientHash = _rules.hashPassword(*password);
+    }
     port::CreateResult result;
     try {
-        withRetry(_database.dialect(), [&] {
-            WriteTransaction tx(session, _database.dialect());
+        withRetry(dialect, [&] {
+            WriteTransaction tx(session, dialect);
             result = port::CreateResult{};
-            const Candidates candidates = findCandidates(session, _database.dialect(), c);
-            const port::BindDecision decision = _rules.bind(candidates.accounts);
+            Candidates candidates;
+            const port::BindDecision decision =
+                decideCreate(session, dialect, _rules, tx, c, clientHash.has_value(), candidates);
             std::string id = decision.id;
-            switch (decision.kind) {
-                case port::BindDecision::Kind::Refuse:
-                    refuse(session, tx, decision, c);
-                    break;
-                case port::BindDecision::Kind::Create: {
-                    id = newId();
-                    const port::PasswordChange password =
-                        _rules.password(port::AccountEvent::Created, clientHash);
-                    runPrepared(
-                        session,
-                        "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
-                        "created_ms, modified_ms, external_id, email_key, work_email_key, "
-                        "several_work_emails, manager_id, doc, version, password_hash, "
-                        "password_change_required, disabled_ms, managed) VALUES (?, ?, ?, "
-                        "'person', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, CASE WHEN ? = 1 THEN NULL "
-                        "ELSE ? END, 1)",
-                        {textParam(id), textParam(c.userName), textParam(c.userNameKey),
-                         numberParam(active), numberParam(now), numberParam(now),
-                         nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
-                         nullableTextParam(c.workEmailKey),
-                         numberParam(c.severalWorkEmails ? 1 : 0), nullableTextParam(c.managerId),
-                         textParam(json), nullableTextParam(password.hash),
-                         numberParam(password.mustChange ? 1 : 0), numberParam(active),
-                         numberParam(now)});
-                    result.outcome = port::CreateOutcome::Created;
-                    result.passwordSet = !password.hash.isNull();
-                    SqlAccountWork work(session, _database.dialect());
-                    result.restored = _rules.restore(
-                        work, {port::AccountKind::User, id, c.externalId, c.userNameKey});
-                    break;
+            if (decision.kind == port::BindDecision::Kind::Recycle) {
+                // The id of a deleted user is never given to another: the one holding the
+                // userName goes for good, as the purge would have taken it.
+                eraseUsers(session, {{id, externalIdOf(candidates, id)}}, "username-reused");
+                result.erasedId = id;
+            }
+            if (decision.kind == port::BindDecision::Kind::Create ||
+                decision.kind == port::BindDecision::Kind::Recycle) {
+                id = newId();
+                const port::PasswordChange password =
+                    _rules.password(port::AccountEvent::Created, clientHash);
+                runPrepared(
+                    session,
+                    "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
+                    "created_ms, modified_ms, external_id, email_key, work_email_key, "
+                    "several_work_emails, manager_id, doc, version, password_hash, "
+                    "password_change_required, disabled_ms, managed, created_by_scim) VALUES (?, "
+                    "?, ?, 'person', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, CASE WHEN ? = 1 THEN NULL "
+                    "ELSE ? END, 1, 1)",
+                    {textParam(id), textParam(c.userName), textParam(c.userNameKey),
+                     numberParam(active), numberParam(now), numberParam(now),
+                     nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
+                     nullableTextParam(c.workEmailKey), numberParam(c.severalWorkEmails ? 1 : 0),
+                     nullableTextParam(c.managerId), textParam(json),
+                     nullableTextParam(password.hash), numberParam(password.mustChange ? 1 : 0),
+                     numberParam(active), numberParam(now)});
+                result.outcome = port::CreateOutcome::Created;
+                result.passwordSet = !password.hash.isNull();
+                SqlAccountWork work(session, dialect);
+                result.restored = _rules.restore(
+                    work, {port::AccountKind::User, id, c.externalId, c.userNameKey});
+            } else {
+                UserWrite write;
+                write.version = lockCandidate(session, dialect, id, candidates.versions.at(id));
+                write.revive = decision.kind == port::BindDecision::Kind::Revive;
+                // A user SCIM itself deleted comes back as any write to it would.
+                write.password = _rules.password(
+                    write.revive ? port::AccountEvent::Updated : port::AccountEvent::Bound,
+                    clientHash);
+                if (!updateUser(session, id, c, json, write)) {
+                    throw RowVanished("user " + id);
                 }
-                case port::BindDecision::Kind::Bind:
-                case port::BindDecision::Kind::Revive: {
-                    UserWrite write;
-                    write.version =
-                        lockCandidate(session, _database.dialect(), id, candidates.versions.at(id));
-                    write.revive = decision.kind == port::BindDecision::Kind::Revive;
-                    // A user SCIM itself deleted comes back as any write to it would.
-                    write.password = _rules.password(
-                        write.revive ? port::AccountEvent::Updated : port::AccountEvent::Bound,
-                        clientHash);
-                    if (!updateUser(session, id, c, json, write)) {
-                        throw RowVanished("user " + id);
-                    }
-                    result.outcome =
-                        write.revive ? port::CreateOutcome::Revived : port::CreateOutcome::Bound;
-                    result.via = decision.via;
-                    result.passwordSet = !write.password.keep;
-                    break;
-                }
+                result.outcome =
+                    write.revive ? port::CreateOutcome::Revived : port::CreateOutcome::Bound;
+                result.via = decision.via;
+                result.passwordSet = !write.password.keep;
             }
             const bool bound = result.outcome == port::CreateOutcome::Bound;
-            recordAudit(session,
-                        {result.outcome == port::CreateOutcome::Created ? "create" : "bind", "User",
-                         id, c.externalId, withPassword(attributesOf(doc), result.passwordSet),
-                         bound ? matchName(result.via)
-                               : (result.restored.empty() ? "applied" : "restored")});
+            recordAudit(session, {createName(result.outcome), "User", id, c.externalId,
+                                  withPassword(attributesOf(doc), result.passwordSet),
+                                  bound ? matchName(result.via)
+                                        : (result.restored.empty() ? "applied" : "restored")});
             if (result.outcome == port::CreateOutcome::Created && result.restored.empty()) {
-                result.record = port::UserRecord{id, doc,  1,           now, now,
-                                                 {}, true, std::nullopt};  // what was inserted
+                result.record = port::UserRecord{id,   doc,           1,           now, now, {},
+                                                 true, {true, false}, std::nullopt};  // as inserted
                 readManager(session, result.record);
             } else {
                 auto records = readUser(session, id, false);
@@ -447,7 +582,7 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
             tx.commit();
         });
     } catch (const Poco::Exception& e) {
-        if (_database.dialect().isUniqueViolation(e)) {
+        if (dialect.isUniqueViolation(e)) {
             throw userNameTaken(c.userName,
                                 userNameHolder(c.userNameKey));  // a concurrent create won
         }
@@ -460,22 +595,6 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
 
 std::string UserRepository::userNameHolder(const std::string& key) {
     return holderOf(_database.session(), "tim_user", "user_name_key", key, visibleUser(""));
-}
-
-void UserRepository::refuse(Poco::Data::Session& session, WriteTransaction& tx,
-                            const port::BindDecision& decision, const UserColumns& c) {
-    switch (decision.refusal) {
-        case port::BindDecision::Refusal::Reserved:
-            throw port::Conflict(port::Conflict::Kind::Uniqueness,
-                                 "userName \"" + c.userName + "\" is reserved");
-        case port::BindDecision::Refusal::NameTaken:
-            throw userNameTaken(c.userName, decision.id);
-        case port::BindDecision::Refusal::Protected:
-            // Recorded: someone with a provisioning token reached for an administrator.
-            recordAudit(session, {"refuse", "User", decision.id, c.externalId, {}, "protected"});
-            tx.commit();
-            throw port::ProtectedAccount();
-    }
 }
 
 std::string UserRepository::createLocal(const std::string& userName, const std::string& email,
@@ -578,15 +697,29 @@ port::AccountEvent writeEvent(bool managedBefore) {
 }  // namespace
 
 port::UserRecord UserRepository::replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
-                                         const std::optional<std::string>& clientHash,
+                                         const std::optional<std::string>& password,
                                          std::optional<Poco::Int64> expectedVersion) try {
     UserColumns c = userColumnsOf(doc);
     std::string json = toJson(doc);
+    const SqlDialect& dialect = _database.dialect();
     Poco::Data::Session session = _database.session();
+    std::optional<std::string> clientHash;
+    if (password) {
+        {
+            // Checks before the cost; it only read: rolled back.
+            WriteTransaction tx(session, dialect);
+            lockForWrite(session, dialect, id, expectedVersion);
+            checkPassword(session, dialect, _rules, tx, id, c.externalId);
+        }
+        clientHash = _rules.hashPassword(*password);
+    }
     try {
-        return withRetry(_database.dialect(), [&] {
-            WriteTransaction tx(session, _database.dialect());
-            const Locked locked = lockForWrite(session, _database.dialect(), id, expectedVersion);
+        return withRetry(dialect, [&] {
+            WriteTransaction tx(session, dialect);
+            const Locked locked = lockForWrite(session, dialect, id, expectedVersion);
+            if (clientHash) {
+                checkPassword(session, dialect, _rules, tx, id, c.externalId);  // still so
+            }
             const auto before = readUser(session, id, false);
             UserWrite write;
             write.version = locked.version;
@@ -605,7 +738,7 @@ port::UserRecord UserRepository::replace(const std::string& id, const Poco::JSON
             return std::move(records.front());
         });
     } catch (const Poco::Exception& e) {
-        if (_database.dialect().isUniqueViolation(e)) {
+        if (dialect.isUniqueViolation(e)) {
             throw userNameTaken(c.userName, userNameHolder(c.userNameKey));
         }
         throw;
@@ -618,6 +751,7 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
                                        std::optional<Poco::Int64> expectedVersion) try {
     // Optimistic: compute the new document (and hash a password) without holding a lock,
     // then write it only if the version is still the one it was computed from.
+    const SqlDialect& dialect = _database.dialect();
     constexpr int kAttempts = 5;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         const auto current = find(id);
@@ -633,19 +767,27 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
         if (json == toJson(current->doc) && !changed.password) {
             return *current;  // nothing changed: version and lastModified stay
         }
-        UserWrite write;
-        write.version = current->version;
-        std::optional<std::string> clientHash;
-        if (changed.password && current->managed) {  // a bind would not use it
-            clientHash = _rules.hashPassword(*changed.password);
-        }
-        write.password = _rules.password(writeEvent(current->managed), clientHash);
         UserColumns c = userColumnsOf(changed.doc);
         Poco::Data::Session session = _database.session();
+        std::optional<std::string> clientHash;
+        if (changed.password) {
+            const auto why = _rules.passwordRefusal(current->credential);
+            if (why != port::PasswordRefusal::None) {
+                WriteTransaction tx(session, dialect);
+                refusePassword(session, tx, id, c.externalId, why);
+            }
+            clientHash = _rules.hashPassword(*changed.password);
+        }
+        UserWrite write;
+        write.version = current->version;
+        write.password = _rules.password(writeEvent(current->managed), clientHash);
         try {
             std::optional<port::UserRecord> written;
-            const bool wrote = withRetry(_database.dialect(), [&] {
-                WriteTransaction tx(session, _database.dialect());
+            const bool wrote = withRetry(dialect, [&] {
+                WriteTransaction tx(session, dialect);
+                if (clientHash) {
+                    checkPassword(session, dialect, _rules, tx, id, c.externalId);  // still so
+                }
                 if (!updateUser(session, id, c, json, write)) {
                     return false;  // changed or deleted meanwhile: start again
                 }
@@ -664,7 +806,7 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
                 return std::move(*written);
             }
         } catch (const Poco::Exception& e) {
-            if (_database.dialect().isUniqueViolation(e)) {
+            if (dialect.isUniqueViolation(e)) {
                 throw userNameTaken(c.userName, userNameHolder(c.userNameKey));
             }
             throw;

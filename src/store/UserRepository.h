@@ -47,8 +47,6 @@ class UserRepository final : public port::UserStore {
   private:
     // The id of the user in SCIM's reach holding the folded userName `key`, or "".
     std::string userNameHolder(const std::string& key);
-    void refuse(Poco::Data::Session& session, WriteTransaction& tx,
-                const port::BindDecision& decision, const UserColumns& columns);
 
     Database& _database;
     const port::AccountRules& _rules;

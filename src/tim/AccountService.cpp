@@ -1,14 +1,20 @@
 #include "AccountService.h"
 
+#include "Credentials.h"
 #include "PasswordPolicy.h"
 #include "Passwords.h"
 #include "Roles.h"
 
 namespace tim {
 
-port::BindDecision AccountService::bind(
-    const std::vector<port::AccountCandidate>& candidates) const {
-    return decideBinding(_settings.binding, candidates);
+port::BindDecision AccountService::bind(const std::vector<port::AccountCandidate>& candidates,
+                                        const std::optional<std::string>& externalId) const {
+    return decideBinding(_settings.binding, candidates, externalId);
+}
+
+port::PasswordRefusal AccountService::passwordRefusal(
+    const port::CredentialStanding& account) const {
+    return passwordRefusalFor(account);
 }
 
 std::optional<std::string> AccountService::roleOf(const std::string& groupDisplayName) const {
@@ -35,6 +41,11 @@ bool AccountService::rolesReachNestedGroups() const {
 
 std::string AccountService::restore(port::AccountWork& work,
                                     const port::CreatedAccount& created) const {
+    // Only the same directory object comes back: a new account that merely reuses a name gets
+    // nothing of the deleted one's.
+    if (created.externalId.isNull()) {
+        return "";
+    }
     const Poco::Int64 notBeforeMs =
         _settings.snapshotRetention.before(_settings.now()).epochMicroseconds() / 1000;
     const auto snapshot = work.takeSnapshot(created, notBeforeMs);

@@ -1,6 +1,6 @@
 // TIM's rules for the accounts SCIM writes, in one place: binding (tim/Binding.h), passwords
-// (tim/PasswordPolicy.h), the roles role groups grant (tim/RoleGrants.h) and the restore after
-// a deletion in TIM. The store runs them inside its writes (store/AccountRules.h).
+// (tim/PasswordPolicy.h, tim/Credentials.h), the roles role groups grant (tim/RoleGrants.h) and the
+// restore after a deletion in TIM. The store runs them inside its writes (store/AccountRules.h).
 #pragma once
 
 #include "Binding.h"
@@ -30,7 +30,9 @@ class AccountService final : public port::AccountRules {
   public:
     explicit AccountService(AccountSettings settings) : _settings(std::move(settings)) {}
 
-    port::BindDecision bind(const std::vector<port::AccountCandidate>& candidates) const override;
+    port::BindDecision bind(const std::vector<port::AccountCandidate>& candidates,
+                            const std::optional<std::string>& externalId) const override;
+    port::PasswordRefusal passwordRefusal(const port::CredentialStanding& account) const override;
     std::optional<std::string> roleOf(const std::string& groupDisplayName) const override;
     port::PasswordChange password(port::AccountEvent event,
                                   const std::optional<std::string>& clientHash) const override;

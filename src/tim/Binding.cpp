@@ -41,12 +41,16 @@ BindDecision refuse(BindDecision::Refusal why, const AccountCandidate& holder) {
     return decision;
 }
 
-BindDecision byUserName(BindingMode mode, const AccountCandidate& holder) {
+BindDecision byUserName(BindingMode mode, const AccountCandidate& holder,
+                        const std::optional<std::string>& externalId) {
     if (!holder.person) {
         return refuse(BindDecision::Refusal::Reserved, holder);
     }
     if (holder.deleted) {
-        return decide(BindDecision::Kind::Revive, holder);
+        return decide(sameDirectoryObject(externalId, holder.externalId)
+                          ? BindDecision::Kind::Revive
+                          : BindDecision::Kind::Recycle,
+                      holder);
     }
     if (holder.managed) {
         return refuse(BindDecision::Refusal::NameTaken, holder);
@@ -66,10 +70,16 @@ bool bindable(const AccountCandidate& account) {
 
 }  // namespace
 
-BindDecision decideBinding(BindingMode mode, const std::vector<AccountCandidate>& candidates) {
+bool sameDirectoryObject(const std::optional<std::string>& externalId,
+                         const std::optional<std::string>& recordExternalId) {
+    return externalId && recordExternalId && *externalId == *recordExternalId;
+}
+
+BindDecision decideBinding(BindingMode mode, const std::vector<AccountCandidate>& candidates,
+                           const std::optional<std::string>& externalId) {
     for (const auto& candidate : candidates) {
         if (candidate.via == MatchedBy::UserName) {
-            return byUserName(mode, candidate);
+            return byUserName(mode, candidate, externalId);
         }
     }
     if (mode != BindingMode::UserNameOrEmail) {

@@ -184,8 +184,15 @@ class BulkContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(
             std::string("tooMany"),
             tooMany->getObject(0)->getObject("response")->getValue<std::string>("scimType"));
-        CPPUNIT_ASSERT_EQUAL(400,
-                             (*_scim)("POST", "/Bulk", bulk("", R"("failOnErrors":0,)")).status);
+        for (const char* bad : {"0", "-1", "1.5", "\"2\"", "true", "2147483648",
+                                "9223372036854775808", "18446744073709551616"}) {
+            const auto refused =
+                (*_scim)("POST", "/Bulk", bulk("", std::string(R"("failOnErrors":)") + bad + ","));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, 400, refused.status);
+            CPPUNIT_ASSERT(refused.body.find("invalidValue") != std::string::npos);
+        }
+        CPPUNIT_ASSERT_EQUAL(
+            200, (*_scim)("POST", "/Bulk", bulk("", R"("failOnErrors":2147483647,)")).status);
         CPPUNIT_ASSERT_EQUAL(405, (*_scim)("GET", "/Bulk").status);
     }
 

@@ -49,6 +49,7 @@ class PurgerContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(PurgerContract);
     CPPUNIT_TEST(purgesExactlyWhatExpired);
     CPPUNIT_TEST(disabledUsersCanBeKept);
+    CPPUNIT_TEST(accountsTimCreatedAreNeverPurged);
     CPPUNIT_TEST(worksInBatches);
     CPPUNIT_TEST(recordsWhenUsersWereDisabled);
     CPPUNIT_TEST(concurrentPurgersDeleteEachUserOnce);
@@ -164,6 +165,29 @@ class PurgerContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(store::Purger(*_database, policy()).lastRun() == kNow);
         // Nothing left to do.
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), store::Purger(*_database, policy()).run(kNow).users);
+    }
+
+    // An account TIM created and SCIM never bound is TIM's to delete, however long ago TIM
+    // disabled it (or marked it deleted).
+    void accountsTimCreatedAreNeverPurged() {
+        const std::string local = _users->createLocal("local.disabled", "", {});
+        const std::string scims = user("scim.disabled", kNowMs - 365 * kDayMs);
+        {
+            Poco::Data::Session session = _database->session();
+            std::string key = local;
+            Poco::Int64 longAgo = kNowMs - 365 * kDayMs;
+            session << "UPDATE tim_user SET active = 0, disabled_ms = ? WHERE id = ?", use(longAgo),
+                use(key), now;
+        }
+        const std::string localDeleted = _users->createLocal("local.deleted", "", {});
+        setDeleted(localDeleted, kNowMs - 365 * kDayMs);
+        {
+            Poco::Data::Session session = _database->session();
+            std::string key = localDeleted;
+            session << "UPDATE tim_user SET managed = 0 WHERE id = ?", use(key), now;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), store::Purger(*_database, policy()).run(kNow).users);
+        CPPUNIT_ASSERT(exists(local) && exists(localDeleted) && !exists(scims));
     }
 
     void disabledUsersCanBeKept() {

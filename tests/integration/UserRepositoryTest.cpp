@@ -152,11 +152,21 @@ class UserRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(_users->remove(bound.record.id, std::nullopt));
         CPPUNIT_ASSERT(!_users->find(bound.record.id));
         CPPUNIT_ASSERT(!_users->remove(bound.record.id, std::nullopt));
+        // The same directory object (its externalId) comes back as itself.
         const auto revived =
-            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), std::nullopt);
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x1"})"), std::nullopt);
         CPPUNIT_ASSERT(revived.outcome == port::CreateOutcome::Revived);
         CPPUNIT_ASSERT_EQUAL(tim.record.id, revived.record.id);
         CPPUNIT_ASSERT(_users->find(tim.record.id).has_value());
+        // Anyone else with the userName is a new user: the deleted one is erased, its id gone.
+        CPPUNIT_ASSERT(_users->remove(tim.record.id, std::nullopt));
+        const auto other =
+            _users->createOrBind(doc(R"({"userName":"kim","externalId":"x2"})"), std::nullopt);
+        CPPUNIT_ASSERT(other.outcome == port::CreateOutcome::Created);
+        CPPUNIT_ASSERT(other.record.id != tim.record.id);
+        CPPUNIT_ASSERT_EQUAL(tim.record.id, other.erasedId);
+        CPPUNIT_ASSERT(!_users->find(tim.record.id));
+        CPPUNIT_ASSERT(!_users->remove(tim.record.id, std::nullopt));
     }
 
     void filtersAgreeBetweenSqlAndMemory() {

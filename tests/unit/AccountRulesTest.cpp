@@ -76,12 +76,23 @@ class AccountRulesTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(tim::decideBinding(mode, {system}).refusal ==
                        BindDecision::Refusal::Reserved);
 
+        // A deleted user comes back only as the same directory object (its externalId);
+        // anyone else with its userName is a new user, and the deleted one is erased.
         auto deleted = holder("d1");
         deleted.managed = true;
         deleted.deleted = true;
-        decision = tim::decideBinding(mode, {deleted});
+        deleted.externalId = "x-1";
+        decision = tim::decideBinding(mode, {deleted}, std::string("x-1"));
         CPPUNIT_ASSERT(decision.kind == BindDecision::Kind::Revive);
         CPPUNIT_ASSERT_EQUAL(std::string("d1"), decision.id);
+        for (const auto& other : {std::optional<std::string>("x-2"), std::optional<std::string>(),
+                                  std::optional<std::string>("X-1")}) {
+            decision = tim::decideBinding(mode, {deleted}, other);
+            CPPUNIT_ASSERT(decision.kind == BindDecision::Kind::Recycle);
+            CPPUNIT_ASSERT_EQUAL(std::string("d1"), decision.id);
+        }
+        deleted.externalId.reset();  // without one on either side: not the same object
+        CPPUNIT_ASSERT(tim::decideBinding(mode, {deleted}).kind == BindDecision::Kind::Recycle);
     }
 
     void anEmailBindsOnlyOneBindablePerson() {

@@ -1,0 +1,255 @@
+// A SCIM token never sets a credential SCIM did not create (issue 30): passwords only on
+// accounts SCIM created that hold no protected role, in every attribute form and through
+// /Bulk; everything else Entra needs still works on the others; a deleted id is never given
+// to another person. Over HTTP through timhost, on SQLite and on the test MariaDB.
+#include "support/AccountFixture.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace Poco::Data::Keywords;
+using testing::Credentials;
+using testing::idOf;
+using testing::jsonObject;
+
+namespace {
+
+const std::string kCore = "urn:ietf:params:scim:schemas:core:2.0:User";
+const std::string kSecret = "Cl3ar-Pa55word-30";
+
+// Every way a client can carry a password: PATCH with a path, path-less, under the core URN,
+// and PUT; each must be refused whole.
+std::vector<std::pair<std::string, std::string>> passwordWrites(const std::string& userName) {
+    return {
+        {"PATCH",
+         R"({"Operations":[{"op":"replace","path":"password","value":")" + kSecret + R"("}]})"},
+        {"PATCH", R"({"Operations":[{"op":"Replace","value":{"displayName":"New","password":")" +
+                      kSecret + R"("}}]})"},
+        {"PATCH", R"({"Operations":[{"op":"add","path":")" + kCore + R"(:password","value":")" +
+                      kSecret + R"("}]})"},
+        {"PUT", R"({"userName":")" + userName + R"(","displayName":"New",")" + kCore +
+                    R"(":{"password":")" + kSecret + R"("}})"},
+    };
+}
+
+std::string bulkOf(const std::string& operations) {
+    return R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)" +
+           operations + "]}";
+}
+
+}  // namespace
+
+class CredentialsContract : public CppUnit::TestFixture, public testing::AccountFixture {
+    CPPUNIT_TEST_SUITE(CredentialsContract);
+    CPPUNIT_TEST(aManagedAdministratorKeepsItsPasswordAndCanBeDisabled);
+    CPPUNIT_TEST(boundAndLocalAccountsKeepTheirPassword);
+    CPPUNIT_TEST(accountsScimCreatedTakeItsPasswords);
+    CPPUNIT_TEST(aDeletedIdIsNeverGivenToAnother);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+  public:
+    void setUp() override { startHost({}); }
+    void tearDown() override { _host.reset(); }
+
+    void aManagedAdministratorKeepsItsPasswordAndCanBeDisabled() {
+        const std::string leaver = idOf(request(
+            "POST", "/Users", R"({"userName":"leaver","externalId":"e-l","password":"First-1x"})"));
+        grantInTim(leaver, "admin");  // TIM's UI makes the provisioned user an administrator
+        const Credentials before = credentials(leaver);
+        expectPasswordRefused(leaver, "leaver", "protected TIM role");
+        // The refusal is audited, and logged as a warning.
+        const std::string history = audit(leaver);
+        CPPUNIT_ASSERT_MESSAGE(history,
+                               history.find("refuse  User  " + leaver) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(history,
+                               history.find("outcome=protected-role") != std::string::npos);
+        CPPUNIT_ASSERT(_host->log().find("refused 403") != std::string::npos);
+        CPPUNIT_ASSERT(before == credentials(leaver));
+        // Entra must still disable an administrator who leaves, and change its attributes.
+        CPPUNIT_ASSERT_EQUAL(
+            200, request("PATCH", "/Users/" + leaver,
+                         R"({"Operations":[{"op":"Replace","path":"active","value":"False"}]})")
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(0, credentials(leaver).active);
+        CPPUNIT_ASSERT_EQUAL(before.hash, credentials(leaver).hash);
+        CPPUNIT_ASSERT_EQUAL(std::string("admin"), timRoles(leaver));
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Users/" + leaver).status);
+    }
+
+    void boundAndLocalAccountsKeepTheirPassword() {
+        const std::string carol = createLocal({"carol", "--email", "carol@corp.example"});
+        const Credentials local = credentials(carol);
+        CPPUNIT_ASSERT_EQUAL(0, local.managed);
+        // A bind that carries a password is refused whole: carol stays TIM's.
+        const auto bindWithPassword =
+            request("POST", "/Users",
+                    R"({"userName":"Carol","externalId":"e-c","password":")" + kSecret + "\"}");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(bindWithPassword.body, 403, bindWithPassword.status);
+        CPPUNIT_ASSERT(local == credentials(carol));
+        CPPUNIT_ASSERT(audit(carol).find("outcome=tim-created") != std::string::npos);
+        // One /Bulk that binds and then sets the password: the bind, and only the bind.
+        const auto bulk = request(
+            "POST", "/Bulk",
+            bulkOf(
+                R"({"method":"POST","path":"/Users","bulkId":"c","data":{"userName":"carol","externalId":"e-c"}},)"
+                R"({"method":"PATCH","path":"/Users/bulkId:c","data":{"Operations":[{"op":"replace","path":"password","value":")" +
+                kSecret + R"("}]}})"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(bulk.body, 200, bulk.status);
+        const auto results = jsonObject(bulk.body)->getArray("Operations");
+        CPPUNIT_ASSERT_EQUAL(std::string("201"),
+                             results->getObject(0)->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL(std::string("403"),
+                             results->getObject(1)->getValue<std::string>("status"));
+        const Credentials bound = credentials(carol);
+        CPPUNIT_ASSERT_EQUAL(1, bound.managed);
+        CPPUNIT_ASSERT_EQUAL(local.hash, bound.hash);
+        expectPasswordRefused(carol, "carol", "created in TIM");
+        CPPUNIT_ASSERT_EQUAL(local.hash, credentials(carol).hash);
+        CPPUNIT_ASSERT_EQUAL(local.mustChange, credentials(carol).mustChange);
+        // Attributes, disable and delete still work on it.
+        CPPUNIT_ASSERT_EQUAL(
+            200, request("PATCH", "/Users/" + carol,
+                         R"({"Operations":[{"op":"replace","path":"active","value":false}]})")
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Users/" + carol).status);
+
+        // A local account's first write with a password binds nothing and sets nothing.
+        const std::string frank = createLocal({"frank"});
+        const Credentials franks = credentials(frank);
+        const auto patched =
+            request("PATCH", "/Users/" + frank,
+                    R"({"Operations":[{"op":"replace","value":{"externalId":"e-f","password":")" +
+                        kSecret + R"("}}]})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(patched.body, 403, patched.status);
+        CPPUNIT_ASSERT(franks == credentials(frank));  // still unmanaged, same password
+        CPPUNIT_ASSERT(
+            jsonObject(request("GET", "/Users/" + frank).body)->get("externalId").isEmpty());
+    }
+
+    void accountsScimCreatedTakeItsPasswords() {
+        const std::string id = idOf(request(
+            "POST", "/Users", R"({"userName":"made","externalId":"e-m","password":"First-1x"})"));
+        const Credentials created = credentials(id);
+        CPPUNIT_ASSERT_EQUAL(0, created.mustChange);
+        // What ServiceProviderConfig says is what the server does.
+        CPPUNIT_ASSERT(jsonObject(request("GET", "/ServiceProviderConfig").body)
+                           ->getObject("changePassword")
+                           ->getValue<bool>("supported"));
+        for (const auto& write : passwordWrites("made")) {
+            const std::string hash = credentials(id).hash;
+            const auto result = request(write.first, "/Users/" + id, write.second);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(write.second + " " + result.body, 200, result.status);
+            CPPUNIT_ASSERT(credentials(id).hash != hash);
+        }
+    }
+
+    void aDeletedIdIsNeverGivenToAnother() {
+        const std::string group =
+            idOf(request("POST", "/Groups", R"({"displayName":"role.processmanager"})"));
+        const auto join = [&](const std::string& user) {
+            CPPUNIT_ASSERT_EQUAL(
+                204, request("PATCH", "/Groups/" + group,
+                             R"({"Operations":[{"op":"add","path":"members","value":[{"value":")" +
+                                 user + R"("}]}]})")
+                         .status);
+        };
+        const std::string alice = idOf(
+            request("POST", "/Users", R"({"userName":"alice","externalId":"a-1","title":"Boss"})"));
+        join(alice);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(alice));
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Users/" + alice).status);
+        // Another person with the userName: a new id, nothing of the deleted one's.
+        const auto other = request("POST", "/Users", R"({"userName":"Alice","externalId":"a-2"})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(other.body, 201, other.status);
+        const std::string second = idOf(other);
+        CPPUNIT_ASSERT(second != alice);
+        CPPUNIT_ASSERT(!jsonObject(other.body)->has("title"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(second));
+        CPPUNIT_ASSERT_EQUAL(404, request("GET", "/Users/" + alice).status);
+        CPPUNIT_ASSERT_EQUAL(
+            404, request("PATCH", "/Users/" + alice,
+                         R"({"Operations":[{"op":"replace","path":"title","value":"x"}]})")
+                     .status);
+        const auto members =
+            jsonObject(request("GET", "/Groups/" + group).body)->getArray("members");
+        CPPUNIT_ASSERT(!members || members->size() == 0);
+        const std::string erased = audit(alice);
+        CPPUNIT_ASSERT_MESSAGE(erased,
+                               erased.find("purge  User  " + alice) != std::string::npos &&
+                                   erased.find("outcome=username-reused") != std::string::npos);
+        CPPUNIT_ASSERT(_host->log().find("deleted user " + alice) != std::string::npos);
+
+        // The same directory object (its externalId) comes back as itself, with its groups.
+        const std::string bob =
+            idOf(request("POST", "/Users", R"({"userName":"bob","externalId":"b-1"})"));
+        join(bob);
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Users/" + bob).status);
+        const auto back = request("POST", "/Users", R"({"userName":"BOB","externalId":"b-1"})");
+        CPPUNIT_ASSERT_EQUAL(201, back.status);
+        CPPUNIT_ASSERT_EQUAL(bob, idOf(back));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
+        CPPUNIT_ASSERT(audit(bob).find("revive  User  " + bob) != std::string::npos);
+
+        // So too after a deletion in TIM: only the same externalId gets the memberships back.
+        const std::string carl =
+            idOf(request("POST", "/Users", R"({"userName":"carl","externalId":"c-1"})"));
+        join(carl);
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0,
+                                     _host->runCommand("scim.user.delete", {carl}, out, err));
+        const std::string stranger =
+            idOf(request("POST", "/Users", R"({"userName":"carl","externalId":"c-2"})"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(stranger));
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Users/" + stranger).status);
+        const std::string returning =
+            idOf(request("POST", "/Users", R"({"userName":"carl","externalId":"c-1"})"));
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(returning));
+    }
+
+  private:
+    // Every password write to `id` is 403 with a detail naming `why`, and changes nothing.
+    void expectPasswordRefused(const std::string& id, const std::string& userName,
+                               const std::string& why) {
+        const Credentials before = credentials(id);
+        const std::string document = request("GET", "/Users/" + id).body;
+        for (const auto& write : passwordWrites(userName)) {
+            const auto refused = request(write.first, "/Users/" + id, write.second);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(write.second + " " + refused.body, 403, refused.status);
+            const auto error = jsonObject(refused.body);
+            CPPUNIT_ASSERT_MESSAGE(refused.body, error->getValue<std::string>("detail").find(why) !=
+                                                     std::string::npos);
+            CPPUNIT_ASSERT(!error->has("scimType"));
+            CPPUNIT_ASSERT(refused.body.find(kSecret) == std::string::npos);
+        }
+        const auto bulk = request(
+            "POST", "/Bulk",
+            bulkOf(R"({"method":"PATCH","path":"/Users/)" + id +
+                   R"(","data":{"Operations":[{"op":"replace","path":"password","value":")" +
+                   kSecret + R"("}]}})"));
+        CPPUNIT_ASSERT_EQUAL(std::string("403"), jsonObject(bulk.body)
+                                                     ->getArray("Operations")
+                                                     ->getObject(0)
+                                                     ->getValue<std::string>("status"));
+        CPPUNIT_ASSERT(before == credentials(id));
+        CPPUNIT_ASSERT_EQUAL(document, request("GET", "/Users/" + id).body);  // nothing written
+        CPPUNIT_ASSERT(_host->log().find(kSecret) == std::string::npos);
+    }
+};
+
+class CredentialsSQLiteTest : public testing::OnSQLite<CredentialsContract> {
+    CPPUNIT_TEST_SUB_SUITE(CredentialsSQLiteTest, CredentialsContract);
+    CPPUNIT_TEST_SUITE_END();
+};
+
+class CredentialsMariaDBTest : public testing::OnMariaDB<CredentialsContract> {
+    CPPUNIT_TEST_SUB_SUITE(CredentialsMariaDBTest, CredentialsContract);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    CredentialsMariaDBTest() : OnMariaDB("tim_e2e_credentials_") {}
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(CredentialsSQLiteTest, "CredentialsSQLiteTest");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(CredentialsMariaDBTest, "CredentialsMariaDBTest");
