@@ -54,6 +54,10 @@ class AccountWork {
   public:
     virtual ~AccountWork() = default;
 
+    // The accounts among these that are out of SCIM's reach (system identities, unmanaged
+    // holders of a protected role): SCIM never grants or revokes their roles.
+    virtual std::set<std::string> outOfReach(const std::vector<std::string>& accountIds) = 0;
+
     // The roles the role groups these users are members of name.
     virtual std::vector<RoleOffer> roleOffers(const std::vector<std::string>& userIds) = 0;
 

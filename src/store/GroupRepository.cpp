@@ -35,6 +35,12 @@ port::Conflict displayNameTaken(const std::string& name, const std::string& hold
                           holderId);
 }
 
+// Memberships SCIM may remove: not those of accounts out of its reach, which it never sees.
+const std::string& removableMember() {
+    static const std::string condition = "member_id NOT IN (" + outOfReachAccounts() + ")";
+    return condition;
+}
+
 // Returns how many memberships it removed.
 std::size_t removeMembers(Poco::Data::Session& session, const std::string& groupId,
                           const std::vector<std::string>& ids) {
@@ -44,8 +50,8 @@ std::size_t removeMembers(Poco::Data::Session& session, const std::string& group
         auto more = texts(chunk);
         params.insert(params.end(), more.begin(), more.end());
         Poco::Data::Statement remove(session);
-        remove << "DELETE FROM tim_group_member WHERE group_id = ? AND member_id IN " +
-                      placeholders(chunk.size());
+        remove << "DELETE FROM tim_group_member WHERE group_id = ? AND " + removableMember() +
+                      " AND member_id IN " + placeholders(chunk.size());
         bindAll(remove, params);
         removed += remove.execute();
     });
@@ -116,8 +122,9 @@ AppliedMemberChanges applyMemberChanges(Poco::Data::Session& session, const SqlD
         if (wholesale) {
             before = memberIds(session, groupId);
             touched.insert(before.begin(), before.end());
-            std::string key = groupId;
-            session << "DELETE FROM tim_group_member WHERE group_id = ?", use(key), now;
+            runPrepared(session,
+                        "DELETE FROM tim_group_member WHERE group_id = ? AND " + removableMember(),
+                        {textParam(groupId)});
         }
         if (change.kind == port::MemberChange::Kind::Remove) {
             result.changed = removeMembers(session, groupId, change.ids) > 0 || result.changed;
@@ -206,6 +213,42 @@ void GroupRepository::updateGroup(Poco::Data::Session& session, const std::strin
         use(columns.roleKey), use(document), use(modified), use(key), Poco::Data::Keywords::now;
 }
 
+void GroupRepository::insertGroup(Poco::Data::Session& session, const std::string& id,
+                                  const Columns& c, const std::string& json, bool managed) {
+    const Poco::Int64 now = nowMs();
+    runPrepared(session,
+                "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
+                "role_key, doc, version, created_ms, modified_ms, managed) VALUES (?, ?, ?, ?, ?, "
+                "?, 1, ?, ?, ?)",
+                {textParam(id), textParam(c.displayName), textParam(c.displayNameKey),
+                 nullableTextParam(c.externalId), nullableTextParam(c.roleKey), textParam(json),
+                 numberParam(now), numberParam(now), numberParam(managed ? 1 : 0)});
+}
+
+std::string GroupRepository::keepForHiddenMembers(Poco::Data::Session& session,
+                                                  const port::GroupRecord& record) {
+    const auto hidden = selectIds(session,
+                                  "SELECT member_id FROM tim_group_member WHERE group_id = ? AND "
+                                  "member_id IN (" +
+                                      outOfReachAccounts() + ")",
+                                  {textParam(record.id)});
+    if (hidden.empty()) {
+        return "";
+    }
+    const std::string kept = newId();
+    inChunks(hidden, [&](const std::vector<std::string>& chunk) {
+        std::vector<SqlParam> params{textParam(kept), textParam(record.id)};
+        const auto ids = texts(chunk);
+        params.insert(params.end(), ids.begin(), ids.end());
+        executeOnce(
+            session,
+            "UPDATE tim_group_member SET group_id = ? WHERE group_id = ? AND member_id IN " +
+                placeholders(chunk.size()),
+            params);
+    });
+    return kept;
+}
+
 port::GroupWriteResult GroupRepository::createOrBind(
     const Poco::JSON::Object::Ptr& doc,
     const std::optional<std::vector<std::string>>& members) try {
@@ -239,12 +282,7 @@ port::GroupWriteResult GroupRepository::createOrBind(
                 result.bound = true;
             } else {
                 id = newId();
-                session
-                    << "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
-                       "role_key, doc, version, created_ms, modified_ms, managed) VALUES (?, ?, ?, "
-                       "?, ?, ?, 1, ?, ?, 1)",
-                    use(id), use(c.displayName), use(c.displayNameKey), use(c.externalId),
-                    use(c.roleKey), use(json), use(now), use(now), Poco::Data::Keywords::now;
+                insertGroup(session, id, c, json, true);
             }
             SqlAccountWork work(session, _database.dialect());
             if (!result.bound) {
@@ -390,10 +428,27 @@ bool GroupRepository::remove(const std::string& id,
         } catch (const port::NotFound&) {
             return false;
         }
-        const Columns deleted = columnsOf(readBack(session, id).doc);
-        recordAudit(session, {"delete", "Group", id, deleted.externalId, {}});
+        const port::GroupRecord record = readBack(session, id);
+        const Columns deleted = columnsOf(record.doc);
+        // Accounts out of SCIM's reach that TIM put in the group keep it: the SCIM resource
+        // goes (404 from now on), a TIM group of that name stays for them, unmanaged, so that
+        // a later create of the name binds to it.
+        const std::string keptAs = keepForHiddenMembers(session, record);
+        recordAudit(session, {"delete",
+                              "Group",
+                              id,
+                              deleted.externalId,
+                              {},
+                              keptAs.empty() ? "applied" : "kept-for-tim"});
         SqlAccountWork work(session, _database.dialect());
         deleteGroup(session, work, _rules, id);
+        if (!keptAs.empty()) {
+            Poco::JSON::Object::Ptr doc = new Poco::JSON::Object(*record.doc);
+            doc->remove("externalId");
+            Columns kept = deleted;
+            kept.externalId.clear();
+            insertGroup(session, keptAs, kept, documentText(doc, kMaxGroupDocumentBytes), false);
+        }
         tx.commit();
         return true;
     });
@@ -411,8 +466,11 @@ bool mentionsMembers(const scim::filter::NodePtr& node) {
            mentionsMembers(node->right);
 }
 
-constexpr const char* kMemberExists =
-    "EXISTS (SELECT 1 FROM tim_group_member gm WHERE gm.group_id = g.id AND gm.member_id = ?)";
+// A member filter matches the members a group shows: never an account out of SCIM's reach.
+const std::string kMemberExists =
+    "EXISTS (SELECT 1 FROM tim_group_member gm WHERE gm.group_id = g.id AND gm.member_id = ? "
+    "AND gm.member_id NOT IN (" +
+    outOfReachAccounts() + "))";
 
 std::optional<Column> groupColumnFor(const scim::filter::AttrPath& path) {
     if (!path.schema.empty() && !scim::sameName(path.schema, scim::kGroupSchema)) {

@@ -61,6 +61,13 @@ class GroupRepository final : public port::GroupStore {
     // The one UPDATE of a group's document and the columns it determines.
     static void updateGroup(Poco::Data::Session& session, const std::string& id,
                             const Columns& columns, const std::string& json, Poco::Int64 now);
+    // `managed`: false for a group TIM keeps for itself.
+    static void insertGroup(Poco::Data::Session& session, const std::string& id,
+                            const Columns& columns, const std::string& json, bool managed);
+    // Before group `record` is deleted through SCIM: moves the memberships of accounts out of
+    // SCIM's reach to a new id, for the TIM group that keeps them; returns that id, or "".
+    static std::string keepForHiddenMembers(Poco::Data::Session& session,
+                                            const port::GroupRecord& record);
 
     Database& _database;
     const port::AccountRules& _rules;

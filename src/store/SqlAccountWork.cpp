@@ -56,6 +56,19 @@ port::Membership membership(const std::string& group, const std::string& member,
 
 }  // namespace
 
+std::set<std::string> SqlAccountWork::outOfReach(const std::vector<std::string>& accountIds) {
+    std::set<std::string> hidden;
+    inChunks(accountIds, [&](const std::vector<std::string>& chunk) {
+        for (auto& id : selectIds(_session,
+                                  "SELECT id FROM tim_user WHERE id IN (" + outOfReachAccounts() +
+                                      ") AND id IN " + placeholders(chunk.size()),
+                                  texts(chunk))) {
+            hidden.insert(std::move(id));
+        }
+    });
+    return hidden;
+}
+
 std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
     return selectTriples<port::RoleOffer>(
         _session,

@@ -15,6 +15,7 @@ class SqlAccountWork final : public port::AccountWork {
     SqlAccountWork(Poco::Data::Session& session, const SqlDialect& dialect)
         : _session(session), _dialect(dialect) {}
 
+    std::set<std::string> outOfReach(const std::vector<std::string>& accountIds) override;
     std::vector<port::RoleOffer> roleOffers(const std::vector<std::string>& userIds) override;
     std::vector<port::Membership> membersOf(const std::vector<std::string>& groupIds) override;
     std::vector<port::Membership> groupsOf(const std::vector<std::string>& memberIds) override;

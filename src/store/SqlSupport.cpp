@@ -70,6 +70,14 @@ const std::string& protectedRoleHolders() {
     return sql;
 }
 
+const std::string& outOfReachAccounts() {
+    static const std::string sql =
+        "SELECT o.id FROM tim_user o WHERE o.kind <> 'person' OR "
+        "(o.managed = 0 AND o.id IN (" +
+        protectedRoleHolders() + "))";
+    return sql;
+}
+
 std::string person(const std::string& prefix) {
     return prefix + "kind = 'person' AND " + prefix + "deleted_ms IS NULL";
 }

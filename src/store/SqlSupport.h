@@ -73,6 +73,11 @@ std::string person(const std::string& prefix);
 // Lists and counts test it in SQL; reads of one row test it in C++ from the roles they join.
 const std::string& protectedRoleHolders();
 
+// The ids of accounts out of SCIM's reach: system identities, and unmanaged holders of a
+// protected role. A SELECT of o.id (uncorrelated: a small set, built once per statement) for
+// "member_id NOT IN (...)": their memberships survive every group write.
+const std::string& outOfReachAccounts();
+
 // Users in SCIM's reach: persons not deleted that are managed (SCIM created or bound them), or
 // unmanaged and holding no protected role (tim_role.internal: scim.roles.internal and
 // scim.binding.protectedRoles). `prefix` is a table alias with its dot, or "".

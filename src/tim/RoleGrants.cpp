@@ -100,20 +100,42 @@ std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& a
     return offers;
 }
 
+namespace {
+
+// `accounts` less those out of SCIM's reach: their roles are TIM's alone, whatever group
+// TIM put them in.
+std::vector<std::string> inReach(port::AccountWork& work, const std::set<std::string>& accounts) {
+    const std::vector<std::string> all(accounts.begin(), accounts.end());
+    const auto hidden = work.outOfReach(all);
+    std::vector<std::string> kept;
+    for (const auto& id : all) {
+        if (!hidden.count(id)) {
+            kept.push_back(id);
+        }
+    }
+    return kept;
+}
+
+}  // namespace
+
 port::GrantTally grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
                             RoleReach reach) {
     if (accountIds.empty()) {
         return {};
     }
+    std::set<std::string> accounts(accountIds.begin(), accountIds.end());
     if (reach == RoleReach::Direct) {
-        return apply(work, work.roleOffers(accountIds), accountIds);
+        const auto ids = inReach(work, accounts);
+        return ids.empty() ? port::GrantTally{} : apply(work, work.roleOffers(ids), ids);
     }
     // Every account below the groups among them may hold another role now.
-    std::set<std::string> accounts(accountIds.begin(), accountIds.end());
     for (const auto& row : walk(work, Direction::Down, accountIds)) {
         accounts.insert(row.memberId);
     }
-    const std::vector<std::string> ids(accounts.begin(), accounts.end());
+    const std::vector<std::string> ids = inReach(work, accounts);
+    if (ids.empty()) {
+        return {};
+    }
     const auto above = walk(work, Direction::Up, ids);
     std::set<std::string> groups;
     for (const auto& row : above) {

@@ -46,6 +46,8 @@ class CredentialsContract : public CppUnit::TestFixture, public testing::Account
     CPPUNIT_TEST(boundAndLocalAccountsKeepTheirPassword);
     CPPUNIT_TEST(accountsScimCreatedTakeItsPasswords);
     CPPUNIT_TEST(aDeletedIdIsNeverGivenToAnother);
+    CPPUNIT_TEST(groupWritesLeaveHiddenAccountsAlone);
+    CPPUNIT_TEST(nestedRoleGroupsNeverReachHiddenAccounts);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -206,6 +208,81 @@ class CredentialsContract : public CppUnit::TestFixture, public testing::Account
         const std::string returning =
             idOf(request("POST", "/Users", R"({"userName":"carl","externalId":"c-1"})"));
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(returning));
+    }
+
+    // An administrator TIM put into SCIM's groups stays there, unseen, whatever SCIM writes.
+    void groupWritesLeaveHiddenAccountsAlone() {
+        const std::string admin = createLocal({"admin2", "--roles", "admin"});
+        const std::string user = idOf(request("POST", "/Users", R"({"userName":"visible"})"));
+        const std::string finance =
+            idOf(request("POST", "/Groups",
+                         R"({"displayName":"finance","externalId":"g-f","members":[{"value":")" +
+                             user + R"("}]})"));
+        addInTim(finance, admin);
+        const auto members = [&] {
+            const auto array =
+                jsonObject(request("GET", "/Groups/" + finance).body)->getArray("members");
+            return array ? array->size() : 0;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), members());  // the administrator is not shown
+        // Member filters never match it.
+        CPPUNIT_ASSERT_EQUAL(0,
+                             total("/Groups?filter=members%5Bvalue%20eq%20%22" + admin + "%22%5D"));
+        CPPUNIT_ASSERT_EQUAL(0, total("/Groups?filter=members%20eq%20%22" + admin + "%22"));
+        CPPUNIT_ASSERT_EQUAL(1,
+                             total("/Groups?filter=members%5Bvalue%20eq%20%22" + user + "%22%5D"));
+        // Removing it by id, removing all members, replacing them, a PUT: it stays.
+        const std::string base = "/Groups/" + finance;
+        for (const std::string& patch :
+             {R"({"Operations":[{"op":"remove","path":"members","value":[{"value":")" + admin +
+                  R"("}]}]})",
+              std::string(R"({"Operations":[{"op":"remove","path":"members"}]})"),
+              R"({"Operations":[{"op":"replace","path":"members","value":[{"value":")" + user +
+                  R"("}]}]})"}) {
+            const auto patched = request("PATCH", base, patch);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(patch + patched.body, 204, patched.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(patch, std::string("finance:managed"), groupsOf(admin));
+        }
+        CPPUNIT_ASSERT_EQUAL(
+            200, request("PUT", base, R"({"displayName":"finance","externalId":"g-f"})").status);
+        CPPUNIT_ASSERT_EQUAL(std::string("finance:managed"), groupsOf(admin));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), members());
+        // A bind of a TIM group with members: [] keeps it too.
+        const std::string ops = createGroupInTim("ops");
+        addInTim(ops, admin);
+        CPPUNIT_ASSERT_EQUAL(
+            ops, idOf(request("POST", "/Groups", R"({"displayName":"ops","members":[]})")));
+        CPPUNIT_ASSERT_EQUAL(std::string("finance:managed,ops:managed"), groupsOf(admin));
+        // Deleting the group through SCIM: gone for SCIM, kept in TIM for the administrator.
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", base).status);
+        CPPUNIT_ASSERT_EQUAL(404, request("GET", base).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("finance:unmanaged,ops:managed"), groupsOf(admin));
+        CPPUNIT_ASSERT(audit(finance).find("outcome=kept-for-tim") != std::string::npos);
+        // Entra creating it again binds to what TIM kept: a new id, the administrator still in.
+        const std::string again =
+            idOf(request("POST", "/Groups", R"({"displayName":"finance","externalId":"g-f2"})"));
+        CPPUNIT_ASSERT(again != finance);
+        CPPUNIT_ASSERT_EQUAL(std::string("finance:managed,ops:managed"), groupsOf(admin));
+        CPPUNIT_ASSERT_EQUAL(std::string("admin"), roles(admin));
+    }
+
+    void nestedRoleGroupsNeverReachHiddenAccounts() {
+        startHost({{"scim.roles.nested", "true"}});
+        const std::string admin = createLocal({"admin3", "--roles", "admin"});
+        const std::string user = idOf(request("POST", "/Users", R"({"userName":"member"})"));
+        const std::string team = createGroupInTim("team");
+        addInTim(team, admin);
+        addInTim(team, user);
+        const std::string role =
+            idOf(request("POST", "/Groups", R"({"displayName":"role.processmanager"})"));
+        const auto nest = R"({"Operations":[{"op":"add","path":"members","value":[{"value":")" +
+                          team + R"("}]}]})";
+        CPPUNIT_ASSERT_EQUAL(204, request("PATCH", "/Groups/" + role, nest).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(user));
+        CPPUNIT_ASSERT_EQUAL(std::string("admin"), roles(admin));
+        CPPUNIT_ASSERT_EQUAL(204, request("DELETE", "/Groups/" + role).status);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(user));
+        CPPUNIT_ASSERT_EQUAL(std::string("admin"), roles(admin));
     }
 
   private:

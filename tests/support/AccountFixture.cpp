@@ -116,4 +116,41 @@ void AccountFixture::grantInTim(const std::string& id, const std::string& role) 
         use(user), use(key), now;
 }
 
+std::string AccountFixture::createGroupInTim(const std::string& name) {
+    Poco::Data::Session session = database();
+    std::string id = "tim-group-" + name;
+    std::string displayName = name;
+    std::string doc = R"({"displayName":")" + name + R"("})";
+    session << "INSERT INTO tim_group (id, display_name, display_name_key, doc, version, "
+               "created_ms, modified_ms, managed) VALUES (?, ?, ?, ?, 1, 1700000000000, "
+               "1700000000000, 0)",
+        use(id), use(displayName), use(displayName), use(doc), now;
+    return id;
+}
+
+void AccountFixture::addInTim(const std::string& groupId, const std::string& memberId,
+                              const std::string& type) {
+    Poco::Data::Session session = database();
+    std::string group = groupId;
+    std::string member = memberId;
+    std::string kind = type;
+    session << "INSERT INTO tim_group_member (group_id, member_id, member_type) VALUES (?, ?, ?)",
+        use(group), use(member), use(kind), now;
+}
+
+std::string AccountFixture::groupsOf(const std::string& memberId) {
+    Poco::Data::Session session = database();
+    std::vector<std::string> names;
+    std::vector<int> managed;
+    std::string member = memberId;
+    session << "SELECT g.display_name, g.managed FROM tim_group_member m JOIN tim_group g ON g.id "
+               "= m.group_id WHERE m.member_id = ? ORDER BY g.display_name",
+        into(names), into(managed), use(member), now;
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        text += (i ? "," : "") + names[i] + (managed[i] ? ":managed" : ":unmanaged");
+    }
+    return text;
+}
+
 }  // namespace testing

@@ -68,6 +68,14 @@ class AccountFixture {
     std::string timRoles(const std::string& id);
     // TIM's UI grants `role` to account `id`.
     void grantInTim(const std::string& id, const std::string& role);
+    // TIM's UI creates group `name` (lower-case ASCII, so its folded key is itself): unmanaged.
+    std::string createGroupInTim(const std::string& name);
+    // TIM's UI puts `memberId` ("User" or "Group") into group `groupId`.
+    void addInTim(const std::string& groupId, const std::string& memberId,
+                  const std::string& type = "User");
+    // The displayNames of the groups `memberId` is a member of, with ":managed" or
+    // ":unmanaged", sorted and joined with commas.
+    std::string groupsOf(const std::string& memberId);
 
     std::unique_ptr<HostProcess> _host;
 
