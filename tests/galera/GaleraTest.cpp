@@ -128,9 +128,10 @@ class GaleraTest : public CppUnit::TestFixture {
                 Poco::Timestamp().epochMicroseconds() / 1000 - Poco::Int64(60) * 24 * 3600 * 1000;
             for (int i = 0; i < users; ++i) {
                 std::string id = "purge-" + std::to_string(i);
+                // Deleted through SCIM: managed, as every user the purge may take.
                 session << "INSERT INTO tim_user (id, user_name, user_name_key, kind, active, "
-                           "created_ms, modified_ms, deleted_ms) VALUES (?, ?, ?, 'person', 0, ?, "
-                           "?, ?)",
+                           "created_ms, modified_ms, deleted_ms, managed) VALUES (?, ?, ?, "
+                           "'person', 0, ?, ?, ?, 1)",
                     use(id), use(id), use(id), use(longAgo), use(longAgo), use(longAgo), now;
             }
         }
