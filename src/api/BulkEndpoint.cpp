@@ -2,6 +2,7 @@
 
 #include "api/RequestSupport.h"
 #include "scim/Json.h"
+#include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/Values.h"
 
@@ -245,6 +246,7 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
 
     std::vector<Operation> operations;
     std::map<std::string, std::size_t> creators;  // bulkId -> the POST that creates it
+    std::size_t passwords = 0;
     for (const auto& entry : entries) {
         operations.push_back(readOperation(entry));
         auto& op = operations.back();
@@ -252,6 +254,17 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
             !creators.emplace(op.bulkId, operations.size() - 1).second) {
             op.refusal = scim::badRequest("invalidValue", "bulkId " + op.bulkId + " is used twice");
         }
+        if (!op.refusal && op.data && scim::sameName(splitPath(op.path).first, "Users") &&
+            scim::mentionsPassword(op.data)) {
+            ++passwords;
+        }
+    }
+    if (passwords > _settings.maxPasswordOperations) {
+        // Each password costs a deliberately slow hash: the request is refused before any runs.
+        throw scim::payloadTooLarge(
+            "The bulk request sets a password in " + std::to_string(passwords) +
+            " operations, more than scim.bulk.maxPasswordOperations (" +
+            std::to_string(_settings.maxPasswordOperations) + "); send them in smaller requests");
     }
 
     std::vector<Object::Ptr> results(operations.size());

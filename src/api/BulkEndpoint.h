@@ -16,6 +16,9 @@ namespace api {
 struct BulkSettings {
     std::size_t maxOperations = 1000;       // more: 413
     std::size_t maxPayloadBytes = 1048576;  // a larger body: 413
+    // Most operations on /Users that may carry a password (each costs a slow hash); more: 413
+    // before any runs.
+    std::size_t maxPasswordOperations = 20;
 };
 
 class BulkEndpoint {

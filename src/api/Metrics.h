@@ -23,6 +23,8 @@ class Metrics {
     void recordRequest(const std::string& endpoint, const std::string& method, int status,
                        double seconds);
     void recordPurge(const port::PurgeResult& result, const Poco::Timestamp& when);
+    // A client's password was hashed (PBKDF2: the costliest thing a request can ask for).
+    void recordPasswordHash();
 
     // `shared`: nullopt when the database could not be asked (those gauges are left out).
     std::string render(const port::PoolUsage& pool,
@@ -40,6 +42,7 @@ class Metrics {
 
     mutable std::mutex _mutex;
     std::map<Series, Histogram> _requests;
+    std::uint64_t _passwordHashes = 0;
     std::uint64_t _purgeRuns = 0;
     std::uint64_t _purgedUsers = 0;
     double _lastPurgeSeconds = 0;

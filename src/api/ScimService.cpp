@@ -79,10 +79,16 @@ Response ScimService::answer(const Request& request) const noexcept {
         // Every path under the base, discovery included, needs a valid token; metrics may
         // be public.
         const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
-        const bool publicPath = _settings.metricsPublic && resourcePath &&
-                                *resourcePath == std::string("/") + kMetricsResource;
-        if (!publicPath && !_authenticate(request)) {
-            throw scim::unauthorized(kUnauthorizedDetail);
+        const bool metricsPath =
+            resourcePath && *resourcePath == std::string("/") + kMetricsResource;
+        if (!(_settings.metricsPublic && metricsPath)) {
+            const Access access = _authenticate(request);
+            if (access == Access::Denied) {
+                throw scim::unauthorized(kUnauthorizedDetail);
+            }
+            if (access == Access::MetricsOnly && !metricsPath) {
+                throw scim::ScimError(403, "", "This bearer token may only read the metrics");
+            }
         }
         if (!resourcePath) {
             throw scim::notFound("No SCIM resource at " + request.path);

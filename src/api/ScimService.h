@@ -34,8 +34,13 @@ struct Observability {
     std::function<std::optional<port::SharedFacts>()> sharedFacts;
 };
 
-// Decides whether a request may be served (the bearer token check); false answers 401.
-using Authenticate = std::function<bool(const Request&)>;
+// What a request's credential lets it do (the bearer token check).
+enum class Access {
+    Denied,        // 401
+    Provisioning,  // every resource
+    MetricsOnly,   // <basePath>/metrics; 403 anywhere else
+};
+using Authenticate = std::function<Access(const Request&)>;
 
 inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or token";
 

@@ -10,6 +10,9 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace app {
 namespace {
 
@@ -154,27 +157,45 @@ std::string describeAudit(Components& c, const Arguments& args) {
     return text;
 }
 
-std::string generateToken(Components& c, const Arguments&) {
-    return c.tokens->issue() + "\n";
+// Who runs an admin command, for the audit: the operating-system account.
+std::string operatorName() {
+    const passwd* account = getpwuid(geteuid());
+    return account != nullptr ? account->pw_name : "uid " + std::to_string(geteuid());
+}
+
+std::string generateToken(Components& c, const Arguments& args) {
+    const std::string usage = "usage: scim.token.generate [--scope provisioning|metrics]";
+    std::optional<auth::TokenScope> scope = auth::TokenScope::Provisioning;
+    if (args.size() == 2 && args[0] == "--scope") {
+        scope = auth::scopeNamed(args[1]);
+    } else if (!args.empty()) {
+        scope.reset();
+    }
+    if (!scope) {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    return c.tokens->issue(*scope, operatorName()) + "\n";
 }
 
 std::string listTokens(Components& c, const Arguments&) {
     const Poco::Timestamp now = c.clock.now();
     std::string text =
-        "jti                                   subject   issued                "
+        "jti                                   subject   scope         issued                "
         "expires               state\n";
     for (const auto& token : c.tokenStore->list()) {
         const char* state =
             token.revokedAt ? "revoked" : (token.expiresAt <= now ? "expired" : "active");
-        text += token.jti + "  " + token.subject + "  " + scim::formatDateTime(token.issuedAt) +
-                "  " + scim::formatDateTime(token.expiresAt) + "  " + state + "\n";
+        text += token.jti + "  " + token.subject + "  " + token.scope +
+                std::string(token.scope.size() < 12 ? 12 - token.scope.size() : 0, ' ') + "  " +
+                scim::formatDateTime(token.issuedAt) + "  " +
+                scim::formatDateTime(token.expiresAt) + "  " + state + "\n";
     }
     return text;
 }
 
 std::string revokeToken(Components& c, const Arguments& args) {
     const std::string& jti = onlyArgument(args, "usage: scim.token.revoke JTI");
-    if (!c.tokenStore->revoke(jti, c.clock.now())) {
+    if (!c.tokenStore->revoke(jti, c.clock.now(), operatorName())) {
         throw Poco::NotFoundException("no token has the jti " + jti);
     }
     c.logger.information("revoked the bearer token " + jti);
@@ -204,7 +225,10 @@ const std::vector<AdminCommand>& adminCommands() {
          "the SCIM writes to one user or group (id, userName, displayName or externalId), or "
          "--latest; an optional count (default 50)",
          describeAudit},
-        {"scim.token.generate", "print a new bearer token for sys.scim", generateToken},
+        {"scim.token.generate",
+         "print a new bearer token for sys.scim: [--scope provisioning|metrics] (metrics: reads "
+         "<basePath>/metrics only)",
+         generateToken},
         {"scim.token.list", "list issued bearer tokens (never the tokens themselves)", listTokens},
         {"scim.token.revoke", "revoke the bearer token with the given jti", revokeToken},
     };

@@ -66,6 +66,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
 
     tim::AccountSettings accountSettings = readAccountSettings(settings, deletedRetention, logger);
     accountSettings.now = [this] { return clock.now(); };
+    accountSettings.hashed = [this] { metrics.recordPasswordHash(); };
     accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
     snapshots = std::make_unique<store::Snapshots>(*database, *accounts);
     snapshotRetention = deletedRetention;
@@ -103,15 +104,22 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         *groups, api::GroupsSettings{limits, defaultVendor, cursors.get()}, logger);
     const auto& capabilities = serviceSettings.capabilities;
     bulkEndpoint = std::make_unique<api::BulkEndpoint>(
-        api::BulkSettings{static_cast<std::size_t>(capabilities.bulkMaxOperations),
-                          static_cast<std::size_t>(capabilities.bulkMaxPayloadSize)},
+        api::BulkSettings{
+            static_cast<std::size_t>(capabilities.bulkMaxOperations),
+            static_cast<std::size_t>(capabilities.bulkMaxPayloadSize),
+            static_cast<std::size_t>(settings.integer("scim.bulk.maxPasswordOperations", 0, 1000))},
         limits);
     auth::TokenService& tokenService = *tokens;
     service = std::make_unique<api::ScimService>(
         std::move(serviceSettings),
         [&tokenService](const api::Request& request) {
-            return tokenService.authenticate(request.headerValue("Authorization")) ==
-                   auth::Rejection::None;
+            auth::TokenScope scope = auth::TokenScope::Provisioning;
+            if (tokenService.authenticate(request.headerValue("Authorization"), &scope) !=
+                auth::Rejection::None) {
+                return api::Access::Denied;
+            }
+            return scope == auth::TokenScope::Metrics ? api::Access::MetricsOnly
+                                                      : api::Access::Provisioning;
         },
         logger, usersEndpoint.get(), groupsEndpoint.get(),
         api::Observability{&metrics, [this] { return database->poolUsage(); },

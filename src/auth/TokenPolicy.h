@@ -6,11 +6,21 @@
 
 #include <Poco/Timespan.h>
 
+#include <optional>
 #include <string>
 
 namespace auth {
 
 inline constexpr const char* kTokenLifetimeKey = "jwtAccessTokenExpirationTimeScim";
+
+// What a token may do: provision (every SCIM resource, the metrics too) or only read the
+// metrics (a Prometheus job's token).
+enum class TokenScope { Provisioning, Metrics };
+
+// "provisioning" or "metrics": the JWT's scope claim and the stored scope.
+const char* scopeName(TokenScope scope);
+// nullopt for a name that is neither.
+std::optional<TokenScope> scopeNamed(const std::string& name);
 
 struct TokenPolicy {
     std::string issuer = "tim";

@@ -34,7 +34,7 @@ TokenService::TokenService(TokenPolicy policy, const std::string& signingKey,
     }
     _signer.setAlgorithms({_policy.algorithm});
     if (_cacheTtl.totalMilliseconds() > 0) {
-        _verified = std::make_unique<Poco::ExpireLRUCache<std::string, Poco::Timestamp>>(
+        _verified = std::make_unique<Poco::ExpireLRUCache<std::string, Verified>>(
             1024, _cacheTtl.totalMilliseconds());
     }
 }
@@ -51,8 +51,23 @@ std::string TokenService::generateSigningKey() {
     return text.str();
 }
 
-std::string TokenService::issue() {
+const char* scopeName(TokenScope scope) {
+    return scope == TokenScope::Metrics ? "metrics" : "provisioning";
+}
+
+std::optional<TokenScope> scopeNamed(const std::string& name) {
+    for (const auto scope : {TokenScope::Provisioning, TokenScope::Metrics}) {
+        if (name == scopeName(scope)) {
+            return scope;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string TokenService::issue(TokenScope scope, const std::string& issuedBy) {
     port::IssuedToken record;
+    record.scope = scopeName(scope);
+    record.issuedBy = issuedBy;
     record.jti = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     record.subject = _policy.subject;
     // JWT times are whole seconds.
@@ -67,30 +82,36 @@ std::string TokenService::issue() {
     token.setSubject(record.subject);
     token.setIssuedAt(record.issuedAt);
     token.setExpiration(record.expiresAt);
+    token.payload().set("scope", record.scope);
     const std::string jwt = _signer.sign(token, _policy.algorithm);
     _store.record(record);
-    _logger.information("issued a bearer token for %s: jti %s, expires %s", record.subject,
-                        record.jti, scim::formatDateTime(record.expiresAt));
+    _logger.information("issued a %s bearer token for %s: jti %s, expires %s", record.scope,
+                        record.subject, record.jti, scim::formatDateTime(record.expiresAt));
     return jwt;
 }
 
-Rejection TokenService::authenticate(const std::optional<std::string>& authorizationHeader) {
+Rejection TokenService::authenticate(const std::optional<std::string>& authorizationHeader,
+                                     TokenScope* scope) {
     Rejection why = Rejection::None;
+    TokenScope granted = TokenScope::Provisioning;
     const auto jwt = bearerToken(authorizationHeader, why);
     if (jwt) {
-        why = verify(*jwt);
+        why = verify(*jwt, granted);
     }
     if (why != Rejection::None) {
         _logger.warning("SCIM request refused: %s", std::string(describe(why)));
+    } else if (scope != nullptr) {
+        *scope = granted;
     }
     return why;
 }
 
-Rejection TokenService::verify(const std::string& jwt) {
+Rejection TokenService::verify(const std::string& jwt, TokenScope& scope) {
     const Poco::Timestamp now = _clock.now();
     if (_verified) {
-        const auto expires = _verified->get(jwt);
-        if (expires && now < *expires + _policy.clockSkew.totalMicroseconds()) {
+        const auto verified = _verified->get(jwt);
+        if (verified && now < verified->expires + _policy.clockSkew.totalMicroseconds()) {
+            scope = verified->scope;
             return Rejection::None;
         }
     }
@@ -123,6 +144,15 @@ Rejection TokenService::verify(const std::string& jwt) {
     if (why != Rejection::None) {
         return why;
     }
+    // A token without the claim predates scopes: a provisioning token.
+    const auto claimed = token.payload().get("scope");
+    const auto named = claimed.isEmpty()    ? std::optional<TokenScope>(TokenScope::Provisioning)
+                       : claimed.isString() ? scopeNamed(claimed.toString())
+                                            : std::nullopt;
+    if (!named) {
+        return Rejection::MalformedToken;
+    }
+    scope = *named;
 
     const auto standing = _store.standing(token.getId());
     if (!standing) {
@@ -138,7 +168,7 @@ Rejection TokenService::verify(const std::string& jwt) {
         return Rejection::SubjectDisabled;
     }
     if (_verified) {
-        _verified->add(jwt, std::min(token.getExpiration(), standing->expiresAt));
+        _verified->add(jwt, Verified{std::min(token.getExpiration(), standing->expiresAt), scope});
     }
     return Rejection::None;
 }

@@ -24,13 +24,16 @@ class TokenService {
     TokenService(TokenPolicy policy, const std::string& signingKey, port::TokenStore& store,
                  const Clock& clock, Poco::Timespan cacheTtl, Poco::Logger& logger);
 
-    // Signs and records a new token for the policy's subject; returns the compact JWT.
-    std::string issue();
+    // Signs and records (audited) a new token for the policy's subject with `scope`; returns
+    // the compact JWT. `issuedBy`: who asked, for the audit.
+    std::string issue(TokenScope scope = TokenScope::Provisioning,
+                      const std::string& issuedBy = "");
 
     // Rejection::None when the Authorization header carries a token this server issued,
-    // unexpired, unrevoked, for an active sys.scim. Logs the reason of a refusal (never
-    // the token).
-    Rejection authenticate(const std::optional<std::string>& authorizationHeader);
+    // unexpired, unrevoked, for an active sys.scim; then `scope`, if given, is set to what the
+    // token may do. Logs the reason of a refusal (never the token).
+    Rejection authenticate(const std::optional<std::string>& authorizationHeader,
+                           TokenScope* scope = nullptr);
 
     const TokenPolicy& policy() const { return _policy; }
 
@@ -38,7 +41,11 @@ class TokenService {
     static std::string generateSigningKey();
 
   private:
-    Rejection verify(const std::string& jwt);
+    struct Verified {
+        Poco::Timestamp expires;
+        TokenScope scope = TokenScope::Provisioning;
+    };
+    Rejection verify(const std::string& jwt, TokenScope& scope);
 
     const TokenPolicy _policy;
     Poco::JWT::Signer _signer;
@@ -46,8 +53,8 @@ class TokenService {
     const Clock& _clock;
     const Poco::Timespan _cacheTtl;
     Poco::Logger& _logger;
-    // token -> its exp claim, for tokens verified in full within the last cacheTtl
-    std::unique_ptr<Poco::ExpireLRUCache<std::string, Poco::Timestamp>> _verified;
+    // token -> its exp claim and scope, for tokens verified in full within the last cacheTtl
+    std::unique_ptr<Poco::ExpireLRUCache<std::string, Verified>> _verified;
 };
 
 }  // namespace auth

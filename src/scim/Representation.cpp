@@ -238,4 +238,38 @@ Object::Ptr renderResource(const Object::Ptr& doc, const std::string& id, const 
     return resource;
 }
 
+namespace {
+
+bool namesPassword(const std::string& name) {
+    static const std::string kSuffix = ":password";
+    return Poco::icompare(name, "password") == 0 ||
+           (name.size() > kSuffix.size() &&
+            Poco::icompare(name, name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
+}
+
+}  // namespace
+
+bool mentionsPassword(const Poco::Dynamic::Var& body) {
+    if (body.type() == typeid(Poco::JSON::Array::Ptr)) {
+        for (const auto& element : *body.extract<Poco::JSON::Array::Ptr>()) {
+            if (mentionsPassword(element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    if (body.type() != typeid(Poco::JSON::Object::Ptr)) {
+        return false;
+    }
+    for (const auto& member : *body.extract<Poco::JSON::Object::Ptr>()) {
+        const bool pathToPassword = Poco::icompare(member.first, "path") == 0 &&
+                                    member.second.isString() &&
+                                    namesPassword(member.second.toString());
+        if (namesPassword(member.first) || pathToPassword || mentionsPassword(member.second)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace scim

@@ -25,6 +25,11 @@ NormalisedResource normaliseResource(const Poco::JSON::Object::Ptr& body,
                                      const ResourceSchema& schema);
 
 // Normalises one attribute's value for `path` (also used by PATCH).
+// Whether a request body may carry a password, in any form a client can send one: a member
+// named "password" or "<urn>:password" at any depth, or a PATCH path naming one. It errs on
+// the side of yes: what bounds the cost of hashing may count too many, never too few.
+bool mentionsPassword(const Poco::Dynamic::Var& body);
+
 Poco::Dynamic::Var normaliseAttribute(const AttributeDef& def, const Poco::Dynamic::Var& value,
                                       const std::string& path);
 

@@ -33,7 +33,9 @@ port::ProvisioningCounts SqlStatusReader::counts() try {
 std::optional<Poco::Int64> SqlStatusReader::latestTokenExpiryMs() try {
     Poco::Data::Session session = _database.session();
     Poco::Nullable<Poco::Int64> latest;
-    session << "SELECT MAX(expires_ms) FROM scim_token WHERE revoked_ms IS NULL",
+    // Entra's token: a metrics token expiring later must not hide it.
+    session << "SELECT MAX(expires_ms) FROM scim_token WHERE revoked_ms IS NULL AND scope = "
+               "'provisioning'",
         Poco::Data::Keywords::into(latest), Poco::Data::Keywords::now;
     return latest.isNull() ? std::nullopt : std::optional<Poco::Int64>(latest.value());
 } catch (...) {

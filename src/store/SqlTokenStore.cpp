@@ -2,6 +2,12 @@
 
 #include "StoreFailures.h"
 
+#include "AuditTrail.h"
+#include "SqlSupport.h"
+#include "WriteTransaction.h"
+
+#include "scim/DateTime.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
 
@@ -21,16 +27,30 @@ Poco::Timestamp fromMillis(Poco::Int64 ms) {
     return Poco::Timestamp(ms * 1000);
 }
 
+// The audit's "who" of a token: the operator the command ran as.
+std::string byOf(const std::string& who) {
+    return "by=" + (who.empty() ? std::string("unknown") : who);
+}
+
 }  // namespace
 
 void SqlTokenStore::record(const port::IssuedToken& token) try {
     Poco::Data::Session session = _database.session();
-    std::string jti = token.jti;
-    std::string subject = token.subject;
-    Poco::Int64 issued = toMillis(token.issuedAt);
-    Poco::Int64 expires = toMillis(token.expiresAt);
-    session << "INSERT INTO scim_token (jti, subject, issued_ms, expires_ms) VALUES (?, ?, ?, ?)",
-        use(jti), use(subject), use(issued), use(expires), now;
+    WriteTransaction tx(session, _database.dialect());
+    runPrepared(
+        session,
+        "INSERT INTO scim_token (jti, subject, issued_ms, expires_ms, scope) VALUES (?, ?, "
+        "?, ?, ?)",
+        {textParam(token.jti), textParam(token.subject), numberParam(toMillis(token.issuedAt)),
+         numberParam(toMillis(token.expiresAt)), textParam(token.scope)});
+    recordAudit(session,
+                {"token-issue",
+                 "Token",
+                 token.jti,
+                 {},
+                 {"scope=" + token.scope, "expires=" + scim::formatDateTime(token.expiresAt),
+                  byOf(token.issuedBy)}});
+    tx.commit();
 } catch (...) {
     rethrowAsStoreError();
 }
@@ -66,13 +86,15 @@ std::vector<port::IssuedToken> SqlTokenStore::list() try {
     std::vector<Poco::Int64> issued;
     std::vector<Poco::Int64> expires;
     std::vector<Poco::Nullable<Poco::Int64>> revoked;
-    session << "SELECT jti, subject, issued_ms, expires_ms, revoked_ms FROM scim_token "
+    std::vector<std::string> scopes;
+    session << "SELECT jti, subject, issued_ms, expires_ms, revoked_ms, scope FROM scim_token "
                "ORDER BY issued_ms, jti",
-        into(jtis), into(subjects), into(issued), into(expires), into(revoked), now;
+        into(jtis), into(subjects), into(issued), into(expires), into(revoked), into(scopes), now;
     std::vector<port::IssuedToken> tokens;
     for (std::size_t i = 0; i < jtis.size(); ++i) {
-        port::IssuedToken token{jtis[i], subjects[i], fromMillis(issued[i]), fromMillis(expires[i]),
-                                std::nullopt};
+        port::IssuedToken token{
+            jtis[i],   subjects[i], fromMillis(issued[i]), fromMillis(expires[i]), std::nullopt,
+            scopes[i], ""};
         if (!revoked[i].isNull()) {
             token.revokedAt = fromMillis(revoked[i].value());
         }
@@ -83,15 +105,25 @@ std::vector<port::IssuedToken> SqlTokenStore::list() try {
     rethrowAsStoreError();
 }
 
-bool SqlTokenStore::revoke(const std::string& jti, const Poco::Timestamp& at) try {
+bool SqlTokenStore::revoke(const std::string& jti, const Poco::Timestamp& at,
+                           const std::string& by) try {
     Poco::Data::Session session = _database.session();
-    std::string id = jti;
-    Poco::Int64 when = toMillis(at);
-    Poco::Int64 known = 0;
-    session << "UPDATE scim_token SET revoked_ms = ? WHERE jti = ? AND revoked_ms IS NULL",
-        use(when), use(id), now;
-    session << "SELECT COUNT(*) FROM scim_token WHERE jti = ?", use(id), into(known), now;
-    return known > 0;
+    WriteTransaction tx(session, _database.dialect());
+    const std::size_t revoked = executeOnce(
+        session, "UPDATE scim_token SET revoked_ms = ? WHERE jti = ? AND revoked_ms IS NULL",
+        {numberParam(toMillis(at)), textParam(jti)});
+    const auto& known = runPrepared(session, "SELECT scope FROM scim_token WHERE jti = ?",
+                                    {textParam(jti)}, {ColumnType::Text});
+    if (known.rows() == 0) {
+        return false;
+    }
+    if (revoked > 0) {
+        recordAudit(
+            session,
+            {"token-revoke", "Token", jti, {}, {"scope=" + known.text(0).front(), byOf(by)}});
+    }
+    tx.commit();
+    return true;
 } catch (...) {
     rethrowAsStoreError();
 }

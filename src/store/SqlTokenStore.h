@@ -12,7 +12,7 @@ class SqlTokenStore : public port::TokenStore {
     void record(const port::IssuedToken& token) override;
     std::optional<port::TokenStanding> standing(const std::string& jti) override;
     std::vector<port::IssuedToken> list() override;
-    bool revoke(const std::string& jti, const Poco::Timestamp& at) override;
+    bool revoke(const std::string& jti, const Poco::Timestamp& at, const std::string& by) override;
     std::string signingKey(const std::string& generated) override;
 
   private:

@@ -435,6 +435,19 @@ port::CredentialStanding credentialStanding(Poco::Data::Session& session, const 
     return standing;
 }
 
+// Before a password is hashed for a write of user `id` with columns `c`: a userName another
+// account holds is the 409 the write would meet after the cost.
+void refuseTakenUserName(Poco::Data::Session& session, const UserColumns& c,
+                         const std::string& id) {
+    const auto holders =
+        selectIds(session, "SELECT id FROM tim_user WHERE user_name_key = ? AND id <> ?",
+                  {textParam(c.userNameKey), textParam(id)});
+    if (!holders.empty()) {
+        throw userNameTaken(c.userName, holderOf(session, "tim_user", "user_name_key",
+                                                 c.userNameKey, visibleUser("")));
+    }
+}
+
 // Refuses (audited, in `tx`) a password the rules do not let SCIM set on user `id` as it is
 // now.
 void checkPassword(Poco::Data::Session& session, const SqlDialect& dialect,
@@ -710,6 +723,7 @@ port::UserRecord UserRepository::replace(const std::string& id, const Poco::JSON
             WriteTransaction tx(session, dialect);
             lockForWrite(session, dialect, id, expectedVersion);
             checkPassword(session, dialect, _rules, tx, id, c.externalId);
+            refuseTakenUserName(session, c, id);
         }
         clientHash = _rules.hashPassword(*password);
     }
@@ -776,6 +790,7 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
                 WriteTransaction tx(session, dialect);
                 refusePassword(session, tx, id, c.externalId, why);
             }
+            refuseTakenUserName(session, c, id);
             clientHash = _rules.hashPassword(*changed.password);
         }
         UserWrite write;

@@ -27,7 +27,9 @@ port::PasswordChange AccountService::password(port::AccountEvent event,
 }
 
 std::string AccountService::hashPassword(const std::string& clear) const {
-    return tim::hashPassword(clear);
+    std::string hash = tim::hashPassword(clear);
+    _settings.hashed();
+    return hash;
 }
 
 port::GrantTally AccountService::grantRoles(port::AccountWork& work,

@@ -24,6 +24,8 @@ struct AccountSettings {
     Duration snapshotRetention{30, 'd'};
     RoleReach roleReach = RoleReach::Direct;
     std::function<Poco::Timestamp()> now = [] { return Poco::Timestamp(); };
+    // Told of every password hashed for a client (each costs a deliberately slow PBKDF2).
+    std::function<void()> hashed = [] {};
 };
 
 class AccountService final : public port::AccountRules {

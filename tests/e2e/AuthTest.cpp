@@ -11,7 +11,13 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/String.h>
+
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 using testing::HostProcess;
 using namespace Poco::Data::Keywords;
@@ -82,6 +88,7 @@ class AuthTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(disabledSysScimIsRefused);
     CPPUNIT_TEST(tokenCommandsPrintTokensOnlyWhereAsked);
     CPPUNIT_TEST(invalidLifetimeStopsThePluginNamingTheKey);
+    CPPUNIT_TEST(aMetricsTokenReadsTheMetricsAndNothingElse);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -243,6 +250,58 @@ class AuthTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(host.runCommand("scim.token.revoke", {}, out, err) != 0);
         CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.setup-identities", {}, out, err));
         CPPUNIT_ASSERT_EQUAL(std::string("all system identities exist\n"), out);
+    }
+
+    void aMetricsTokenReadsTheMetricsAndNothingElse() {
+        HostProcess host({"tim-scim"}, authProperties());
+        host.start();
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, host.runCommand("scim.token.generate", {"--scope", "metrics"}, out, err));
+        const std::string metrics = Poco::trim(out);
+        CPPUNIT_ASSERT_EQUAL(std::string("metrics"),
+                             Poco::JWT::Token(metrics).payload().getValue<std::string>("scope"));
+        const auto as = [&](const std::string& token, const std::string& method,
+                            const std::string& path, const std::string& body = "") {
+            return host
+                .request(method, "/tim/api/scim" + path, body,
+                         {{"Authorization", "Bearer " + token},
+                          {"Content-Type", "application/scim+json"}})
+                .status;
+        };
+        CPPUNIT_ASSERT_EQUAL(200, as(metrics, "GET", "/metrics"));
+        for (const auto& [method, path, body] :
+             std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"GET", "/Users", ""},
+                 {"POST", "/Users", R"({"userName":"sneaky"})"},
+                 {"GET", "/ServiceProviderConfig", ""},
+                 {"POST", "/Bulk", R"({"Operations":[]})"},
+                 {"GET", "/Groups", ""},
+                 {"GET", "/v2/Users", ""}}) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path, 403, as(metrics, method, path, body));
+        }
+        // The default scope provisions, and reads the metrics too.
+        const std::string provisioning = host.generateToken();
+        CPPUNIT_ASSERT_EQUAL(200, as(provisioning, "GET", "/Users"));
+        CPPUNIT_ASSERT_EQUAL(200, as(provisioning, "GET", "/metrics"));
+        CPPUNIT_ASSERT(host.runCommand("scim.token.generate", {"--scope", "admin"}, out, err) != 0);
+        CPPUNIT_ASSERT(host.runCommand("scim.token.generate", {"--scope"}, out, err) != 0);
+        // Issue and revocation are audit rows: who, jti, scope, expiry.
+        const std::string jti = jtiOf(metrics);
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.revoke", {jti}, out, err));
+        CPPUNIT_ASSERT(testing::eventually([&] { return as(metrics, "GET", "/metrics") == 401; },
+                                           3000));  // within scim.token.cacheSeconds
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.audit", {jti}, out, err));
+        const std::string expires = Poco::DateTimeFormatter::format(
+            Poco::JWT::Token(metrics).getExpiration(), Poco::DateTimeFormat::ISO8601_FORMAT);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("token-issue  Token  " + jti) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            out, out.find("scope=metrics,expires=" + expires + ",by=") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("token-revoke  Token  " + jti) != std::string::npos);
+        CPPUNIT_ASSERT(out.find(metrics) == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.list", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, out.find(jti + "  sys.scim  metrics") != std::string::npos);
     }
 
     void invalidLifetimeStopsThePluginNamingTheKey() {

@@ -8,6 +8,12 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
 using namespace Poco::Data::Keywords;
 using testing::Credentials;
 using testing::idOf;
@@ -48,6 +54,7 @@ class CredentialsContract : public CppUnit::TestFixture, public testing::Account
     CPPUNIT_TEST(aDeletedIdIsNeverGivenToAnother);
     CPPUNIT_TEST(groupWritesLeaveHiddenAccountsAlone);
     CPPUNIT_TEST(nestedRoleGroupsNeverReachHiddenAccounts);
+    CPPUNIT_TEST(passwordsCostOnlyAfterEveryCheck);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -285,7 +292,99 @@ class CredentialsContract : public CppUnit::TestFixture, public testing::Account
         CPPUNIT_ASSERT_EQUAL(std::string("admin"), roles(admin));
     }
 
+    // Parsing, schema, uniqueness and reach come before a password is hashed; a /Bulk hashes at
+    // most scim.bulk.maxPasswordOperations. Counted by the host's own metric; the host's CPU
+    // time goes to the test's log.
+    void passwordsCostOnlyAfterEveryCheck() {
+        const std::string taken = idOf(request("POST", "/Users", R"({"userName":"taken"})"));
+        const std::string admin = createLocal({"admin4", "--roles", "admin"});
+        createLocal({"local4"});
+        const double hashes = passwordHashes();
+        const double cpuBefore = hostCpuSeconds();
+        std::string conflicts;
+        for (int i = 0; i < 20; ++i) {
+            conflicts += std::string(i ? "," : "") +
+                         R"({"method":"POST","path":"/Users","bulkId":"b)" + std::to_string(i) +
+                         R"(","data":{"userName":"TAKEN","password":")" + kSecret + R"("}})";
+        }
+        const auto bulk = request("POST", "/Bulk", bulkOf(conflicts));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(bulk.body, 200, bulk.status);
+        const auto results = jsonObject(bulk.body)->getArray("Operations");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(20), results->size());
+        for (std::size_t i = 0; i < results->size(); ++i) {
+            CPPUNIT_ASSERT_EQUAL(std::string("409"),
+                                 results->getObject(i)->getValue<std::string>("status"));
+        }
+        // Refused for reach, for the credential rule, for bad input: nothing hashed either.
+        const std::string password = R"(,"password":")" + kSecret + R"(")";
+        CPPUNIT_ASSERT_EQUAL(
+            409, request("POST", "/Users", R"({"userName":"admin4")" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(
+            403, request("POST", "/Users", R"({"userName":"local4")" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(
+            404,
+            request("PUT", "/Users/" + admin, R"({"userName":"admin4")" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(
+            400, request("POST", "/Users", R"({"active":true)" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(
+            409,
+            request("PUT", "/Users/" + taken, R"({"userName":"local4")" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(
+            409, request("PATCH", "/Users/" + taken,
+                         R"({"Operations":[{"op":"replace","value":{"userName":"LOCAL4")" +
+                             password + "}}]}")
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(hashes, passwordHashes());
+        // More password operations than the budget: 413, and none runs.
+        std::string many;
+        for (int i = 0; i < 21; ++i) {
+            many += std::string(i ? "," : "") + R"({"method":"POST","path":"/Users","bulkId":"n)" +
+                    std::to_string(i) + R"(","data":{"userName":"new)" + std::to_string(i) +
+                    R"(","urn:ietf:params:scim:schemas:core:2.0:User:password":")" + kSecret +
+                    R"("}})";
+        }
+        const auto refused = request("POST", "/Bulk", bulkOf(many));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 413, refused.status);
+        CPPUNIT_ASSERT(refused.body.find("maxPasswordOperations") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, total("/Users?filter=userName%20sw%20%22new%22"));
+        CPPUNIT_ASSERT_EQUAL(hashes, passwordHashes());
+        const double cpuRefused = hostCpuSeconds() - cpuBefore;
+        // What one hash costs, for scale: a create that sets a password.
+        CPPUNIT_ASSERT_EQUAL(
+            201, request("POST", "/Users", R"({"userName":"paid")" + password + "}").status);
+        CPPUNIT_ASSERT_EQUAL(hashes + 1, passwordHashes());
+        const double cpuOne = hostCpuSeconds() - cpuBefore - cpuRefused;
+        std::cout << "\n  host CPU: " << cpuRefused
+                  << " s for 20 conflicting bulk creates, 5 refused requests and a refused "
+                     "21-password bulk (0 hashes); "
+                  << cpuOne << " s for one create with a password (1 hash)" << std::endl;
+    }
+
   private:
+    double passwordHashes() {
+        const auto metrics = request("GET", "/metrics");
+        CPPUNIT_ASSERT_EQUAL(200, metrics.status);
+        const std::string name = "\ntim_scim_password_hashes_total ";
+        const auto at = metrics.body.find(name);
+        CPPUNIT_ASSERT_MESSAGE(metrics.body, at != std::string::npos);
+        return std::stod(metrics.body.substr(at + name.size()));
+    }
+
+    // The host's user and system CPU time so far (/proc/<pid>/stat, fields 14 and 15).
+    double hostCpuSeconds() {
+        std::ifstream stat("/proc/" + std::to_string(_host->pid()) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        std::istringstream fields(text.substr(text.rfind(')') + 2));
+        std::string field;
+        double ticks = 0;
+        for (int i = 3; i <= 15 && fields >> field; ++i) {
+            if (i >= 14) {
+                ticks += std::stod(field);
+            }
+        }
+        return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+
     // Every password write to `id` is 403 with a detail naming `why`, and changes nothing.
     void expectPasswordRefused(const std::string& id, const std::string& userName,
                                const std::string& why) {

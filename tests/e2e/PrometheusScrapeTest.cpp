@@ -16,6 +16,8 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <Poco/String.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <fstream>
@@ -115,7 +117,17 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
         const testing::ScimClient scim(host);
         CPPUNIT_ASSERT_EQUAL(
             201, scim("POST", "/Users", R"({"userName":"watched@example.com"})").status);
-        const Prometheus prometheus(host.port(), host.generateToken());
+        // The docs' token: one that reads the metrics and nothing else.
+        std::string metricsToken;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0,
+            host.runCommand("scim.token.generate", {"--scope", "metrics"}, metricsToken, err));
+        metricsToken = Poco::trim(metricsToken);
+        CPPUNIT_ASSERT_EQUAL(403, host.request("GET", "/tim/api/scim/Users", "",
+                                               {{"Authorization", "Bearer " + metricsToken}})
+                                      .status);
+        const Prometheus prometheus(host.port(), metricsToken);
         const auto scraped = [&](const std::string& promql) {
             return testing::eventually([&] { return !prometheus.query(promql).empty(); }, 30000);
         };
@@ -126,7 +138,7 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(scraped(R"(tim_scim_request_duration_seconds_bucket{le="+Inf"})"));
         CPPUNIT_ASSERT(scraped("tim_scim_db_pool_capacity > 0"));
         CPPUNIT_ASSERT(scraped("tim_scim_purge_last_completed_timestamp_seconds"));
-        // The token Prometheus itself uses expires in about a year
+        // The provisioning token (Entra's) expires in about a year
         // (jwtAccessTokenExpirationTimeScim).
         CPPUNIT_ASSERT(scraped("tim_scim_token_expiry_timestamp_seconds - time() > 300 * 86400"));
         // Every rule of the docs' file is loaded and evaluates ("ok"), and none fires.

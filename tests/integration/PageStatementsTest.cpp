@@ -45,7 +45,8 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         auto& logger = Poco::Logger::get("test.page");
         api::UsersEndpoint endpoint(*_users, api::UsersSettings{}, logger);
         api::ScimService service(
-            api::ServiceSettings{}, [](const api::Request&) { return true; }, logger, &endpoint);
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            logger, &endpoint);
         const auto statements = [&](int count) {
             const auto before = questions();
             const auto response = service.handle(

@@ -82,8 +82,8 @@ class TokenServiceContract : public CppUnit::TestFixture {
     void revokedTokenIsRefused() {
         const std::string jwt = _tokens->issue();
         const std::string other = _tokens->issue();
-        CPPUNIT_ASSERT(_store->revoke(_store->list()[0].jti, _clock->now()));
-        CPPUNIT_ASSERT(!_store->revoke("no-such-jti", _clock->now()));
+        CPPUNIT_ASSERT(_store->revoke(_store->list()[0].jti, _clock->now(), "test"));
+        CPPUNIT_ASSERT(!_store->revoke("no-such-jti", _clock->now(), "test"));
         const Rejection first = _tokens->authenticate(bearer(jwt));
         const Rejection second = _tokens->authenticate(bearer(other));
         // Exactly the revoked one is refused.
@@ -125,7 +125,7 @@ class TokenServiceContract : public CppUnit::TestFixture {
         auto cached = makeService(Poco::Timespan(1, 0));
         const std::string jwt = cached->issue();
         CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(cached->authenticate(bearer(jwt))));
-        _store->revoke(_store->list()[0].jti, _clock->now());
+        _store->revoke(_store->list()[0].jti, _clock->now(), "test");
         CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(cached->authenticate(bearer(jwt))));
         Poco::Thread::sleep(1100);
         CPPUNIT_ASSERT_EQUAL(name(Rejection::Revoked), name(cached->authenticate(bearer(jwt))));

@@ -13,7 +13,7 @@ using Poco::JSON::Object;
 
 api::Response get(const std::string& path, const std::string& method = "GET") {
     static const api::ScimService service(
-        api::ServiceSettings{}, [](const api::Request&) { return true; },
+        api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
         Poco::Logger::get("test"));
     api::Request request;
     request.method = method;

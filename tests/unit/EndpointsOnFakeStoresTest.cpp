@@ -216,8 +216,8 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         _groupsEndpoint =
             std::make_unique<api::GroupsEndpoint>(*_groups, api::GroupsSettings{}, logger);
         _service = std::make_unique<api::ScimService>(
-            api::ServiceSettings{}, [](const api::Request&) { return true; }, logger,
-            _usersEndpoint.get(), _groupsEndpoint.get());
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            logger, _usersEndpoint.get(), _groupsEndpoint.get());
     }
 
     void usersLiveAndFailAsTheirPortSays() {

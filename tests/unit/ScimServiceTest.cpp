@@ -29,8 +29,8 @@ api::Request get(const std::string& path) {
     return request;
 }
 
-bool allowAll(const api::Request&) {
-    return true;
+api::Access allowAll(const api::Request&) {
+    return api::Access::Provisioning;
 }
 
 std::string header(const api::Response& response, const std::string& name) {
@@ -136,7 +136,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
             api::ServiceSettings{},
             [&asked](const api::Request&) {
                 ++asked;
-                return false;
+                return api::Access::Denied;
             },
             Poco::Logger::get("test"));
         for (const char* path :
@@ -184,7 +184,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
                 api::ServiceSettings{},
                 [&c](const api::Request&) {
                     c.fail();
-                    return true;
+                    return api::Access::Provisioning;
                 },
                 Poco::Logger::get("test"));
             const auto response = service.handle(get("/tim/api/scim/Users"));
@@ -207,8 +207,8 @@ class ScimServiceTest : public CppUnit::TestFixture {
             api::ServiceSettings settings;
             settings.metricsPublic = isPublic;
             api::ScimService service(
-                settings, [](const api::Request&) { return false; }, Poco::Logger::get("test"),
-                nullptr, nullptr,
+                settings, [](const api::Request&) { return api::Access::Denied; },
+                Poco::Logger::get("test"), nullptr, nullptr,
                 api::Observability{&metrics,
                                    [] {
                                        return port::PoolUsage{1, 0, 4};
