@@ -179,6 +179,24 @@ class RepresentationTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(body, std::string(R"({"userName":"a"})"),
                                          str(qualified.doc));
             CPPUNIT_ASSERT_MESSAGE(body, qualified.password == std::string("S3cret!"));
+            // What bounds the cost of hashing sees every form normalisation extracts.
+            CPPUNIT_ASSERT_MESSAGE(body, scim::mentionsPassword(parse(body)));
+        }
+        // And every form a PATCH can carry one in; no body without one.
+        for (
+            const char* patch :
+            {R"({"Operations":[{"op":"replace","path":"password","value":"x"}]})",
+             R"({"Operations":[{"op":"Add","path":"PASSWORD","value":"x"}]})",
+             R"({"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User:password","value":"x"}]})",
+             R"({"Operations":[{"op":"replace","value":{"active":true,"Password":"x"}}]})",
+             R"({"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:User":{"password":"x"}}}]})"}) {
+            CPPUNIT_ASSERT_MESSAGE(patch, scim::mentionsPassword(parse(patch)));
+        }
+        for (const char* none :
+             {R"({"userName":"password","displayName":"a password"})",
+              R"({"Operations":[{"op":"replace","path":"displayName","value":"password"}]})",
+              R"({"userName":"a","emails":[{"value":"password@x.example"}]})"}) {
+            CPPUNIT_ASSERT_MESSAGE(none, !scim::mentionsPassword(parse(none)));
         }
     }
 
