@@ -33,7 +33,12 @@ std::pair<std::string, std::string> splitResourcePath(const std::string& resourc
 
 std::optional<std::string> resourcePathOf(const std::string& path, const std::string& basePath) {
     std::string decoded;
-    Poco::URI::decode(path, decoded);
+    try {
+        Poco::URI::decode(path, decoded);
+    } catch (const Poco::SyntaxException&) {
+        // "%zz", a "%" at the end: the client's mistake, before or after its token is read.
+        throw scim::ScimError(400, "", "The request path is not valid percent-encoding");
+    }
     if (!isSegmentPrefix(decoded, basePath)) {
         return std::nullopt;
     }
@@ -182,7 +187,12 @@ Response ScimService::metrics(const Request& request) const {
 // The resource a request is for, as a metrics label: a name the service serves, else "other"
 // (never an id or anything else a client chose).
 std::string ScimService::endpointOf(const Request& request) const {
-    const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+    std::optional<std::string> resourcePath;
+    try {
+        resourcePath = resourcePathOf(request.path, _settings.basePath);
+    } catch (const scim::ScimError&) {
+        return "other";
+    }
     if (!resourcePath || resourcePath->empty()) {
         return "other";
     }

@@ -89,7 +89,8 @@ class ScimService {
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),
-// "" for the base itself, or nullopt when `path` is not below `basePath`. Percent-decoded.
+// "" for the base itself, or nullopt when `path` is not below `basePath`. Percent-decoded:
+// a malformed escape ("%zz") throws ScimError 400.
 std::optional<std::string> resourcePathOf(const std::string& path, const std::string& basePath);
 
 }  // namespace api

@@ -240,11 +240,17 @@ Object::Ptr renderResource(const Object::Ptr& doc, const std::string& id, const 
 
 namespace {
 
+// "password", "<urn>:password" or "<urn>.password", in any case, spaces around, a value
+// filter after: every spelling the parsers of attribute names and PATCH paths accept.
 bool namesPassword(const std::string& name) {
-    static const std::string kSuffix = ":password";
-    return Poco::icompare(name, "password") == 0 ||
-           (name.size() > kSuffix.size() &&
-            Poco::icompare(name, name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
+    const std::string path = Poco::toLower(Poco::trim(name.substr(0, name.find('['))));
+    static const std::string kName = "password";
+    if (path.size() < kName.size() ||
+        path.compare(path.size() - kName.size(), kName.size(), kName) != 0) {
+        return false;
+    }
+    const std::string before = Poco::trim(path.substr(0, path.size() - kName.size()));
+    return before.empty() || before.back() == ':' || before.back() == '.';
 }
 
 }  // namespace

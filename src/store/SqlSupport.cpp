@@ -66,7 +66,7 @@ std::size_t executeOnce(Poco::Data::Session& session, const std::string& sql,
 const std::string& protectedRoleHolders() {
     static const std::string sql =
         "SELECT pr.user_id FROM tim_user_role pr JOIN tim_role prr ON prr.name_key = "
-        "pr.role_key WHERE prr.internal = 1";
+        "pr.role_key WHERE prr.internal = 1 AND pr.source <> 'scim'";
     return sql;
 }
 

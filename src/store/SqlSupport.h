@@ -69,7 +69,9 @@ std::vector<Record> readRecords(Poco::Data::Session& session, const std::string&
 std::string person(const std::string& prefix);
 
 // The ids of users holding a protected role (tim_role.internal: scim.roles.internal and
-// scim.binding.protectedRoles): a SELECT of pr.user_id, to which a caller may add "AND ...".
+// scim.binding.protectedRoles) that TIM granted: a SELECT of pr.user_id, to which a caller may
+// add "AND ...". A role SCIM granted (of a role made protected since) hides no account: the
+// recompute at start must still reach it to revoke that grant.
 // Lists and counts test it in SQL; reads of one row test it in C++ from the roles they join.
 const std::string& protectedRoleHolders();
 

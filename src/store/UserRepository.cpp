@@ -96,15 +96,16 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
         session,
         // Two plain LEFT JOINs: SQLite materialises a parenthesised join over every row.
         "SELECT u.id, u.doc, u.version, u.created_ms, u.modified_ms, r.name, u.managed, "
-        "r.internal, u.created_by_scim FROM tim_user u LEFT JOIN tim_user_role ur ON ur.user_id "
-        "= u.id LEFT JOIN tim_role r ON r.name_key = ur.role_key WHERE " +
+        "r.internal, u.created_by_scim, ur.source FROM tim_user u LEFT JOIN tim_user_role ur ON "
+        "ur.user_id = u.id LEFT JOIN tim_role r ON r.name_key = ur.role_key WHERE " +
             where,
         params,
         {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
          ColumnType::Integer, ColumnType::NullableText, ColumnType::Integer,
-         ColumnType::NullableInteger, ColumnType::Integer});
+         ColumnType::NullableInteger, ColumnType::Integer, ColumnType::NullableText});
     std::vector<port::UserRecord> users;
-    std::vector<bool> protectedRole;
+    std::vector<bool> protectedRole;   // any protected role: no password from SCIM
+    std::vector<bool> protectedByTim;  // one TIM granted: out of reach while unmanaged
     std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         const std::string& id = rows.text(0)[i];
@@ -119,17 +120,22 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
                                              {rows.integer(8)[i] != 0, false},
                                              std::nullopt});
             protectedRole.push_back(false);
+            protectedByTim.push_back(false);
         }
         const std::size_t at = indexOf[id];
         if (!rows.nullableText(5)[i].isNull()) {
             users[at].roles.push_back(rows.nullableText(5)[i].value());
         }
         const auto& internal = rows.nullableInteger(7)[i];
-        protectedRole[at] = protectedRole[at] || (!internal.isNull() && internal.value() != 0);
+        if (!internal.isNull() && internal.value() != 0) {
+            protectedRole[at] = true;
+            protectedByTim[at] = protectedByTim[at] || rows.nullableText(9)[i] != "scim";
+        }
     }
     std::vector<port::UserRecord> kept;
     for (std::size_t i = 0; i < users.size(); ++i) {
-        if (reach == Reach::InReachOnly && !users[i].managed && protectedRole[i]) {
+        // As visibleUser says in SQL (SqlSupport.h).
+        if (reach == Reach::InReachOnly && !users[i].managed && protectedByTim[i]) {
             continue;  // a TIM administrator SCIM does not manage
         }
         users[i].credential.holdsProtectedRole = protectedRole[i];
@@ -531,7 +537,9 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
             std::string id = decision.id;
             if (decision.kind == port::BindDecision::Kind::Recycle) {
                 // The id of a deleted user is never given to another: the one holding the
-                // userName goes for good, as the purge would have taken it.
+                // userName goes for good, as the purge would have taken it. Locked first: a
+                // revive that won meanwhile makes this create start again.
+                lockCandidate(session, dialect, id, candidates.versions.at(id));
                 eraseUsers(session, {{id, externalIdOf(candidates, id)}}, "username-reused");
                 result.erasedId = id;
             }
@@ -767,6 +775,9 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
     // then write it only if the version is still the one it was computed from.
     const SqlDialect& dialect = _database.dialect();
     constexpr int kAttempts = 5;
+    // (clear, hash) of the password, made once: another attempt reuses it, so writes racing
+    // this one cannot make it hash again.
+    std::optional<std::pair<std::string, std::string>> hashed;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         const auto current = find(id);
         if (!current) {
@@ -791,7 +802,10 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
                 refusePassword(session, tx, id, c.externalId, why);
             }
             refuseTakenUserName(session, c, id);
-            clientHash = _rules.hashPassword(*changed.password);
+            if (!hashed || hashed->first != *changed.password) {
+                hashed.emplace(*changed.password, _rules.hashPassword(*changed.password));
+            }
+            clientHash = hashed->second;
         }
         UserWrite write;
         write.version = current->version;

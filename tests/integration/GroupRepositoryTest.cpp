@@ -140,10 +140,13 @@ class GroupRepositoryContract : public testing::StoreFixture {
         _groups->syncRoleCatalogue({"auditor"}, {});
         const std::string alice = user("alice");
         const std::string bob = user("bob");
+        // An account TIM created (unmanaged) that SCIM put in a role group.
+        const std::string dora = _users->createLocal("dora", "", {});
         _groups->createOrBind(groupDoc("role.auditor"), std::vector<std::string>{alice});
         _groups->createOrBind(groupDoc("role.reviewer"), std::vector<std::string>{bob});
-        _groups->createOrBind(groupDoc("role.processmanager"), std::vector<std::string>{bob});
+        _groups->createOrBind(groupDoc("role.processmanager"), std::vector<std::string>{bob, dora});
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));  // reviewer: unknown
+        CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(dora));
 
         // A role now known is granted, one now internal revoked, each audited.
         const auto auditBefore = countRows("SELECT COUNT(*) FROM scim_audit");
@@ -151,10 +154,12 @@ class GroupRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT(change.recomputed);
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager,Reviewer"), joined(change.roles));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.granted);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.revoked);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), change.revoked);
         CPPUNIT_ASSERT_EQUAL(std::string("Reviewer"), roles(bob));
         CPPUNIT_ASSERT_EQUAL(std::string("auditor"), roles(alice));
-        CPPUNIT_ASSERT_EQUAL(auditBefore + 2, countRows("SELECT COUNT(*) FROM scim_audit"));
+        // The role SCIM gave it, now protected, neither hides dora nor stays with her.
+        CPPUNIT_ASSERT_EQUAL(std::string(""), roles(dora));
+        CPPUNIT_ASSERT_EQUAL(auditBefore + 3, countRows("SELECT COUNT(*) FROM scim_audit"));
 
         // The same lists again: nothing to do.
         change = _groups->syncRoleCatalogue({"auditor", "Reviewer"}, {"processmanager"});

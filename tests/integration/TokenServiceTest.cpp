@@ -7,6 +7,8 @@
 #include "support/FixedClock.h"
 #include "tim/SystemIdentities.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/Thread.h>
 
@@ -45,6 +47,7 @@ class TokenServiceContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(revocationTakesEffectWhenTheCacheExpires);
     CPPUNIT_TEST(firstStoredSigningKeyWins);
     CPPUNIT_TEST(setupSystemIdentitiesIsIdempotent);
+    CPPUNIT_TEST(scopesAreSignedStoredAndAudited);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -65,6 +68,42 @@ class TokenServiceContract : public CppUnit::TestFixture {
         _store.reset();
         _identities.reset();
         _database.reset();
+    }
+
+    // A metrics token says so in its claims and in the registry; its issue and revocation are
+    // audit rows naming who, the scope and the expiry.
+    void scopesAreSignedStoredAndAudited() {
+        const std::string metrics = _tokens->issue(auth::TokenScope::Metrics, "ops");
+        const std::string provisioning = _tokens->issue();
+        auth::TokenScope scope = auth::TokenScope::Provisioning;
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None),
+                             name(_tokens->authenticate(bearer(metrics), &scope)));
+        CPPUNIT_ASSERT(scope == auth::TokenScope::Metrics);
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None),
+                             name(_tokens->authenticate(bearer(provisioning), &scope)));
+        CPPUNIT_ASSERT(scope == auth::TokenScope::Provisioning);
+        const auto tokens = _store->list();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), tokens.size());
+        const auto& metricsToken = tokens[0].scope == "metrics" ? tokens[0] : tokens[1];
+        CPPUNIT_ASSERT_EQUAL(std::string("metrics"), metricsToken.scope);
+        CPPUNIT_ASSERT(_store->revoke(metricsToken.jti, _clock->now(), "ops"));
+        CPPUNIT_ASSERT(_store->revoke(metricsToken.jti, _clock->now(), "ops"));  // once audited
+        Poco::Data::Session session = _database->session();
+        std::vector<std::string> operations;
+        std::vector<std::string> changed;
+        std::string jti = metricsToken.jti;
+        session << "SELECT operation, changed FROM scim_audit WHERE resource_type = 'Token' AND "
+                   "resource_id = ? ORDER BY id",
+            use(jti), into(operations), into(changed), now;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), operations.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("token-issue"), operations[0]);
+        CPPUNIT_ASSERT_EQUAL("scope=metrics,expires=" +
+                                 Poco::DateTimeFormatter::format(
+                                     metricsToken.expiresAt, Poco::DateTimeFormat::ISO8601_FORMAT) +
+                                 ",by=ops",
+                             changed[0]);
+        CPPUNIT_ASSERT_EQUAL(std::string("token-revoke"), operations[1]);
+        CPPUNIT_ASSERT_EQUAL(std::string("scope=metrics,by=ops"), changed[1]);
     }
 
     void issuedTokenAuthenticates() {

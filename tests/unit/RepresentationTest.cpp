@@ -189,13 +189,18 @@ class RepresentationTest : public CppUnit::TestFixture {
              R"({"Operations":[{"op":"Add","path":"PASSWORD","value":"x"}]})",
              R"({"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User:password","value":"x"}]})",
              R"({"Operations":[{"op":"replace","value":{"active":true,"Password":"x"}}]})",
-             R"({"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:User":{"password":"x"}}}]})"}) {
+             R"({"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:User":{"password":"x"}}}]})",
+             R"({"Operations":[{"op":"replace","path":" password ","value":"x"}]})",
+             R"({"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User.password","value":"x"}]})",
+             R"({"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:User.password":"x"}}]})",
+             R"({"Operations":[{"op":"replace","path":"password[value pr]","value":"x"}]})"}) {
             CPPUNIT_ASSERT_MESSAGE(patch, scim::mentionsPassword(parse(patch)));
         }
         for (const char* none :
              {R"({"userName":"password","displayName":"a password"})",
               R"({"Operations":[{"op":"replace","path":"displayName","value":"password"}]})",
-              R"({"userName":"a","emails":[{"value":"password@x.example"}]})"}) {
+              R"({"userName":"a","emails":[{"value":"password@x.example"}]})",
+              R"({"Operations":[{"op":"replace","path":"oldpassword","value":"x"}]})"}) {
             CPPUNIT_ASSERT_MESSAGE(none, !scim::mentionsPassword(parse(none)));
         }
     }
