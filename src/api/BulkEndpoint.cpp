@@ -10,6 +10,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -195,8 +196,8 @@ std::string idCreatedBy(const Response& response) {
     }
 }
 
-// failOnErrors (RFC 7644 §3.7.3): an integer from 1 to 2^31-1; 0 when absent (run every
-// operation).
+// failOnErrors (RFC 7644 §3.7): an integer from 0 to 2^31-1, 0 stopping at the first error as 1
+// does (the RFC gives no lower bound); 0 returned when absent (run every operation).
 std::size_t failOnErrorsOf(const Object& body) {
     const Var value = scim::json::memberOf(body, "failOnErrors");
     if (value.isEmpty()) {
@@ -206,15 +207,14 @@ std::size_t failOnErrorsOf(const Object& body) {
     // Read as the type the parser chose: a conversion to another could throw (2^63 and above).
     const bool inRange =
         value.isInteger() && !value.isBoolean() &&
-        (value.isSigned()
-             ? value.convert<Poco::Int64>() >= 1 &&
-                   static_cast<Poco::UInt64>(value.convert<Poco::Int64>()) <= kMost
-             : value.convert<Poco::UInt64>() >= 1 && value.convert<Poco::UInt64>() <= kMost);
+        (value.isSigned() ? value.convert<Poco::Int64>() >= 0 &&
+                                static_cast<Poco::UInt64>(value.convert<Poco::Int64>()) <= kMost
+                          : value.convert<Poco::UInt64>() <= kMost);
     if (!inRange) {
         throw scim::badRequest("invalidValue",
-                               "failOnErrors must be a whole number from 1 to 2147483647");
+                               "failOnErrors must be a whole number from 0 to 2147483647");
     }
-    return static_cast<std::size_t>(value.convert<Poco::UInt64>());
+    return std::max<std::size_t>(1, static_cast<std::size_t>(value.convert<Poco::UInt64>()));
 }
 
 scim::ScimError unresolved(const std::string& detail) {

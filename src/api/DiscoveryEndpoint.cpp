@@ -1,5 +1,6 @@
 #include "DiscoveryEndpoint.h"
 
+#include "api/QueryParameters.h"
 #include "scim/GroupSchemas.h"
 #include "scim/ScimError.h"
 #include "scim/UserSchemas.h"
@@ -34,6 +35,10 @@ Response DiscoveryEndpoint::handle(const Request& request, const std::string& re
                                    const std::string& id, const std::string& baseUrl) const {
     if (!isRead(request)) {
         throw scim::methodNotAllowed(resource + " is read-only: use GET");
+    }
+    if (QueryParameters(request.query).get("filter")) {
+        // RFC 7644 §4: so that no client takes a filter it sent here as applied.
+        throw scim::ScimError(403, "", "Filtering is not supported on " + resource);
     }
     const auto& catalog = serverCatalog();
     if (scim::sameName(resource, "ServiceProviderConfig")) {

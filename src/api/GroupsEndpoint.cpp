@@ -165,7 +165,7 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
         documentOps.empty()
             ? std::function<Object::Ptr(const Object::Ptr&)>()
             : [&](const Object::Ptr&
-                      doc) { return scim::applyPatch(doc, documentOps, schema()).doc; },
+                      doc) { return scim::applyPatch(doc, documentOps, schema(), id).doc; },
         memberChanges, versionOf(request.headerValue("If-Match")));
     logWrite(result);
     if (!shape.projection.empty()) {

@@ -1,5 +1,6 @@
 #include "ScimService.h"
 
+#include "api/ContentNegotiation.h"
 #include "api/RequestLog.h"
 #include "api/StoreErrorAnswers.h"
 #include "port/RequestContext.h"
@@ -62,6 +63,13 @@ Response ScimService::handle(const Request& request) const noexcept {
     }
     Response response = answer(request);
     try {
+        // The client may ask for application/json (RFC 7644 §3.8); errors too.
+        const auto mediaType = responseMediaType(request.headerValue("Accept"));
+        for (auto& [name, value] : response.headers) {
+            if (mediaType && name == "Content-Type" && value == scim::kMediaType) {
+                value = *mediaType;
+            }
+        }
         if (scope) {
             response.headers.emplace_back("X-Request-Id", scope->id());
         }
@@ -94,6 +102,11 @@ Response ScimService::answer(const Request& request) const noexcept {
             if (access == Access::MetricsOnly && !metricsPath) {
                 throw scim::ScimError(403, "", "This bearer token may only read the metrics");
             }
+        }
+        if (!metricsPath && !responseMediaType(request.headerValue("Accept"))) {
+            throw scim::ScimError(406, "",
+                                  "The Accept header allows neither application/scim+json nor "
+                                  "application/json");
         }
         if (!resourcePath) {
             throw scim::notFound("No SCIM resource at " + request.path);
@@ -134,7 +147,7 @@ Response ScimService::guarded(const Request& request,
 }
 
 Response ScimService::refused(const Request& request, const scim::ScimError& error) const {
-    if (error.status() >= 500) {
+    if (error.status() >= 500 && error.status() != 501) {  // 501: a feature not offered
         _logger.error("%s %s: %s", request.method, request.path, error.detail());
     } else if (error.status() == 403) {
         // A valid token reaching for what it may not: worth an operator's look.
@@ -165,6 +178,15 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
                 return dispatch(operation, *resourcePathOf(operation.path, _settings.basePath));
             });
         });
+    }
+    if (_rootSearch != nullptr && resource == ".search" && id.empty()) {
+        return _rootSearch->handle(request, baseUrl(request));
+    }
+    if (scim::sameName(resource, "Me")) {
+        // RFC 7644 §3.11: a service provider that does not support /Me answers 501.
+        throw scim::ScimError(501, "",
+                              "/Me is not supported: the bearer token belongs to the system "
+                              "identity sys.scim, not to a person");
     }
     if (_observability.metrics != nullptr && resource == kMetricsResource && id.empty()) {
         return metrics(request);

@@ -7,6 +7,7 @@
 #include "api/GroupsEndpoint.h"
 #include "api/Http.h"
 #include "api/Metrics.h"
+#include "api/RootSearch.h"
 #include "api/UsersEndpoint.h"
 #include "scim/ServiceProviderConfig.h"
 
@@ -49,7 +50,8 @@ class ScimService {
     // `users`, `groups` and `bulk` may be null (not served), as in tests of the service alone.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
                 const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr,
-                Observability observability = {}, const BulkEndpoint* bulk = nullptr)
+                Observability observability = {}, const BulkEndpoint* bulk = nullptr,
+                const RootSearch* rootSearch = nullptr)
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
@@ -57,7 +59,8 @@ class ScimService {
           _users(users),
           _groups(groups),
           _observability(std::move(observability)),
-          _bulk(bulk) {}
+          _bulk(bulk),
+          _rootSearch(rootSearch) {}
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
@@ -86,6 +89,7 @@ class ScimService {
     const GroupsEndpoint* _groups;
     const Observability _observability;
     const BulkEndpoint* _bulk;
+    const RootSearch* _rootSearch;
 };
 
 // The resource path below `basePath` with an optional "/v2" segment removed ("/Users/1"),

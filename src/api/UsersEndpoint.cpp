@@ -198,7 +198,7 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
     const auto record = _users.patch(
         id,
         [&](const Object::Ptr& doc) {
-            auto changed = scim::applyPatch(doc, operations, schema());
+            auto changed = scim::applyPatch(doc, operations, schema(), id);
             refuseOwnManager(changed.doc, id);
             return changed;
         },

@@ -109,6 +109,9 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             static_cast<std::size_t>(capabilities.bulkMaxPayloadSize),
             static_cast<std::size_t>(settings.integer("scim.bulk.maxPasswordOperations", 0, 1000))},
         limits);
+    rootSearch = std::make_unique<api::RootSearch>(
+        std::vector<const api::ResourceEndpoint*>{usersEndpoint.get(), groupsEndpoint.get()},
+        limits);
     auth::TokenService& tokenService = *tokens;
     service = std::make_unique<api::ScimService>(
         std::move(serviceSettings),
@@ -124,7 +127,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         logger, usersEndpoint.get(), groupsEndpoint.get(),
         api::Observability{&metrics, [this] { return database->poolUsage(); },
                            [this] { return sharedFacts(); }},
-        bulkEndpoint.get());
+        bulkEndpoint.get(), rootSearch.get());
 }
 
 std::optional<port::SharedFacts> Components::sharedFacts() {

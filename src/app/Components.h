@@ -55,6 +55,7 @@ struct Components {
     std::unique_ptr<api::UsersEndpoint> usersEndpoint;
     std::unique_ptr<api::GroupsEndpoint> groupsEndpoint;
     std::unique_ptr<api::BulkEndpoint> bulkEndpoint;
+    std::unique_ptr<api::RootSearch> rootSearch;
     std::unique_ptr<api::ScimService> service;
 
     // For the metrics: the purge's and the tokens' facts from the database, read at most every

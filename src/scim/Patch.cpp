@@ -100,8 +100,8 @@ bool equalities(const NodePtr& node, Object::Ptr element) {
 
 class Patcher {
   public:
-    Patcher(Object::Ptr doc, const ResourceSchema& schema)
-        : _doc(std::move(doc)), _schema(schema) {}
+    Patcher(Object::Ptr doc, const ResourceSchema& schema, std::string resourceId)
+        : _doc(std::move(doc)), _schema(schema), _resourceId(std::move(resourceId)) {}
 
     void apply(const PatchOperation& op) {
         if (!op.path) {
@@ -181,6 +181,13 @@ class Patcher {
                 applyToSchema(op, *whole, value, text);
                 return;
             }
+        }
+        const bool sameId = a.schema.empty() && sameName(a.attribute, "id") &&
+                            a.subAttribute.empty() && !path.valueFilter &&
+                            op != PatchOpKind::Remove && !_resourceId.empty() && value.isString() &&
+                            value.toString() == _resourceId;
+        if (sameId) {
+            return;  // RFC 7644 §3.5.2: a readOnly value that changes nothing is ignored
         }
         if (a.schema.empty() && (sameName(a.attribute, "id") || sameName(a.attribute, "meta") ||
                                  sameName(a.attribute, "schemas"))) {
@@ -472,6 +479,7 @@ class Patcher {
 
     Object::Ptr _doc;
     const ResourceSchema& _schema;
+    const std::string _resourceId;  // "" when not known
 };
 
 PatchOpKind parseOp(const Var& value) {
@@ -584,9 +592,9 @@ std::vector<PatchOperation> parsePatchRequest(const Object::Ptr& body, std::size
 }
 
 NormalisedResource applyPatch(const Object::Ptr& doc, const std::vector<PatchOperation>& operations,
-                              const ResourceSchema& schema) {
+                              const ResourceSchema& schema, const std::string& resourceId) {
     Object::Ptr copy = deepCopy(doc).extract<Object::Ptr>();
-    Patcher patcher(copy, schema);
+    Patcher patcher(copy, schema, resourceId);
     for (const auto& op : operations) {
         patcher.apply(op);
     }

@@ -57,6 +57,8 @@ class AccountFixture {
 
     HttpResult request(const std::string& method, const std::string& path,
                        const std::string& body = "");
+    // "Bearer <token>" of the running host.
+    const std::string& token() const { return _auth; }
     int total(const std::string& path);
     // scim.user.create-local: an account as TIM's own UI creates it; returns its id.
     std::string createLocal(const std::vector<std::string>& args);

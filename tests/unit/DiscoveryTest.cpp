@@ -18,7 +18,10 @@ api::Response get(const std::string& path, const std::string& method = "GET") {
     api::Request request;
     request.method = method;
     request.path = "/tim/api/scim" + path;
-    request.header = [](const std::string&) -> std::optional<std::string> {
+    request.header = [](const std::string& name) -> std::optional<std::string> {
+        if (name == "Accept") {
+            return std::nullopt;  // a client that accepts anything
+        }
         return std::string("h");
     };
     return service.handle(request);

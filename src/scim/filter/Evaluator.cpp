@@ -26,10 +26,12 @@ bool isMetaPath(const AttrPath& path) {
             sameName(path.subAttribute, "location") || sameName(path.subAttribute, "version"));
 }
 
+// id, externalId, schemas (RFC 7644 §3.4.2.2 filters on it in its own example) and meta.*.
 bool isCommonPath(const AttrPath& path) {
     return isMetaPath(path) ||
            (path.schema.empty() && path.subAttribute.empty() &&
-            (sameName(path.attribute, "id") || sameName(path.attribute, "externalId")));
+            (sameName(path.attribute, "id") || sameName(path.attribute, "externalId") ||
+             sameName(path.attribute, "schemas")));
 }
 
 ScimError unknownAttribute(const AttrPath& path) {
@@ -244,6 +246,19 @@ bool evaluate(const NodePtr& node, const Object::Ptr& resource, const ResourceSc
     return false;
 }
 
+// RFC 7644 §3.4.2.2: gt, ge, lt and le on a boolean or binary attribute are invalidFilter
+// (they have no order), not an empty answer.
+void refuseOrdering(const Node& node, const AttributeDef& leaf) {
+    const bool ordering = node.op == CompareOp::Gt || node.op == CompareOp::Ge ||
+                          node.op == CompareOp::Lt || node.op == CompareOp::Le;
+    if (ordering && (leaf.type == AttrType::Boolean || leaf.type == AttrType::Binary)) {
+        throw badRequest("invalidFilter",
+                         node.path.text() + " is " +
+                             (leaf.type == AttrType::Boolean ? "a boolean" : "binary") + ": " +
+                             toString(node.op) + " does not apply to it");
+    }
+}
+
 void validateWithin(const NodePtr& node, const ResolvedPath* within, const ResourceSchema& schema) {
     switch (node->kind) {
         case Node::Kind::And:
@@ -263,15 +278,18 @@ void validateWithin(const NodePtr& node, const ResolvedPath* within, const Resou
             validateWithin(node->left, &*resolved, schema);
             return;
         }
-        case Node::Kind::Compare:
-            if (within != nullptr) {
-                if (!schema.resolveWithin(*within, node->path)) {
-                    throw unknownAttribute(node->path);
-                }
-            } else if (!isCommonPath(node->path) && !schema.resolve(node->path)) {
+        case Node::Kind::Compare: {
+            if (isCommonPath(node->path) && within == nullptr) {
+                return;
+            }
+            const auto resolved = within != nullptr ? schema.resolveWithin(*within, node->path)
+                                                    : schema.resolve(node->path);
+            if (!resolved) {
                 throw unknownAttribute(node->path);
             }
+            refuseOrdering(*node, resolved->leaf());
             return;
+        }
     }
 }
 
