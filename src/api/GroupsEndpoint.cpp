@@ -163,9 +163,13 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
     const auto result = _groups.patch(
         id,
         documentOps.empty()
-            ? std::function<Object::Ptr(const Object::Ptr&)>()
-            : [&](const Object::Ptr&
-                      doc) { return scim::applyPatch(doc, documentOps, schema(), id).doc; },
+            ? port::ChangeGroup()
+            : [&](const port::GroupRecord& current) {
+                  // What the client sees (members aside), for readOnly values repeated unchanged.
+                  return scim::applyPatch(current.doc, documentOps, schema(),
+                                          render(current, false, shape.baseUrl))
+                      .doc;
+              },
         memberChanges, versionOf(request.headerValue("If-Match")));
     logWrite(result);
     if (!shape.projection.empty()) {

@@ -197,8 +197,10 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
         scim::parsePatchRequest(parseBody(request, limits()), limits().patchOperations);
     const auto record = _users.patch(
         id,
-        [&](const Object::Ptr& doc) {
-            auto changed = scim::applyPatch(doc, operations, schema(), id);
+        [&](const port::UserRecord& current) {
+            // What the client sees, for readOnly values repeated unchanged (id, meta).
+            auto changed = scim::applyPatch(current.doc, operations, schema(),
+                                            render(current, shape.baseUrl, {}));
             refuseOwnManager(changed.doc, id);
             return changed;
         },

@@ -52,9 +52,9 @@ using GroupPage = Page<GroupRecord>;
 // Renders a group for filters no column answers; members only when the filter needs them.
 using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;
 
-// Maps the stored document to the new one, or throws; an empty function leaves the document
-// as it is.
-using ChangeGroup = std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr&)>;
+// Maps the stored group (its document, id, version and times) to the new document, or throws;
+// an empty function leaves the document as it is.
+using ChangeGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&)>;
 
 // A role of TIM's catalogue and the userNames of its holders (any source), sorted.
 struct CataloguedRole {

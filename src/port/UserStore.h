@@ -61,8 +61,9 @@ using UserPage = Page<UserRecord>;
 // Renders a record as the client would see it, for filters no column answers.
 using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
 
-// Maps the stored document to the new normalised one, or throws (nothing is written then).
-using ChangeUser = std::function<scim::NormalisedResource(const Poco::JSON::Object::Ptr&)>;
+// Maps the stored user (its document, and what the server keeps beside it: id, version,
+// times) to the new normalised document, or throws (nothing is written then).
+using ChangeUser = std::function<scim::NormalisedResource(const UserRecord&)>;
 
 class UserStore {
   public:

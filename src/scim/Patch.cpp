@@ -100,8 +100,8 @@ bool equalities(const NodePtr& node, Object::Ptr element) {
 
 class Patcher {
   public:
-    Patcher(Object::Ptr doc, const ResourceSchema& schema, std::string resourceId)
-        : _doc(std::move(doc)), _schema(schema), _resourceId(std::move(resourceId)) {}
+    Patcher(Object::Ptr doc, const ResourceSchema& schema, Object::Ptr rendered)
+        : _doc(std::move(doc)), _schema(schema), _rendered(std::move(rendered)) {}
 
     void apply(const PatchOperation& op) {
         if (!op.path) {
@@ -182,15 +182,11 @@ class Patcher {
                 return;
             }
         }
-        const bool sameId = a.schema.empty() && sameName(a.attribute, "id") &&
-                            a.subAttribute.empty() && !path.valueFilter &&
-                            op != PatchOpKind::Remove && !_resourceId.empty() && value.isString() &&
-                            value.toString() == _resourceId;
-        if (sameId) {
-            return;  // RFC 7644 §3.5.2: a readOnly value that changes nothing is ignored
-        }
         if (a.schema.empty() && (sameName(a.attribute, "id") || sameName(a.attribute, "meta") ||
                                  sameName(a.attribute, "schemas"))) {
+            if (op != PatchOpKind::Remove && !path.valueFilter && sameAsRendered(a, value)) {
+                return;  // RFC 7644 §3.5.2: a readOnly value that changes nothing is ignored
+            }
             throw badRequest("mutability", text + " is managed by the server");
         }
         const auto resolved = _schema.resolve(path.attribute);
@@ -233,6 +229,36 @@ class Patcher {
         if (!isWritable(leaf)) {
             throw badRequest("mutability", text + " is " + toString(leaf.mutability));
         }
+    }
+
+    // Whether `value` equals what the client sees at server-managed `path` (id, meta, a member
+    // of meta, schemas): an object when each member it names does, so a client may send back
+    // part of meta.
+    bool sameAsRendered(const filter::AttrPath& path, const Var& value) const {
+        if (!_rendered) {
+            return false;
+        }
+        Var shown = json::memberOf(*_rendered, path.attribute);
+        if (!path.subAttribute.empty()) {
+            shown = isObject(shown)
+                        ? json::memberOf(*shown.extract<Object::Ptr>(), path.subAttribute)
+                        : Var();
+        }
+        if (shown.isEmpty()) {
+            return false;
+        }
+        if (isObject(value) && isObject(shown)) {
+            const Object::Ptr sent = value.extract<Object::Ptr>();
+            const Object::Ptr held = shown.extract<Object::Ptr>();
+            for (const auto& member : *sent) {
+                const Var mine = json::memberOf(*held, member.first);
+                if (mine.isEmpty() || json::compactText(mine) != json::compactText(member.second)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return json::compactText(shown) == json::compactText(value);
     }
 
     // Whether `value` equals what the document holds at `path` (no value filter).
@@ -479,7 +505,7 @@ class Patcher {
 
     Object::Ptr _doc;
     const ResourceSchema& _schema;
-    const std::string _resourceId;  // "" when not known
+    const Object::Ptr _rendered;  // nullptr when not known
 };
 
 PatchOpKind parseOp(const Var& value) {
@@ -592,9 +618,9 @@ std::vector<PatchOperation> parsePatchRequest(const Object::Ptr& body, std::size
 }
 
 NormalisedResource applyPatch(const Object::Ptr& doc, const std::vector<PatchOperation>& operations,
-                              const ResourceSchema& schema, const std::string& resourceId) {
+                              const ResourceSchema& schema, const Object::Ptr& rendered) {
     Object::Ptr copy = deepCopy(doc).extract<Object::Ptr>();
-    Patcher patcher(copy, schema, resourceId);
+    Patcher patcher(copy, schema, rendered);
     for (const auto& op : operations) {
         patcher.apply(op);
     }

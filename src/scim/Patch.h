@@ -45,10 +45,12 @@ std::vector<PatchOperation> parsePatchRequest(const Poco::JSON::Object::Ptr& bod
 // Applies the operations to a copy of `doc` (a normalised document) and returns the new
 // document, normalised and checked as a whole (a password set by the patch comes back
 // separately). Throws ScimError 400 (invalidPath, noTarget, invalidValue, mutability); `doc`
-// is never modified. `resourceId`: the resource's id, which a value may repeat unchanged (RFC
-// 7644 §3.5.2: a readOnly value equal to the current one is ignored; Okta sends it).
+// is never modified. `rendered`: the resource as a client sees it (id, meta, schemas), whose
+// server-managed values a value may repeat unchanged (RFC 7644 §3.5.2: a readOnly value equal
+// to the current one is ignored; Okta sends the id); nullptr when not known.
 NormalisedResource applyPatch(const Poco::JSON::Object::Ptr& doc,
                               const std::vector<PatchOperation>& operations,
-                              const ResourceSchema& schema, const std::string& resourceId = "");
+                              const ResourceSchema& schema,
+                              const Poco::JSON::Object::Ptr& rendered = nullptr);
 
 }  // namespace scim

@@ -349,7 +349,7 @@ port::GroupWriteResult GroupRepository::replace(const std::string& id,
                                                 const std::vector<std::string>& members,
                                                 std::optional<Poco::Int64> expectedVersion) {
     return write(
-        "replace", id, [&](const Poco::JSON::Object::Ptr&) { return doc; },
+        "replace", id, [&](const port::GroupRecord&) { return doc; },
         {port::MemberChange{port::MemberChange::Kind::ReplaceAll, members}}, expectedVersion);
 }
 
@@ -372,7 +372,7 @@ port::GroupWriteResult GroupRepository::write(const char* operation, const std::
             WriteTransaction tx(session, _database.dialect());
             lockGroup(session, _database.dialect(), id, expectedVersion);
             const port::GroupRecord current = readBack(session, id);
-            const Poco::JSON::Object::Ptr next = change ? change(current.doc) : current.doc;
+            const Poco::JSON::Object::Ptr next = change ? change(current) : current.doc;
             std::string json = documentText(next, kMaxGroupDocumentBytes);
             const bool docChanged = json != documentText(current.doc, kMaxGroupDocumentBytes);
             Columns before = columnsOf(current.doc);

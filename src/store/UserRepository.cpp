@@ -787,7 +787,7 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
             throw port::VersionMismatch("The user changed since version " +
                                         std::to_string(*expectedVersion) + "; read it again");
         }
-        const scim::NormalisedResource changed = change(current->doc);
+        const scim::NormalisedResource changed = change(*current);
         std::string json = toJson(changed.doc);
         if (json == toJson(current->doc) && !changed.password) {
             return *current;  // nothing changed: version and lastModified stay

@@ -3,6 +3,9 @@
 #include "support/AccountFixture.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -54,6 +57,37 @@ class ConformanceContract : public CppUnit::TestFixture, public testing::Account
                              request("PATCH", "/Users/" + user,
                                      R"({"Operations":[{"op":"replace","path":"id","value":"x"}]})")
                                  .status);
+        // meta as the client read it (whole, or a part) changes nothing; another meta does.
+        const auto read = jsonObject(request("GET", "/Users/" + user).body);
+        Poco::JSON::Object::Ptr value = new Poco::JSON::Object;
+        value->set("meta", read->getObject("meta"));
+        value->set("schemas", read->getArray("schemas"));
+        value->set("title", "Head");
+        Poco::JSON::Object::Ptr op = new Poco::JSON::Object;
+        op->set("op", "replace");
+        op->set("value", value);
+        Poco::JSON::Array::Ptr ops = new Poco::JSON::Array;
+        ops->add(op);
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("Operations", ops);
+        std::ostringstream text;
+        body->stringify(text);
+        const auto withMeta = request("PATCH", "/Users/" + user, text.str());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(withMeta.body, 200, withMeta.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Head"),
+                             jsonObject(withMeta.body)->getValue<std::string>("title"));
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            request(
+                "PATCH", "/Users/" + user,
+                R"({"Operations":[{"op":"replace","path":"meta.resourceType","value":"User"}]})")
+                .status);
+        const auto otherMeta = request(
+            "PATCH", "/Users/" + user,
+            R"({"Operations":[{"op":"replace","value":{"meta":{"created":"2001-01-01T00:00:00Z"}}}]})");
+        CPPUNIT_ASSERT_EQUAL(400, otherMeta.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("mutability"),
+                             jsonObject(otherMeta.body)->getValue<std::string>("scimType"));
         const auto put = request(
             "PUT", "/Users/" + user,
             R"({"id":"not-this","meta":{"resourceType":"User","created":"2001-01-01T00:00:00Z"},"userName":"okta.user","title":"Chief"})");

@@ -115,8 +115,7 @@ class GroupRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager"), roles(bob));
         // Renaming a group below to a role group grants its own role as well.
         groups.patch(
-            sales,
-            [](const Poco::JSON::Object::Ptr&) { return groupDoc("role.workflow-designer"); }, {},
+            sales, [](const port::GroupRecord&) { return groupDoc("role.workflow-designer"); }, {},
             std::nullopt);
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager,workflow-designer"), roles(bob));
         CPPUNIT_ASSERT_EQUAL(std::string("processmanager,workflow-designer"), roles(alice));

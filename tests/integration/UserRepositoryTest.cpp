@@ -292,8 +292,8 @@ class UserRepositoryContract : public testing::StoreFixture {
         // A stale If-Match is refused.
         CPPUNIT_ASSERT_THROW(_users->patch(
                                  id,
-                                 [](const Poco::JSON::Object::Ptr& d) {
-                                     return scim::NormalisedResource{d, {}};
+                                 [](const port::UserRecord& r) {
+                                     return scim::NormalisedResource{r.doc, {}};
                                  },
                                  Poco::Int64(1)),
                              port::VersionMismatch);

@@ -62,8 +62,8 @@ class StoreFixture : public CppUnit::TestFixture {
                                                  api::RequestLimits().patchOperations);
         return _users->patch(
             id,
-            [&](const Poco::JSON::Object::Ptr& current) {
-                return scim::applyPatch(current, ops, scim::userResourceSchema());
+            [&](const port::UserRecord& current) {
+                return scim::applyPatch(current.doc, ops, scim::userResourceSchema());
             },
             expectedVersion);
     }

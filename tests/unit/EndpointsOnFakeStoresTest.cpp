@@ -60,7 +60,7 @@ class FakeUserStore final : public port::UserStore {
     port::UserRecord patch(const std::string& id, const port::ChangeUser& change,
                            std::optional<Poco::Int64> expectedVersion) override {
         auto& record = existing(id, expectedVersion);
-        record.doc = change(record.doc).doc;
+        record.doc = change(record).doc;
         ++record.version;
         return withManager(record);
     }
@@ -151,7 +151,7 @@ class FakeGroupStore final : public port::GroupStore {
             throw port::NotFound("No group " + id);
         }
         if (change) {
-            group->doc = change(group->doc);
+            group->doc = change(*group);
         }
         memberChanges = changes;
         return {*group, false, "", {}};
