@@ -17,14 +17,19 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
+#include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <pthread.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <iostream>
@@ -126,6 +131,30 @@ void holdTerminationSignals() {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+// Every key of a configuration, depth first ("a.b" and "a.b.c" both when both are set).
+void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::string& prefix,
+                 std::vector<std::string>& keys) {
+    if (!prefix.empty() && config.hasProperty(prefix)) {
+        keys.push_back(prefix);
+    }
+    Poco::Util::AbstractConfiguration::Keys children;
+    config.keys(prefix, children);
+    for (const auto& child : children) {
+        collectKeys(config, prefix.empty() ? child : prefix + "." + child, keys);
+    }
+}
+
+std::vector<std::string> allKeys(const Poco::Util::AbstractConfiguration& config) {
+    std::vector<std::string> keys;
+    collectKeys(config, "", keys);
+    return keys;
+}
+
+std::string processAccount() {
+    const passwd* account = getpwuid(geteuid());
+    return account != nullptr ? account->pw_name : "uid " + std::to_string(geteuid());
+}
+
 }  // namespace
 
 void HostApplication::defineOptions(Poco::Util::OptionSet& options) {
@@ -146,7 +175,36 @@ void HostApplication::defineOptions(Poco::Util::OptionSet& options) {
 }
 
 void HostApplication::handleConfig(const std::string&, const std::string& value) {
-    loadConfiguration(value);
+    if (!_configFile.empty()) {
+        throw Poco::Util::DuplicateOptionException("--config is given twice");
+    }
+    // tim.properties is a Java properties file whatever its name (Poco would go by extension).
+    try {
+        config().add(new Poco::Util::PropertyFileConfiguration(value), PRIO_DEFAULT, false);
+    } catch (const Poco::FileException& e) {
+        throw Poco::Util::OptionException("--config " + value + ": " + e.displayText() +
+                                          " (timhost runs as " + processAccount() + ")");
+    }
+    _configFile = value;
+}
+
+// Options stop at --command (what follows is the command's), so a --config after it is taken
+// here: the order of the two never changes which file is read.
+void HostApplication::takeConfigOption(std::vector<std::string>& commandArgs) {
+    for (auto it = commandArgs.begin(); it != commandArgs.end();) {
+        std::string file;
+        if (*it == "--config" && it + 1 != commandArgs.end()) {
+            file = *(it + 1);
+            it = commandArgs.erase(it, it + 2);
+        } else if (it->rfind("--config=", 0) == 0) {
+            file = it->substr(9);
+            it = commandArgs.erase(it);
+        } else {
+            ++it;
+            continue;
+        }
+        handleConfig("config", file);
+    }
 }
 
 void HostApplication::handleCommand(const std::string&, const std::string& value) {
@@ -159,6 +217,10 @@ void HostApplication::handleHelp(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage("--config=FILE [--command=NAME [ARGS...]]");
+    help.setFooter(
+        "The host's own command: config.check (exits non-zero on a key nothing "
+        "reads, a bad value or a plugin that cannot start). An unknown command name lists "
+        "every command.");
     help.setHeader("TIM reference host: loads plugins from plugin.dir and serves them.");
     help.format(std::cout);
     stopOptionsProcessing();
@@ -182,9 +244,16 @@ void HostApplication::configureLogging() {
     }
 }
 
-int HostApplication::main(const std::vector<std::string>& args) {
+int HostApplication::main(const std::vector<std::string>& arguments) {
     if (_helpRequested) {
         return EXIT_OK;
+    }
+    std::vector<std::string> args = arguments;
+    try {
+        takeConfigOption(args);
+    } catch (const Poco::Exception& e) {
+        std::cerr << "timhost: " << e.message() << "\n";
+        return EXIT_USAGE;
     }
     if (_commandName.empty()) {
         holdTerminationSignals();
@@ -194,6 +263,7 @@ int HostApplication::main(const std::vector<std::string>& args) {
     try {
         configureLogging();
         settings = HostSettings::read(config());
+        reportConfigurationSource(settings);
         keepDirectoryPrivate(settings.dataDir, logger);
         warnIfKeyIsShared(settings.http, logger);
         // Plugins read the effective values through the property service.
@@ -207,12 +277,22 @@ int HostApplication::main(const std::vector<std::string>& args) {
     try {
         _plugins.loadAll(settings.pluginDir, optionalPlugins(config()), config(), _registry);
     } catch (const Poco::Exception&) {
+        checkKeys();  // a misspelt key may be why it failed
         _plugins.shutdownAll();
         return EXIT_SOFTWARE;
     }
+    const auto unknown = checkKeys();
 
     int rc = EXIT_OK;
-    if (!_commandName.empty()) {
+    if (_plugins.size() == 0 && !config().getBool("plugin.allowNone", false)) {
+        logger.fatal(
+            "no plugin started from " + settings.pluginDir +
+            " (plugin.dir): a host without plugins serves nothing; set plugin.dir to the "
+            "directory that holds tim-scim/manifest.json (packages: /usr/lib/tim/plugins)");
+        rc = EXIT_CONFIG;
+    } else if (_commandName == "config.check") {
+        rc = checkConfiguration(unknown);
+    } else if (!_commandName.empty()) {
         rc = runCommand(args);
     } else {
         try {
@@ -228,10 +308,55 @@ int HostApplication::main(const std::vector<std::string>& args) {
     return rc;
 }
 
+void HostApplication::reportConfigurationSource(const HostSettings& settings) {
+    Poco::Logger& logger = Poco::Logger::get("timhost");
+    if (!_configFile.empty()) {
+        logger.information("configuration: " + Poco::Path(_configFile).absolute().toString());
+        return;
+    }
+    logger.warning(
+        "no --config given: no tim.properties was read and every key has its default "
+        "(plugin.dir " +
+        settings.pluginDir + ", data.dir " + settings.dataDir +
+        "); the packages' file is /etc/tim/tim.properties");
+}
+
+// Keys of the file in the host's and plugins' namespaces that nothing reads: each a warning.
+std::vector<UnknownKey> HostApplication::checkKeys() {
+    if (_configFile.empty()) {
+        return {};
+    }
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+        new Poco::Util::PropertyFileConfiguration(_configFile));
+    std::set<std::string> known = HostSettings::keys();
+    known.insert(_plugins.settingKeys().begin(), _plugins.settingKeys().end());
+    const auto unknown = unknownKeys(allKeys(*file), known);
+    for (const auto& key : unknown) {
+        Poco::Logger::get("timhost").warning(describe(key));
+    }
+    return unknown;
+}
+
+int HostApplication::checkConfiguration(const std::vector<UnknownKey>& unknown) {
+    std::cout << "configuration: "
+              << (_configFile.empty() ? std::string("none (--config not given): every default")
+                                      : Poco::Path(_configFile).absolute().toString())
+              << "\n"
+              << "plugins started: " << _plugins.size()
+              << " (each read its settings and opened what it needs)\n";
+    for (const auto& key : unknown) {
+        std::cout << describe(key) << "\n";
+    }
+    std::cout << (unknown.empty() ? "every key in scim., http., plugin., log. and data. is known\n"
+                                  : "unknown keys: " + std::to_string(unknown.size()) + "\n");
+    return unknown.empty() ? EXIT_OK : EXIT_CONFIG;
+}
+
 int HostApplication::runCommand(const std::vector<std::string>& args) {
     const Command* command = _registry.findCommand(_commandName);
     if (command == nullptr) {
-        std::cerr << "unknown command: " << _commandName << "\navailable commands:\n";
+        std::cerr << "unknown command: " << _commandName << "\navailable commands:\n"
+                  << "  config.check  check tim.properties: unknown keys, values, plugins\n";
         for (const auto& c : _registry.commands()) {
             std::cerr << "  " << c.name << "  " << c.description << "\n";
         }

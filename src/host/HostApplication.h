@@ -2,6 +2,7 @@
 #pragma once
 
 #include "HostSettings.h"
+#include "KeyCheck.h"
 #include "PluginRegistry.h"
 #include "PluginSet.h"
 
@@ -22,12 +23,17 @@ class HostApplication : public Poco::Util::ServerApplication {
     void handleCommand(const std::string& name, const std::string& value);
     void handleHelp(const std::string& name, const std::string& value);
 
+    void takeConfigOption(std::vector<std::string>& commandArgs);
     void configureLogging();
+    void reportConfigurationSource(const HostSettings& settings);
+    std::vector<UnknownKey> checkKeys();
+    int checkConfiguration(const std::vector<UnknownKey>& unknown);
     int runCommand(const std::vector<std::string>& args);
     int serve();
 
     bool _helpRequested = false;
     std::string _commandName;
+    std::string _configFile;  // empty: no --config, nothing read
     PluginRegistry _registry;
     PluginSet _plugins;
 };

@@ -54,6 +54,32 @@ bool isLoopback(const std::string& address) {
 
 }  // namespace
 
+const std::set<std::string>& HostSettings::keys() {
+    static const std::set<std::string> keys = {
+        "http.address",
+        "http.port",
+        "http.maxConnections",
+        "http.maxQueued",
+        "http.keepAliveTimeoutSeconds",
+        "http.keepAliveMaxRequests",
+        "http.readTimeoutSeconds",
+        "http.headerTimeoutSeconds",
+        "http.bodyTimeoutSeconds",
+        "http.maxConnectionsPerClient",
+        "http.trustedProxies",
+        "http.maxBodyBytes",
+        "http.tls.certificateFile",
+        "http.tls.privateKeyFile",
+        "http.plainHttp",
+        "plugin.dir",
+        "plugin.optional",
+        "plugin.allowNone",
+        "data.dir",
+        "log.level",
+    };
+    return keys;
+}
+
 HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config) {
     HostSettings settings;
     HttpSettings& http = settings.http;

@@ -48,6 +48,9 @@ struct HostSettings {
     // Throws Poco::InvalidArgumentException naming the key of a bad value.
     static HostSettings read(const Poco::Util::AbstractConfiguration& config);
 
+    // Every tim.properties key the host reads, these settings' and the application's.
+    static const std::set<std::string>& keys();
+
     bool operator==(const HostSettings& other) const {
         return http == other.http && pluginDir == other.pluginDir && dataDir == other.dataDir;
     }

@@ -1,5 +1,6 @@
 #include "HttpFrontend.h"
 
+#include "ClientView.h"
 #include "HostErrors.h"
 #include "HostHandles.h"
 
@@ -55,7 +56,20 @@ void fail(Poco::Net::HTTPServerResponse& response, const std::string& reason,
     }
 }
 
+std::string servedPaths(const PluginRegistry& registry) {
+    std::string paths;
+    for (const auto& route : registry.routes()) {
+        paths += (paths.empty() ? "" : ", ") + route.prefix + " (" + route.pluginName + ")";
+    }
+    return paths.empty() ? "nothing (no plugin is loaded)" : paths;
+}
+
 }  // namespace
+
+RequestRouter::RequestRouter(const PluginRegistry& registry, const HttpSettings& settings)
+    : _registry(registry),
+      _settings(settings),
+      _unrouted(std::make_unique<UnroutedLog>(servedPaths(registry))) {}
 
 void RequestRouter::serve(ServerRequest& request,
                           Poco::Net::HTTPServerResponse& response) const noexcept {
@@ -86,6 +100,11 @@ void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse&
         return;
     }
     if (route == nullptr) {
+        _unrouted->note(
+            request.getMethod(), path,
+            clientViewOf(request, request.clientAddress().host().toString(), request.secure(),
+                         request.serverAddress().toString(), _settings.trustedProxies)
+                .address);
         answerAndClose(request, response, 404, "No resource at " + path, mediaType);
         return;
     }

@@ -5,15 +5,17 @@
 #include "HostSettings.h"
 #include "PluginRegistry.h"
 #include "ServerRequest.h"
+#include "UnroutedLog.h"
 
 #include <Poco/Net/HTTPServerResponse.h>
+
+#include <memory>
 
 namespace timhost {
 
 class RequestRouter {
   public:
-    RequestRouter(const PluginRegistry& registry, const HttpSettings& settings)
-        : _registry(registry), _settings(settings) {}
+    RequestRouter(const PluginRegistry& registry, const HttpSettings& settings);
 
     // Called concurrently by every connection thread: keeps no per-request state. Never
     // throws; the connection is marked to close when the request's body was not read whole.
@@ -32,6 +34,7 @@ class RequestRouter {
 
     const PluginRegistry& _registry;
     const HttpSettings _settings;
+    std::unique_ptr<UnroutedLog> _unrouted;
 };
 
 }  // namespace timhost

@@ -84,6 +84,16 @@ PluginManifest PluginManifest::load(const std::string& manifestPath) {
     manifest.abiVersionSymbol = optionalString(entry, "abiVersion", TIM_PLUGIN_ABI_VERSION_SYMBOL);
     manifest.fingerprintSymbol =
         optionalString(entry, "buildFingerprint", TIM_PLUGIN_BUILD_FINGERPRINT_SYMBOL);
+    if (const Poco::JSON::Array::Ptr properties = root->getArray("properties")) {
+        for (std::size_t i = 0; i < properties->size(); ++i) {
+            const Object::Ptr property = properties->getObject(static_cast<unsigned>(i));
+            if (!property) {
+                throw Poco::DataFormatException(manifestPath +
+                                                ": each of \"properties\" must be an object");
+            }
+            manifest.settingKeys.push_back(requiredString(*property, "key", manifestPath));
+        }
+    }
     return manifest;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace timhost {
 
@@ -16,6 +17,7 @@ struct PluginManifest {
     std::string shutdownSymbol;
     std::string abiVersionSymbol;
     std::string fingerprintSymbol;
+    std::vector<std::string> settingKeys;  // "properties": the tim.properties keys it reads
 
     // Reads and validates manifestPath. Throws Poco::DataFormatException with the file name
     // and the missing or malformed field.

@@ -43,6 +43,7 @@ void PluginSet::loadAll(const std::string& pluginDir, const std::set<std::string
         try {
             const PluginManifest manifest = PluginManifest::load(path);
             name = manifest.name;
+            _settingKeys.insert(manifest.settingKeys.begin(), manifest.settingKeys.end());
             _plugins.push_back(std::make_unique<LoadedPlugin>(manifest, config, registry));
             logger.information("loaded plugin " + manifest.name + " " + manifest.version);
         } catch (const Poco::Exception& e) {

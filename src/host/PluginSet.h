@@ -23,8 +23,12 @@ class PluginSet {
 
     std::size_t size() const { return _plugins.size(); }
 
+    // The tim.properties keys the manifests found declare, loaded or not.
+    const std::set<std::string>& settingKeys() const { return _settingKeys; }
+
   private:
     std::vector<std::unique_ptr<LoadedPlugin>> _plugins;
+    std::set<std::string> _settingKeys;
 };
 
 }  // namespace timhost

@@ -2,6 +2,7 @@
 
 #include "MigrationRunner.h"
 #include "MySQLTimeouts.h"
+#include "OpenDiagnosis.h"
 #include "PreparedStatements.h"
 
 #include <Poco/Data/MySQL/Connector.h>
@@ -17,10 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace store {
 namespace {
+
+// How long opening the database may take at start: a host that cannot reach its database
+// says so within seconds instead of looking healthy.
+constexpr int kOpenSeconds = 10;
 
 // Connectors are process-wide; the last Database to go unregisters them (MySQL's unregister
 // calls mysql_library_end, so only after every pool is gone).
@@ -138,17 +144,16 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
         if (_config.file.empty()) {
             throw Poco::InvalidArgumentException("no SQLite file: set scim.db.file or data.dir");
         }
-        // Poco retries a failed open for a minute; a missing directory never heals itself.
-        const Poco::File directory(Poco::Path(_config.file).makeParent());
-        if (!directory.exists() || !directory.isDirectory() || !directory.canWrite()) {
+        // Poco retries a failed open for a minute; a file this account cannot use never heals.
+        const std::string problem = sqliteFileProblem(_config.file);
+        if (!problem.empty()) {
             throw Poco::DataException("cannot open database " + _config.describe() + ": " +
-                                      directory.path() + " is not a writable directory");
+                                      problem);
         }
         keepSQLiteFilesPrivate(_config.file, _logger);
         _dialect = makeSQLiteDialect(sync, _config.busyTimeoutMs);
     } else {
         _dialect = makeMySQLDialect(_config.lockWaitSeconds);
-        setMySQLWaitLimit(_config.timeoutSeconds);
     }
     const std::string connectionString =
         _config.engine == Engine::SQLite ? _config.file : mysqlConnectionString(_config);
@@ -157,17 +162,23 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
                                       : boundedMySQLConnectorKey();
     acquireConnectors(_logger);
     try {
-        _pool =
-            std::make_unique<PreparedSessionPool>(connector, connectionString, _config, *_dialect);
-        // Fail now, with a clear message, if the database cannot be reached.
-        Poco::Data::Session first = session();
+        // The first session is opened outside the pool: a pool torn down while its first open
+        // was failing can deadlock (Poco 1.11's shutdown stops the janitor under the lock the
+        // janitor waits for), and the start must fail within kOpenSeconds, not hang.
+        setMySQLWaitLimit(std::min(_config.timeoutSeconds, kOpenSeconds));
+        Poco::Data::Session first(connector, connectionString, kOpenSeconds);
+        setMySQLWaitLimit(_config.timeoutSeconds);
+        _dialect->prepareSession(first);
         _dialect->initialiseDatabase(first);
+        first.close();
     } catch (const Poco::Exception& e) {
-        _pool.reset();
+        setMySQLWaitLimit(_config.timeoutSeconds);
         releaseConnectors();
-        throw Poco::DataException("cannot open database " + _config.describe() + ": " +
-                                  e.displayText());
+        throw Poco::DataException("cannot open database " + _config.describe() + " as " +
+                                  processAccount() + ": " + e.displayText() + "; " +
+                                  openFailureFix(_config, e.displayText()));
     }
+    _pool = std::make_unique<PreparedSessionPool>(connector, connectionString, _config, *_dialect);
 }
 
 Database::~Database() {
@@ -182,8 +193,14 @@ Poco::Data::Session Database::session() {
 }
 
 std::size_t Database::migrate() {
-    Poco::Data::Session s = session();
-    return MigrationRunner(s, *_dialect, _logger).run(embeddedMigrations(_config.engine));
+    try {
+        Poco::Data::Session s = session();
+        return MigrationRunner(s, *_dialect, _logger).run(embeddedMigrations(_config.engine));
+    } catch (const Poco::Exception& e) {
+        throw Poco::DataException("cannot migrate database " + _config.describe() + " as " +
+                                  processAccount() + ": " + e.displayText() + "; " +
+                                  openFailureFix(_config, e.displayText()));
+    }
 }
 
 }  // namespace store

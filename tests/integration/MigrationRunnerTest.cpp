@@ -180,6 +180,9 @@ class MigrationRunnerSQLiteTest : public MigrationRunnerContract {
         } catch (const Poco::DataException& e) {
             CPPUNIT_ASSERT_MESSAGE(
                 e.message(), e.message().find("/nonexistent-dir/tim-scim.db") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(
+                e.message(), e.message().find("the directory /nonexistent-dir/ does not "
+                                              "exist: create it, owned by ") != std::string::npos);
         }
     }
 };

@@ -110,8 +110,12 @@ void HostProcess::start() {
 }
 
 void HostProcess::launch() {
-    const std::string command = "exec '" + environment("TIMHOST") + "' --config='" + _configFile +
-                                "' 2>>'" + _logFile + "'";
+    std::string command = "exec";
+    for (const auto& word : _wrapper) {
+        command += " '" + word + "'";
+    }
+    command +=
+        " '" + environment("TIMHOST") + "' --config='" + _configFile + "' 2>>'" + _logFile + "'";
     _exitCode.reset();
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", {"-c", command}, _dir));
@@ -171,10 +175,23 @@ int HostProcess::runCommand(const std::string& name, const std::vector<std::stri
                             std::string& out, std::string& err) const {
     std::vector<std::string> argv = {"--config=" + _configFile, "--command=" + name};
     argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, out, err);
+}
+
+int HostProcess::run(const std::vector<std::string>& args, std::string& out,
+                     std::string& err) const {
+    std::vector<std::string> argv(_wrapper.begin(), _wrapper.end());
+    std::string program = environment("TIMHOST");
+    if (!argv.empty()) {
+        argv.push_back(program);
+        program = argv.front();
+        argv.erase(argv.begin());
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
     Poco::Pipe outPipe;
     Poco::Pipe errPipe;
     Poco::ProcessHandle handle =
-        Poco::Process::launch(environment("TIMHOST"), argv, _dir, nullptr, &outPipe, &errPipe);
+        Poco::Process::launch(program, argv, _dir, nullptr, &outPipe, &errPipe);
     std::thread errReader([&] { err = readAll(errPipe); });
     out = readAll(outPipe);
     errReader.join();

@@ -44,6 +44,12 @@ class HostProcess {
     // Runs `timhost --config=... --command=NAME args...` to completion; fills stdout/stderr.
     int runCommand(const std::string& name, const std::vector<std::string>& args, std::string& out,
                    std::string& err) const;
+    // Runs `timhost args...` (nothing added) to completion, from the host's directory.
+    int run(const std::vector<std::string>& args, std::string& out, std::string& err) const;
+
+    // Runs every later launch and command through `wrapper` (e.g. setpriv with its options),
+    // as an operator's service unit or runuser would.
+    void runThrough(const std::vector<std::string>& wrapper) { _wrapper = wrapper; }
 
     // A new bearer token from `--command=scim.token.generate` (the real plugin must be loaded).
     std::string generateToken() const;
@@ -68,6 +74,7 @@ class HostProcess {
     std::string _logFile;
     int _port;
     std::unique_ptr<Poco::ProcessHandle> _process;
+    std::vector<std::string> _wrapper;
     mutable std::optional<int> _exitCode;  // reaped already (a zombie would look alive)
 };
 

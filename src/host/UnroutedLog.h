@@ -1,0 +1,30 @@
+// A request no plugin serves is logged, at most one line per interval: an operator with a
+// wrong Tenant URL or a missing plugin sees why the 404s, and a scanner cannot flood the log.
+#pragma once
+
+#include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
+
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace timhost {
+
+class UnroutedLog {
+  public:
+    explicit UnroutedLog(std::string servedPaths, Poco::Timespan interval = Poco::Timespan(10, 0))
+        : _servedPaths(std::move(servedPaths)), _interval(interval) {}
+
+    // Safe from every connection thread.
+    void note(const std::string& method, const std::string& path, const std::string& client);
+
+  private:
+    const std::string _servedPaths;
+    const Poco::Timespan _interval;
+    std::mutex _mutex;
+    Poco::Timestamp _lastLine{0};  // the epoch: the first unrouted request is logged
+    unsigned long _unlogged = 0;
+};
+
+}  // namespace timhost

@@ -1,0 +1,283 @@
+// An operator's first mistakes: each stops the host fast with one line that says why, or is
+// warned about; none hangs and none is silently ignored.
+#include "support/HostProcess.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/Stopwatch.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Thread.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <thread>
+
+using testing::HostProcess;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string accountName(uid_t uid) {
+    const passwd* account = getpwuid(uid);
+    return account != nullptr ? account->pw_name : "uid " + std::to_string(uid);
+}
+
+void appendLine(const std::string& file, const std::string& line) {
+    Poco::FileOutputStream out(file, std::ios::app);
+    out << line << "\n";
+}
+
+std::string readAll(Poco::Pipe& pipe) {
+    Poco::PipeInputStream in(pipe);
+    std::string text;
+    Poco::StreamCopier::copyToString(in, text);
+    return text;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+}  // namespace
+
+class FirstHourTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(FirstHourTest);
+    CPPUNIT_TEST(aDatabaseFileOfAnotherAccountStopsTheStartNamingBoth);
+    CPPUNIT_TEST(sigtermWhileTheDatabaseDoesNotAnswerEndsTheStart);
+    CPPUNIT_TEST(aDamagedDatabaseFileIsNamedWithItsFix);
+    CPPUNIT_TEST(misspeltKeysAreWarnedAndFailConfigCheck);
+    CPPUNIT_TEST(configAfterTheCommandIsTheFileRead);
+    CPPUNIT_TEST(withoutConfigTheHostSaysSoAndWhereItsDataGoes);
+    CPPUNIT_TEST(aHostWithoutPluginsDoesNotStart);
+    CPPUNIT_TEST(anUnroutedRequestIsLoggedWithTheServedPaths);
+    CPPUNIT_TEST_SUITE_END();
+
+  public:
+    // The admin guide's commands run as root before the service's first start create the
+    // SQLite file as root; the service (another account) cannot open it. Here the file belongs
+    // to another account: as root, the host runs without the capability to override file
+    // permissions (as any other account would); otherwise the file is closed to its owner.
+    void aDatabaseFileOfAnotherAccountStopsTheStartNamingBoth() {
+        HostProcess host({"tim-scim"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, host.runCommand("scim.status", {}, out, err));
+        const std::string file = host.directory() + "/data/tim-scim.db";
+        std::string owner = accountName(::geteuid());
+        if (::geteuid() == 0) {
+            const passwd* nobody = getpwnam("nobody");
+            CPPUNIT_ASSERT(nobody != nullptr);
+            for (const char* suffix : {"", "-wal", "-shm"}) {
+                if (Poco::File(file + suffix).exists()) {
+                    CPPUNIT_ASSERT_EQUAL(0, ::chown((file + suffix).c_str(), nobody->pw_uid, 0));
+                }
+            }
+            owner = "nobody";
+            host.runThrough({"/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+                             "--inh-caps", "-dac_override,-dac_read_search"});
+        } else {
+            CPPUNIT_ASSERT_EQUAL(0, ::chmod(file.c_str(), 0));
+        }
+
+        Poco::Stopwatch watch;
+        watch.start();
+        host.launch();
+        CPPUNIT_ASSERT(host.waitForExit(15000) != 0);
+        CPPUNIT_ASSERT(watch.elapsedSeconds() < 15);
+        const std::string log = host.log();
+        for (const std::string& part :
+             {file + " belongs to " + owner, "this process runs as " + accountName(::geteuid()),
+              "chown " + accountName(::geteuid()) + " " + file + "*"}) {
+            CPPUNIT_ASSERT_MESSAGE(log, contains(log, part));
+        }
+        CPPUNIT_ASSERT_MESSAGE(log, !contains(log, "listening on"));
+
+        // An admin command meets the same line, as fast.
+        watch.restart();
+        CPPUNIT_ASSERT(host.runCommand("scim.status", {}, out, err) != 0);
+        CPPUNIT_ASSERT(watch.elapsedSeconds() < 15);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, file + " belongs to " + owner));
+    }
+
+    // A server that accepts the connection and never greets (frozen, or not a database): the
+    // start gives up within 15 s, and a SIGTERM sent meanwhile is not lost.
+    void sigtermWhileTheDatabaseDoesNotAnswerEndsTheStart() {
+        Poco::Net::ServerSocket silent;
+        silent.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
+        silent.listen(16);
+        const std::string port = std::to_string(silent.address().port());
+        HostProcess host({"tim-scim"}, {{"scim.db.connector", "mysql"},
+                                        {"scim.db.host", "127.0.0.1"},
+                                        {"scim.db.port", port},
+                                        {"scim.db.timeoutSeconds", "30"}});
+        Poco::Stopwatch watch;
+        watch.start();
+        host.launch();
+        Poco::Thread::sleep(1000);
+        CPPUNIT_ASSERT(host.running());  // still waiting for the server
+        ::kill(static_cast<pid_t>(host.pid()), SIGTERM);
+        CPPUNIT_ASSERT(host.waitForExit(15000) != 0);
+        CPPUNIT_ASSERT(watch.elapsedSeconds() < 15);
+        const std::string log = host.log();
+        CPPUNIT_ASSERT_MESSAGE(
+            log, contains(log, "cannot open database mysql tim@127.0.0.1:" + port + "/tim as " +
+                                   accountName(::geteuid())));
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log,
+                                             "check that the server runs and answers at "
+                                             "127.0.0.1:" +
+                                                 port));
+    }
+
+    void aDamagedDatabaseFileIsNamedWithItsFix() {
+        HostProcess host({"tim-scim"});
+        Poco::File(host.directory() + "/data").createDirectories();
+        const std::string file = host.directory() + "/data/tim-scim.db";
+        {
+            Poco::FileOutputStream out(file);
+            out << std::string(8192, 'x');
+        }
+        ::chmod((host.directory() + "/data").c_str(), 0700);
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT(host.runCommand("scim.status", {}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "cannot open database sqlite " + file));
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err,
+                                             "not a usable SQLite database: restore it from "
+                                             "a backup, or move it aside"));
+    }
+
+    // tim.properties is TIM's whole file: a key of another component passes, a key in our
+    // namespaces that nothing reads is named with the key it was probably meant to be.
+    void misspeltKeysAreWarnedAndFailConfigCheck() {
+        HostProcess host({"tim-scim"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out + err, 0, host.runCommand("config.check", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "configuration: " + host.configFile()));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "plugins started: 1"));
+
+        for (const char* line :
+             {"scim.db.conector = mysql", "jwtAccessTokenExpirationTimeSCIM = 30d",
+              "http.prot = 9000", "InitPass-X-Others = secret", "tim.ui.theme = dark"}) {
+            appendLine(host.configFile(), line);
+        }
+        const std::pair<const char*, const char*> expected[] = {
+            {"scim.db.conector", "scim.db.connector"},
+            {"jwtAccessTokenExpirationTimeSCIM", "jwtAccessTokenExpirationTimeScim"},
+            {"http.prot", "http.port"},
+            {"InitPass-X-Others", "initpass-x-others"}};
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out + err, 78, host.runCommand("config.check", {}, out, err));
+        for (const auto& key : expected) {
+            const std::string line = std::string("tim.properties: nothing reads the key ") +
+                                     key.first + " (did you mean " + key.second + "?)";
+            CPPUNIT_ASSERT_MESSAGE(out, contains(out, line));
+        }
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "unknown keys: 4"));
+        CPPUNIT_ASSERT_MESSAGE(out, !contains(out, "tim.ui.theme"));
+
+        host.start();  // a warning, not a refusal: the rest of the file is right
+        const std::string log = host.log();
+        for (const auto& key : expected) {
+            CPPUNIT_ASSERT_MESSAGE(log,
+                                   contains(log, std::string("Warning timhost: tim.properties: "
+                                                             "nothing reads the key ") +
+                                                     key.first));
+        }
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+
+    void configAfterTheCommandIsTheFileRead() {
+        HostProcess host({"tim-scim"});
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0,
+                                     host.runCommand("scim.user.create-local", {"ada"}, out, err));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, host.run({"--command=scim.status", "--config=" + host.configFile()}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "users: 1 active"));
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "configuration: " + host.configFile()));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, host.run({"--command=scim.status", "--config", host.configFile()}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "users: 1 active"));
+        // Two files are a mistake, not a merge.
+        CPPUNIT_ASSERT(host.run({"--config=" + host.configFile(), "--command=scim.status",
+                                 "--config=" + host.configFile()},
+                                out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "--config is given twice"));
+    }
+
+    // The package's layout: bin/timhost next to plugins/ and data/. Without --config the host
+    // reads no file, and says so with the directories it uses.
+    void withoutConfigTheHostSaysSoAndWhereItsDataGoes() {
+        HostProcess host({"tim-scim"});
+        Poco::File(host.directory() + "/bin").createDirectories();
+        const std::string timhost = host.directory() + "/bin/timhost";
+        Poco::File(HostProcess::environment("TIMHOST")).linkTo(timhost, Poco::File::LINK_SYMBOLIC);
+        Poco::Pipe outPipe;
+        Poco::Pipe errPipe;
+        Poco::ProcessHandle process = Poco::Process::launch(
+            timhost, {"--command=scim.status"}, host.directory(), nullptr, &outPipe, &errPipe);
+        std::string err;
+        std::thread errReader([&] { err = readAll(errPipe); });
+        const std::string out = readAll(outPipe);
+        errReader.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, process.wait());
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "no --config given: no tim.properties was read"));
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "data.dir " + host.directory() + "/bin/../data"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "users: 0 active"));
+        CPPUNIT_ASSERT(Poco::File(host.directory() + "/data/tim-scim.db").exists());
+    }
+
+    void aHostWithoutPluginsDoesNotStart() {
+        HostProcess host({});
+        Poco::Stopwatch watch;
+        watch.start();
+        host.launch();
+        CPPUNIT_ASSERT_EQUAL(78, host.waitForExit(15000));
+        const std::string log = host.log();
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "no plugin started from " + host.directory() +
+                                                      "/plugins (plugin.dir)"));
+        CPPUNIT_ASSERT_MESSAGE(log, !contains(log, "listening on"));
+
+        HostProcess allowed({}, {{"plugin.allowNone", "true"}});
+        allowed.start();
+        CPPUNIT_ASSERT_EQUAL(404, allowed.request("GET", "/tim/api/scim/Users").status);
+        CPPUNIT_ASSERT_EQUAL(0, allowed.stop());
+    }
+
+    // A wrong Tenant URL reaches no plugin: the 404 is logged with what is served, once per
+    // interval however many come.
+    void anUnroutedRequestIsLoggedWithTheServedPaths() {
+        HostProcess host({"tim-scim"});
+        host.start();
+        CPPUNIT_ASSERT_EQUAL(404, host.request("GET", "/scim/v2/Users").status);
+        for (int i = 0; i < 20; ++i) {
+            CPPUNIT_ASSERT_EQUAL(404, host.request("GET", "/probe/" + std::to_string(i)).status);
+        }
+        CPPUNIT_ASSERT(testing::eventually(
+            [&] { return contains(host.log(), "no plugin serves GET /scim/v2/Users"); }));
+        const std::string log = host.log();
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "served: /tim/api/scim (tim-scim)"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), occurrences(log, "no plugin serves"));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(FirstHourTest, "FirstHourTest");
