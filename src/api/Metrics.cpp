@@ -95,10 +95,14 @@ std::string Metrics::render(const port::PoolUsage& pool,
         out += "tim_scim_purge_last_completed_timestamp_seconds " + seconds(shared->lastPurgeMs) +
                "\n";
         family(out, "tim_scim_token_expiry_timestamp_seconds", "gauge",
-               "When the bearer token that expires last among those not revoked expires (Unix "
-               "time; 0: none)");
-        out += "tim_scim_token_expiry_timestamp_seconds " + seconds(shared->latestTokenExpiryMs) +
-               "\n";
+               "When each bearer token not revoked expires (Unix time), by jti, label and scope: "
+               "an alert per labelled provisioning token");
+        for (const auto& token : shared->liveTokens) {
+            // Labels are [A-Za-z0-9._-] (auth::isValidTokenLabel): nothing to escape.
+            out += "tim_scim_token_expiry_timestamp_seconds{jti=\"" + token.jti + "\",label=\"" +
+                   token.label + "\",scope=\"" + token.scope + "\"} " + seconds(token.expiresMs) +
+                   "\n";
+        }
     }
     return out;
 }

@@ -4,14 +4,13 @@
 
 #include "scim/DateTime.h"
 #include "store/MigrationRunner.h"
+#include "store/OpenDiagnosis.h"
+#include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
-
-#include <pwd.h>
-#include <unistd.h>
 
 namespace app {
 namespace {
@@ -108,7 +107,17 @@ std::string describeStatus(Components& c, const Arguments&) {
             std::to_string(counts.deletedUsers) + " deleted (pending purge)\n";
     text += "groups: " + std::to_string(counts.groups) + " (" + std::to_string(counts.roleGroups) +
             " role groups)\n";
-    text += "tokens: " + std::to_string(counts.liveTokens) + " not revoked\n";
+    text += "tokens: " + std::to_string(counts.liveTokens) + " not revoked" +
+            (counts.unlabelledProvisioningTokens > 0
+                 ? " (" + std::to_string(counts.unlabelledProvisioningTokens) +
+                       " provisioning token(s) without a label: the expiry alert does not watch "
+                       "them; scim.token.label JTI NAME)"
+                 : std::string()) +
+            "\n";
+    text += std::string(tim::kDefaultPasswordKey) +
+            (c.defaultPasswordSet ? ": set (users SCIM creates get it, to change at first login)\n"
+                                  : ": not set: users SCIM creates get no password until TIM "
+                                    "sets one (admin guide, section 9)\n");
     text += "last purge: " + (last ? scim::formatDateTime(*last) : std::string("never")) + "\n";
     text += "next purge due: " +
             (last ? scim::formatDateTime(
@@ -157,45 +166,97 @@ std::string describeAudit(Components& c, const Arguments& args) {
     return text;
 }
 
-// Who runs an admin command, for the audit: the operating-system account.
-std::string operatorName() {
-    const passwd* account = getpwuid(geteuid());
-    return account != nullptr ? account->pw_name : "uid " + std::to_string(geteuid());
+std::string generateToken(Components& c, const Arguments& args) {
+    const std::string usage =
+        "usage: scim.token.generate [--label NAME] [--scope provisioning|metrics]";
+    std::optional<auth::TokenScope> scope = auth::TokenScope::Provisioning;
+    std::string label;
+    for (std::size_t i = 0; i < args.size(); i += 2) {
+        if (i + 1 >= args.size()) {
+            throw Poco::InvalidArgumentException(usage);
+        }
+        if (args[i] == "--scope") {
+            scope = auth::scopeNamed(args[i + 1]);
+        } else if (args[i] == "--label") {
+            label = args[i + 1];
+        } else {
+            scope.reset();
+        }
+        if (!scope) {
+            throw Poco::InvalidArgumentException(usage);
+        }
+    }
+    return c.tokens->issue(*scope, store::processAccount(), label) + "\n";
 }
 
-std::string generateToken(Components& c, const Arguments& args) {
-    const std::string usage = "usage: scim.token.generate [--scope provisioning|metrics]";
-    std::optional<auth::TokenScope> scope = auth::TokenScope::Provisioning;
-    if (args.size() == 2 && args[0] == "--scope") {
-        scope = auth::scopeNamed(args[1]);
-    } else if (!args.empty()) {
-        scope.reset();
+// A column of the token table: the value, padded to `width`.
+std::string column(const std::string& value, std::size_t width) {
+    return value + std::string(value.size() < width ? width - value.size() : 1, ' ');
+}
+
+// Minutes are what the store keeps of a use: "2026-12-06T21:40Z".
+std::string minuteOf(const std::optional<Poco::Timestamp>& at) {
+    if (!at) {
+        return "never";
     }
-    if (!scope) {
-        throw Poco::InvalidArgumentException(usage);
-    }
-    return c.tokens->issue(*scope, operatorName()) + "\n";
+    const std::string text = scim::formatDateTime(*at);
+    return text.substr(0, 16) + "Z";
 }
 
 std::string listTokens(Components& c, const Arguments&) {
     const Poco::Timestamp now = c.clock.now();
-    std::string text =
-        "jti                                   subject   scope         issued                "
-        "expires               state\n";
+    std::string text = column("jti", 38) + column("label", 14) + column("scope", 14) +
+                       column("issued", 22) + column("expires", 22) + column("last used", 19) +
+                       "state\n";
     for (const auto& token : c.tokenStore->list()) {
         const char* state =
             token.revokedAt ? "revoked" : (token.expiresAt <= now ? "expired" : "active");
-        text += token.jti + "  " + token.subject + "  " + token.scope +
-                std::string(token.scope.size() < 12 ? 12 - token.scope.size() : 0, ' ') + "  " +
-                scim::formatDateTime(token.issuedAt) + "  " +
-                scim::formatDateTime(token.expiresAt) + "  " + state + "\n";
+        text += column(token.jti, 38) + column(token.label.empty() ? "-" : token.label, 14) +
+                column(token.scope, 14) + column(scim::formatDateTime(token.issuedAt), 22) +
+                column(scim::formatDateTime(token.expiresAt), 22) +
+                column(minuteOf(token.lastUsedAt), 19) + state + "\n";
     }
     return text;
 }
 
+std::string labelToken(Components& c, const Arguments& args) {
+    const std::string usage = "usage: scim.token.label JTI NAME";
+    if (args.size() != 2) {
+        throw Poco::InvalidArgumentException(usage);
+    }
+    if (!auth::isValidTokenLabel(args[1])) {
+        throw Poco::InvalidArgumentException(
+            "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    if (!c.tokenStore->relabel(args[0], args[1], store::processAccount())) {
+        throw Poco::NotFoundException("no token has the jti " + args[0]);
+    }
+    return "labelled " + args[0] + " " + args[1] + "\n";
+}
+
+std::string rotateSigningKey(Components& c, const Arguments& args) {
+    if (!args.empty()) {
+        throw Poco::InvalidArgumentException("usage: scim.token.rotate-key");
+    }
+    if (c.signingKeyConfigured) {
+        throw Poco::InvalidArgumentException(
+            "the signing key is scim.token.signingKey in tim.properties: replace it there (32+ "
+            "characters) on every instance, restart them, and generate new tokens");
+    }
+    const std::size_t revoked = c.tokenStore->replaceSigningKey(
+        auth::TokenService::generateSigningKey(), c.clock.now(), store::processAccount());
+    c.logger.warning("replaced the token signing key; " + std::to_string(revoked) +
+                     " token(s) revoked");
+    return "replaced the token signing key and revoked every token (" + std::to_string(revoked) +
+           " not revoked before): no bearer token works any more, and open cursors end.\n"
+           "Next: restart timhost on every instance (they sign and check with the key they "
+           "read at start), then generate a token for each client (--label entra, --label "
+           "prometheus --scope metrics) and paste Entra's into its Secret Token field.\n";
+}
+
 std::string revokeToken(Components& c, const Arguments& args) {
     const std::string& jti = onlyArgument(args, "usage: scim.token.revoke JTI");
-    if (!c.tokenStore->revoke(jti, c.clock.now(), operatorName())) {
+    if (!c.tokenStore->revoke(jti, c.clock.now(), store::processAccount())) {
         throw Poco::NotFoundException("no token has the jti " + jti);
     }
     c.logger.information("revoked the bearer token " + jti);
@@ -226,11 +287,19 @@ const std::vector<AdminCommand>& adminCommands() {
          "--latest; an optional count (default 50)",
          describeAudit},
         {"scim.token.generate",
-         "print a new bearer token for sys.scim: [--scope provisioning|metrics] (metrics: reads "
-         "<basePath>/metrics only)",
+         "print a new bearer token for sys.scim: [--label NAME] [--scope provisioning|metrics] "
+         "(metrics: reads <basePath>/metrics only)",
          generateToken},
-        {"scim.token.list", "list issued bearer tokens (never the tokens themselves)", listTokens},
+        {"scim.token.list",
+         "list issued bearer tokens: jti, label, scope, issued, expires, last used (to the "
+         "minute), state (never the tokens themselves)",
+         listTokens},
+        {"scim.token.label", "name the holder of a token: JTI NAME", labelToken},
         {"scim.token.revoke", "revoke the bearer token with the given jti", revokeToken},
+        {"scim.token.rotate-key",
+         "replace the token signing key: revokes every token (restart every instance, then "
+         "issue new ones)",
+         rotateSigningKey},
     };
     return commands;
 }

@@ -46,6 +46,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     const store::PurgePolicy purgePolicy = readPurgePolicy(settings);
     purgeIntervalMs = readPurgeIntervalMs(settings);
 
+    signingKeyConfigured = !configuredKey.empty();
     database = std::make_unique<store::Database>(databaseConfig, logger);
     const std::size_t applied = database->migrate();
     logger.information("database " + databaseConfig.describe() + " ready (" +
@@ -65,6 +66,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                                                  serviceSettings.capabilities.cursorTimeoutSeconds);
 
     tim::AccountSettings accountSettings = readAccountSettings(settings, deletedRetention, logger);
+    defaultPasswordSet = !accountSettings.defaultPasswordHash.empty();
     accountSettings.now = [this] { return clock.now(); };
     accountSettings.hashed = [this] { metrics.recordPasswordHash(); };
     accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
@@ -141,7 +143,7 @@ std::optional<port::SharedFacts> Components::sharedFacts() {
         if (const auto last = purger->lastRun()) {
             facts.lastPurgeMs = last->epochMicroseconds() / 1000;
         }
-        facts.latestTokenExpiryMs = status->latestTokenExpiryMs();
+        facts.liveTokens = status->liveTokens(port::kMostTokenSeries);
         _facts = facts;
     } catch (const port::StoreError&) {
         _facts.reset();

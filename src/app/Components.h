@@ -52,6 +52,8 @@ struct Components {
     std::unique_ptr<store::Snapshots> snapshots;
     std::optional<tim::Duration> snapshotRetention;
     std::uint64_t purgeIntervalMs = 3600000;
+    bool defaultPasswordSet = false;    // initpass-x-others: users SCIM creates get a password
+    bool signingKeyConfigured = false;  // scim.token.signingKey set: tim.properties holds it
     std::unique_ptr<api::UsersEndpoint> usersEndpoint;
     std::unique_ptr<api::GroupsEndpoint> groupsEndpoint;
     std::unique_ptr<api::BulkEndpoint> bulkEndpoint;

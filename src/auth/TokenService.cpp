@@ -8,6 +8,8 @@
 #include <Poco/RandomStream.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 namespace auth {
@@ -64,10 +66,24 @@ std::optional<TokenScope> scopeNamed(const std::string& name) {
     return std::nullopt;
 }
 
-std::string TokenService::issue(TokenScope scope, const std::string& issuedBy) {
+bool isValidTokenLabel(const std::string& label) {
+    return !label.empty() && label.size() <= 64 &&
+           std::all_of(label.begin(), label.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                      c == '-';
+           });
+}
+
+std::string TokenService::issue(TokenScope scope, const std::string& issuedBy,
+                                const std::string& label) {
+    if (!label.empty() && !isValidTokenLabel(label)) {
+        throw Poco::InvalidArgumentException(
+            "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
+    }
     port::IssuedToken record;
     record.scope = scopeName(scope);
     record.issuedBy = issuedBy;
+    record.label = label;
     record.jti = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     record.subject = _policy.subject;
     // JWT times are whole seconds.
@@ -85,33 +101,59 @@ std::string TokenService::issue(TokenScope scope, const std::string& issuedBy) {
     token.payload().set("scope", record.scope);
     const std::string jwt = _signer.sign(token, _policy.algorithm);
     _store.record(record);
-    _logger.information("issued a %s bearer token for %s: jti %s, expires %s", record.scope,
-                        record.subject, record.jti, scim::formatDateTime(record.expiresAt));
+    _logger.information("issued a %s bearer token for %s: jti %s, label %s, expires %s",
+                        record.scope, record.subject, record.jti,
+                        label.empty() ? std::string("-") : label,
+                        scim::formatDateTime(record.expiresAt));
     return jwt;
 }
 
 Rejection TokenService::authenticate(const std::optional<std::string>& authorizationHeader,
                                      TokenScope* scope) {
     Rejection why = Rejection::None;
-    TokenScope granted = TokenScope::Provisioning;
+    Verified granted;
     const auto jwt = bearerToken(authorizationHeader, why);
     if (jwt) {
         why = verify(*jwt, granted);
     }
     if (why != Rejection::None) {
         _logger.warning("SCIM request refused: %s", std::string(describe(why)));
-    } else if (scope != nullptr) {
-        *scope = granted;
+        return why;
     }
+    if (scope != nullptr) {
+        *scope = granted.scope;
+    }
+    noteUse(granted.jti);
     return why;
 }
 
-Rejection TokenService::verify(const std::string& jwt, TokenScope& scope) {
+// The store learns of a token's use once a minute per instance: "last used" for operators,
+// not a write per request.
+void TokenService::noteUse(const std::string& jti) {
+    const Poco::Int64 minute = _clock.now().epochTime() / 60;
+    {
+        std::lock_guard<std::mutex> lock(_usesMutex);
+        auto& noted = _lastNotedUse[jti];  // verified tokens only: bounded by what was issued
+        if (noted == minute) {
+            return;
+        }
+        noted = minute;
+    }
+    try {
+        _store.recordUse(jti,
+                         Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(minute * 60)));
+    } catch (const std::exception& e) {
+        // The request goes on: a missed "last used" is worth a line, not a refusal.
+        _logger.warning("could not record the use of token %s: %s", jti, std::string(e.what()));
+    }
+}
+
+Rejection TokenService::verify(const std::string& jwt, Verified& granted) {
     const Poco::Timestamp now = _clock.now();
     if (_verified) {
         const auto verified = _verified->get(jwt);
         if (verified && now < verified->expires + _policy.clockSkew.totalMicroseconds()) {
-            scope = verified->scope;
+            granted = *verified;
             return Rejection::None;
         }
     }
@@ -152,7 +194,6 @@ Rejection TokenService::verify(const std::string& jwt, TokenScope& scope) {
     if (!named) {
         return Rejection::MalformedToken;
     }
-    scope = *named;
 
     const auto standing = _store.standing(token.getId());
     if (!standing) {
@@ -167,8 +208,9 @@ Rejection TokenService::verify(const std::string& jwt, TokenScope& scope) {
     if (!standing->subjectActive) {
         return Rejection::SubjectDisabled;
     }
+    granted = Verified{std::min(token.getExpiration(), standing->expiresAt), *named, token.getId()};
     if (_verified) {
-        _verified->add(jwt, Verified{std::min(token.getExpiration(), standing->expiresAt), scope});
+        _verified->add(jwt, granted);
     }
     return Rejection::None;
 }

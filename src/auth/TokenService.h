@@ -11,7 +11,9 @@
 #include <Poco/JWT/Signer.h>
 #include <Poco/Logger.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace auth {
@@ -26,8 +28,9 @@ class TokenService {
 
     // Signs and records (audited) a new token for the policy's subject with `scope`; returns
     // the compact JWT. `issuedBy`: who asked, for the audit.
-    std::string issue(TokenScope scope = TokenScope::Provisioning,
-                      const std::string& issuedBy = "");
+    // `label`: "" or isValidTokenLabel (else Poco::InvalidArgumentException).
+    std::string issue(TokenScope scope = TokenScope::Provisioning, const std::string& issuedBy = "",
+                      const std::string& label = "");
 
     // Rejection::None when the Authorization header carries a token this server issued,
     // unexpired, unrevoked, for an active sys.scim; then `scope`, if given, is set to what the
@@ -44,8 +47,10 @@ class TokenService {
     struct Verified {
         Poco::Timestamp expires;
         TokenScope scope = TokenScope::Provisioning;
+        std::string jti;
     };
-    Rejection verify(const std::string& jwt, TokenScope& scope);
+    Rejection verify(const std::string& jwt, Verified& granted);
+    void noteUse(const std::string& jti);
 
     const TokenPolicy _policy;
     Poco::JWT::Signer _signer;
@@ -55,6 +60,8 @@ class TokenService {
     Poco::Logger& _logger;
     // token -> its exp claim and scope, for tokens verified in full within the last cacheTtl
     std::unique_ptr<Poco::ExpireLRUCache<std::string, Verified>> _verified;
+    std::mutex _usesMutex;
+    std::map<std::string, Poco::Int64> _lastNotedUse;  // jti -> minute (since the epoch) written
 };
 
 }  // namespace auth

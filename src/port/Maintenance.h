@@ -2,11 +2,14 @@
 // pool at one moment, and what one purge run did.
 #pragma once
 
+#include "StatusReader.h"
+
 #include <Poco/Types.h>
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace port {
 
@@ -18,12 +21,14 @@ struct PoolUsage {
 };
 
 // What every instance on the database sees alike, read at each scrape: when any instance last
-// completed the purge, and when the last valid bearer token expires (ms since the epoch; nullopt:
-// never, or none).
+// completed the purge (ms since the epoch; nullopt: never), and each token not revoked.
 struct SharedFacts {
     std::optional<Poco::Int64> lastPurgeMs;
-    std::optional<Poco::Int64> latestTokenExpiryMs;
+    std::vector<LiveToken> liveTokens;  // newest first, at most kMostTokenSeries
 };
+
+// Series of the token-expiry gauge at most: a scrape stays small whatever was issued.
+constexpr std::size_t kMostTokenSeries = 100;
 
 struct PurgeResult {
     bool ran = false;  // false: another instance held the purge lock

@@ -25,19 +25,32 @@ port::ProvisioningCounts SqlStatusReader::counts() try {
     counts.groups = count("SELECT COUNT(*) FROM tim_group");
     counts.roleGroups = count("SELECT COUNT(*) FROM tim_group WHERE role_key IS NOT NULL");
     counts.liveTokens = count("SELECT COUNT(*) FROM scim_token WHERE revoked_ms IS NULL");
+    counts.unlabelledProvisioningTokens = count(
+        "SELECT COUNT(*) FROM scim_token WHERE revoked_ms IS NULL AND label = '' AND "
+        "scope = 'provisioning'");
     return counts;
 } catch (...) {
     rethrowAsStoreError();
 }
 
-std::optional<Poco::Int64> SqlStatusReader::latestTokenExpiryMs() try {
+std::vector<port::LiveToken> SqlStatusReader::liveTokens(std::size_t most) try {
     Poco::Data::Session session = _database.session();
-    Poco::Nullable<Poco::Int64> latest;
-    // Entra's token: a metrics token expiring later must not hide it.
-    session << "SELECT MAX(expires_ms) FROM scim_token WHERE revoked_ms IS NULL AND scope = "
-               "'provisioning'",
-        Poco::Data::Keywords::into(latest), Poco::Data::Keywords::now;
-    return latest.isNull() ? std::nullopt : std::optional<Poco::Int64>(latest.value());
+    std::vector<std::string> jtis;
+    std::vector<std::string> labels;
+    std::vector<std::string> scopes;
+    std::vector<Poco::Int64> expires;
+    Poco::Data::Statement select(session);
+    select << "SELECT jti, label, scope, expires_ms FROM scim_token WHERE revoked_ms IS NULL "
+              "ORDER BY issued_ms DESC, jti",
+        Poco::Data::Keywords::into(jtis), Poco::Data::Keywords::into(labels),
+        Poco::Data::Keywords::into(scopes), Poco::Data::Keywords::into(expires),
+        Poco::Data::Keywords::limit(most);
+    select.execute();
+    std::vector<port::LiveToken> tokens;
+    for (std::size_t i = 0; i < jtis.size(); ++i) {
+        tokens.push_back({jtis[i], labels[i], scopes[i], expires[i]});
+    }
+    return tokens;
 } catch (...) {
     rethrowAsStoreError();
 }

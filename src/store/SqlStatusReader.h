@@ -12,7 +12,7 @@ class SqlStatusReader final : public port::StatusReader {
     explicit SqlStatusReader(Database& database) : _database(database) {}
 
     port::ProvisioningCounts counts() override;
-    std::optional<Poco::Int64> latestTokenExpiryMs() override;
+    std::vector<port::LiveToken> liveTokens(std::size_t most) override;
 
   private:
     Database& _database;

@@ -32,6 +32,10 @@ std::string byOf(const std::string& who) {
     return "by=" + (who.empty() ? std::string("unknown") : who);
 }
 
+std::string labelOf(const std::string& label) {
+    return label.empty() ? "-" : label;
+}
+
 }  // namespace
 
 void SqlTokenStore::record(const port::IssuedToken& token) try {
@@ -39,17 +43,17 @@ void SqlTokenStore::record(const port::IssuedToken& token) try {
     WriteTransaction tx(session, _database.dialect());
     runPrepared(
         session,
-        "INSERT INTO scim_token (jti, subject, issued_ms, expires_ms, scope) VALUES (?, ?, "
-        "?, ?, ?)",
+        "INSERT INTO scim_token (jti, subject, issued_ms, expires_ms, scope, label) VALUES (?, "
+        "?, ?, ?, ?, ?)",
         {textParam(token.jti), textParam(token.subject), numberParam(toMillis(token.issuedAt)),
-         numberParam(toMillis(token.expiresAt)), textParam(token.scope)});
+         numberParam(toMillis(token.expiresAt)), textParam(token.scope), textParam(token.label)});
     recordAudit(session,
                 {"token-issue",
                  "Token",
                  token.jti,
                  {},
-                 {"scope=" + token.scope, "expires=" + scim::formatDateTime(token.expiresAt),
-                  byOf(token.issuedBy)}});
+                 {"scope=" + token.scope, "label=" + labelOf(token.label),
+                  "expires=" + scim::formatDateTime(token.expiresAt), byOf(token.issuedBy)}});
     tx.commit();
 } catch (...) {
     rethrowAsStoreError();
@@ -87,20 +91,65 @@ std::vector<port::IssuedToken> SqlTokenStore::list() try {
     std::vector<Poco::Int64> expires;
     std::vector<Poco::Nullable<Poco::Int64>> revoked;
     std::vector<std::string> scopes;
-    session << "SELECT jti, subject, issued_ms, expires_ms, revoked_ms, scope FROM scim_token "
-               "ORDER BY issued_ms, jti",
-        into(jtis), into(subjects), into(issued), into(expires), into(revoked), into(scopes), now;
+    std::vector<std::string> labels;
+    std::vector<Poco::Nullable<Poco::Int64>> used;
+    session << "SELECT jti, subject, issued_ms, expires_ms, revoked_ms, scope, label, "
+               "last_used_ms FROM scim_token ORDER BY issued_ms, jti",
+        into(jtis), into(subjects), into(issued), into(expires), into(revoked), into(scopes),
+        into(labels), into(used), now;
     std::vector<port::IssuedToken> tokens;
     for (std::size_t i = 0; i < jtis.size(); ++i) {
-        port::IssuedToken token{
-            jtis[i],   subjects[i], fromMillis(issued[i]), fromMillis(expires[i]), std::nullopt,
-            scopes[i], ""};
+        port::IssuedToken token;
+        token.jti = jtis[i];
+        token.subject = subjects[i];
+        token.issuedAt = fromMillis(issued[i]);
+        token.expiresAt = fromMillis(expires[i]);
+        token.scope = scopes[i];
+        token.label = labels[i];
         if (!revoked[i].isNull()) {
             token.revokedAt = fromMillis(revoked[i].value());
+        }
+        if (!used[i].isNull()) {
+            token.lastUsedAt = fromMillis(used[i].value());
         }
         tokens.push_back(std::move(token));
     }
     return tokens;
+} catch (...) {
+    rethrowAsStoreError();
+}
+
+void SqlTokenStore::recordUse(const std::string& jti, const Poco::Timestamp& minute) try {
+    Poco::Data::Session session = _database.session();
+    const Poco::Int64 at = toMillis(minute);
+    // Later only: instances that note the same minute, or an older one, write nothing.
+    executeOnce(session,
+                "UPDATE scim_token SET last_used_ms = ? WHERE jti = ? AND (last_used_ms IS NULL "
+                "OR last_used_ms < ?)",
+                {numberParam(at), textParam(jti), numberParam(at)});
+} catch (...) {
+    rethrowAsStoreError();
+}
+
+bool SqlTokenStore::relabel(const std::string& jti, const std::string& label,
+                            const std::string& by) try {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    const auto& known = runPrepared(session, "SELECT label FROM scim_token WHERE jti = ?",
+                                    {textParam(jti)}, {ColumnType::Text});
+    if (known.rows() == 0) {
+        return false;
+    }
+    const std::string before = known.text(0).front();
+    executeOnce(session, "UPDATE scim_token SET label = ? WHERE jti = ?",
+                {textParam(label), textParam(jti)});
+    recordAudit(session, {"token-label",
+                          "Token",
+                          jti,
+                          {},
+                          {"label=" + labelOf(label), "was=" + labelOf(before), byOf(by)}});
+    tx.commit();
+    return true;
 } catch (...) {
     rethrowAsStoreError();
 }
@@ -143,6 +192,27 @@ std::string SqlTokenStore::signingKey(const std::string& generated) try {
         throw Poco::DataException("the token signing key could not be stored");
     }
     return stored.front();
+} catch (...) {
+    rethrowAsStoreError();
+}
+
+std::size_t SqlTokenStore::replaceSigningKey(const std::string& replacement,
+                                             const Poco::Timestamp& at, const std::string& by) try {
+    Poco::Data::Session session = _database.session();
+    WriteTransaction tx(session, _database.dialect());
+    executeOnce(session, "DELETE FROM scim_secret WHERE name = ?", {textParam(kSigningKeyName)});
+    executeOnce(session, "INSERT INTO scim_secret (name, secret, created_ms) VALUES (?, ?, ?)",
+                {textParam(kSigningKeyName), textParam(replacement), numberParam(toMillis(at))});
+    const std::size_t revoked =
+        executeOnce(session, "UPDATE scim_token SET revoked_ms = ? WHERE revoked_ms IS NULL",
+                    {numberParam(toMillis(at))});
+    recordAudit(session, {"key-rotate",
+                          "Token",
+                          "signing-key",
+                          {},
+                          {"revoked=" + std::to_string(revoked), byOf(by)}});
+    tx.commit();
+    return revoked;
 } catch (...) {
     rethrowAsStoreError();
 }

@@ -13,7 +13,11 @@ class SqlTokenStore : public port::TokenStore {
     std::optional<port::TokenStanding> standing(const std::string& jti) override;
     std::vector<port::IssuedToken> list() override;
     bool revoke(const std::string& jti, const Poco::Timestamp& at, const std::string& by) override;
+    void recordUse(const std::string& jti, const Poco::Timestamp& minute) override;
+    bool relabel(const std::string& jti, const std::string& label, const std::string& by) override;
     std::string signingKey(const std::string& generated) override;
+    std::size_t replaceSigningKey(const std::string& replacement, const Poco::Timestamp& at,
+                                  const std::string& by) override;
 
   private:
     Database& _database;

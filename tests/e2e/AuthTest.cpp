@@ -11,6 +11,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <regex>
+
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/String.h>
@@ -296,12 +298,15 @@ class AuthTest : public CppUnit::TestFixture {
         const std::string expires = Poco::DateTimeFormatter::format(
             Poco::JWT::Token(metrics).getExpiration(), Poco::DateTimeFormat::ISO8601_FORMAT);
         CPPUNIT_ASSERT_MESSAGE(out, out.find("token-issue  Token  " + jti) != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(
-            out, out.find("scope=metrics,expires=" + expires + ",by=") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("scope=metrics,label=-,expires=" + expires + ",by=") !=
+                                        std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(out, out.find("token-revoke  Token  " + jti) != std::string::npos);
         CPPUNIT_ASSERT(out.find(metrics) == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.list", {}, out, err));
-        CPPUNIT_ASSERT_MESSAGE(out, out.find(jti + "  sys.scim  metrics") != std::string::npos);
+        // It read the metrics: its last use is a minute, not "never".
+        const std::regex row(
+            jti + " +- +metrics +\\S+ +\\S+ +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ +revoked\n");
+        CPPUNIT_ASSERT_MESSAGE(out, std::regex_search(out, row));
     }
 
     void invalidLifetimeStopsThePluginNamingTheKey() {

@@ -11,6 +11,7 @@
 #include <Poco/Process.h>
 #include <Poco/Stopwatch.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/Thread.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -19,7 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <regex>
 #include <thread>
 
 using testing::HostProcess;
@@ -67,6 +70,9 @@ class FirstHourTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(withoutConfigTheHostSaysSoAndWhereItsDataGoes);
     CPPUNIT_TEST(aHostWithoutPluginsDoesNotStart);
     CPPUNIT_TEST(anUnroutedRequestIsLoggedWithTheServedPaths);
+    CPPUNIT_TEST(tokensCarryALabelAndTheirLastUse);
+    CPPUNIT_TEST(rotatingTheSigningKeyEndsEveryToken);
+    CPPUNIT_TEST(statusSaysWhatTheFirstHourNeeds);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -277,6 +283,90 @@ class FirstHourTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "served: /tim/api/scim (tim-scim)"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), occurrences(log, "no plugin serves"));
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+
+    void tokensCarryALabelAndTheirLastUse() {
+        HostProcess host({"tim-scim"});
+        host.start();
+        std::string token;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, host.runCommand("scim.token.generate", {"--label", "entra"}, token, err));
+        token = Poco::trim(token);
+        std::string out;
+        CPPUNIT_ASSERT(host.runCommand("scim.token.generate", {"--label", "two words"}, out, err) !=
+                       0);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "a token label is 1 to 64 letters"));
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.list", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, std::regex_search(out, std::regex(" entra +provisioning +\\S+ "
+                                                                      "+\\S+ +never +active\n")));
+        CPPUNIT_ASSERT_EQUAL(1, static_cast<int>(std::count(out.begin(), out.end(), '\n')) - 1);
+
+        CPPUNIT_ASSERT_EQUAL(200, host.request("GET", "/tim/api/scim/Users", "",
+                                               {{"Authorization", "Bearer " + token}})
+                                      .status);
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.list", {}, out, err));
+        std::smatch row;
+        CPPUNIT_ASSERT_MESSAGE(
+            out, std::regex_search(out, row,
+                                   std::regex("\n(\\S+) +entra +provisioning +\\S+ +\\S+ "
+                                              "+(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ) +active\n")));
+        const std::string jti = row[1];
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.label", {jti, "entra-prod"}, out, err));
+        CPPUNIT_ASSERT(host.runCommand("scim.token.label", {"no-such-jti", "x"}, out, err) != 0);
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.token.list", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, jti + "  entra-prod "));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+
+    void rotatingTheSigningKeyEndsEveryToken() {
+        HostProcess host({"tim-scim"}, {{"scim.token.cacheSeconds", "1"}});
+        const std::string old = host.generateToken();
+        host.start();
+        const auto status = [&host](const std::string& token) {
+            return host
+                .request("GET", "/tim/api/scim/Users", "", {{"Authorization", "Bearer " + token}})
+                .status;
+        };
+        CPPUNIT_ASSERT_EQUAL(200, status(old));
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0,
+                                     host.runCommand("scim.token.rotate-key", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "revoked every token (1 not revoked before)"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "restart timhost on every instance"));
+        CPPUNIT_ASSERT(testing::eventually([&] { return status(old) == 401; }, 5000));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+        host.start();
+        CPPUNIT_ASSERT_EQUAL(401, status(old));
+        CPPUNIT_ASSERT_EQUAL(200, status(host.generateToken()));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+
+        // A key kept in tim.properties is the operator's to change there.
+        HostProcess configured({"tim-scim"},
+                               {{"scim.token.signingKey", "0123456789abcdef0123456789abcdef-key"}});
+        CPPUNIT_ASSERT(configured.runCommand("scim.token.rotate-key", {}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err,
+                                             "the signing key is scim.token.signingKey in "
+                                             "tim.properties: replace it there"));
+    }
+
+    void statusSaysWhatTheFirstHourNeeds() {
+        HostProcess host({"tim-scim"});
+        host.generateToken();
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out,
+                                             "tokens: 1 not revoked (1 provisioning token(s) "
+                                             "without a label: the expiry alert does not "
+                                             "watch them"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out,
+                                             "initpass-x-others: not set: users SCIM creates "
+                                             "get no password"));
+        appendLine(host.configFile(), "initpass-x-others = Welcome-1");
+        CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "initpass-x-others: set"));
     }
 };
 

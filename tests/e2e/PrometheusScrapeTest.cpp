@@ -6,6 +6,8 @@
 #include "support/SourceFiles.h"
 #include "support/TestDatabases.h"
 
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -103,6 +105,18 @@ class Prometheus {
     std::unique_ptr<Poco::ProcessHandle> _process;
 };
 
+// The labels a rule's alerts carry as `label`, comma-separated.
+std::string pendingLabels(const Object::Ptr& rule) {
+    std::string labels;
+    const auto alerts = rule->getArray("alerts");
+    for (std::size_t i = 0; alerts && i < alerts->size(); ++i) {
+        const auto alert = alerts->getObject(static_cast<unsigned>(i));
+        labels += (labels.empty() ? "" : ",") +
+                  alert->getObject("labels")->optValue<std::string>("label", "?");
+    }
+    return labels;
+}
+
 }  // namespace
 
 class PrometheusScrapeTest : public CppUnit::TestFixture {
@@ -138,9 +152,28 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(scraped(R"(tim_scim_request_duration_seconds_bucket{le="+Inf"})"));
         CPPUNIT_ASSERT(scraped("tim_scim_db_pool_capacity > 0"));
         CPPUNIT_ASSERT(scraped("tim_scim_purge_last_completed_timestamp_seconds"));
-        // The provisioning token (Entra's) expires in about a year
-        // (jwtAccessTokenExpirationTimeScim).
-        CPPUNIT_ASSERT(scraped("tim_scim_token_expiry_timestamp_seconds - time() > 300 * 86400"));
+        // One series per token: the ScimClient's (no label) and the metrics token expire in a
+        // year (jwtAccessTokenExpirationTimeScim).
+        CPPUNIT_ASSERT(scraped(
+            R"(count(tim_scim_token_expiry_timestamp_seconds{label=""} - time() > 300 * 86400) == 2)"));
+        // Entra's token, labelled, made with a 7-day lifetime (the same database under another
+        // tim.properties), and a newer year-long one of another client: the alert watches
+        // Entra's, which the newer one must not hide.
+        const std::string shortLived = host.directory() + "/short-lived.properties";
+        Poco::File(host.configFile()).copyTo(shortLived);
+        {
+            Poco::FileOutputStream out(shortLived, std::ios::app);
+            out << "jwtAccessTokenExpirationTimeScim = 7d\n";
+        }
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0,
+                                     host.run({"--config=" + shortLived,
+                                               "--command=scim.token.generate", "--label", "entra"},
+                                              out, err));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            err, 0, host.runCommand("scim.token.generate", {"--label", "okta"}, out, err));
+        CPPUNIT_ASSERT(scraped(
+            R"(tim_scim_token_expiry_timestamp_seconds{label="entra",scope="provisioning"} - time() < 8 * 86400)"));
         // Every rule of the docs' file is loaded and evaluates ("ok"), and none fires.
         const auto rulesHealthy = [&] {
             const auto data = prometheus.api("rules");
@@ -153,8 +186,13 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
                 const auto rules = groups->getObject(static_cast<unsigned>(g))->getArray("rules");
                 for (std::size_t r = 0; r < rules->size(); ++r) {
                     const auto rule = rules->getObject(static_cast<unsigned>(r));
+                    // The token rule is pending (for: 1h) for Entra's token and no other.
+                    const bool tokenRule =
+                        rule->getValue<std::string>("name") == "TimScimTokenExpiringSoon";
                     if (rule->getValue<std::string>("health") == "ok" &&
-                        rule->getValue<std::string>("state") == "inactive") {
+                        rule->getValue<std::string>("state") ==
+                            (tokenRule ? "pending" : "inactive") &&
+                        (!tokenRule || pendingLabels(rule) == "entra")) {
                         ++healthy;
                     }
                 }

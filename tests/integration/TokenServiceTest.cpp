@@ -48,6 +48,9 @@ class TokenServiceContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(firstStoredSigningKeyWins);
     CPPUNIT_TEST(setupSystemIdentitiesIsIdempotent);
     CPPUNIT_TEST(scopesAreSignedStoredAndAudited);
+    CPPUNIT_TEST(labelsAreStoredValidatedAndAudited);
+    CPPUNIT_TEST(lastUseIsKeptToTheMinuteWithOneWriteAMinute);
+    CPPUNIT_TEST(replacingTheSigningKeyRevokesEveryToken);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -97,13 +100,77 @@ class TokenServiceContract : public CppUnit::TestFixture {
             use(jti), into(operations), into(changed), now;
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), operations.size());
         CPPUNIT_ASSERT_EQUAL(std::string("token-issue"), operations[0]);
-        CPPUNIT_ASSERT_EQUAL("scope=metrics,expires=" +
+        CPPUNIT_ASSERT_EQUAL("scope=metrics,label=-,expires=" +
                                  Poco::DateTimeFormatter::format(
                                      metricsToken.expiresAt, Poco::DateTimeFormat::ISO8601_FORMAT) +
                                  ",by=ops",
                              changed[0]);
         CPPUNIT_ASSERT_EQUAL(std::string("token-revoke"), operations[1]);
         CPPUNIT_ASSERT_EQUAL(std::string("scope=metrics,by=ops"), changed[1]);
+    }
+
+    void labelsAreStoredValidatedAndAudited() {
+        _tokens->issue(auth::TokenScope::Provisioning, "ops", "entra");
+        CPPUNIT_ASSERT_THROW(_tokens->issue(auth::TokenScope::Provisioning, "ops", "entra prod"),
+                             Poco::InvalidArgumentException);
+        CPPUNIT_ASSERT_THROW(
+            _tokens->issue(auth::TokenScope::Provisioning, "ops", std::string(65, 'a')),
+            Poco::InvalidArgumentException);
+        auto tokens = _store->list();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), tokens.size());  // the refused ones are not issued
+        CPPUNIT_ASSERT_EQUAL(std::string("entra"), tokens[0].label);
+        CPPUNIT_ASSERT(_store->relabel(tokens[0].jti, "entra-prod", "ops"));
+        CPPUNIT_ASSERT(!_store->relabel("no-such-jti", "x", "ops"));
+        CPPUNIT_ASSERT_EQUAL(std::string("entra-prod"), _store->list()[0].label);
+        CPPUNIT_ASSERT_EQUAL(std::string("scope=provisioning,label=entra,expires="),
+                             auditOf(tokens[0].jti)[0].substr(0, 39));
+        CPPUNIT_ASSERT_EQUAL(std::string("label=entra-prod,was=entra,by=ops"),
+                             auditOf(tokens[0].jti)[1]);
+    }
+
+    // "Last used" is the minute of the latest request, written once per minute per instance.
+    void lastUseIsKeptToTheMinuteWithOneWriteAMinute() {
+        const std::string jwt = _tokens->issue();
+        const std::string jti = _store->list()[0].jti;
+        CPPUNIT_ASSERT(!_store->list()[0].lastUsedAt);
+        _clock->advanceSeconds(30);  // 1800000030: minute 1800000000 / 60 = 30000000
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(_tokens->authenticate(bearer(jwt))));
+        CPPUNIT_ASSERT(*_store->list()[0].lastUsedAt == Poco::Timestamp::fromEpochTime(1800000000));
+        // Within the minute, the store is not written: a value put there stays.
+        Poco::Data::Session session = _database->session();
+        session << "UPDATE scim_token SET last_used_ms = 5", now;
+        _clock->advanceSeconds(20);
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(_tokens->authenticate(bearer(jwt))));
+        CPPUNIT_ASSERT(*_store->list()[0].lastUsedAt == Poco::Timestamp(5000));
+        _clock->advanceSeconds(20);  // the next minute
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::None), name(_tokens->authenticate(bearer(jwt))));
+        CPPUNIT_ASSERT(*_store->list()[0].lastUsedAt == Poco::Timestamp::fromEpochTime(1800000060));
+        // An older minute (another instance's late write) never moves it back.
+        _store->recordUse(jti, Poco::Timestamp::fromEpochTime(1800000000));
+        CPPUNIT_ASSERT(*_store->list()[0].lastUsedAt == Poco::Timestamp::fromEpochTime(1800000060));
+        // A refused token is not "used".
+        CPPUNIT_ASSERT(_store->revoke(jti, _clock->now(), "ops"));
+        _clock->advanceSeconds(120);
+        CPPUNIT_ASSERT_EQUAL(name(Rejection::Revoked), name(_tokens->authenticate(bearer(jwt))));
+        CPPUNIT_ASSERT(*_store->list()[0].lastUsedAt == Poco::Timestamp::fromEpochTime(1800000060));
+    }
+
+    void replacingTheSigningKeyRevokesEveryToken() {
+        const std::string before = _store->signingKey("the-first-key-0123456789abcdef0123");
+        _tokens->issue();
+        _tokens->issue(auth::TokenScope::Metrics);
+        const auto jti = _store->list()[0].jti;
+        CPPUNIT_ASSERT(_store->revoke(jti, _clock->now(), "ops"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::size_t(1),
+            _store->replaceSigningKey("the-second-key-0123456789abcdef012", _clock->now(), "ops"));
+        CPPUNIT_ASSERT_EQUAL(std::string("the-second-key-0123456789abcdef012"),
+                             _store->signingKey("a-generated-key"));
+        for (const auto& token : _store->list()) {
+            CPPUNIT_ASSERT(token.revokedAt);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("revoked=1,by=ops"), auditOf("signing-key")[0]);
+        CPPUNIT_ASSERT(before != _store->signingKey("a-generated-key"));
     }
 
     void issuedTokenAuthenticates() {
@@ -196,6 +263,17 @@ class TokenServiceContract : public CppUnit::TestFixture {
     }
 
   private:
+    // The audit's "changed" of one token (or of "signing-key"), oldest first.
+    std::vector<std::string> auditOf(const std::string& id) {
+        Poco::Data::Session session = _database->session();
+        std::vector<std::string> changed;
+        std::string key = id;
+        session << "SELECT changed FROM scim_audit WHERE resource_type = 'Token' AND "
+                   "resource_id = ? ORDER BY id",
+            use(key), into(changed), now;
+        return changed;
+    }
+
     std::unique_ptr<auth::TokenService> makeService(Poco::Timespan cacheTtl) {
         auth::TokenPolicy policy;
         policy.lifetime = tim::Duration::parse("1y", "jwtAccessTokenExpirationTimeScim");

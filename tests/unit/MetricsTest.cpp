@@ -50,15 +50,27 @@ class MetricsTest : public CppUnit::TestFixture {
         // The database's facts: absent while it cannot be asked, 0 for "never" or "none".
         CPPUNIT_ASSERT(metrics.render(port::PoolUsage{}).find("tim_scim_token_expiry") ==
                        std::string::npos);
-        const testing::PrometheusText shared(metrics.render(
-            port::PoolUsage{}, port::SharedFacts{Poco::Int64(1796500000500), std::nullopt}));
+        const std::string noToken =
+            metrics.render(port::PoolUsage{}, port::SharedFacts{Poco::Int64(1796500000500), {}});
+        const testing::PrometheusText shared(noToken);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(
             1796500000.5, shared.value("tim_scim_purge_last_completed_timestamp_seconds{}"), 1e-3);
-        CPPUNIT_ASSERT_EQUAL(0.0, shared.value("tim_scim_token_expiry_timestamp_seconds{}"));
-        const testing::PrometheusText token(metrics.render(
-            port::PoolUsage{}, port::SharedFacts{std::nullopt, Poco::Int64(1830000000000)}));
-        CPPUNIT_ASSERT_EQUAL(1.83e9, token.value("tim_scim_token_expiry_timestamp_seconds{}"));
-        CPPUNIT_ASSERT_EQUAL(0.0, token.value("tim_scim_purge_last_completed_timestamp_seconds{}"));
+        CPPUNIT_ASSERT(noToken.find("tim_scim_token_expiry_timestamp_seconds{") ==
+                       std::string::npos);  // no token: no series
+        // One series per token: Entra's expiring soon is not hidden by a later one.
+        const testing::PrometheusText tokens(metrics.render(
+            port::PoolUsage{},
+            port::SharedFacts{std::nullopt,
+                              {{"j2", "prometheus", "metrics", Poco::Int64(1900000000000)},
+                               {"j1", "entra", "provisioning", Poco::Int64(1830000000000)}}}));
+        CPPUNIT_ASSERT_EQUAL(1.83e9,
+                             tokens.value(R"(tim_scim_token_expiry_timestamp_seconds{jti="j1",)"
+                                          R"(label="entra",scope="provisioning"})"));
+        CPPUNIT_ASSERT_EQUAL(1.9e9,
+                             tokens.value(R"(tim_scim_token_expiry_timestamp_seconds{jti="j2",)"
+                                          R"(label="prometheus",scope="metrics"})"));
+        CPPUNIT_ASSERT_EQUAL(0.0,
+                             tokens.value("tim_scim_purge_last_completed_timestamp_seconds{}"));
     }
 
     void theReaderRefusesMalformedText() {

@@ -1,0 +1,4 @@
+-- Which client holds a token (the operator's label) and when it was last used (to the minute):
+-- what an operator needs to rotate the right token and to find the ones nobody uses.
+ALTER TABLE scim_token ADD COLUMN IF NOT EXISTS label VARCHAR(64) NOT NULL DEFAULT '';
+ALTER TABLE scim_token ADD COLUMN IF NOT EXISTS last_used_ms BIGINT NULL;
