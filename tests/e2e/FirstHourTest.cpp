@@ -1,6 +1,7 @@
 // An operator's first mistakes: each stops the host fast with one line that says why, or is
 // warned about; none hangs and none is silently ignored.
 #include "support/HostProcess.h"
+#include "support/SourceFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -73,6 +74,7 @@ class FirstHourTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(tokensCarryALabelAndTheirLastUse);
     CPPUNIT_TEST(rotatingTheSigningKeyEndsEveryToken);
     CPPUNIT_TEST(statusSaysWhatTheFirstHourNeeds);
+    CPPUNIT_TEST(theRunTargetPrintsUrlAndTokenLastTogether);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -367,6 +369,41 @@ class FirstHourTest : public CppUnit::TestFixture {
         appendLine(host.configFile(), "initpass-x-others = Welcome-1");
         CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "initpass-x-others: set"));
+    }
+
+    // README's run target: the start-up lines first, then URL and token together, last.
+    void theRunTargetPrintsUrlAndTokenLastTogether() {
+        HostProcess host({"tim-scim"});
+        const std::string output = host.directory() + "/run.out";
+        const std::string script = std::string(TIM_SOURCE_DIR) + "/src/host/run-local.sh";
+        Poco::ProcessHandle run = Poco::Process::launch(
+            "/bin/sh",
+            {"-c", "exec bash '" + script + "' '" + HostProcess::environment("TIMHOST") + "' '" +
+                       host.configFile() + "' " + std::to_string(host.port()) +
+                       " /tim/api/scim >'" + output + "' 2>&1"},
+            host.directory());
+        const std::string rule(90, '=');
+        CPPUNIT_ASSERT(testing::eventually(
+            [&] { return occurrences(testing::readFile(output), rule) == 2; }, 20000));
+        const std::string text = testing::readFile(output);
+        const auto listening = text.find("Information timhost: listening on");
+        const auto url = text.find("SCIM base URL, this machine only:  http://127.0.0.1:" +
+                                   std::to_string(host.port()) + "/tim/api/scim\n");
+        CPPUNIT_ASSERT_MESSAGE(text, listening != std::string::npos && url != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(text, listening < text.find(rule));
+        std::smatch token;
+        CPPUNIT_ASSERT_MESSAGE(
+            text, std::regex_search(text, token,
+                                    std::regex("Bearer token \\(label local-run[^\n]*\n(\\S+)\n")));
+        CPPUNIT_ASSERT_MESSAGE(text, contains(text, "Entra cannot reach this loopback URL"));
+        CPPUNIT_ASSERT_MESSAGE(text, text.substr(text.size() - rule.size() - 1) == rule + "\n");
+        CPPUNIT_ASSERT_EQUAL(200, host.request("GET", "/tim/api/scim/Users", "",
+                                               {{"Authorization", "Bearer " + token[1].str()}})
+                                      .status);
+        ::kill(static_cast<pid_t>(run.id()), SIGTERM);  // as Ctrl-C would: the host stops too
+        CPPUNIT_ASSERT_EQUAL(0, run.wait());
+        CPPUNIT_ASSERT_MESSAGE(testing::readFile(output),
+                               contains(testing::readFile(output), "Information timhost: stopped"));
     }
 };
 
