@@ -24,6 +24,7 @@
 
 #include <fstream>
 #include <memory>
+#include <regex>
 
 using testing::HostProcess;
 
@@ -200,6 +201,35 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
             return healthy == 4;
         };
         CPPUNIT_ASSERT_MESSAGE(prometheus.log(), testing::eventually(rulesHealthy, 30000));
+
+        // The Grafana dashboard: every panel's query is valid PromQL here, and every series it
+        // names is scraped (a misspelt name would draw an empty panel, not an error).
+        const auto dashboard = Poco::JSON::Parser()
+                                   .parse(testing::readSourceFile("docs/grafana-tim-scim.json"))
+                                   .extract<Object::Ptr>();
+        const auto panels = dashboard->getArray("panels");
+        CPPUNIT_ASSERT(panels->size() >= 8);
+        const std::regex metric("tim_scim_[a-z_]+");
+        std::size_t queries = 0;
+        for (std::size_t p = 0; p < panels->size(); ++p) {
+            const auto targets = panels->getObject(static_cast<unsigned>(p))->getArray("targets");
+            for (std::size_t t = 0; t < targets->size(); ++t) {
+                const auto expr =
+                    targets->getObject(static_cast<unsigned>(t))->getValue<std::string>("expr");
+                std::string encoded;
+                Poco::URI::encode(expr, "+&=#[]{}\"~!*()", encoded);
+                CPPUNIT_ASSERT_MESSAGE(expr, !prometheus.api("query?query=" + encoded).isEmpty());
+                for (std::sregex_iterator it(expr.begin(), expr.end(), metric), end; it != end;
+                     ++it) {
+                    const std::string name =
+                        std::regex_replace(it->str(), std::regex("_(bucket|count|sum)$"), "");
+                    CPPUNIT_ASSERT_MESSAGE(expr, scraped("count({__name__=~\"" + name +
+                                                         "(_bucket|_count|_sum)?\"}) > 0"));
+                }
+                ++queries;
+            }
+        }
+        CPPUNIT_ASSERT(queries >= 9);
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 };

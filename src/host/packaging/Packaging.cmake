@@ -46,6 +46,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/admin-guide.md ${PROJECT_SOURCE_DIR}/do
               ${PROJECT_SOURCE_DIR}/docs/nginx-tim-scim.conf
               ${PROJECT_SOURCE_DIR}/docs/prometheus-tim-scim.yml
               ${PROJECT_SOURCE_DIR}/docs/tim-scim-alerts.yml
+              ${PROJECT_SOURCE_DIR}/docs/grafana-tim-scim.json
         DESTINATION share/doc/${TIM_PLUGIN_NAME} COMPONENT plugin EXCLUDE_FROM_ALL)
 
 set(CPACK_GENERATOR DEB)
