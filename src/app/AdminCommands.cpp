@@ -110,8 +110,8 @@ std::string describeStatus(Components& c, const Arguments&) {
     text += "tokens: " + std::to_string(counts.liveTokens) + " not revoked" +
             (counts.unlabelledProvisioningTokens > 0
                  ? " (" + std::to_string(counts.unlabelledProvisioningTokens) +
-                       " provisioning token(s) without a label: the expiry alert does not watch "
-                       "them; scim.token.label JTI NAME)"
+                       " provisioning token(s) without a label: the expiry alert watches only the "
+                       "last of them to expire; scim.token.label JTI NAME)"
                  : std::string()) +
             "\n";
     text += std::string(tim::kDefaultPasswordKey) +
@@ -179,6 +179,10 @@ std::string generateToken(Components& c, const Arguments& args) {
             scope = auth::scopeNamed(args[i + 1]);
         } else if (args[i] == "--label") {
             label = args[i + 1];
+            if (!auth::isValidTokenLabel(label)) {
+                throw Poco::InvalidArgumentException(
+                    "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
+            }
         } else {
             scope.reset();
         }

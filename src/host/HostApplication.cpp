@@ -4,6 +4,7 @@
 #include "HostHandles.h"
 #include "HttpConnection.h"
 #include "HttpFrontend.h"
+#include "StartWatch.h"
 #include "TaskScheduler.h"
 
 #include <Poco/AutoPtr.h>
@@ -193,11 +194,14 @@ void HostApplication::handleConfig(const std::string&, const std::string& value)
 void HostApplication::takeConfigOption(std::vector<std::string>& commandArgs) {
     for (auto it = commandArgs.begin(); it != commandArgs.end();) {
         std::string file;
-        if (*it == "--config" && it + 1 != commandArgs.end()) {
+        if ((*it == "--config" || *it == "-c") && it + 1 != commandArgs.end()) {
             file = *(it + 1);
             it = commandArgs.erase(it, it + 2);
         } else if (it->rfind("--config=", 0) == 0) {
             file = it->substr(9);
+            it = commandArgs.erase(it);
+        } else if (it->size() > 2 && it->rfind("-c", 0) == 0) {
+            file = it->substr(2);
             it = commandArgs.erase(it);
         } else {
             ++it;
@@ -255,8 +259,10 @@ int HostApplication::main(const std::vector<std::string>& arguments) {
         std::cerr << "timhost: " << e.message() << "\n";
         return EXIT_USAGE;
     }
+    std::unique_ptr<StartWatch> startWatch;
     if (_commandName.empty()) {
         holdTerminationSignals();
+        startWatch = std::make_unique<StartWatch>();
     }
     Poco::Logger& logger = Poco::Logger::get("timhost");
     HostSettings settings;
@@ -282,6 +288,7 @@ int HostApplication::main(const std::vector<std::string>& arguments) {
         return EXIT_SOFTWARE;
     }
     const auto unknown = checkKeys();
+    startWatch.reset();  // from here a stop is graceful: waitForTerminationRequest takes it
 
     int rc = EXIT_OK;
     if (_plugins.size() == 0 && !config().getBool("plugin.allowNone", false)) {
@@ -338,18 +345,25 @@ std::vector<UnknownKey> HostApplication::checkKeys() {
 }
 
 int HostApplication::checkConfiguration(const std::vector<UnknownKey>& unknown) {
+    if (_configFile.empty()) {
+        std::cout << "no --config given: there is no file to check\n";
+        return EXIT_USAGE;
+    }
     std::cout << "configuration: "
               << (_configFile.empty() ? std::string("none (--config not given): every default")
                                       : Poco::Path(_configFile).absolute().toString())
               << "\n"
               << "plugins started: " << _plugins.size()
               << " (each read its settings and opened what it needs)\n";
+    for (const auto& failed : _plugins.failed()) {
+        std::cout << "plugin " << failed << " did not start (optional; the log says why)\n";
+    }
     for (const auto& key : unknown) {
         std::cout << describe(key) << "\n";
     }
     std::cout << (unknown.empty() ? "every key in scim., http., plugin., log. and data. is known\n"
                                   : "unknown keys: " + std::to_string(unknown.size()) + "\n");
-    return unknown.empty() ? EXIT_OK : EXIT_CONFIG;
+    return unknown.empty() && _plugins.failed().empty() ? EXIT_OK : EXIT_CONFIG;
 }
 
 int HostApplication::runCommand(const std::vector<std::string>& args) {

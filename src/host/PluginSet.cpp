@@ -52,6 +52,7 @@ void PluginSet::loadAll(const std::string& pluginDir, const std::set<std::string
                 throw;
             }
             logger.error(e.message() + " (optional plugin skipped; the host goes on)");
+            _failed.push_back(name);
         }
     }
 }

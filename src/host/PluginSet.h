@@ -23,12 +23,16 @@ class PluginSet {
 
     std::size_t size() const { return _plugins.size(); }
 
+    // The optional plugins that did not start.
+    const std::vector<std::string>& failed() const { return _failed; }
+
     // The tim.properties keys the manifests found declare, loaded or not.
     const std::set<std::string>& settingKeys() const { return _settingKeys; }
 
   private:
     std::vector<std::unique_ptr<LoadedPlugin>> _plugins;
     std::set<std::string> _settingKeys;
+    std::vector<std::string> _failed;
 };
 
 }  // namespace timhost

@@ -10,11 +10,15 @@ void UnroutedLog::note(const std::string& method, const std::string& path,
     unsigned long unlogged = 0;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        if (!_lastLine.isElapsed(_interval.totalMicroseconds())) {
+        if (_windowStart.isElapsed(_interval.totalMicroseconds())) {
+            _windowStart.update();
+            _lines = 0;
+        }
+        if (_lines == kLinesPerInterval) {
             ++_unlogged;
             return;
         }
-        _lastLine.update();
+        ++_lines;
         unlogged = _unlogged;
         _unlogged = 0;
     }
@@ -24,7 +28,7 @@ void UnroutedLog::note(const std::string& method, const std::string& path,
         .warning("404: no plugin serves " + method + " " + shown + " (from " + client +
                  "); served: " + _servedPaths +
                  (unlogged > 0 ? "; " + std::to_string(unlogged) +
-                                     " more unrouted request(s) since the last such line"
+                                     " more unrouted request(s) not logged before this one"
                                : std::string()));
 }
 

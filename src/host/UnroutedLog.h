@@ -1,9 +1,10 @@
-// A request no plugin serves is logged, at most one line per interval: an operator with a
-// wrong Tenant URL or a missing plugin sees why the 404s, and a scanner cannot flood the log.
+// A request no plugin serves is logged, at most a few lines per interval: an operator with a
+// wrong Tenant URL or a missing plugin sees why the 404s (also among a scanner's), and a
+// scanner cannot flood the log.
 #pragma once
 
+#include <Poco/Clock.h>
 #include <Poco/Timespan.h>
-#include <Poco/Timestamp.h>
 
 #include <mutex>
 #include <string>
@@ -23,7 +24,9 @@ class UnroutedLog {
     const std::string _servedPaths;
     const Poco::Timespan _interval;
     std::mutex _mutex;
-    Poco::Timestamp _lastLine{0};  // the epoch: the first unrouted request is logged
+    static constexpr unsigned kLinesPerInterval = 5;
+    Poco::Clock _windowStart;  // monotonic: a clock set back does not silence it
+    unsigned _lines = 0;       // logged in the current window
     unsigned long _unlogged = 0;
 };
 

@@ -38,6 +38,10 @@ if ! token=$("$timhost" --config="$config" --command=scim.token.generate --label
   exit 1
 fi
 rm -f "$errors"
+if ! kill -0 "$host" 2>/dev/null; then  # another program held the port: ours could not bind
+  wait "$host"
+  exit $?
+fi
 
 cat <<TEXT
 

@@ -24,7 +24,7 @@ struct PoolUsage {
 // completed the purge (ms since the epoch; nullopt: never), and each token not revoked.
 struct SharedFacts {
     std::optional<Poco::Int64> lastPurgeMs;
-    std::vector<LiveToken> liveTokens;  // newest first, at most kMostTokenSeries
+    std::vector<LiveToken> liveTokens;  // soonest to expire first, at most kMostTokenSeries
 };
 
 // Series of the token-expiry gauge at most: a scrape stays small whatever was issued.

@@ -33,8 +33,8 @@ class StatusReader {
 
     virtual ProvisioningCounts counts() = 0;
 
-    // The tokens not revoked, expired ones included (they still need replacing), newest
-    // first, at most `most`: the metrics' warning before a client is locked out.
+    // The tokens not revoked, expired ones included (they still need replacing), the soonest
+    // to expire first, at most `most`: the metrics' warning before a client is locked out.
     virtual std::vector<LiveToken> liveTokens(std::size_t most) = 0;
 };
 

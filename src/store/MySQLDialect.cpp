@@ -36,13 +36,13 @@ class MySQLDialect : public SqlDialect {
     void initialiseDatabase(Poco::Data::Session&) const override {}
 
     void prepareSession(Poco::Data::Session& session) const override {
+        limitServerWait(session, true);  // first: a server that greets and then stalls is bounded
         session << "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'", now;
         session << "SET SESSION time_zone = '+00:00'", now;
         // A write waiting for a row lock fails after this long and is tried again (Retry.h):
         // bounded, instead of the server's 50 s per attempt.
         session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(_lockWaitSeconds),
             now;
-        limitServerWait(session, true);
         if (joinCausalReads(session)) {
             _galera = true;
         }

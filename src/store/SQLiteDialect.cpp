@@ -1,6 +1,7 @@
 #include "PreparedStatements.h"
 #include "SqlDialect.h"
 
+#include <Poco/Clock.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Session.h>
 #include <Poco/String.h>
@@ -34,7 +35,9 @@ class SQLiteDialect : public SqlDialect {
     // WAL is a property of the file. Switching to it needs the file to itself, which another
     // process that is migrating may hold: wait for it as long as the busy timeout allows.
     void initialiseDatabase(Poco::Data::Session& session) const override {
-        for (int waited = 0;; waited += 50) {
+        // Each attempt may itself wait the busy timeout: the deadline is on the clock.
+        const Poco::Clock start;
+        for (;;) {
             try {
                 std::string mode;
                 session << "PRAGMA journal_mode", into(mode), now;
@@ -43,7 +46,8 @@ class SQLiteDialect : public SqlDialect {
                 }
                 return;
             } catch (const Poco::Exception& e) {
-                if (!isRetryable(e) || waited >= _busyTimeoutMs) {
+                if (!isRetryable(e) ||
+                    start.isElapsed(Poco::Clock::ClockDiff(_busyTimeoutMs) * 1000)) {
                     throw;
                 }
             }

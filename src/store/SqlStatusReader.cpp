@@ -41,7 +41,7 @@ std::vector<port::LiveToken> SqlStatusReader::liveTokens(std::size_t most) try {
     std::vector<Poco::Int64> expires;
     Poco::Data::Statement select(session);
     select << "SELECT jti, label, scope, expires_ms FROM scim_token WHERE revoked_ms IS NULL "
-              "ORDER BY issued_ms DESC, jti",
+              "ORDER BY expires_ms, jti",
         Poco::Data::Keywords::into(jtis), Poco::Data::Keywords::into(labels),
         Poco::Data::Keywords::into(scopes), Poco::Data::Keywords::into(expires),
         Poco::Data::Keywords::limit(most);

@@ -124,8 +124,8 @@ class FirstHourTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(err, contains(err, file + " belongs to " + owner));
     }
 
-    // A server that accepts the connection and never greets (frozen, or not a database): the
-    // start gives up within 15 s, and a SIGTERM sent meanwhile is not lost.
+    // A server that accepts the connection and never greets (frozen, or not a database): a
+    // SIGTERM sent meanwhile ends the start at once; alone, the start gives up within 15 s.
     void sigtermWhileTheDatabaseDoesNotAnswerEndsTheStart() {
         Poco::Net::ServerSocket silent;
         silent.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
@@ -141,6 +141,13 @@ class FirstHourTest : public CppUnit::TestFixture {
         Poco::Thread::sleep(1000);
         CPPUNIT_ASSERT(host.running());  // still waiting for the server
         ::kill(static_cast<pid_t>(host.pid()), SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, host.waitForExit(15000));
+        CPPUNIT_ASSERT(watch.elapsedSeconds() < 4);
+        CPPUNIT_ASSERT_MESSAGE(host.log(), contains(host.log(), "stop requested while starting"));
+        CPPUNIT_ASSERT_MESSAGE(host.log(), !contains(host.log(), "listening on"));
+
+        watch.restart();
+        host.launch();  // no stop this time: the start gives up by itself
         CPPUNIT_ASSERT(host.waitForExit(15000) != 0);
         CPPUNIT_ASSERT(watch.elapsedSeconds() < 15);
         const std::string log = host.log();
@@ -199,6 +206,13 @@ class FirstHourTest : public CppUnit::TestFixture {
         }
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "unknown keys: 4"));
         CPPUNIT_ASSERT_MESSAGE(out, !contains(out, "tim.ui.theme"));
+
+        CPPUNIT_ASSERT_EQUAL(64, host.run({"--command=config.check"}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "no --config given: there is no file to check"));
+        HostProcess failing({"failing_init_plugin", "echo_plugin"},
+                            {{"plugin.optional", "failing_init_plugin"}});
+        CPPUNIT_ASSERT_EQUAL(78, failing.runCommand("config.check", {}, out, err));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "plugin failing_init_plugin did not start"));
 
         host.start();  // a warning, not a refusal: the rest of the file is right
         const std::string log = host.log();
@@ -270,8 +284,8 @@ class FirstHourTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(0, allowed.stop());
     }
 
-    // A wrong Tenant URL reaches no plugin: the 404 is logged with what is served, once per
-    // interval however many come.
+    // A wrong Tenant URL reaches no plugin: the 404 is logged with what is served, at most five
+    // lines per 10 s however many come.
     void anUnroutedRequestIsLoggedWithTheServedPaths() {
         HostProcess host({"tim-scim"});
         host.start();
@@ -283,7 +297,9 @@ class FirstHourTest : public CppUnit::TestFixture {
             [&] { return contains(host.log(), "no plugin serves GET /scim/v2/Users"); }));
         const std::string log = host.log();
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "served: /tim/api/scim (tim-scim)"));
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), occurrences(log, "no plugin serves"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(5), occurrences(log, "no plugin serves"));
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "no plugin serves GET /probe/3 "));
+        CPPUNIT_ASSERT_MESSAGE(log, !contains(log, "no plugin serves GET /probe/4 "));
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 
@@ -361,8 +377,8 @@ class FirstHourTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(0, host.runCommand("scim.status", {}, out, err));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out,
                                              "tokens: 1 not revoked (1 provisioning token(s) "
-                                             "without a label: the expiry alert does not "
-                                             "watch them"));
+                                             "without a label: the expiry alert watches only "
+                                             "the last of them to expire"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out,
                                              "initpass-x-others: not set: users SCIM creates "
                                              "get no password"));

@@ -198,7 +198,7 @@ class PrometheusScrapeTest : public CppUnit::TestFixture {
                     }
                 }
             }
-            return healthy == 4;
+            return healthy == 5;
         };
         CPPUNIT_ASSERT_MESSAGE(prometheus.log(), testing::eventually(rulesHealthy, 30000));
 
