@@ -3,6 +3,8 @@
 #include "support/HostProcess.h"
 #include "support/SourceFiles.h"
 
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Net/ServerSocket.h>
@@ -66,6 +68,8 @@ class FirstHourTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aDatabaseFileOfAnotherAccountStopsTheStartNamingBoth);
     CPPUNIT_TEST(sigtermWhileTheDatabaseDoesNotAnswerEndsTheStart);
     CPPUNIT_TEST(aDamagedDatabaseFileIsNamedWithItsFix);
+    CPPUNIT_TEST(aDirectoryInThePlaceOfTheFileIsNamed);
+    CPPUNIT_TEST(aFileLockedByAnotherProgramFailsTheStartInTime);
     CPPUNIT_TEST(misspeltKeysAreWarnedAndFailConfigCheck);
     CPPUNIT_TEST(configAfterTheCommandIsTheFileRead);
     CPPUNIT_TEST(withoutConfigTheHostSaysSoAndWhereItsDataGoes);
@@ -176,6 +180,41 @@ class FirstHourTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_MESSAGE(err, contains(err,
                                              "not a usable SQLite database: restore it from "
                                              "a backup, or move it aside"));
+    }
+
+    void aDirectoryInThePlaceOfTheFileIsNamed() {
+        HostProcess host({"tim-scim"});
+        const std::string file = host.directory() + "/data/tim-scim.db";
+        Poco::File(file).createDirectories();
+        ::chmod((host.directory() + "/data").c_str(), 0700);
+        std::string out;
+        std::string err;
+        CPPUNIT_ASSERT(host.runCommand("scim.status", {}, out, err) != 0);
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, file + " is a directory where the database file "
+                                                         "should be: move it aside"));
+    }
+
+    // Another program holds the write lock of a database not yet in WAL mode: the start waits
+    // the busy timeout once (on the clock, not per attempt) and names the file and the way to
+    // find the holder.
+    void aFileLockedByAnotherProgramFailsTheStartInTime() {
+        HostProcess host({"tim-scim"}, {{"scim.db.sqlite.busyTimeoutMs", "3000"}});
+        const std::string file = host.directory() + "/data/tim-scim.db";
+        Poco::File(host.directory() + "/data").createDirectories();
+        ::chmod((host.directory() + "/data").c_str(), 0700);
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::Session holder(Poco::Data::SQLite::Connector::KEY, file);
+        holder << "CREATE TABLE held (x INTEGER)", Poco::Data::Keywords::now;
+        holder << "BEGIN EXCLUSIVE", Poco::Data::Keywords::now;
+        Poco::Stopwatch watch;
+        watch.start();
+        host.launch();
+        CPPUNIT_ASSERT(host.waitForExit(15000) != 0);
+        CPPUNIT_ASSERT(watch.elapsedSeconds() < 10);
+        holder << "ROLLBACK", Poco::Data::Keywords::now;
+        const std::string log = host.log();
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "cannot open database sqlite " + file));
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "find it (fuser " + file + ") and stop it"));
     }
 
     // tim.properties is TIM's whole file: a key of another component passes, a key in our
