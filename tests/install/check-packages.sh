@@ -25,6 +25,12 @@ case $depends in *libpoco*) ;; *) fail "tim-scim depends on no Poco package: $de
 host_depends=$(dpkg-deb -f "$host_deb" Depends)
 case $host_depends in *adduser*libpoco* | *libpoco*adduser*) ;; *) fail "timhost depends: $host_depends" ;; esac
 [ "$(dpkg-deb -I "$host_deb" conffiles)" = /etc/tim/tim.properties ] || fail "conffiles"
+# The conffile holds the database password: 0640 in the package, not only after postinst.
+conffile=$(dpkg-deb -c "$host_deb" | grep ' \./etc/tim/tim\.properties$')
+case $conffile in
+    -rw-r-----*) ;;
+    *) fail "tim.properties is not 0640 in the package: $conffile" ;;
+esac
 dpkg-deb -I "$host_deb" postinst | grep -q "adduser --system" || fail "postinst"
 
 # Debian policy as lintian checks it: no errors (warnings are listed in the log).
@@ -45,6 +51,11 @@ done
 cp -rn /usr/lib/systemd/system/. "$root/usr/lib/systemd/system/"
 verdict=$(systemd-analyze verify --root="$root" timhost.service 2>&1) || fail "systemd-analyze: $verdict"
 [ -z "$verdict" ] || fail "systemd-analyze verify: $verdict"
+# Its exposure as systemd scores it, at most 2.0 (20 on the threshold's 0-100 scale).
+systemd-analyze security --offline=true --threshold=20 --root="$root" timhost.service \
+    >"$work/security.log" 2>&1 || { cat "$work/security.log"; fail "systemd-analyze security: exposure above 2.0"; }
+grep -q "Overall exposure level for timhost.service: [01]\." "$work/security.log" ||
+    { cat "$work/security.log"; fail "systemd-analyze security gave no score"; }
 
 # A free port: nothing answers on it.
 port=$((20000 + RANDOM % 10000))

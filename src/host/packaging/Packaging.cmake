@@ -31,8 +31,11 @@ foreach(package timhost ${TIM_PLUGIN_NAME})
 endforeach()
 
 install(TARGETS timhost RUNTIME DESTINATION bin COMPONENT timhost EXCLUDE_FROM_ALL)
+# 0640 in the package itself: it holds the database password and initpass-x-others, and is
+# never readable by others, not even between unpacking and postinst (which gives it to tim's
+# group, created there).
 install(FILES ${CMAKE_BINARY_DIR}/packaging/tim.properties DESTINATION /etc/tim
-        COMPONENT timhost EXCLUDE_FROM_ALL)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ COMPONENT timhost EXCLUDE_FROM_ALL)
 install(FILES ${packaging}/timhost.service DESTINATION lib/systemd/system COMPONENT timhost
         EXCLUDE_FROM_ALL)
 install(TARGETS tim-scim LIBRARY DESTINATION ${TIM_PACKAGED_PLUGIN_DIR}/${TIM_PLUGIN_NAME}
