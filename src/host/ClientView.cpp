@@ -44,6 +44,17 @@ std::string forwardedClient(const std::string& forwardedFor, const std::string& 
     return client;
 }
 
+// Every line of a field, in order, as one comma-separated list (RFC 9110 §5.3): a proxy that
+// appends its own X-Forwarded-For line after the client's must not leave the client's first.
+std::string allLines(const Poco::Net::HTTPRequest& head, const std::string& name) {
+    std::string joined;
+    for (auto it = head.find(name); it != head.end() && Poco::icompare(it->first, name) == 0;
+         ++it) {
+        joined += (joined.empty() ? "" : ", ") + it->second;
+    }
+    return joined;
+}
+
 // The first element of a comma-separated field (the hop nearest the original client), trimmed.
 std::string firstElement(const Poco::Net::HTTPRequest& head, const std::string& name) {
     const std::string value = head.get(name, "");
@@ -87,7 +98,7 @@ ClientView clientViewOf(const Poco::Net::HTTPRequest& head, const std::string& p
     const bool viaProxy = trustedProxies.count(peer) > 0;
     ClientView view;
     view.address =
-        viaProxy ? forwardedClient(head.get("X-Forwarded-For", ""), peer, trustedProxies) : peer;
+        viaProxy ? forwardedClient(allLines(head, "X-Forwarded-For"), peer, trustedProxies) : peer;
 
     std::string scheme = secure ? "https" : "http";
     std::string authority = Poco::trim(head.get("Host", ""));

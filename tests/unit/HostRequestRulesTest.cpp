@@ -98,6 +98,12 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
                                   "10.0.0.1", true, "10.0.0.5:443", {"10.0.0.1", "10.0.0.2"});
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2"), forged.address);
         CPPUNIT_ASSERT_EQUAL(std::string("https://10.0.0.5:443"), forged.origin);
+        // The client's own line comes first, its proxy appends another: the lines are one
+        // list, read from the right, so the spoofed first element is never the client.
+        const auto appended = timhost::clientViewOf(
+            head("GET", {{"X-Forwarded-For", "192.0.2.66"}, {"X-Forwarded-For", "203.0.113.9"}}),
+            "10.0.0.1", false, "10.0.0.5:8080", {"10.0.0.1"});
+        CPPUNIT_ASSERT_EQUAL(std::string("203.0.113.9"), appended.address);
     }
 
     void aBadSettingNamesItsKey() {
