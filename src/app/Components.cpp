@@ -36,6 +36,12 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     : logger(logger) {
     const tim::Settings settings(config);
     api::ServiceSettings serviceSettings = readServiceSettings(settings);
+    if (serviceSettings.publicUrl.empty()) {
+        logger.warning(
+            "scim.publicUrl is not set: locations (meta.location) are built from each request, "
+            "with the host nginx forwards or a Host the host allows (http.allowedHosts), else "
+            "the listen address; set it to the Tenant URL");
+    }
     const store::DatabaseConfig databaseConfig = readDatabaseConfig(settings);
     const auth::TokenPolicy tokenPolicy = readTokenPolicy(settings);
     const int cacheSeconds = settings.integer("scim.token.cacheSeconds", 0, 3600);

@@ -61,6 +61,26 @@ std::string firstElement(const Poco::Net::HTTPRequest& head, const std::string& 
     return Poco::trim(value.substr(0, value.find(',')));
 }
 
+// The host part of a valid authority: "[v6]" or a name, without the port.
+std::string hostOf(const std::string& authority) {
+    if (authority.front() == '[') {
+        return authority.substr(0, authority.find(']') + 1);
+    }
+    return authority.substr(0, authority.find(':'));
+}
+
+bool isAllowedHost(const std::string& authority, const std::string& listener,
+                   const std::set<std::string>& allowedHosts) {
+    const std::string name = Poco::toLower(authority);
+    const std::string host = hostOf(name);
+    Poco::Net::IPAddress address;
+    const bool loopback = host == "localhost" ||
+                          (Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback()) ||
+                          host == "[::1]";
+    return loopback || name == Poco::toLower(listener) || allowedHosts.count(name) != 0 ||
+           allowedHosts.count(host) != 0;
+}
+
 }  // namespace
 
 bool isValidAuthority(const std::string& authority) {
@@ -94,7 +114,8 @@ bool isValidAuthority(const std::string& authority) {
 }
 
 ClientView clientViewOf(const Poco::Net::HTTPRequest& head, const std::string& peer, bool secure,
-                        const std::string& listener, const std::set<std::string>& trustedProxies) {
+                        const std::string& listener, const std::set<std::string>& trustedProxies,
+                        const std::set<std::string>& allowedHosts) {
     const bool viaProxy = trustedProxies.count(peer) > 0;
     ClientView view;
     view.address =
@@ -102,6 +123,9 @@ ClientView clientViewOf(const Poco::Net::HTTPRequest& head, const std::string& p
 
     std::string scheme = secure ? "https" : "http";
     std::string authority = Poco::trim(head.get("Host", ""));
+    if (!isValidAuthority(authority) || !isAllowedHost(authority, listener, allowedHosts)) {
+        authority = listener;
+    }
     if (viaProxy) {
         const std::string proto = Poco::toLower(firstElement(head, "X-Forwarded-Proto"));
         if (proto == "http" || proto == "https") {
@@ -109,11 +133,8 @@ ClientView clientViewOf(const Poco::Net::HTTPRequest& head, const std::string& p
         }
         const std::string forwardedHost = firstElement(head, "X-Forwarded-Host");
         if (isValidAuthority(forwardedHost)) {
-            authority = forwardedHost;
+            authority = forwardedHost;  // the trusted proxy's, as its operator configured it
         }
-    }
-    if (!isValidAuthority(authority)) {
-        authority = listener;
     }
     view.origin = scheme + "://" + authority;
     return view;

@@ -1,10 +1,13 @@
 #include "HostSettings.h"
 
+#include "ClientView.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/DNS.h>
 #include <Poco/Net/IPAddress.h>
 
 #include <Poco/Path.h>
+#include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 #include <algorithm>
 
@@ -67,6 +70,7 @@ const std::set<std::string>& HostSettings::keys() {
         "http.bodyTimeoutSeconds",
         "http.maxConnectionsPerClient",
         "http.trustedProxies",
+        "http.allowedHosts",
         "http.maxBodyBytes",
         "http.tls.certificateFile",
         "http.tls.privateKeyFile",
@@ -110,6 +114,16 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
                 "http.trustedProxies must list IP addresses, not \"" + proxy + "\"");
         }
         http.trustedProxies.insert(address.toString());
+    }
+    Poco::StringTokenizer hosts(
+        config.getString("http.allowedHosts", ""), ",",
+        Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& host : hosts) {
+        if (!isValidAuthority(host)) {
+            throw Poco::InvalidArgumentException(
+                "http.allowedHosts must list host names or host:port, not \"" + host + "\"");
+        }
+        http.allowedHosts.insert(Poco::toLower(host));
     }
     http.maxBodyBytes = static_cast<std::size_t>(readBoundedInt(
         config, "http.maxBodyBytes", static_cast<int>(http.maxBodyBytes), 0, 1024 * 1024 * 1024));

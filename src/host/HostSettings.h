@@ -23,6 +23,7 @@ struct HttpSettings {
     int bodyTimeoutSeconds = 30;    // for the whole request body
     int maxConnectionsPerClient = 64;
     std::set<std::string> trustedProxies;  // addresses whose X-Forwarded-* count
+    std::set<std::string> allowedHosts;    // Host values that may reach a URL (lower case)
     std::size_t maxBodyBytes = 10 * 1024 * 1024;
     std::string tlsCertificateFile;  // TLS is on when both files are set
     std::string tlsPrivateKeyFile;
@@ -34,8 +35,8 @@ struct HttpSettings {
     auto fields() const {
         return std::tie(address, port, maxConnections, maxQueued, keepAliveTimeoutSeconds,
                         keepAliveMaxRequests, readTimeoutSeconds, headerTimeoutSeconds,
-                        bodyTimeoutSeconds, maxConnectionsPerClient, trustedProxies, maxBodyBytes,
-                        tlsCertificateFile, tlsPrivateKeyFile, plainHttp);
+                        bodyTimeoutSeconds, maxConnectionsPerClient, trustedProxies, allowedHosts,
+                        maxBodyBytes, tlsCertificateFile, tlsPrivateKeyFile, plainHttp);
     }
     bool operator==(const HttpSettings& other) const { return fields() == other.fields(); }
 };

@@ -100,11 +100,11 @@ void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse&
         return;
     }
     if (route == nullptr) {
-        _unrouted->note(
-            request.getMethod(), path,
-            clientViewOf(request, request.clientAddress().host().toString(), request.secure(),
-                         request.serverAddress().toString(), _settings.trustedProxies)
-                .address);
+        _unrouted->note(request.getMethod(), path,
+                        clientViewOf(request, request.clientAddress().host().toString(),
+                                     request.secure(), request.serverAddress().toString(),
+                                     _settings.trustedProxies, _settings.allowedHosts)
+                            .address);
         answerAndClose(request, response, 404, "No resource at " + path, mediaType);
         return;
     }
@@ -115,11 +115,11 @@ void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse&
         return;
     }
 
-    tim_http_exchange exchange(
-        request, path, query,
-        clientViewOf(request, request.clientAddress().host().toString(), request.secure(),
-                     request.serverAddress().toString(), _settings.trustedProxies),
-        _settings.maxBodyBytes);
+    tim_http_exchange exchange(request, path, query,
+                               clientViewOf(request, request.clientAddress().host().toString(),
+                                            request.secure(), request.serverAddress().toString(),
+                                            _settings.trustedProxies, _settings.allowedHosts),
+                               _settings.maxBodyBytes);
     const tim_status status = route->handle(route->userData, &exchange);
     request.bodyEnded();  // whatever the plugin left unread, its deadline is over
     if (status == TIM_ERR_TOO_LARGE) {

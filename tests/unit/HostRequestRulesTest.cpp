@@ -10,6 +10,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <set>
+#include <vector>
+
 namespace {
 
 Poco::Net::HTTPRequest head(const std::string& method,
@@ -84,25 +87,45 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
                          {"X-Forwarded-For", "198.51.100.4, 203.0.113.9, 10.0.0.2"},
                          {"X-Forwarded-Proto", "https"},
                          {"X-Forwarded-Host", "tim.example.com"}});
-        const auto direct = timhost::clientViewOf(request, "10.0.0.1", false, "10.0.0.5:8080", {});
+        const auto direct =
+            timhost::clientViewOf(request, "10.0.0.1", false, "10.0.0.5:8080", {}, {});
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.1"), direct.address);
-        CPPUNIT_ASSERT_EQUAL(std::string("http://direct.example"), direct.origin);
+        // A Host nobody allowed never reaches a URL: the listener does.
+        CPPUNIT_ASSERT_EQUAL(std::string("http://10.0.0.5:8080"), direct.origin);
+        for (const auto& allowed :
+             std::vector<std::set<std::string>>{{"direct.example"}, {"direct.example:8080"}}) {
+            const auto named =
+                timhost::clientViewOf(head("GET", {{"Host", "Direct.Example:8080"}}), "10.0.0.1",
+                                      false, "10.0.0.5:8080", {}, allowed);
+            CPPUNIT_ASSERT_EQUAL(std::string("http://Direct.Example:8080"), named.origin);
+        }
+        for (const char* loopback : {"localhost:8080", "127.0.0.1:8080", "[::1]:8080"}) {
+            CPPUNIT_ASSERT_EQUAL("http://" + std::string(loopback),
+                                 timhost::clientViewOf(head("GET", {{"Host", loopback}}),
+                                                       "127.0.0.1", false, "127.0.0.1:8080", {}, {})
+                                     .origin);
+        }
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("http://127.0.0.1:8080"),
+            timhost::clientViewOf(head("GET", {{"Host", "evil.example:444"}}), "127.0.0.1", false,
+                                  "127.0.0.1:8080", {}, {"tim.example.com"})
+                .origin);
         // Behind two trusted proxies the client is the nearest untrusted hop.
         const auto proxied = timhost::clientViewOf(request, "10.0.0.1", false, "10.0.0.5:8080",
-                                                   {"10.0.0.1", "10.0.0.2"});
+                                                   {"10.0.0.1", "10.0.0.2"}, {});
         CPPUNIT_ASSERT_EQUAL(std::string("203.0.113.9"), proxied.address);
         CPPUNIT_ASSERT_EQUAL(std::string("https://tim.example.com"), proxied.origin);
         // A forged hop that is no address stops the walk at the last trusted one.
         const auto forged =
             timhost::clientViewOf(head("GET", {{"X-Forwarded-For", "x\r\ny, 10.0.0.2"}}),
-                                  "10.0.0.1", true, "10.0.0.5:443", {"10.0.0.1", "10.0.0.2"});
+                                  "10.0.0.1", true, "10.0.0.5:443", {"10.0.0.1", "10.0.0.2"}, {});
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2"), forged.address);
         CPPUNIT_ASSERT_EQUAL(std::string("https://10.0.0.5:443"), forged.origin);
         // The client's own line comes first, its proxy appends another: the lines are one
         // list, read from the right, so the spoofed first element is never the client.
         const auto appended = timhost::clientViewOf(
             head("GET", {{"X-Forwarded-For", "192.0.2.66"}, {"X-Forwarded-For", "203.0.113.9"}}),
-            "10.0.0.1", false, "10.0.0.5:8080", {"10.0.0.1"});
+            "10.0.0.1", false, "10.0.0.5:8080", {"10.0.0.1"}, {});
         CPPUNIT_ASSERT_EQUAL(std::string("203.0.113.9"), appended.address);
     }
 
