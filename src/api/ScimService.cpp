@@ -5,6 +5,7 @@
 #include "api/StoreErrorAnswers.h"
 #include "port/RequestContext.h"
 
+#include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -135,6 +136,9 @@ Response ScimService::guarded(const Request& request,
             return response;
         } catch (const port::StoreError& e) {
             return refused(request, scimErrorOf(e));
+        } catch (const Poco::Exception& e) {
+            // displayText: Poco's what() is the class name alone ("MySQL"), no cause.
+            _logger.error("%s %s: %s", request.method, request.path, e.displayText());
         } catch (const std::exception& e) {
             _logger.error("%s %s: %s", request.method, request.path, std::string(e.what()));
         }

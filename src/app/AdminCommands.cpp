@@ -179,10 +179,7 @@ std::string generateToken(Components& c, const Arguments& args) {
             scope = auth::scopeNamed(args[i + 1]);
         } else if (args[i] == "--label") {
             label = args[i + 1];
-            if (!auth::isValidTokenLabel(label)) {
-                throw Poco::InvalidArgumentException(
-                    "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
-            }
+            auth::requireValidTokenLabel(label);  // "--label ''" too: no silent unlabelled token
         } else {
             scope.reset();
         }
@@ -228,10 +225,7 @@ std::string labelToken(Components& c, const Arguments& args) {
     if (args.size() != 2) {
         throw Poco::InvalidArgumentException(usage);
     }
-    if (!auth::isValidTokenLabel(args[1])) {
-        throw Poco::InvalidArgumentException(
-            "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
-    }
+    auth::requireValidTokenLabel(args[1]);
     if (!c.tokenStore->relabel(args[0], args[1], store::processAccount())) {
         throw Poco::NotFoundException("no token has the jti " + args[0]);
     }

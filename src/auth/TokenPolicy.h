@@ -25,6 +25,8 @@ std::optional<TokenScope> scopeNamed(const std::string& name);
 // A token's label names its holder ("entra", "prometheus"): 1 to 64 of A-Z a-z 0-9 . _ -, so
 // that it is safe in a log line, a table column and a metric label as it is.
 bool isValidTokenLabel(const std::string& label);
+// Throws Poco::InvalidArgumentException saying what a label may be, unless isValidTokenLabel.
+void requireValidTokenLabel(const std::string& label);
 
 struct TokenPolicy {
     std::string issuer = "tim";

@@ -74,11 +74,17 @@ bool isValidTokenLabel(const std::string& label) {
            });
 }
 
-std::string TokenService::issue(TokenScope scope, const std::string& issuedBy,
-                                const std::string& label) {
-    if (!label.empty() && !isValidTokenLabel(label)) {
+void requireValidTokenLabel(const std::string& label) {
+    if (!isValidTokenLabel(label)) {
         throw Poco::InvalidArgumentException(
             "a token label is 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+}
+
+std::string TokenService::issue(TokenScope scope, const std::string& issuedBy,
+                                const std::string& label) {
+    if (!label.empty()) {
+        requireValidTokenLabel(label);
     }
     port::IssuedToken record;
     record.scope = scopeName(scope);

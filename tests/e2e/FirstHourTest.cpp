@@ -10,10 +10,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/Stopwatch.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/Thread.h>
 
@@ -44,13 +42,6 @@ std::string accountName(uid_t uid) {
 void appendLine(const std::string& file, const std::string& line) {
     Poco::FileOutputStream out(file, std::ios::app);
     out << line << "\n";
-}
-
-std::string readAll(Poco::Pipe& pipe) {
-    Poco::PipeInputStream in(pipe);
-    std::string text;
-    Poco::StreamCopier::copyToString(in, text);
-    return text;
 }
 
 std::size_t occurrences(const std::string& text, const std::string& part) {
@@ -296,8 +287,8 @@ class FirstHourTest : public CppUnit::TestFixture {
         Poco::ProcessHandle process = Poco::Process::launch(
             timhost, {"--command=scim.status"}, host.directory(), nullptr, &outPipe, &errPipe);
         std::string err;
-        std::thread errReader([&] { err = readAll(errPipe); });
-        const std::string out = readAll(outPipe);
+        std::thread errReader([&] { err = testing::readAll(errPipe); });
+        const std::string out = testing::readAll(outPipe);
         errReader.join();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(err, 0, process.wait());
         CPPUNIT_ASSERT_MESSAGE(err, contains(err, "no --config given: no tim.properties was read"));

@@ -160,16 +160,12 @@ void HostProcess::kill() {
     waitForExit(5000);
 }
 
-namespace {
-
 std::string readAll(Poco::Pipe& pipe) {
     Poco::PipeInputStream in(pipe);
     std::string text;
     Poco::StreamCopier::copyToString(in, text);
     return text;
 }
-
-}  // namespace
 
 int HostProcess::runCommand(const std::string& name, const std::vector<std::string>& args,
                             std::string& out, std::string& err) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Pipe.h>
 #include <Poco/Process.h>
 
 #include <functional>
@@ -99,6 +100,9 @@ class ScimClient {
     const HostProcess& _host;
     const std::map<std::string, std::string> _headers;
 };
+
+// Everything a child process writes to `pipe`, until it closes it.
+std::string readAll(Poco::Pipe& pipe);
 
 // Polls `condition` every 20 ms until it holds or `timeoutMs` passes.
 bool eventually(const std::function<bool()>& condition, long timeoutMs = 10000);
