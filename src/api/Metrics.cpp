@@ -40,6 +40,11 @@ void Metrics::recordPurge(const port::PurgeResult& result, const Poco::Timestamp
     _lastPurgeSeconds = static_cast<double>(when.epochMicroseconds()) / 1e6;
 }
 
+void Metrics::recordRefusal(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    ++_refusals[reason];
+}
+
 void Metrics::recordPasswordHash() {
     std::lock_guard<std::mutex> lock(_mutex);
     ++_passwordHashes;
@@ -67,6 +72,11 @@ std::string Metrics::render(const port::PoolUsage& pool,
                "\n";
         out += "tim_scim_request_duration_seconds_count{" + labels + "} " +
                std::to_string(entry.second.count) + "\n";
+    }
+    family(out, "tim_scim_refusals_total", "counter",
+           "Requests their credential did not admit: 401 by reason, 403 \"scope\"");
+    for (const auto& [reason, count] : _refusals) {
+        out += "tim_scim_refusals_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
     }
     family(out, "tim_scim_db_pool_sessions", "gauge",
            "Database sessions of this instance's pool, in use or idle");

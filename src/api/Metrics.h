@@ -1,6 +1,6 @@
 // What the plugin counts for Prometheus: SCIM requests (by endpoint, method and status, with
-// their latency as a histogram), the database pool, and the purge. Rendered in Prometheus'
-// text format (0.0.4) at <basePath>/metrics.
+// their latency as a histogram), refusals by reason, the database pool, and the purge. Rendered in
+// Prometheus' text format (0.0.4) at <basePath>/metrics.
 #pragma once
 
 #include "port/Maintenance.h"
@@ -23,6 +23,9 @@ class Metrics {
     void recordRequest(const std::string& endpoint, const std::string& method, int status,
                        double seconds);
     void recordPurge(const port::PurgeResult& result, const Poco::Timestamp& when);
+    // A request its credential did not admit: `reason` is one of a fixed set of labels
+    // ("expired", "scope"), never anything a client chose.
+    void recordRefusal(const std::string& reason);
     // A client's password was hashed (PBKDF2: the costliest thing a request can ask for).
     void recordPasswordHash();
 
@@ -42,6 +45,7 @@ class Metrics {
 
     mutable std::mutex _mutex;
     std::map<Series, Histogram> _requests;
+    std::map<std::string, std::uint64_t> _refusals;  // reason -> count
     std::uint64_t _passwordHashes = 0;
     std::uint64_t _purgeRuns = 0;
     std::uint64_t _purgedUsers = 0;

@@ -62,7 +62,8 @@ Response ScimService::handle(const Request& request) const noexcept {
     } catch (...) {
         // No id (out of memory): the request is still served.
     }
-    Response response = answer(request);
+    bool denied = false;
+    Response response = answer(request, denied);
     try {
         // The client may ask for application/json (RFC 7644 §3.8); errors too.
         const auto mediaType = responseMediaType(request.headerValue("Accept"));
@@ -79,7 +80,7 @@ Response ScimService::handle(const Request& request) const noexcept {
             _observability.metrics->recordRequest(endpointOf(request), request.method,
                                                   response.status, took.count());
         }
-        if (_settings.accessLog) {
+        if (_settings.accessLog && !denied) {  // a denial has its own line
             _logger.information(accessLine(request, response, took.count() * 1000));
         }
     } catch (...) {
@@ -88,22 +89,23 @@ Response ScimService::handle(const Request& request) const noexcept {
     return response;
 }
 
-Response ScimService::answer(const Request& request) const noexcept {
+Response ScimService::answer(const Request& request, bool& denied) const noexcept {
     return guarded(request, [&] {
         // Every path under the base, discovery included, needs a valid token; metrics may
-        // be public.
-        const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
-        const bool metricsPath =
-            resourcePath && *resourcePath == std::string("/") + kMetricsResource;
+        // be public. The token is checked before anything else of the request is read.
+        const bool metricsPath = isMetricsPath(request);
         if (!(_settings.metricsPublic && metricsPath)) {
-            const Access access = _authenticate(request);
-            if (access == Access::Denied) {
-                throw scim::unauthorized(kUnauthorizedDetail);
+            const Verdict verdict = _authenticate(request);
+            if (verdict.access == Access::Denied) {
+                denied = true;
+                return deny(request, verdict);
             }
-            if (access == Access::MetricsOnly && !metricsPath) {
+            if (verdict.access == Access::MetricsOnly && !metricsPath) {
+                countRefusal("scope");
                 throw scim::ScimError(403, "", "This bearer token may only read the metrics");
             }
         }
+        const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
         if (!metricsPath && !responseMediaType(request.headerValue("Accept"))) {
             throw scim::ScimError(406, "",
                                   "The Accept header allows neither application/scim+json nor "
@@ -114,6 +116,29 @@ Response ScimService::answer(const Request& request) const noexcept {
         }
         return dispatch(request, *resourcePath);
     });
+}
+
+bool ScimService::isMetricsPath(const Request& request) const {
+    try {
+        const auto resourcePath = resourcePathOf(request.path, _settings.basePath);
+        return resourcePath && *resourcePath == std::string("/") + kMetricsResource;
+    } catch (const scim::ScimError&) {
+        return false;  // not percent-encoding: answered 400 once the token is checked
+    }
+}
+
+Response ScimService::deny(const Request& request, const Verdict& verdict) const {
+    countRefusal(verdict.label.empty() ? "other" : verdict.label);
+    _refusals.note(loggableClient(request), request.method + " " + request.path + " from " +
+                                                loggableClient(request) + ": refused 401 " +
+                                                verdict.reason);
+    return Response::error(scim::unauthorized(kUnauthorizedDetail));
+}
+
+void ScimService::countRefusal(const std::string& label) const {
+    if (_observability.metrics != nullptr) {
+        _observability.metrics->recordRefusal(label);
+    }
 }
 
 Response ScimService::guarded(const Request& request,

@@ -7,6 +7,7 @@
 #include "api/GroupsEndpoint.h"
 #include "api/Http.h"
 #include "api/Metrics.h"
+#include "api/RefusalLog.h"
 #include "api/RootSearch.h"
 #include "api/UsersEndpoint.h"
 #include "scim/ServiceProviderConfig.h"
@@ -41,7 +42,18 @@ enum class Access {
     Provisioning,  // every resource
     MetricsOnly,   // <basePath>/metrics; 403 anywhere else
 };
-using Authenticate = std::function<Access(const Request&)>;
+
+// The check's answer, and why a request was denied.
+struct Verdict {
+    Verdict(Access granted = Access::Denied) : access(granted) {}  // NOLINT: an Access is one
+    Verdict(Access granted, std::string why, std::string whyLabel)
+        : access(granted), reason(std::move(why)), label(std::move(whyLabel)) {}
+
+    Access access;
+    std::string reason;  // for the log ("the token has expired"), never the token
+    std::string label;   // the same from a fixed set, for the metrics ("expired")
+};
+using Authenticate = std::function<Verdict(const Request&)>;
 
 inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or token";
 
@@ -55,6 +67,7 @@ class ScimService {
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
+          _refusals(logger),
           _discovery(_settings.capabilities),
           _users(users),
           _groups(groups),
@@ -64,13 +77,19 @@ class ScimService {
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
-    // access line per request goes to the log.
+    // access line per authenticated request goes to the log. A request its credential does
+    // not admit is counted (Metrics::recordRefusal) and logged as one "refused" line, at most
+    // one a second per client address (RefusalLog).
     Response handle(const Request& request) const noexcept;
 
     const ServiceSettings& settings() const { return _settings; }
 
   private:
-    Response answer(const Request& request) const noexcept;
+    // `denied` is set when the credential did not admit the request.
+    Response answer(const Request& request, bool& denied) const noexcept;
+    Response deny(const Request& request, const Verdict& verdict) const;
+    void countRefusal(const std::string& label) const;
+    bool isMetricsPath(const Request& request) const;
     // What `serve` answers, every failure turned into a SCIM error response.
     Response guarded(const Request& request, const std::function<Response()>& serve) const noexcept;
     Response dispatch(const Request& request, const std::string& resourcePath) const;
@@ -84,6 +103,7 @@ class ScimService {
     const ServiceSettings _settings;
     const Authenticate _authenticate;
     Poco::Logger& _logger;
+    mutable RefusalLog _refusals;
     const DiscoveryEndpoint _discovery;
     const UsersEndpoint* _users;
     const GroupsEndpoint* _groups;

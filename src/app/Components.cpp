@@ -125,12 +125,13 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         std::move(serviceSettings),
         [&tokenService](const api::Request& request) {
             auth::TokenScope scope = auth::TokenScope::Provisioning;
-            if (tokenService.authenticate(request.headerValue("Authorization"), &scope) !=
-                auth::Rejection::None) {
-                return api::Access::Denied;
+            const auto why =
+                tokenService.authenticate(request.headerValue("Authorization"), &scope);
+            if (why != auth::Rejection::None) {
+                return api::Verdict(api::Access::Denied, auth::describe(why), auth::labelOf(why));
             }
-            return scope == auth::TokenScope::Metrics ? api::Access::MetricsOnly
-                                                      : api::Access::Provisioning;
+            return api::Verdict(scope == auth::TokenScope::Metrics ? api::Access::MetricsOnly
+                                                                   : api::Access::Provisioning);
         },
         logger, usersEndpoint.get(), groupsEndpoint.get(),
         api::Observability{&metrics, [this] { return database->poolUsage(); },

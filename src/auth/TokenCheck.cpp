@@ -5,43 +5,51 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace auth {
 
+namespace {
+
+struct RejectionText {
+    const char* label;
+    const char* description;
+};
+
+// In the order of Rejection.
+constexpr RejectionText kRejectionTexts[] = {
+    {"none", "accepted"},
+    {"missing_header", "no Authorization header"},
+    {"malformed_header", "Authorization is not one Bearer token"},
+    {"malformed_token", "the token is not a well-formed JWT"},
+    {"wrong_algorithm", "the token's algorithm is not the configured one"},
+    {"bad_signature", "the token's signature does not verify"},
+    {"expired", "the token has expired"},
+    {"not_yet_valid", "the token is not valid yet"},
+    {"wrong_issuer", "the token has another issuer"},
+    {"wrong_audience", "the token is for another audience"},
+    {"wrong_subject", "the token is not for sys.scim"},
+    {"missing_id", "the token has no jti"},
+    {"unknown_id", "the token's jti was never issued here"},
+    {"revoked", "the token was revoked"},
+    {"subject_disabled", "sys.scim is missing or disabled"},
+};
+static_assert(std::size(kRejectionTexts) ==
+                  static_cast<std::size_t>(Rejection::SubjectDisabled) + 1,
+              "one text per Rejection");
+
+const RejectionText& textOf(Rejection rejection) {
+    return kRejectionTexts[static_cast<std::size_t>(rejection)];
+}
+
+}  // namespace
+
 const char* describe(Rejection rejection) {
-    switch (rejection) {
-        case Rejection::None:
-            return "accepted";
-        case Rejection::MissingHeader:
-            return "no Authorization header";
-        case Rejection::MalformedHeader:
-            return "Authorization is not one Bearer token";
-        case Rejection::MalformedToken:
-            return "the token is not a well-formed JWT";
-        case Rejection::WrongAlgorithm:
-            return "the token's algorithm is not the configured one";
-        case Rejection::BadSignature:
-            return "the token's signature does not verify";
-        case Rejection::Expired:
-            return "the token has expired";
-        case Rejection::NotYetValid:
-            return "the token is not valid yet";
-        case Rejection::WrongIssuer:
-            return "the token has another issuer";
-        case Rejection::WrongAudience:
-            return "the token is for another audience";
-        case Rejection::WrongSubject:
-            return "the token is not for sys.scim";
-        case Rejection::MissingId:
-            return "the token has no jti";
-        case Rejection::UnknownId:
-            return "the token's jti was never issued here";
-        case Rejection::Revoked:
-            return "the token was revoked";
-        case Rejection::SubjectDisabled:
-            return "sys.scim is missing or disabled";
-    }
-    return "unknown";
+    return textOf(rejection).description;
+}
+
+const char* labelOf(Rejection rejection) {
+    return textOf(rejection).label;
 }
 
 namespace {

@@ -12,6 +12,7 @@
 
 namespace auth {
 
+// Keep kRejectionTexts (TokenCheck.cpp) in this order.
 enum class Rejection {
     None,
     MissingHeader,
@@ -32,6 +33,9 @@ enum class Rejection {
 
 // Why a token was refused, for the log (never contains the token).
 const char* describe(Rejection rejection);
+
+// The same as a metrics label ("bad_signature"): one of a fixed set.
+const char* labelOf(Rejection rejection);
 
 inline constexpr std::size_t kMaxTokenLength = 8192;
 

@@ -34,7 +34,7 @@ class TokenService {
 
     // Rejection::None when the Authorization header carries a token this server issued,
     // unexpired, unrevoked, for an active sys.scim; then `scope`, if given, is set to what the
-    // token may do. Logs the reason of a refusal (never the token).
+    // token may do. Logs nothing: the caller logs a refusal (describe(), never the token).
     Rejection authenticate(const std::optional<std::string>& authorizationHeader,
                            TokenScope* scope = nullptr);
 

@@ -1,6 +1,8 @@
 // Bearer tokens over HTTP: every forged, stale or malformed credential is 401, a real one 200;
 // revocation and expiry take effect end to end; tokens never reach the log.
 #include "support/HostProcess.h"
+#include "support/PrometheusText.h"
+#include "support/RawConnection.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -11,6 +13,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <regex>
 
 #include <Poco/DateTimeFormat.h>
@@ -18,6 +21,7 @@
 #include <Poco/String.h>
 
 #include <sstream>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -85,6 +89,7 @@ std::string jtiOf(const std::string& jwt) {
 class AuthTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(AuthTest);
     CPPUNIT_TEST(everyBadCredentialIs401AndAValidTokenIs200);
+    CPPUNIT_TEST(refusalsAreLoggedOnceASecondPerAddress);
     CPPUNIT_TEST(revocationTakesEffectWithinSeconds);
     CPPUNIT_TEST(expiryTakesEffect);
     CPPUNIT_TEST(disabledSysScimIsRefused);
@@ -176,12 +181,78 @@ class AuthTest : public CppUnit::TestFixture {
             200, host.request("GET", kPath, "", {{"Authorization", "Bearer " + valid}}).status);
         CPPUNIT_ASSERT_EQUAL(
             200, host.request("GET", kPath, "", {{"Authorization", "bearer " + valid}}).status);
+        // Every refusal is counted by its reason.
+        const testing::PrometheusText metrics(
+            host.request("GET", "/tim/api/scim/metrics", "", {{"Authorization", "Bearer " + valid}})
+                .body);
+        double refusals = 0;
+        for (const char* reason :
+             {"missing_header", "malformed_header", "malformed_token", "wrong_algorithm",
+              "bad_signature", "expired", "not_yet_valid", "wrong_issuer", "wrong_audience",
+              "wrong_subject", "missing_id", "unknown_id", "revoked"}) {
+            const std::string series =
+                std::string("tim_scim_refusals_total{reason=\"") + reason + "\"}";
+            refusals += metrics.has(series) ? metrics.value(series) : 0;
+        }
+        CPPUNIT_ASSERT_EQUAL(static_cast<double>(attacks.size() + 2), refusals);
+        CPPUNIT_ASSERT_EQUAL(3.0,
+                             metrics.value(R"(tim_scim_refusals_total{reason="missing_header"})"));
+        CPPUNIT_ASSERT_EQUAL(1.0, metrics.value(R"(tim_scim_refusals_total{reason="revoked"})"));
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
         CPPUNIT_ASSERT_MESSAGE("a token reached the log",
                                host.log().find(valid) == std::string::npos);
         CPPUNIT_ASSERT(host.log().find(parts) == std::string::npos);
-        CPPUNIT_ASSERT(host.log().find("SCIM request refused: the token was revoked") !=
-                       std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            host.log(), host.log().find("from 127.0.0.1: refused 401 ") != std::string::npos);
+    }
+
+    // A client without a token cannot flood the log: one line a second per address, the next
+    // one telling how many were left out; another address is logged meanwhile.
+    void refusalsAreLoggedOnceASecondPerAddress() {
+        HostProcess host({"tim-scim"}, authProperties());
+        host.start();
+        const int burst = 40;
+        const auto refuse = [&](const std::string& from) {
+            testing::RawConnection connection(host, from);
+            connection.send(
+                "GET /tim/api/scim/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Authorization: Bearer not-a-jwt\r\nConnection: close\r\n\r\n");
+            const auto answer = connection.readUntilClosed(10);
+            CPPUNIT_ASSERT(answer);
+            CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 401 Unauthorized"),
+                                 testing::statusLineOf(*answer));
+        };
+        const auto started = std::chrono::steady_clock::now();
+        for (int i = 0; i < burst; ++i) {
+            refuse("127.0.0.2");
+        }
+        const double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        refuse("127.0.0.3");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        refuse("127.0.0.2");  // a second after the last line: logged, with the count left out
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+
+        const std::regex refusal(
+            R"(GET /tim/api/scim/Users from 127\.0\.0\.2: refused 401 the token is not a )"
+            R"(well-formed JWT(?: \((\d+) more from this address not logged\))?)");
+        std::istringstream lines(host.log());
+        int logged = 0;
+        int leftOut = 0;
+        for (std::string line; std::getline(lines, line);) {
+            std::smatch m;
+            if (std::regex_search(line, m, refusal)) {
+                ++logged;
+                leftOut += m[1].matched ? std::stoi(m[1]) : 0;
+            }
+            CPPUNIT_ASSERT_MESSAGE(
+                line, line.find("access GET /tim/api/scim/Users 401") == std::string::npos);
+        }
+        // Every refusal is a line or counted in one; about one line a second.
+        CPPUNIT_ASSERT_EQUAL(burst + 1, logged + leftOut);
+        CPPUNIT_ASSERT_MESSAGE(host.log(), logged >= 2 && logged <= static_cast<int>(took) + 2);
+        CPPUNIT_ASSERT_MESSAGE(host.log(),
+                               host.log().find("from 127.0.0.3: refused 401") != std::string::npos);
     }
 
     void revocationTakesEffectWithinSeconds() {

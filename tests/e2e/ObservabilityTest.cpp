@@ -1,13 +1,15 @@
-// What an operator watches, through the real host: the log (one access line per SCIM request,
-// every line a request writes prefixed with its id, the client's X-Request-Id or a new one
-// answered in the same header, and no secret from the query or the Authorization header) and
-// the Prometheus metrics at <basePath>/metrics.
+// What an operator watches, through the real host: the log (one access line per SCIM request
+// with a valid token, every line a request writes prefixed with its id, the client's
+// X-Request-Id or a new one answered in the same header, and no secret from the query or the
+// Authorization header) and the Prometheus metrics at <basePath>/metrics.
 #include "support/HostProcess.h"
 #include "support/PrometheusText.h"
+#include "support/RawConnection.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <regex>
 
 using testing::HostProcess;
 
@@ -84,13 +86,21 @@ class ObservabilityTest : public CppUnit::TestFixture {
 
     void secretsStayOutOfTheLog() {
         (*_send)("GET", "/Users?access_token=s3cr3t-in-query");
-        const std::string forged = "Bearer forged.t0ken.value";
-        const auto refused =
-            _host->request("GET", "/tim/api/scim/Users", "", {{"Authorization", forged}});
-        CPPUNIT_ASSERT_EQUAL(401, refused.status);
-        const std::string id = refused.header("x-request-id");
+        // From an address of its own: an address's refusals are logged once a second.
+        testing::RawConnection connection(*_host, "127.0.0.9");
+        connection.send(
+            "GET /tim/api/scim/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+            "Bearer forged.t0ken.value\r\nConnection: close\r\n\r\n");
+        const auto refused = connection.readUntilClosed(10);
+        CPPUNIT_ASSERT(refused);
+        CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 401 Unauthorized"),
+                             testing::statusLineOf(*refused));
+        std::smatch id;
+        CPPUNIT_ASSERT(std::regex_search(*refused, id, std::regex("X-Request-Id: (\\w+)\r\n")));
         CPPUNIT_ASSERT(testing::eventually([&] {
-            return !lineWith(*_host, "[" + id + "] access GET /tim/api/scim/Users 401 ").empty();
+            return !lineWith(*_host, "[" + id.str(1) +
+                                         "] GET /tim/api/scim/Users from 127.0.0.9: refused 401 ")
+                        .empty();
         }));
         const std::string log = _host->log();
         CPPUNIT_ASSERT(log.find("access_token=***") != std::string::npos);

@@ -64,6 +64,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(everyPathNeedsAuthenticationFirst);
     CPPUNIT_TEST(storeErrorsHaveTheirAnswersAndAnythingElseIs500WithoutDetails);
     CPPUNIT_TEST(everyAnswerHasARequestIdAndOneAccessLine);
+    CPPUNIT_TEST(denialsAreCountedByReasonAndLoggedOncePerSecondPerAddress);
     CPPUNIT_TEST(metricsNeedTheTokenUnlessPublicAndLabelOnlyKnownResources);
     CPPUNIT_TEST_SUITE_END();
 
@@ -277,6 +278,60 @@ class ScimServiceTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT(
                 access[1].compare(access[1].size() - bytes.size(), bytes.size(), bytes) == 0);
         }
+    }
+
+    // An unauthenticated client cannot flood the log: its denials are one "refused" line (no
+    // access line) per second per address; the metrics count each by reason, and a metrics
+    // token reaching for a resource as "scope".
+    void denialsAreCountedByReasonAndLoggedOncePerSecondPerAddress() {
+        Poco::AutoPtr<CapturingChannel> channel(new CapturingChannel);
+        Poco::Logger& logger = Poco::Logger::get("test.denials");
+        logger.setChannel(channel);
+        logger.setLevel(Poco::Message::PRIO_INFORMATION);
+        api::Metrics metrics;
+        api::ScimService service(
+            api::ServiceSettings{},
+            [](const api::Request& request) {
+                if (request.headerValue("Authorization")) {
+                    return api::Verdict(api::Access::MetricsOnly);
+                }
+                return api::Verdict(api::Access::Denied, "the token has expired", "expired");
+            },
+            logger, nullptr, nullptr,
+            api::Observability{&metrics, [] { return port::PoolUsage{}; }, nullptr});
+        const auto from = [](const std::string& client, bool withToken = false) {
+            api::Request request = get("/tim/api/scim/Users");
+            request.clientAddress = client;
+            if (withToken) {
+                request.header = [](const std::string& name) -> std::optional<std::string> {
+                    return name == "Authorization" ? std::optional<std::string>("Bearer m")
+                                                   : std::nullopt;
+                };
+            }
+            return request;
+        };
+        for (int i = 0; i < 20; ++i) {
+            CPPUNIT_ASSERT_EQUAL(401, service.handle(from("192.0.2.1")).status);
+        }
+        CPPUNIT_ASSERT_EQUAL(401, service.handle(from("192.0.2.2")).status);
+        CPPUNIT_ASSERT_EQUAL(403, service.handle(from("192.0.2.3", true)).status);
+        const std::vector<std::string> denials(channel->lines.begin(), channel->lines.begin() + 2);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET /tim/api/scim/Users from 192.0.2.1: refused 401 the "
+                                         "token has expired"),
+                             denials[0]);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET /tim/api/scim/Users from 192.0.2.2: refused 401 the "
+                                         "token has expired"),
+                             denials[1]);
+        // Then the 403's refusal and access lines: a token holder is not throttled.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), channel->lines.size());
+        CPPUNIT_ASSERT(channel->lines[3].rfind("access GET /tim/api/scim/Users 403 ", 0) == 0);
+        api::Request scrape = get("/tim/api/scim/metrics");
+        scrape.header = [](const std::string& name) -> std::optional<std::string> {
+            return name == "Authorization" ? std::optional<std::string>("Bearer m") : std::nullopt;
+        };
+        const testing::PrometheusText text(service.handle(scrape).body);
+        CPPUNIT_ASSERT_EQUAL(21.0, text.value(R"(tim_scim_refusals_total{reason="expired"})"));
+        CPPUNIT_ASSERT_EQUAL(1.0, text.value(R"(tim_scim_refusals_total{reason="scope"})"));
     }
 };
 

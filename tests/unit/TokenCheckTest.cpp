@@ -5,6 +5,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <set>
+
 using auth::Rejection;
 
 namespace {
@@ -45,6 +47,7 @@ class TokenCheckTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(notBeforeAndIssuedAtHonourTheClockSkew);
     CPPUNIT_TEST(checksIssuerAudienceSubjectAndId);
     CPPUNIT_TEST(refusesClaimsOfTheWrongType);
+    CPPUNIT_TEST(everyRejectionHasItsOwnMetricsLabel);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -134,6 +137,22 @@ class TokenCheckTest : public CppUnit::TestFixture {
         token = validToken();
         token.payload().set("jti", 7);
         CPPUNIT_ASSERT_EQUAL(name(Rejection::MissingId), name(check(token)));
+    }
+
+    // A label per reason, from a fixed set of Prometheus-safe names: the metrics tell causes
+    // apart, and nothing a client sends becomes a label.
+    void everyRejectionHasItsOwnMetricsLabel() {
+        std::set<std::string> labels;
+        for (int r = static_cast<int>(Rejection::None);
+             r <= static_cast<int>(Rejection::SubjectDisabled); ++r) {
+            const std::string label = auth::labelOf(static_cast<Rejection>(r));
+            CPPUNIT_ASSERT_MESSAGE(
+                label, !label.empty() && label.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                                             std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(label, labels.insert(label).second);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("bad_signature"),
+                             std::string(auth::labelOf(Rejection::BadSignature)));
     }
 };
 
