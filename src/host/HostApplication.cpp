@@ -2,8 +2,8 @@
 
 #include "EscapingChannel.h"
 #include "HostHandles.h"
-#include "HttpConnection.h"
 #include "HttpFrontend.h"
+#include "HttpServer.h"
 #include "StartWatch.h"
 #include "TaskScheduler.h"
 
@@ -13,15 +13,9 @@
 #include <Poco/Format.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/StringTokenizer.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 #include <Poco/Util/OptionException.h>
@@ -49,39 +43,6 @@ std::set<std::string> optionalPlugins(const Poco::Util::AbstractConfiguration& c
         Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
     names.insert(tokens.begin(), tokens.end());
     return names;
-}
-
-// An intermediate profile (Mozilla's): TLS 1.2 with ECDHE key exchange and AEAD ciphers only,
-// and TLS 1.3 (whose suites are all AEAD). The certificate file may hold the whole chain.
-Poco::Net::Context::Ptr tlsContext(const HttpSettings& http) {
-    Poco::Net::Context::Params params;
-    params.privateKeyFile = http.tlsPrivateKeyFile;
-    params.certificateFile = http.tlsCertificateFile;
-    params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients send no certificate
-    params.cipherList =
-        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-        "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-    Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    context->preferServerCiphers();
-    return context;
-}
-
-Poco::Net::ServerSocket openListener(const HttpSettings& http) {
-    const Poco::Net::SocketAddress address(http.address, static_cast<Poco::UInt16>(http.port));
-    // reusePort=false: a second instance on the same port must fail, not share the traffic.
-    if (http.tlsEnabled()) {
-        Poco::Net::SecureServerSocket socket(tlsContext(http));
-        socket.bind(address, true, false);
-        socket.listen(http.maxQueued);
-        return socket;
-    }
-    Poco::Net::ServerSocket socket;
-    socket.bind(address, true, false);
-    socket.listen(http.maxQueued);
-    return socket;
 }
 
 // Plugins keep keys and password hashes under the data directory: owner only, whatever the
@@ -402,40 +363,22 @@ int HostApplication::serve() {
     const HostSettings settings = HostSettings::read(config());
     const HttpSettings& http = settings.http;
 
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(http.maxConnections);
-    params->setMaxQueued(http.maxQueued);
-    params->setKeepAlive(http.keepAliveMaxRequests > 0);
-    params->setKeepAliveTimeout(Poco::Timespan(http.keepAliveTimeoutSeconds, 0));
-    params->setMaxKeepAliveRequests(http.keepAliveMaxRequests);
-    params->setTimeout(Poco::Timespan(http.readTimeoutSeconds, 0));
-    params->setServerName("timhost");
-
-    Poco::ThreadPool threads("http", 2, http.maxConnections, 60);
     const RequestRouter router(_registry, http);
-    ClientLimit::Ptr clients =
-        new ClientLimit(http.maxConnectionsPerClient, http.maxQueued, http.trustedProxies,
-                        Poco::Logger::get("timhost.http"));
-    auto* connections = new HttpConnectionFactory(router, http, params, clients);
-    // The server owns the factory and outlives every connection.
-    Poco::Net::TCPServer server(Poco::Net::TCPServerConnectionFactory::Ptr(connections), threads,
-                                openListener(http), params);
-    clients->watch(server);
-    server.setConnectionFilter(clients);
+    HttpServer server(http, router);
     server.start();
     TaskScheduler tasks;
     tasks.start(_registry.tasks());
     logger.information(std::string("listening on ") + (http.tlsEnabled() ? "https" : "http") +
                        "://" + http.address + ":" + std::to_string(server.port()) + " with " +
-                       std::to_string(_plugins.size()) + " plugin(s)");
+                       std::to_string(_plugins.size()) + " plugin(s), " +
+                       std::to_string(http.workerThreads) + " workers and " +
+                       std::to_string(http.ioThreads) + " I/O threads");
 
     waitForTerminationRequest();
     logger.information("stopping: finishing in-flight requests");
     // Stop accepting, let each connection finish its current request, then close it.
     server.stop();
-    connections->stopAll();
     tasks.stop();
-    threads.joinAll();
     return EXIT_OK;
 }
 

@@ -7,8 +7,7 @@
 
 namespace timhost {
 
-void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail,
-                   const std::string& mediaType) {
+HttpAnswer hostError(int status, const std::string& detail, const std::string& mediaType) {
     Poco::JSON::Object error;
     Poco::JSON::Array schemas;
     schemas.add("urn:ietf:params:scim:api:messages:2.0:Error");
@@ -17,12 +16,11 @@ void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const st
     error.set("detail", detail);
     std::ostringstream body;
     error.stringify(body);
-    const std::string text = body.str();
-
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType(mediaType);
-    response.setContentLength(static_cast<std::streamsize>(text.size()));
-    response.send() << text << std::flush;
+    HttpAnswer answer;
+    answer.status = status;
+    answer.headers.emplace_back("Content-Type", mediaType);
+    answer.body = body.str();
+    return answer;
 }
 
 }  // namespace timhost

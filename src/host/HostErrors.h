@@ -2,7 +2,7 @@
 // a SCIM-shaped JSON error, which every client of a TIM host understands.
 #pragma once
 
-#include <Poco/Net/HTTPServerResponse.h>
+#include "HttpMessage.h"
 
 #include <string>
 
@@ -10,9 +10,8 @@ namespace timhost {
 
 inline constexpr const char* kDefaultErrorMediaType = "application/json";
 
-// Sends the error as `mediaType` (the route's, see tim_http_handler_desc.error_media_type) and
-// flushes it (a lingering close may shut the write side next).
-void sendHostError(Poco::Net::HTTPServerResponse& response, int status, const std::string& detail,
-                   const std::string& mediaType = kDefaultErrorMediaType);
+// The error as `mediaType` (the route's, see tim_http_handler_desc.error_media_type).
+HttpAnswer hostError(int status, const std::string& detail,
+                     const std::string& mediaType = kDefaultErrorMediaType);
 
 }  // namespace timhost

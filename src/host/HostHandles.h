@@ -2,8 +2,8 @@
 #pragma once
 
 #include "ClientView.h"
+#include "HttpMessage.h"
 #include "PluginRegistry.h"
-#include "ServerRequest.h"
 
 #include <tim/plugin_api.h>
 
@@ -28,7 +28,7 @@ struct tim_host {
 
 // One per request; lives on the worker thread's stack for the handler call.
 struct tim_http_exchange {
-    tim_http_exchange(timhost::ServerRequest& request, std::string path, std::string query,
+    tim_http_exchange(timhost::IncomingRequest& request, std::string path, std::string query,
                       timhost::ClientView client, std::size_t maxBodyBytes)
         : request(request),
           path(std::move(path)),
@@ -36,7 +36,7 @@ struct tim_http_exchange {
           client(std::move(client)),
           maxBodyBytes(maxBodyBytes) {}
 
-    timhost::ServerRequest& request;
+    timhost::IncomingRequest& request;
     const std::string path;
     const std::string query;
     const timhost::ClientView client;

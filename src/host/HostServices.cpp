@@ -151,7 +151,7 @@ tim_status view(const std::string& value, const char** outData, size_t* outLengt
 }
 
 tim_status requestMethod(tim_http_exchange* ex, const char** outData, size_t* outLength) {
-    return ex ? view(ex->request.getMethod(), outData, outLength) : TIM_ERR_INVALID_ARGUMENT;
+    return ex ? view(ex->request.head.getMethod(), outData, outLength) : TIM_ERR_INVALID_ARGUMENT;
 }
 
 tim_status requestPath(tim_http_exchange* ex, const char** outData, size_t* outLength) {
@@ -176,8 +176,8 @@ tim_status requestHeader(tim_http_exchange* ex, const char* name, size_t nameLen
         return TIM_ERR_INVALID_ARGUMENT;
     }
     return guarded([&] {
-        const auto it = ex->request.find(std::string(name, nameLength));
-        if (it == ex->request.end()) {
+        const auto it = ex->request.head.find(std::string(name, nameLength));
+        if (it == ex->request.head.end()) {
             return TIM_ERR_NOT_FOUND;
         }
         return view(it->second, outData, outLength);
@@ -200,28 +200,21 @@ tim_status requestBodyRead(tim_http_exchange* ex, char* buffer, size_t bufferSiz
         return TIM_ERR_IO;
     }
     return guarded([&] {
-        ex->request.continueIfExpected();  // only a handler that reads invites the body
-        std::istream& in = ex->request.stream();
-        in.read(buffer, static_cast<std::streamsize>(bufferSize));
-        const auto got = static_cast<size_t>(in.gcount());
+        if (ex->request.body == nullptr) {
+            ex->bodyComplete = true;  // a head without a body
+            return TIM_OK;
+        }
+        std::size_t got = 0;
+        if (ex->request.body->read(buffer, bufferSize, got) != TIM_OK) {
+            ex->bodyIncomplete = true;  // never acted on
+            return TIM_ERR_IO;
+        }
         if (got == 0) {
-            // A read timeout, a reset or a broken chunked framing sets badbit; a client that
-            // closes early ends the stream short of its Content-Length. Neither body may be
-            // acted on.
-            const bool endedEarly =
-                ex->request.hasContentLength() &&
-                static_cast<Poco::Int64>(ex->bodyBytesRead) < ex->request.getContentLength64();
-            ex->request.bodyEnded();
-            if (in.bad() || endedEarly) {
-                ex->bodyIncomplete = true;
-                return TIM_ERR_IO;
-            }
             ex->bodyComplete = true;
             return TIM_OK;
         }
         ex->bodyBytesRead += got;
         if (ex->bodyBytesRead > ex->maxBodyBytes) {
-            ex->request.bodyEnded();
             ex->bodyTooLarge = true;
             return TIM_ERR_TOO_LARGE;
         }

@@ -63,6 +63,10 @@ const std::set<std::string>& HostSettings::keys() {
         "http.port",
         "http.maxConnections",
         "http.maxQueued",
+        "http.workerThreads",
+        "http.ioThreads",
+        "http.writeTimeoutSeconds",
+        "http.maxBufferedBytes",
         "http.keepAliveTimeoutSeconds",
         "http.keepAliveMaxRequests",
         "http.readTimeoutSeconds",
@@ -90,8 +94,15 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     http.address = config.getString("http.address", http.address);
     http.port = static_cast<unsigned>(readBoundedInt(config, "http.port", 8080, 0, 65535));
     http.maxConnections =
-        readBoundedInt(config, "http.maxConnections", http.maxConnections, 1, 10000);
+        readBoundedInt(config, "http.maxConnections", http.maxConnections, 1, 100000);
     http.maxQueued = readBoundedInt(config, "http.maxQueued", http.maxQueued, 1, 100000);
+    http.workerThreads = readBoundedInt(config, "http.workerThreads", http.workerThreads, 1, 1024);
+    http.ioThreads = readBoundedInt(config, "http.ioThreads", http.ioThreads, 1, 64);
+    http.writeTimeoutSeconds =
+        readBoundedInt(config, "http.writeTimeoutSeconds", http.writeTimeoutSeconds, 1, 3600);
+    http.maxBufferedBytes = static_cast<std::size_t>(
+        readBoundedInt(config, "http.maxBufferedBytes", static_cast<int>(http.maxBufferedBytes),
+                       1024 * 1024, 2047 * 1024 * 1024));
     http.keepAliveTimeoutSeconds = readBoundedInt(config, "http.keepAliveTimeoutSeconds",
                                                   http.keepAliveTimeoutSeconds, 0, 3600);
     http.keepAliveMaxRequests =

@@ -13,9 +13,12 @@ namespace timhost {
 struct HttpSettings {
     std::string address = "127.0.0.1";  // HTTPS or http.plainHttp to listen beyond it
     unsigned port = 8080;
-    // Poco holds one thread per open connection, so this is also the connection limit.
-    int maxConnections = 256;
-    int maxQueued = 64;
+    int maxConnections = 4096;     // open at once; more are answered 503 at accept
+    int maxQueued = 64;            // requests waiting for a worker; more are answered 503
+    int workerThreads = 16;        // run the handlers
+    int ioThreads = 2;             // event loops: every read and write of every connection
+    int writeTimeoutSeconds = 30;  // for an answer, plus a second per 64 KiB of it
+    std::size_t maxBufferedBytes = 256 * 1024 * 1024;  // answers not yet written
     int keepAliveTimeoutSeconds = 10;
     int keepAliveMaxRequests = 1000;
     int readTimeoutSeconds = 30;    // for each read; restarts with every byte
@@ -33,7 +36,8 @@ struct HttpSettings {
 
     // Every field: the test that holds docs/tim.properties.example to the defaults uses it.
     auto fields() const {
-        return std::tie(address, port, maxConnections, maxQueued, keepAliveTimeoutSeconds,
+        return std::tie(address, port, maxConnections, maxQueued, workerThreads, ioThreads,
+                        writeTimeoutSeconds, maxBufferedBytes, keepAliveTimeoutSeconds,
                         keepAliveMaxRequests, readTimeoutSeconds, headerTimeoutSeconds,
                         bodyTimeoutSeconds, maxConnectionsPerClient, trustedProxies, allowedHosts,
                         maxBodyBytes, tlsCertificateFile, tlsPrivateKeyFile, plainHttp);

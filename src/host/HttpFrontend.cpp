@@ -13,46 +13,21 @@ Poco::Logger& logger() {
     return Poco::Logger::get("timhost.http");
 }
 
-// True when the request carries a body that nobody has read to its end.
-bool bodyLeftUnread(const ServerRequest& request, bool bodyComplete) {
-    return !bodyComplete &&
-           (request.chunked() || (request.hasContentLength() && request.getContentLength64() > 0));
+bool hasBody(const IncomingRequest& request) {
+    return request.framing.body != RequestFraming::Body::None;
 }
 
-void splitUri(const std::string& uri, std::string& path, std::string& query) {
-    const auto mark = uri.find('?');
-    path = uri.substr(0, mark);
-    query = mark == std::string::npos ? "" : uri.substr(mark + 1);
-    const auto fragment = query.find('#');
-    if (fragment != std::string::npos) {
-        query.erase(fragment);
-    }
-}
-
-void send(const tim_http_exchange& exchange, const ServerRequest& request,
-          Poco::Net::HTTPServerResponse& response) {
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(exchange.status));
-    for (const auto& header : exchange.headers) {
-        response.set(header.first, header.second);
-    }
-    response.setContentLength(static_cast<std::streamsize>(exchange.body.size()));
-    std::ostream& out = response.send();
-    if (request.getMethod() != "HEAD") {
-        out.write(exchange.body.data(), static_cast<std::streamsize>(exchange.body.size()));
-    }
-    out.flush();  // before a lingering close shuts the write side
-}
-
-void fail(Poco::Net::HTTPServerResponse& response, const std::string& reason,
-          const std::string& mediaType) noexcept {
+HttpAnswer failed(const std::string& reason, const std::string& mediaType) noexcept {
     try {
         logger().error("request failed: " + reason);
-        if (!response.sent()) {
-            response.setKeepAlive(false);
-            sendHostError(response, 500, "Internal server error", mediaType);
-        }
+        HttpAnswer answer = hostError(500, "Internal server error", mediaType);
+        answer.close = true;
+        return answer;
     } catch (...) {
-        // The client is gone; the connection closes.
+        HttpAnswer bare;  // out of memory: a bare 500
+        bare.status = 500;
+        bare.close = true;
+        return bare;
     }
 }
 
@@ -64,21 +39,35 @@ std::string servedPaths(const PluginRegistry& registry) {
     return paths.empty() ? "nothing (no plugin is loaded)" : paths;
 }
 
+ClientView clientOf(const IncomingRequest& request, const HttpSettings& settings) {
+    return clientViewOf(request.head, request.peer, request.secure, request.listener,
+                        settings.trustedProxies, settings.allowedHosts);
+}
+
 }  // namespace
+
+void splitTarget(const std::string& target, std::string& path, std::string& query) {
+    const auto mark = target.find('?');
+    path = target.substr(0, mark);
+    query = mark == std::string::npos ? "" : target.substr(mark + 1);
+    const auto fragment = query.find('#');
+    if (fragment != std::string::npos) {
+        query.erase(fragment);
+    }
+}
 
 RequestRouter::RequestRouter(const PluginRegistry& registry, const HttpSettings& settings)
     : _registry(registry),
       _settings(settings),
       _unrouted(std::make_unique<UnroutedLog>(servedPaths(registry))) {}
 
-void RequestRouter::serve(ServerRequest& request,
-                          Poco::Net::HTTPServerResponse& response) const noexcept {
+HttpAnswer RequestRouter::serve(IncomingRequest& request) const noexcept {
     try {
-        route(request, response);
+        return route(request);
     } catch (const std::exception& e) {
-        fail(response, e.what(), kDefaultErrorMediaType);
+        return failed(e.what(), kDefaultErrorMediaType);
     } catch (...) {
-        fail(response, "unknown exception", kDefaultErrorMediaType);
+        return failed("unknown exception", kDefaultErrorMediaType);
     }
 }
 
@@ -87,84 +76,58 @@ std::string RequestRouter::errorMediaTypeFor(const std::string& path) const {
     return route != nullptr ? route->errorMediaType : kDefaultErrorMediaType;
 }
 
-void RequestRouter::route(ServerRequest& request, Poco::Net::HTTPServerResponse& response) const {
+HttpAnswer RequestRouter::route(IncomingRequest& request) const {
     std::string path;
     std::string query;
-    splitUri(request.getURI(), path, query);
+    splitTarget(request.head.getURI(), path, query);
 
     const Route* route = _registry.matchRoute(path);
     const std::string mediaType = route != nullptr ? route->errorMediaType : kDefaultErrorMediaType;
-    if (request.hasContentLength() &&
-        request.getContentLength64() > static_cast<Poco::Int64>(_settings.maxBodyBytes)) {
-        refuseBody(request, response, mediaType);
-        return;
+    if (request.framing.body == RequestFraming::Body::Length &&
+        request.framing.length > static_cast<Poco::Int64>(_settings.maxBodyBytes)) {
+        return refuseBody(mediaType);
     }
     if (route == nullptr) {
-        _unrouted->note(request.getMethod(), path,
-                        clientViewOf(request, request.clientAddress().host().toString(),
-                                     request.secure(), request.serverAddress().toString(),
-                                     _settings.trustedProxies, _settings.allowedHosts)
-                            .address);
-        answerAndClose(request, response, 404, "No resource at " + path, mediaType);
-        return;
+        _unrouted->note(request.head.getMethod(), path, clientOf(request, _settings).address);
+        HttpAnswer answer = hostError(404, "No resource at " + path, mediaType);
+        answer.close = hasBody(request);  // a body nobody reads
+        return answer;
     }
-    if ((methodBit(request.getMethod()) & route->methods) == 0) {
-        response.set("Allow", allowHeader(route->methods));
-        answerAndClose(request, response, 405,
-                       "Method " + request.getMethod() + " is not allowed here", mediaType);
-        return;
+    if ((methodBit(request.head.getMethod()) & route->methods) == 0) {
+        HttpAnswer answer = hostError(
+            405, "Method " + request.head.getMethod() + " is not allowed here", mediaType);
+        answer.headers.emplace_back("Allow", allowHeader(route->methods));
+        answer.close = hasBody(request);
+        return answer;
     }
 
-    tim_http_exchange exchange(request, path, query,
-                               clientViewOf(request, request.clientAddress().host().toString(),
-                                            request.secure(), request.serverAddress().toString(),
-                                            _settings.trustedProxies, _settings.allowedHosts),
+    tim_http_exchange exchange(request, path, query, clientOf(request, _settings),
                                _settings.maxBodyBytes);
     const tim_status status = route->handle(route->userData, &exchange);
-    request.bodyEnded();  // whatever the plugin left unread, its deadline is over
     if (status == TIM_ERR_TOO_LARGE) {
-        refuseBody(request, response, mediaType);  // a plugin that leaves the 413 to the host
-        return;
+        return refuseBody(mediaType);  // a plugin that leaves the 413 to the host
     }
     if (status != TIM_OK) {
-        fail(response, "plugin " + route->pluginName + " returned status " + std::to_string(status),
-             mediaType);
-        return;
+        return failed("plugin " + route->pluginName + " returned status " + std::to_string(status),
+                      mediaType);
     }
     // The body is the plugin's to read: what it left (a refused token, a 413 of its own, a
     // body that broke off) is never read, and the connection closes after the answer.
-    const bool closing = exchange.bodyTooLarge || exchange.bodyIncomplete ||
-                         bodyLeftUnread(request, exchange.bodyComplete);
-    if (closing) {
-        response.setKeepAlive(false);
-    }
-    send(exchange, request, response);
-    if (closing) {
-        request.lingeringClose();
-    }
+    HttpAnswer answer;
+    answer.status = exchange.status;
+    answer.headers = std::move(exchange.headers);
+    answer.body = std::move(exchange.body);
+    answer.close = exchange.bodyTooLarge || exchange.bodyIncomplete ||
+                   (hasBody(request) && !exchange.bodyComplete);
+    return answer;
 }
 
-// A host-made answer to a request whose body nobody reads.
-void RequestRouter::answerAndClose(ServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                                   int status, const std::string& detail,
-                                   const std::string& mediaType) const {
-    const bool closing = bodyLeftUnread(request, false);
-    if (closing) {
-        response.setKeepAlive(false);
-    }
-    sendHostError(response, status, detail, mediaType);
-    if (closing) {
-        request.lingeringClose();
-    }
-}
-
-void RequestRouter::refuseBody(ServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                               const std::string& mediaType) const {
-    response.setKeepAlive(false);
-    sendHostError(response, 413,
-                  "Request body exceeds " + std::to_string(_settings.maxBodyBytes) + " bytes",
+HttpAnswer RequestRouter::refuseBody(const std::string& mediaType) const {
+    HttpAnswer answer =
+        hostError(413, "Request body exceeds " + std::to_string(_settings.maxBodyBytes) + " bytes",
                   mediaType);
-    request.lingeringClose();
+    answer.close = true;
+    return answer;
 }
 
 }  // namespace timhost

@@ -20,6 +20,7 @@
 #include <csignal>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -105,6 +106,10 @@ void HostProcess::start() {
         },
         20000);
     if (!running() || !listening) {
+        // Also on stderr: CppUnit reports a Poco exception by its class name alone.
+        std::cerr << "timhost on port " << _port << " did not start (running: " << running()
+                  << "):\n"
+                  << log() << std::endl;
         throw Poco::IllegalStateException("timhost did not start:\n" + log());
     }
 }
