@@ -82,10 +82,11 @@ struct HttpServer::Impl {
     Impl(const HttpSettings& httpSettings, const RequestRouter& router)
         : settings(httpSettings),
           logger(Poco::Logger::get("timhost.http")),
-          log(logger),
-          clients(settings.maxConnectionsPerClient, settings.trustedProxies, log),
+          clientRefusals(logger),
+          acceptErrors(logger),
+          clients(settings.maxConnectionsPerClient, settings.trustedProxies, clientRefusals),
           workers(settings.workerThreads, static_cast<std::size_t>(settings.maxQueued)),
-          front(settings, router, workers, clients, log),
+          front(settings, router, workers, clients, logger),
           tls(settings.tlsEnabled() ? std::optional<asio::ssl::context>(tlsContext(settings))
                                     : std::nullopt),
           io(settings.ioThreads),
@@ -112,8 +113,8 @@ struct HttpServer::Impl {
                 }
                 if (ec) {
                     // Out of file descriptors, most likely: pause instead of spinning on it.
-                    log.warning("cannot accept a connection: " + ec.message() + " (" +
-                                std::to_string(front.open.load()) + " open)");
+                    acceptErrors.warning("cannot accept a connection: " + ec.message() + " (" +
+                                         std::to_string(front.open.load()) + " open)");
                     acceptPause.expires_after(std::chrono::milliseconds(100));
                     acceptPause.async_wait([this](boost::system::error_code) { accept(); });
                     return;
@@ -131,22 +132,28 @@ struct HttpServer::Impl {
         }
         const std::string peer = remote.address().to_string();
         if (front.open >= settings.maxConnections || front.buffered > settings.maxBufferedBytes) {
-            log.warning("refused a connection from " + peer +
-                        " with 503: " + std::to_string(front.open.load()) +
-                        " connections open (http.maxConnections), " +
-                        std::to_string(front.buffered.load()) +
-                        " answer bytes unwritten (http.maxBufferedBytes)");
+            front.refusals.warning("refused a connection from " + peer +
+                                   " with 503: " + std::to_string(front.open.load()) +
+                                   " connections open (http.maxConnections), " +
+                                   std::to_string(front.buffered.load()) +
+                                   " answer bytes unwritten (http.maxBufferedBytes)");
+            socket.non_blocking(true, ec);
             if (!tls) {
-                socket.non_blocking(true, ec);
                 socket.write_some(asio::buffer(busyAnswer()), ec);
             }
-            socket.shutdown(tcp::socket::shutdown_both, ec);
+            socket.shutdown(tcp::socket::shutdown_send, ec);
+            // What the client already sent is read and dropped: closing on unread bytes would
+            // reset the connection, and a reset can destroy the 503 before it is read.
+            char drain[4096];
+            while (socket.read_some(asio::buffer(drain), ec) > 0 && !ec) {
+            }
             return;
         }
         if (!clients.tryOpen(peer)) {
             return;  // the socket closes as it goes out of scope
         }
         ++front.open;
+        socket.set_option(tcp::no_delay(true), ec);  // an answer's last segment goes out at once
         startSession(std::move(socket), peer, front, tls ? &*tls : nullptr);
     }
 
@@ -154,7 +161,8 @@ struct HttpServer::Impl {
     // is declared before it.
     const HttpSettings settings;
     Poco::Logger& logger;
-    LineThrottle log;
+    LineThrottle clientRefusals;
+    LineThrottle acceptErrors;
     ClientLimit clients;
     WorkerPool workers;
     FrontContext front;

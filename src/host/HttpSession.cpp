@@ -54,17 +54,17 @@ int statusOfRefusedHead(const beast::error_code& ec, bool hadContentLength) {
     return 400;
 }
 
-// A refused head's fields and target, as far as they were read, against the host's limits:
-// 0 when within them, else the status that answers.
-int statusOfOversizedHead(const Poco::Net::HTTPRequest& head, std::size_t fields) {
-    if (head.getURI().size() > kTargetLimit) {
+// The head's target and fields against the host's limits, checked on Beast's message before
+// anything is copied (64 KiB of head can hold 16,000 empty fields): 0, or the status.
+template <class Message>
+int statusOfOversizedHead(const Message& message) {
+    if (message.target().size() > kTargetLimit) {
         return 414;
     }
-    if (fields > kFieldCountLimit) {
-        return 431;
-    }
-    for (const auto& field : head) {
-        if (field.first.size() > kFieldNameLimit || field.second.size() > kFieldValueLimit) {
+    std::size_t fields = 0;
+    for (const auto& field : message) {
+        if (++fields > kFieldCountLimit || field.name_string().size() > kFieldNameLimit ||
+            field.value().size() > kFieldValueLimit) {
             return 431;
         }
     }
@@ -225,16 +225,18 @@ class Session : public SessionBase,
 
     void headLate() {
         const bool whole = Clock::now() >= _headDeadline;
-        _front.log.warning(_peer + ":" + std::to_string(remotePort()) +
-                           (whole ? " sent no complete request head within " +
-                                        std::to_string(_front.settings.headerTimeoutSeconds) + " s"
-                                  : " stalled in its request head for " +
-                                        std::to_string(_front.settings.readTimeoutSeconds) + " s"));
+        _front.cuts.warning(_peer + ":" + std::to_string(remotePort()) +
+                            (whole
+                                 ? " sent no complete request head within " +
+                                       std::to_string(_front.settings.headerTimeoutSeconds) + " s"
+                                 : " stalled in its request head for " +
+                                       std::to_string(_front.settings.readTimeoutSeconds) + " s"));
         close();
     }
 
-    // The head as Beast parsed it (as far as it got), in Poco's message class.
-    std::unique_ptr<IncomingRequest> requestOfParsedHead() const {
+    // The head as Beast parsed it (as far as it got), in Poco's message class; its fields only
+    // when they are within the limits.
+    std::unique_ptr<IncomingRequest> requestOfParsedHead(bool withFields) const {
         auto request = std::make_unique<IncomingRequest>();
         const auto& message = _parser->get();
         request->head.setMethod(std::string(message.method_string()));
@@ -242,6 +244,9 @@ class Session : public SessionBase,
         request->head.setVersion(message.version() == 10 ? Poco::Net::HTTPMessage::HTTP_1_0
                                                          : Poco::Net::HTTPMessage::HTTP_1_1);
         for (const auto& field : message) {
+            if (!withFields) {
+                break;
+            }
             request->head.add(std::string(field.name_string()), std::string(field.value()));
         }
         request->peer = _peer;
@@ -254,14 +259,12 @@ class Session : public SessionBase,
         if (ec && isQuietEnd(ec)) {
             return close();  // the client closed between requests
         }
-        _request = requestOfParsedHead();
-        const std::size_t fields =
-            static_cast<std::size_t>(std::distance(_parser->get().begin(), _parser->get().end()));
+        int refusal = statusOfOversizedHead(_parser->get());
+        _request = requestOfParsedHead(refusal == 0);
         std::string path;
         std::string query;
         splitTarget(_request->head.getURI(), path, query);
         const std::string mediaType = _front.router.errorMediaTypeFor(path);
-        int refusal = statusOfOversizedHead(_request->head, fields);
         if (refusal == 0 && ec) {
             refusal = statusOfRefusedHead(ec, _request->head.has("Content-Length"));
         }
@@ -282,6 +285,12 @@ class Session : public SessionBase,
         _keepAlive = _parser->keep_alive() && !_parser->chunked() &&
                      _front.settings.keepAliveMaxRequests > 0 &&
                      _served < _front.settings.keepAliveMaxRequests && !_front.stopping;
+        if (_front.buffered > _front.settings.maxBufferedBytes) {
+            _front.refusals.warning("refused a request from " + _peer +
+                                    " with 503: " + std::to_string(_front.buffered.load()) +
+                                    " answer bytes unwritten (http.maxBufferedBytes)");
+            return answerAndClose(busy(mediaType));
+        }
         auto self = this->shared_from_this();
         _busy = true;  // until its answer is written: a stop lets it finish
         const bool queued = _front.workers.tryPost([self] {
@@ -291,12 +300,17 @@ class Session : public SessionBase,
             });
         });
         if (!queued) {
-            _front.log.warning("refused a request from " + _peer +
-                               ": every worker is busy and http.maxQueued requests wait");
-            HttpAnswer busy = hostError(503, "The server is busy; retry shortly", mediaType);
-            busy.headers.emplace_back("Retry-After", "1");
-            answerAndClose(std::move(busy));
+            _front.refusals.warning("refused a request from " + _peer +
+                                    " with 503: every worker is busy and http.maxQueued "
+                                    "requests wait");
+            answerAndClose(busy(mediaType));
         }
+    }
+
+    static HttpAnswer busy(const std::string& mediaType) {
+        HttpAnswer answer = hostError(503, "The server is busy; retry shortly", mediaType);
+        answer.headers.emplace_back("Retry-After", "1");
+        return answer;
     }
 
     void answerAndClose(HttpAnswer answer) {
@@ -344,14 +358,16 @@ class Session : public SessionBase,
         const auto now = Clock::now();
         const auto stall = now + std::chrono::seconds(_front.settings.readTimeoutSeconds);
         const bool wholeBodyFirst = _bodyDeadline <= stall;
+        const unsigned long read = ++_bodyReads;
+        _bodyReading = true;
         _timer.expires_at(std::min(_bodyDeadline, stall));
-        _timer.async_wait([this, wholeBodyFirst,
+        _timer.async_wait([this, wholeBodyFirst, read,
                            self = this->shared_from_this()](beast::error_code ec) {
-            if (ec) {
-                return;  // the read ended first
+            if (ec || !_bodyReading || read != _bodyReads) {
+                return;  // its read ended first (a late expiry must not cancel what follows)
             }
             _bodyTimedOut = true;
-            _front.log.warning(
+            _front.cuts.warning(
                 _peer + ":" + std::to_string(remotePort()) +
                 (wholeBodyFirst ? " did not send its request body within " +
                                       std::to_string(_front.settings.bodyTimeoutSeconds) + " s"
@@ -364,6 +380,7 @@ class Session : public SessionBase,
                               [this, buffer, size, &done, self = this->shared_from_this()](
                                   beast::error_code ec, std::size_t) {
                                   _timer.cancel();
+                                  _bodyReading = false;
                                   if (ec == http::error::need_buffer) {
                                       ec = {};
                                   }
@@ -381,6 +398,7 @@ class Session : public SessionBase,
     }
 
     void write(HttpAnswer answer) {
+        _busy = true;  // a stop lets the answer go out
         auto response = std::make_shared<http::response<http::string_body>>();
         const bool head = _request && _request->head.getMethod() == "HEAD";
         response->version(
@@ -394,8 +412,12 @@ class Session : public SessionBase,
         }
         response->set(http::field::date, httpDate());
         response->set(http::field::server, "timhost");
+        const bool bodiless = answer.status < 200 || answer.status == 204 || answer.status == 304;
+        if (bodiless) {
+            answer.body.clear();  // RFC 9110 §6.4.1: no content, no framing
+        }
         const std::size_t length = answer.body.size();
-        if (answer.status != 204 && answer.status != 304 && answer.status >= 200) {
+        if (!bodiless) {
             response->content_length(length);
         }
         if (!head) {
@@ -416,7 +438,7 @@ class Session : public SessionBase,
                 self->_busy = false;
                 if (ec) {
                     if (ec == beast::error::timeout) {
-                        self->_front.log.warning(
+                        self->_front.cuts.warning(
                             "closed a connection from " + self->_peer +
                             ": it did not read its answer within " +
                             std::to_string(self->_front.settings.writeTimeoutSeconds) + " s");
@@ -425,6 +447,12 @@ class Session : public SessionBase,
                 }
                 if (!keepAlive) {
                     return self->lingeringClose();
+                }
+                // An idle connection keeps no head, no parser and no read-ahead room.
+                self->_request.reset();
+                self->_parser.reset();
+                if (self->_buffer.size() == 0) {
+                    self->_buffer.shrink_to_fit();
                 }
                 self->waitForRequest();
             });
@@ -480,6 +508,8 @@ class Session : public SessionBase,
     bool _bodyStarted = false;
     bool _bodyBroken = false;
     bool _bodyTimedOut = false;
+    bool _bodyReading = false;     // a body read is pending
+    unsigned long _bodyReads = 0;  // which one: the timer acts only on its own
     Clock::time_point _headDeadline;
     Clock::time_point _bodyDeadline;
     asio::steady_timer _timer{_stream.get_executor()};

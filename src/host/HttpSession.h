@@ -33,14 +33,20 @@ class SessionBase {
 // What every session of one server shares.
 struct FrontContext {
     FrontContext(const HttpSettings& settings, const RequestRouter& router, WorkerPool& workers,
-                 ClientLimit& clients, LineThrottle& log)
-        : settings(settings), router(router), workers(workers), clients(clients), log(log) {}
+                 ClientLimit& clients, Poco::Logger& logger)
+        : settings(settings),
+          router(router),
+          workers(workers),
+          clients(clients),
+          cuts(logger),
+          refusals(logger) {}
 
     const HttpSettings& settings;
     const RequestRouter& router;
     WorkerPool& workers;
     ClientLimit& clients;
-    LineThrottle& log;
+    LineThrottle cuts;                     // deadlines that closed a connection
+    LineThrottle refusals;                 // 503s: one kind of noise does not hide another
     std::atomic<int> open{0};              // connections
     std::atomic<std::size_t> buffered{0};  // answer bytes not yet written
     std::atomic<bool> stopping{false};

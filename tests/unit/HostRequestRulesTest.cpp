@@ -1,5 +1,6 @@
 // The host's pure request rules: how a body is framed (RFC 9112 §6) and what a client is and
 // addressed, with and without a trusted proxy.
+#include "ClientLimit.h"
 #include "ClientView.h"
 #include "HostSettings.h"
 #include "RequestFraming.h"
@@ -32,6 +33,7 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(validatesAuthorities);
     CPPUNIT_TEST(trustsForwardedFieldsOnlyFromTrustedProxies);
     CPPUNIT_TEST(aBadSettingNamesItsKey);
+    CPPUNIT_TEST(anIpv6ClientIsItsSlash64);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -142,6 +144,30 @@ class HostRequestRulesTest : public CppUnit::TestFixture {
             } catch (const Poco::InvalidArgumentException& e) {
                 CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(key) != std::string::npos);
             }
+        }
+    }
+
+    // One host holds a whole /64: counted per address, an IPv6 attacker has no limit at all.
+    void anIpv6ClientIsItsSlash64() {
+        using timhost::ClientLimit;
+        CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.7"), ClientLimit::keyOf("192.0.2.7"));
+        CPPUNIT_ASSERT_EQUAL(std::string("::ffff:192.0.2.7"),
+                             ClientLimit::keyOf("::ffff:192.0.2.7"));
+        CPPUNIT_ASSERT_EQUAL(std::string("2001:db8:1:2::/64"),
+                             ClientLimit::keyOf("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        Poco::Logger& logger = Poco::Logger::get("test.clientlimit");
+        timhost::LineThrottle log(logger);
+        ClientLimit limit(2, {"2001:db8:9::1"}, log);
+        CPPUNIT_ASSERT(limit.tryOpen("2001:db8:1:2::1"));
+        CPPUNIT_ASSERT(limit.tryOpen("2001:db8:1:2::2"));
+        CPPUNIT_ASSERT(!limit.tryOpen("2001:db8:1:2::3"));  // the same /64
+        CPPUNIT_ASSERT(limit.tryOpen("2001:db8:1:3::1"));   // another
+        CPPUNIT_ASSERT(limit.tryOpen("192.0.2.1"));
+        CPPUNIT_ASSERT(limit.tryOpen("192.0.2.2"));
+        limit.closed("2001:db8:1:2::1");
+        CPPUNIT_ASSERT(limit.tryOpen("2001:db8:1:2::4"));
+        for (int i = 0; i < 5; ++i) {
+            CPPUNIT_ASSERT(limit.tryOpen("2001:db8:9::1"));  // a trusted proxy: exempt
         }
     }
 };
