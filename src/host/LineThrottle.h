@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -12,13 +13,16 @@ namespace timhost {
 
 class LineThrottle {
   public:
-    explicit LineThrottle(Poco::Logger& logger) : _logger(logger) {}
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+    explicit LineThrottle(Poco::Logger& logger, Clock clock = std::chrono::steady_clock::now)
+        : _logger(logger), _clock(std::move(clock)) {}
 
     void warning(const std::string& line) {
         std::string text;
         {
             std::lock_guard<std::mutex> lock(_mutex);
-            const auto now = std::chrono::steady_clock::now();
+            const auto now = _clock();
             if (_written && now - _last < std::chrono::seconds(1)) {
                 ++_left;
                 return;
@@ -34,6 +38,7 @@ class LineThrottle {
 
   private:
     Poco::Logger& _logger;
+    const Clock _clock;
     std::mutex _mutex;
     bool _written = false;
     std::chrono::steady_clock::time_point _last;

@@ -1,17 +1,35 @@
 // The front's worker pool: a bounded queue refuses at once instead of growing, and a stop runs
-// what was queued before it joins.
+// what was queued before it joins. And its warnings: at most one a second, the next counting
+// what was left out.
+#include "LineThrottle.h"
 #include "WorkerPool.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Message.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <vector>
+
+namespace {
+
+class CapturingChannel : public Poco::Channel {
+  public:
+    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+    std::vector<std::string> lines;
+};
+
+}  // namespace
 
 class WorkerPoolTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(WorkerPoolTest);
     CPPUNIT_TEST(aFullQueueRefusesAtOnce);
     CPPUNIT_TEST(stopRunsWhatWasQueued);
+    CPPUNIT_TEST(warningsAreOneASecondWithTheCountLeftOut);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -56,6 +74,26 @@ class WorkerPoolTest : public CppUnit::TestFixture {
             pool.stop();
         }
         CPPUNIT_ASSERT_EQUAL(50, ran.load());
+    }
+
+    void warningsAreOneASecondWithTheCountLeftOut() {
+        using namespace std::chrono_literals;
+        Poco::AutoPtr<CapturingChannel> channel(new CapturingChannel);
+        Poco::Logger& logger = Poco::Logger::get("test.linethrottle");
+        logger.setChannel(channel);
+        logger.setLevel(Poco::Message::PRIO_INFORMATION);
+        std::chrono::steady_clock::time_point now{std::chrono::hours(1)};
+        timhost::LineThrottle throttle(logger, [&now] { return now; });
+        for (int i = 0; i < 5; ++i) {
+            throttle.warning("cut " + std::to_string(i));
+            now += 100ms;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), channel->lines.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("cut 0"), channel->lines[0]);
+        now += 500ms;  // a second after the line written
+        throttle.warning("cut 5");
+        CPPUNIT_ASSERT_EQUAL(std::string("cut 5 (4 more like it not logged)"),
+                             channel->lines.at(1));
     }
 };
 
