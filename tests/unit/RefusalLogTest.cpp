@@ -2,6 +2,7 @@
 // were left out; addresses past the bound share one window, and quiet ones are forgotten
 // without losing their counts.
 #include "api/RefusalLog.h"
+#include "support/CapturingChannel.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -15,15 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class CapturingChannel : public Poco::Channel {
-  public:
-    void log(const Poco::Message& message) override {
-        lines.push_back(message.getText());
-        priorities.push_back(message.getPriority());
-    }
-    std::vector<std::string> lines;
-    std::vector<Poco::Message::Priority> priorities;
-};
+using testing::CapturingChannel;
 
 // A refusal log on a clock the test moves.
 struct Fixture {

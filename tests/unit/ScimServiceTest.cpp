@@ -1,6 +1,7 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
 #include "port/StoreErrors.h"
+#include "support/CapturingChannel.h"
 #include "support/PrometheusText.h"
 
 #include <Poco/AutoPtr.h>
@@ -46,12 +47,7 @@ Poco::JSON::Object::Ptr body(const api::Response& response) {
     return Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
 }
 
-// Keeps the text of every message logged to it.
-class CapturingChannel : public Poco::Channel {
-  public:
-    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
-    std::vector<std::string> lines;
-};
+using testing::CapturingChannel;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // what was left out.
 #include "LineThrottle.h"
 #include "WorkerPool.h"
+#include "support/CapturingChannel.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -17,11 +18,7 @@
 
 namespace {
 
-class CapturingChannel : public Poco::Channel {
-  public:
-    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
-    std::vector<std::string> lines;
-};
+using testing::CapturingChannel;
 
 }  // namespace
 
