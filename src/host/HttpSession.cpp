@@ -101,6 +101,9 @@ class Session : public SessionBase,
             _listener = (local.address().is_v6() ? "[" + address + "]" : address) + ":" +
                         std::to_string(local.port());
         }
+        if constexpr (std::is_same_v<Stream, PlainStream>) {
+            tcpOf(_stream).socket().non_blocking(true, ec);  // a worker's write never waits
+        }
     }
 
     ~Session() override {
@@ -294,10 +297,11 @@ class Session : public SessionBase,
         auto self = this->shared_from_this();
         _busy = true;  // until its answer is written: a stop lets it finish
         const bool queued = _front.workers.tryPost([self] {
-            HttpAnswer answer = self->_front.router.serve(*self->_request);
-            asio::post(self->_stream.get_executor(), [self, answer = std::move(answer)]() mutable {
-                self->write(std::move(answer));
-            });
+            auto out = self->prepare(self->_front.router.serve(*self->_request));
+            if constexpr (std::is_same_v<Stream, PlainStream>) {
+                self->sendWithoutWaiting(*out);
+            }
+            asio::post(self->_stream.get_executor(), [self, out] { self->send(out); });
         });
         if (!queued) {
             _front.refusals.warning("refused a request from " + _peer +
@@ -397,65 +401,101 @@ class Session : public SessionBase,
                               });
     }
 
-    void write(HttpAnswer answer) {
-        _busy = true;  // a stop lets the answer go out
-        auto response = std::make_shared<http::response<http::string_body>>();
+    // An answer on its way out: Beast's message and its serializer, which may have sent part.
+    struct Outgoing {
+        http::response<http::string_body> response;
+        http::response_serializer<http::string_body> serializer{response};
+        bool keepAlive = false;
+        std::size_t length = 0;
+        beast::error_code failed;  // a worker's write found the connection broken
+    };
+
+    // On the loop: writes an answer the loop made (a refusal, a 503).
+    void write(HttpAnswer answer) { send(prepare(std::move(answer))); }
+
+    // On a worker, plain TCP only: sends what the socket takes now, without waiting (the loop
+    // is not using the socket while a request is dispatched). The client has its answer one
+    // thread hop sooner; the loop writes the rest, under the write deadline.
+    void sendWithoutWaiting(Outgoing& out) {
+        auto& socket = tcpOf(_stream).socket();
+        beast::error_code ec;
+        while (!ec && !out.serializer.is_done()) {
+            http::write_some(socket, out.serializer, ec);
+        }
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+            out.failed = ec;
+        }
+    }
+
+    // Beast's answer of `answer`, counted in the front's buffered bytes until it is written.
+    std::shared_ptr<Outgoing> prepare(HttpAnswer answer) {
+        auto out = std::make_shared<Outgoing>();
+        auto& response = out->response;
         const bool head = _request && _request->head.getMethod() == "HEAD";
-        response->version(
+        response.version(
             _request && _request->head.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0 ? 10 : 11);
-        response->result(static_cast<unsigned>(answer.status));
+        response.result(static_cast<unsigned>(answer.status));
         if (answer.status == 413) {
-            response->reason("Request Entity Too Large");  // as clients of this host know it
+            response.reason("Request Entity Too Large");  // as clients of this host know it
         }
         for (const auto& [name, value] : answer.headers) {
-            response->set(name, value);
+            response.set(name, value);
         }
-        response->set(http::field::date, httpDate());
-        response->set(http::field::server, "timhost");
+        response.set(http::field::date, httpDate());
+        response.set(http::field::server, "timhost");
         const bool bodiless = answer.status < 200 || answer.status == 204 || answer.status == 304;
         if (bodiless) {
             answer.body.clear();  // RFC 9110 §6.4.1: no content, no framing
         }
-        const std::size_t length = answer.body.size();
+        out->length = answer.body.size();
         if (!bodiless) {
-            response->content_length(length);
+            response.content_length(out->length);
         }
         if (!head) {
-            response->body() = std::move(answer.body);
+            response.body() = std::move(answer.body);
         }
         const bool bodyUnread = _request && _request->body != nullptr &&
                                 (_bodyBroken || !_parser || !_parser->is_done());
-        const bool keepAlive = _keepAlive && !answer.close && !bodyUnread;
-        response->keep_alive(keepAlive);
-        _front.buffered += length;
+        out->keepAlive = _keepAlive && !answer.close && !bodyUnread;
+        response.keep_alive(out->keepAlive);
+        _front.buffered += out->length;
+        return out;
+    }
+
+    // On the loop: writes what is left of `out`, under the write deadline.
+    void send(std::shared_ptr<Outgoing> out) {
+        _busy = true;  // a stop lets the answer go out
+        if (out->failed || out->serializer.is_done()) {
+            return sent(*out, out->failed);
+        }
         tcpOf(_stream).expires_after(std::chrono::seconds(_front.settings.writeTimeoutSeconds) +
-                                     std::chrono::seconds(length / kMinWriteBytesPerSecond));
-        http::async_write(
-            _stream, *response,
-            [self = this->shared_from_this(), response, keepAlive, length](beast::error_code ec,
-                                                                           std::size_t) {
-                self->_front.buffered -= length;
-                self->_busy = false;
-                if (ec) {
-                    if (ec == beast::error::timeout) {
-                        self->_front.cuts.warning(
-                            "closed a connection from " + self->_peer +
-                            ": it did not read its answer within " +
-                            std::to_string(self->_front.settings.writeTimeoutSeconds) + " s");
-                    }
-                    return self->close();
-                }
-                if (!keepAlive) {
-                    return self->lingeringClose();
-                }
-                // An idle connection keeps no head, no parser and no read-ahead room.
-                self->_request.reset();
-                self->_parser.reset();
-                if (self->_buffer.size() == 0) {
-                    self->_buffer.shrink_to_fit();
-                }
-                self->waitForRequest();
-            });
+                                     std::chrono::seconds(out->length / kMinWriteBytesPerSecond));
+        http::async_write(_stream, out->serializer,
+                          [self = this->shared_from_this(), out](
+                              beast::error_code ec, std::size_t) { self->sent(*out, ec); });
+    }
+
+    void sent(const Outgoing& out, const beast::error_code& ec) {
+        _front.buffered -= out.length;
+        _busy = false;
+        if (ec) {
+            if (ec == beast::error::timeout) {
+                _front.cuts.warning("closed a connection from " + _peer +
+                                    ": it did not read its answer within " +
+                                    std::to_string(_front.settings.writeTimeoutSeconds) + " s");
+            }
+            return close();
+        }
+        if (!out.keepAlive) {
+            return lingeringClose();
+        }
+        // An idle connection keeps no head, no parser and no read-ahead room.
+        _request.reset();
+        _parser.reset();
+        if (_buffer.size() == 0) {
+            _buffer.shrink_to_fit();
+        }
+        waitForRequest();
     }
 
     // After an answer that closes the connection: closing a socket with unread data resets it,

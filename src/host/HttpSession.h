@@ -1,7 +1,8 @@
 // One client connection of timhost's front, on Boost.Beast: its event loop reads the request
 // head (Beast's parser, with the host's limits and RequestFraming's stricter rules), hands the
 // request to a worker, reads the body only when the handler asks for it ("100 Continue"
-// then), and writes the answer itself, so that no worker ever waits on a slow client.
+// then), and writes the answer, so that no worker ever waits on a slow client (on plain TCP the
+// worker first sends what the socket takes without waiting: one thread hop less per request).
 // Deadlines: the head (from the accept, or from a later request's first byte), the whole body,
 // and the answer's write (a reader too slow is cut). Only HttpServer.cpp and HttpSession.cpp
 // include this header: Beast's templates are compiled there alone.

@@ -3,7 +3,8 @@
 // trickled a byte a second, and readers that pipeline requests and never read. Meanwhile an
 // ordinary client from another address is answered within a second, and the host keeps few
 // threads; a reader that reads nothing is cut at the write deadline; past the connection cap
-// the host answers 503 with Retry-After.
+// the host answers 503 with Retry-After; an answer larger than the socket takes at once arrives
+// whole.
 #include "support/HostProcess.h"
 #include "support/RawConnection.h"
 
@@ -98,6 +99,7 @@ class FrontDoorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(pastTheConnectionCapTheAnswerIs503WithRetryAfter);
     CPPUNIT_TEST(aStopDoesNotWaitForHeadsStillArriving);
     CPPUNIT_TEST(headsOfThousandsOfFieldsAreRefusedCheaply);
+    CPPUNIT_TEST(anAnswerTheSocketCannotTakeAtOnceArrivesWhole);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -268,6 +270,32 @@ class FrontDoorTest : public CppUnit::TestFixture {
         attacker.join();
         CPPUNIT_ASSERT(refused > 0);
         CPPUNIT_ASSERT_EQUAL(0, otherwise.load());
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+
+    // A worker sends what the socket takes at once and the event loop the rest: a 4 MiB answer
+    // to a client that reads nothing for a second arrives whole, and the connection then
+    // serves its next request.
+    void anAnswerTheSocketCannotTakeAtOnceArrivesWhole() {
+        HostProcess host({"echo_plugin"});
+        host.start();
+        std::string body(4 * 1024 * 1024, ' ');
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            body[i] = static_cast<char>('a' + i % 26);
+        }
+        RawConnection client(host, "127.0.0.13");
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        client.send("GET /echo?next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const auto answers = client.readUntilClosed(20);
+        CPPUNIT_ASSERT(answers.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200 OK"), testing::statusLineOf(*answers));
+        const std::string first = "\r\n\r\nPOST|||" + body + "HTTP/1.1 200 OK\r\n";
+        CPPUNIT_ASSERT(contains(*answers, first));
+        CPPUNIT_ASSERT(contains(*answers, "\r\n\r\nGET|next||"));
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 
