@@ -296,8 +296,8 @@ class Session : public SessionBase,
         }
         auto self = this->shared_from_this();
         _busy = true;  // until its answer is written: a stop lets it finish
-        const bool queued = _front.workers.tryPost([self] {
-            auto out = self->prepare(self->_front.router.serve(*self->_request));
+        const bool queued = _front.workers.tryPost([self, mediaType] {
+            auto out = self->answerOf(self->_front.router.serve(*self->_request), mediaType);
             if constexpr (std::is_same_v<Stream, PlainStream>) {
                 self->sendWithoutWaiting(*out);
             }
@@ -413,14 +413,40 @@ class Session : public SessionBase,
     // On the loop: writes an answer the loop made (a refusal, a 503).
     void write(HttpAnswer answer) { send(prepare(std::move(answer))); }
 
-    // On a worker, plain TCP only: sends what the socket takes now, without waiting (the loop
-    // is not using the socket while a request is dispatched). The client has its answer one
-    // thread hop sooner; the loop writes the rest, under the write deadline.
+    // On a worker: Beast's message of the handler's answer. One Beast refuses (a header value
+    // over 64 KiB) becomes a 500 that closes the connection, not an exception on a worker.
+    std::shared_ptr<Outgoing> answerOf(HttpAnswer answer, const std::string& mediaType) {
+        try {
+            return prepare(std::move(answer));
+        } catch (const std::exception& e) {
+            _front.refusals.warning("answered 500 to " + _peer +
+                                    ": the handler's answer could not be written (" + e.what() +
+                                    ")");
+            HttpAnswer failure = hostError(500, "The server could not write its answer", mediaType);
+            failure.close = true;
+            return prepare(std::move(failure));
+        }
+    }
+
+    // On a worker, plain TCP only: sends what the socket takes now, without waiting. The loop
+    // starts no operation on the socket while a request is with a worker (_busy), so the two
+    // never use it at once. The client has its answer one thread hop sooner; the loop writes
+    // the rest under the write deadline.
     void sendWithoutWaiting(Outgoing& out) {
         auto& socket = tcpOf(_stream).socket();
+        if (!socket.non_blocking()) {
+            return;  // a write here could wait: the loop writes it all
+        }
         beast::error_code ec;
-        while (!ec && !out.serializer.is_done()) {
+        while (!out.serializer.is_done()) {
             http::write_some(socket, out.serializer, ec);
+            if (ec == asio::error::interrupted) {
+                ec = {};
+                continue;
+            }
+            if (ec) {
+                break;
+            }
         }
         if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
             out.failed = ec;

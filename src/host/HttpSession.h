@@ -2,7 +2,8 @@
 // head (Beast's parser, with the host's limits and RequestFraming's stricter rules), hands the
 // request to a worker, reads the body only when the handler asks for it ("100 Continue"
 // then), and writes the answer, so that no worker ever waits on a slow client (on plain TCP the
-// worker first sends what the socket takes without waiting: one thread hop less per request).
+// worker first sends what the socket takes without waiting: the client has its answer one
+// thread hop sooner).
 // Deadlines: the head (from the accept, or from a later request's first byte), the whole body,
 // and the answer's write (a reader too slow is cut). Only HttpServer.cpp and HttpSession.cpp
 // include this header: Beast's templates are compiled there alone.

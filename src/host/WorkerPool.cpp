@@ -58,7 +58,7 @@ void WorkerPool::run(Worker& self) {
             std::function<void()> job = std::move(_jobs.front());
             _jobs.pop_front();
             lock.unlock();
-            job();  // never throws: the router answers every failure
+            job();  // never throws: the router and the session answer every failure
             job = nullptr;
             lock.lock();
             continue;

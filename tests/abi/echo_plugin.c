@@ -72,16 +72,37 @@ static tim_status handle_echo(void* user_data, tim_http_exchange* ex) {
     return TIM_OK;
 }
 
-/* GET /echo/slow?MS: answers after MS milliseconds. */
-static tim_status handle_slow(void* user_data, tim_http_exchange* ex) {
-    (void)user_data;
+/* The number the query string is ("?250"), 0 when it is none. */
+static long query_number(tim_http_exchange* ex) {
     const char* query;
     size_t length;
     char digits[16] = {0};
     g_api->request_query(ex, &query, &length);
     memcpy(digits, query, length < 15 ? length : 15);
-    sleep_ms(atol(digits));
+    return atol(digits);
+}
+
+/* GET /echo/slow?MS: answers after MS milliseconds. */
+static tim_status handle_slow(void* user_data, tim_http_exchange* ex) {
+    (void)user_data;
+    sleep_ms(query_number(ex));
     write_text(ex, "slow done");
+    return TIM_OK;
+}
+
+/* GET /echo/header?N: answers with a header "X-Long" of N bytes (at most 1 MiB). */
+static tim_status handle_header(void* user_data, tim_http_exchange* ex) {
+    (void)user_data;
+    size_t size = (size_t)query_number(ex);
+    size = size < 1024 * 1024 ? size : 1024 * 1024;
+    char* value = malloc(size + 1);
+    if (value == NULL) {
+        return TIM_ERR_INTERNAL;
+    }
+    memset(value, 'h', size);
+    g_api->response_set_header(ex, "X-Long", 6, value, size);
+    free(value);
+    write_text(ex, "header set");
     return TIM_OK;
 }
 
@@ -154,11 +175,14 @@ TIM_PLUGIN_EXPORT tim_status tim_plugin_init(tim_host* host, const tim_host_api*
                                   NULL ERROR_MEDIA_TYPE};
     tim_http_handler_desc fail = {HANDLER_DESC_SIZE, "/echo/fail", TIM_HTTP_GET, handle_fail,
                                   NULL ERROR_MEDIA_TYPE};
+    tim_http_handler_desc header = {HANDLER_DESC_SIZE, "/echo/header", TIM_HTTP_GET, handle_header,
+                                    NULL ERROR_MEDIA_TYPE};
     tim_task_desc tick = {sizeof tick, "echo.tick", 50, 20, run_tick, NULL};
     tim_command_desc args = {sizeof args, "echo.args", "prints its arguments", run_args, NULL};
     if (api->register_http_handler(host, &echo) != TIM_OK ||
         api->register_http_handler(host, &slow) != TIM_OK ||
         api->register_http_handler(host, &fail) != TIM_OK ||
+        api->register_http_handler(host, &header) != TIM_OK ||
         api->register_task(host, &tick) != TIM_OK || api->register_command(host, &args) != TIM_OK) {
         return TIM_ERR_INTERNAL;
     }

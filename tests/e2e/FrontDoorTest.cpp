@@ -100,6 +100,7 @@ class FrontDoorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aStopDoesNotWaitForHeadsStillArriving);
     CPPUNIT_TEST(headsOfThousandsOfFieldsAreRefusedCheaply);
     CPPUNIT_TEST(anAnswerTheSocketCannotTakeAtOnceArrivesWhole);
+    CPPUNIT_TEST(anAnswerHttpCannotCarryIs500AndTheHostServesOn);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -296,6 +297,20 @@ class FrontDoorTest : public CppUnit::TestFixture {
         const std::string first = "\r\n\r\nPOST|||" + body + "HTTP/1.1 200 OK\r\n";
         CPPUNIT_ASSERT(contains(*answers, first));
         CPPUNIT_ASSERT(contains(*answers, "\r\n\r\nGET|next||"));
+        CPPUNIT_ASSERT_EQUAL(0, host.stop());
+    }
+
+    // A plugin's header value of 70,000 bytes is more than an HTTP/1.1 field holds here: the
+    // client gets a 500 (not a crashed host), and the next answers go out.
+    void anAnswerHttpCannotCarryIs500AndTheHostServesOn() {
+        HostProcess host({"echo_plugin"});
+        host.start();
+        CPPUNIT_ASSERT_EQUAL(500, host.request("GET", "/echo/header?70000").status);
+        const auto fine = host.request("GET", "/echo/header?100");
+        CPPUNIT_ASSERT_EQUAL(200, fine.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("header set"), fine.body);
+        CPPUNIT_ASSERT_MESSAGE(host.log(),
+                               contains(host.log(), "the handler's answer could not be written"));
         CPPUNIT_ASSERT_EQUAL(0, host.stop());
     }
 
