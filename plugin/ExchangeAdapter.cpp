@@ -2,8 +2,6 @@
 
 #include "AbiGuard.h"
 
-#include "scim/ScimError.h"
-
 #include <Poco/Exception.h>
 
 namespace timplugin {
@@ -25,18 +23,18 @@ std::string viewOf(tim_status (*accessor)(tim_http_exchange*, const char**, size
 }
 
 // Reads the whole body from the host, which enforces its size limit.
-api::ReceivedBody readBody(const tim_host_api& api, tim_http_exchange* exchange) {
-    api::ReceivedBody received;
+app::Exchange::Body readBody(const tim_host_api& api, tim_http_exchange* exchange) {
+    app::Exchange::Body received;
     char buffer[16384];
     for (;;) {
         size_t got = 0;
         const tim_status status = api.request_body_read(exchange, buffer, sizeof buffer, &got);
         if (status == TIM_ERR_TOO_LARGE) {
-            received.outcome = api::ReceivedBody::Outcome::TooLarge;
+            received.outcome = app::Exchange::BodyOutcome::TooLarge;
             return received;
         }
         if (status == TIM_ERR_IO) {
-            received.outcome = api::ReceivedBody::Outcome::Incomplete;
+            received.outcome = app::Exchange::BodyOutcome::Incomplete;
             return received;
         }
         if (status != TIM_OK) {
@@ -50,7 +48,7 @@ api::ReceivedBody readBody(const tim_host_api& api, tim_http_exchange* exchange)
 }
 
 void writeResponse(const tim_host_api& api, tim_http_exchange* exchange,
-                   const api::Response& response) {
+                   const app::Answer& response) {
     bool ok = api.response_set_status(exchange, response.status) == TIM_OK;
     for (const auto& header : response.headers) {
         ok = ok && api.response_set_header(exchange, header.first.data(), header.first.size(),
@@ -62,8 +60,8 @@ void writeResponse(const tim_host_api& api, tim_http_exchange* exchange,
     }
 }
 
-api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange) {
-    api::Request request;
+app::Exchange readRequest(const tim_host_api& api, tim_http_exchange* exchange) {
+    app::Exchange request;
     request.method = viewOf(api.request_method, exchange);
     request.path = viewOf(api.request_path, exchange);
     request.query = viewOf(api.request_query, exchange);
@@ -88,15 +86,14 @@ api::Request readRequest(const tim_host_api& api, tim_http_exchange* exchange) {
 tim_status serveExchange(const HostBridge& host, tim_http_exchange* exchange,
                          const RequestHandler& handler) noexcept {
     try {
-        api::Response response;
+        app::Answer response;
         try {
             response = handler(readRequest(host.api(), exchange));
         } catch (...) {
-            // The core answers every request itself (api::ScimService is the one error
-            // funnel): what lands here is the exchange failing, or a handler that broke that
-            // promise.
+            // The core answers every request itself (its one error funnel): what lands here is
+            // the exchange failing, or a handler that broke that promise.
             host.log(TIM_LOG_ERROR, "HTTP handler failed: " + currentExceptionText());
-            response = api::Response::error(scim::internalError());
+            response = app::PluginCore::internalError();
         }
         writeResponse(host.api(), exchange, response);
         return TIM_OK;

@@ -1,7 +1,6 @@
 #include "HostBridge.h"
 
-#include "api/RequestLog.h"
-#include "scim/ScimError.h"
+#include "app/PluginCore.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
@@ -51,7 +50,7 @@ std::optional<std::string> HostBridge::property(const std::string& key) const {
 // Every line the plugin logs, and every error it hands the host, passes here: no database
 // password leaves it, however an exception quoted a connection string.
 void HostBridge::log(tim_log_level level, const std::string& message) const {
-    const std::string text = api::withoutPasswords(message);
+    const std::string text = app::PluginCore::withoutPasswords(message);
     _api->log(_host, level, text.data(), text.size());
 }
 
@@ -60,7 +59,7 @@ bool HostBridge::logEnabled(tim_log_level level) const {
 }
 
 void HostBridge::setError(const std::string& message) const {
-    const std::string text = api::withoutPasswords(message);
+    const std::string text = app::PluginCore::withoutPasswords(message);
     _api->set_error(_host, text.data(), text.size());
 }
 
@@ -68,7 +67,8 @@ tim_status HostBridge::registerHandler(const std::string& prefix, std::uint32_t 
                                        tim_http_handler_fn handle, void* userData) const {
     // Every answer of this glue is a SCIM error; the host's own errors for the route match it.
     tim_http_handler_desc desc{
-        sizeof(tim_http_handler_desc), prefix.c_str(), methods, handle, userData, scim::kMediaType};
+        sizeof(tim_http_handler_desc),    prefix.c_str(), methods, handle, userData,
+        app::PluginCore::errorMediaType()};
     return _api->register_http_handler(_host, &desc);
 }
 
@@ -110,7 +110,7 @@ tim_log_level toLevel(Poco::Message::Priority priority) {
 }  // namespace
 
 void HostChannel::log(const Poco::Message& message) {
-    const std::string& requestId = api::currentRequestId();
+    const std::string& requestId = app::PluginCore::currentRequestId();
     _host.log(toLevel(message.getPriority()),
               requestId.empty() ? message.getText() : "[" + requestId + "] " + message.getText());
 }

@@ -70,7 +70,7 @@ void ScimPlugin::registerOrThrow(tim_status status, const std::string& what) {
 
 tim_status ScimPlugin::handleHttp(void* self, tim_http_exchange* exchange) {
     auto* plugin = static_cast<ScimPlugin*>(self);
-    return serveExchange(plugin->_host, exchange, [plugin](const api::Request& request) {
+    return serveExchange(plugin->_host, exchange, [plugin](const app::Exchange& request) {
         return plugin->_core->handle(request);
     });
 }

@@ -1,5 +1,6 @@
 #include "GroupsEndpoint.h"
 
+#include "api/DefaultVendor.h"
 #include "api/QueryParameters.h"
 #include "api/RequestSupport.h"
 #include "scim/DateTime.h"
@@ -83,15 +84,7 @@ std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::
         body->remove(membersKey);
     }
     auto normalised = scim::normaliseResource(body, schema());
-    if (!_settings.defaultVendor.empty()) {
-        Object::Ptr tim = normalised.doc->has(scim::kTimGroupSchema)
-                              ? normalised.doc->getObject(scim::kTimGroupSchema)
-                              : Object::Ptr(new Object);
-        if (!tim->has("vendor")) {
-            tim->set("vendor", _settings.defaultVendor);
-            normalised.doc->set(scim::kTimGroupSchema, tim);
-        }
-    }
+    applyDefaultVendor(normalised.doc, scim::kTimGroupSchema, _settings.defaultVendor);
     return {normalised.doc, members};
 }
 

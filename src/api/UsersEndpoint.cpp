@@ -1,5 +1,6 @@
 #include "UsersEndpoint.h"
 
+#include "api/DefaultVendor.h"
 #include "api/QueryParameters.h"
 #include "api/RequestSupport.h"
 #include "scim/DateTime.h"
@@ -31,15 +32,7 @@ void refuseOwnManager(const Object::Ptr& doc, const std::string& id) {
 }  // namespace
 
 void UsersEndpoint::applyDefaults(Object::Ptr doc) const {
-    if (_settings.defaultVendor.empty()) {
-        return;
-    }
-    Object::Ptr tim = doc->has(scim::kTimUserSchema) ? doc->getObject(scim::kTimUserSchema)
-                                                     : Object::Ptr(new Object);
-    if (!tim->has("vendor")) {
-        tim->set("vendor", _settings.defaultVendor);
-        doc->set(scim::kTimUserSchema, tim);
-    }
+    applyDefaultVendor(doc, scim::kTimUserSchema, _settings.defaultVendor);
 }
 
 std::map<std::string, std::string> UsersEndpoint::managerNames(

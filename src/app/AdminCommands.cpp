@@ -3,7 +3,6 @@
 #include "Configuration.h"
 
 #include "scim/DateTime.h"
-#include "store/MigrationRunner.h"
 #include "store/OpenDiagnosis.h"
 #include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
@@ -25,10 +24,8 @@ const std::string& onlyArgument(const Arguments& args, const char* usage) {
 }
 
 std::string describeMigrations(Components& c, const Arguments&) {
-    Poco::Data::Session session = c.database->session();
     std::string text;
-    for (const auto& m :
-         store::MigrationRunner(session, c.database->dialect(), c.logger).applied()) {
+    for (const auto& m : c.database->appliedMigrations()) {
         text += m.name + "  " + m.appliedAt + "  " + m.checksum + "\n";
     }
     return text;

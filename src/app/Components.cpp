@@ -68,8 +68,8 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                               : configuredKey;
     tokens = std::make_unique<auth::TokenService>(tokenPolicy, signingKey, *tokenStore, clock,
                                                   Poco::Timespan(cacheSeconds, 0), logger);
-    cursors = std::make_unique<auth::CursorSeal>(signingKey, clock,
-                                                 serviceSettings.capabilities.cursorTimeoutSeconds);
+    cursors = std::make_unique<auth::HmacCursorSeal>(
+        signingKey, clock, serviceSettings.capabilities.cursorTimeoutSeconds);
 
     tim::AccountSettings accountSettings = readAccountSettings(settings, deletedRetention, logger);
     defaultPasswordSet = !accountSettings.defaultPasswordHash.empty();

@@ -5,7 +5,7 @@
 
 #include "api/Metrics.h"
 #include "api/ScimService.h"
-#include "auth/CursorSeal.h"
+#include "auth/HmacCursorSeal.h"
 #include "auth/TokenService.h"
 #include "store/AuditTrail.h"
 #include "store/Database.h"
@@ -42,7 +42,7 @@ struct Components {
     std::unique_ptr<store::SqlIdentityStore> identities;
     std::unique_ptr<store::SqlTokenStore> tokenStore;
     std::unique_ptr<auth::TokenService> tokens;
-    std::unique_ptr<auth::CursorSeal> cursors;
+    std::unique_ptr<auth::HmacCursorSeal> cursors;
     std::unique_ptr<tim::AccountService> accounts;  // before the stores that run its rules
     std::unique_ptr<store::UserRepository> users;
     std::unique_ptr<store::GroupRepository> groups;

@@ -3,7 +3,9 @@
 #include "AdminCommands.h"
 #include "Components.h"
 
+#include "api/RequestLog.h"
 #include "port/StoreErrors.h"
+#include "scim/ScimError.h"
 
 #include <Poco/Exception.h>
 
@@ -14,8 +16,64 @@ PluginCore::PluginCore(const Poco::Util::AbstractConfiguration& config, Poco::Lo
 
 PluginCore::~PluginCore() = default;
 
-api::Response PluginCore::handle(const api::Request& request) const noexcept {
-    return _components->service->handle(request);
+namespace {
+
+api::Request requestOf(const Exchange& exchange) {
+    api::Request request;
+    request.method = exchange.method;
+    request.path = exchange.path;
+    request.query = exchange.query;
+    request.clientAddress = exchange.clientAddress;
+    request.origin = exchange.origin;
+    request.header = exchange.header;
+    request.readBody = [&exchange] {
+        Exchange::Body body = exchange.readBody();
+        api::ReceivedBody received;
+        received.text = std::move(body.text);
+        switch (body.outcome) {
+            case Exchange::BodyOutcome::Complete:
+                received.outcome = api::ReceivedBody::Outcome::Complete;
+                break;
+            case Exchange::BodyOutcome::TooLarge:
+                received.outcome = api::ReceivedBody::Outcome::TooLarge;
+                break;
+            case Exchange::BodyOutcome::Incomplete:
+                received.outcome = api::ReceivedBody::Outcome::Incomplete;
+                break;
+        }
+        return received;
+    };
+    return request;
+}
+
+Answer answerOf(api::Response response) {
+    return Answer{response.status, std::move(response.headers), std::move(response.body)};
+}
+
+}  // namespace
+
+Answer PluginCore::handle(const Exchange& exchange) const noexcept {
+    try {
+        return answerOf(_components->service->handle(requestOf(exchange)));
+    } catch (...) {
+        return internalError();  // copying the request failed (memory)
+    }
+}
+
+Answer PluginCore::internalError() {
+    return answerOf(api::Response::error(scim::internalError()));
+}
+
+const char* PluginCore::errorMediaType() {
+    return scim::kMediaType;
+}
+
+std::string PluginCore::withoutPasswords(const std::string& text) {
+    return api::withoutPasswords(text);
+}
+
+const std::string& PluginCore::currentRequestId() {
+    return api::currentRequestId();
 }
 
 const std::string& PluginCore::basePath() const {

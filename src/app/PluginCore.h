@@ -3,19 +3,45 @@
 // C ABI; what it is made of stays behind this header.
 #pragma once
 
-#include "api/Http.h"
-
 #include <Poco/Logger.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace app {
 
 struct Components;
+
+// One HTTP request as the glue reads it from the host: plain values and two readers.
+struct Exchange {
+    enum class BodyOutcome { Complete, TooLarge, Incomplete };
+    struct Body {
+        BodyOutcome outcome = BodyOutcome::Complete;
+        std::string text;
+    };
+
+    std::string method;
+    std::string path;           // as received (percent-encoded), without the query
+    std::string query;          // raw, without '?'
+    std::string clientAddress;  // as the host tells it; "" from a host older than ABI 1.1
+    std::string origin;         // "scheme://authority" the client addressed; "" likewise
+    std::function<std::optional<std::string>(const std::string&)> header;
+    // Reads the whole body from the host; called at most once, and only once the token passed.
+    std::function<Body()> readBody;
+};
+
+// The answer the glue writes back to the host.
+struct Answer {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
 
 class PluginCore {
   public:
@@ -28,7 +54,20 @@ class PluginCore {
     PluginCore& operator=(const PluginCore&) = delete;
 
     // Never throws: every failure becomes a SCIM error response (api::ScimService::handle).
-    api::Response handle(const api::Request& request) const noexcept;
+    Answer handle(const Exchange& exchange) const noexcept;
+
+    // The glue's own answer when the exchange itself failed: a 500 SCIM error.
+    static Answer internalError();
+
+    // The media type of every error answer (the host's own, for the plugin's routes, too).
+    static const char* errorMediaType();
+
+    // `text` without the passwords an exception may quote (a connection string): for every line
+    // the plugin hands the host.
+    static std::string withoutPasswords(const std::string& text);
+
+    // The id of the request this thread serves, or "".
+    static const std::string& currentRequestId();
 
     // The path the SCIM endpoints are served under (scim.basePath).
     const std::string& basePath() const;

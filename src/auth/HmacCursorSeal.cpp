@@ -1,4 +1,4 @@
-#include "CursorSeal.h"
+#include "HmacCursorSeal.h"
 
 #include "CompactJwt.h"
 
@@ -21,16 +21,17 @@ Poco::Int64 seconds(const Clock& clock) {
 
 }  // namespace
 
-CursorSeal::CursorSeal(const std::string& signingKey, const Clock& clock, int timeoutSeconds)
+HmacCursorSeal::HmacCursorSeal(const std::string& signingKey, const Clock& clock,
+                               int timeoutSeconds)
     : _key(cursorKey(signingKey)), _clock(clock), _timeoutSeconds(timeoutSeconds) {}
 
-std::string CursorSeal::seal(const std::string& content) const {
+std::string HmacCursorSeal::seal(const std::string& content) const {
     const std::string body = base64Url(std::to_string(seconds(_clock)) + "|" + content);
     const auto mac = hmac(kAlgorithm, _key, body);
     return body + "." + base64Url(std::string(mac.begin(), mac.end()));
 }
 
-port::CursorSeal::Opened CursorSeal::open(const std::string& cursor) const {
+port::CursorSeal::Opened HmacCursorSeal::open(const std::string& cursor) const {
     const auto dot = cursor.find('.');
     if (dot == std::string::npos) {
         return {};

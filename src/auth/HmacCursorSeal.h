@@ -10,9 +10,9 @@
 
 namespace auth {
 
-class CursorSeal final : public port::CursorSeal {
+class HmacCursorSeal final : public port::CursorSeal {
   public:
-    CursorSeal(const std::string& signingKey, const Clock& clock, int timeoutSeconds);
+    HmacCursorSeal(const std::string& signingKey, const Clock& clock, int timeoutSeconds);
 
     std::string seal(const std::string& content) const override;
     Opened open(const std::string& cursor) const override;

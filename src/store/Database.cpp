@@ -192,6 +192,11 @@ Poco::Data::Session Database::session() {
     return _pool->get();
 }
 
+std::vector<AppliedMigration> Database::appliedMigrations() {
+    Poco::Data::Session s = session();
+    return MigrationRunner(s, *_dialect, _logger).applied();
+}
+
 std::size_t Database::migrate() {
     try {
         Poco::Data::Session s = session();

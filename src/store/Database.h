@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Migration.h"
+#include "MigrationRunner.h"
 #include "SqlDialect.h"
 
 #include "port/Maintenance.h"
@@ -12,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace store {
 
@@ -64,6 +66,9 @@ class Database {
 
     // Applies the embedded migrations of this engine; returns how many ran.
     std::size_t migrate();
+
+    // The migrations the database has, oldest first.
+    std::vector<AppliedMigration> appliedMigrations();
 
   private:
     const DatabaseConfig _config;

@@ -523,20 +523,19 @@ const ColumnMap& groupColumns() {
 
 port::GroupPage GroupRepository::query(const port::GroupQuery& query,
                                        const port::RenderGroup& render) try {
-    const QuerySpec<port::GroupRecord> spec{
-        "g",
-        "tim_group g",
-        "1 = 1",
-        "1 = 1",
-        kRecordColumns,
-        &groupColumns(),
-        &scim::groupResourceSchema(),
-        readRecords<port::GroupRecord>,
-        {},  // one read serves every group query
-        "1 = 1",
-        "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) "
-        "FROM scim_count WHERE resource = 'group'",
-        "tim_group g" + _database.dialect().seekWith("tim_group_listing")};
+    QuerySpec<port::GroupRecord> spec;
+    spec.alias = "g";
+    spec.from = "tim_group g";
+    spec.visible = "1 = 1";
+    spec.visibleUnindexed = "1 = 1";
+    spec.recordColumns = kRecordColumns;
+    spec.columns = &groupColumns();
+    spec.schema = &scim::groupResourceSchema();
+    spec.read = readRecords<port::GroupRecord>;  // one read serves every group query
+    spec.visibleAtMostOne = "1 = 1";
+    spec.countVisible =
+        "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM scim_count WHERE resource = 'group'";
+    spec.walkFrom = "tim_group g" + _database.dialect().seekWith("tim_group_listing");
     // Members are rendered only when the filter looks at them.
     const bool withMembers = mentionsMembers(query.filter);
     Poco::Data::Session session = _database.session();

@@ -883,21 +883,22 @@ std::map<std::string, std::string> UserRepository::displayNamesOf(
 
 port::UserPage UserRepository::query(const port::UserQuery& query,
                                      const port::RenderUser& render) try {
-    const QuerySpec<port::UserRecord> spec{
-        "u",
-        "tim_user u",
-        visible(),
-        visibleUnindexed(_database.dialect()),
-        kRecordColumns,
-        &userColumns(),
-        &scim::userResourceSchema(),
-        readUsers,
-        [](Poco::Data::Session& session, const std::string& where, std::vector<SqlParam> params) {
-            return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
-        },
-        personUnindexed(_database.dialect(), "u."),
-        visibleUserCount(_database.dialect()),
-        "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing")};
+    QuerySpec<port::UserRecord> spec;
+    spec.alias = "u";
+    spec.from = "tim_user u";
+    spec.visible = visible();
+    spec.visibleUnindexed = visibleUnindexed(_database.dialect());
+    spec.recordColumns = kRecordColumns;
+    spec.columns = &userColumns();
+    spec.schema = &scim::userResourceSchema();
+    spec.read = readUsers;
+    spec.readAtMostOne = [](Poco::Data::Session& session, const std::string& where,
+                            std::vector<SqlParam> params) {
+        return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
+    };
+    spec.visibleAtMostOne = personUnindexed(_database.dialect(), "u.");
+    spec.countVisible = visibleUserCount(_database.dialect());
+    spec.walkFrom = "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing");
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 } catch (...) {

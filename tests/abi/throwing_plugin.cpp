@@ -13,7 +13,7 @@ std::unique_ptr<timplugin::HostBridge> bridge;
 
 tim_status handleThrow(void*, tim_http_exchange* exchange) {
     return timplugin::serveExchange(
-        *bridge, exchange, [](const api::Request& request) -> api::Response {
+        *bridge, exchange, [](const app::Exchange& request) -> app::Answer {
             if (request.query == "int") {
                 throw 42;  // not even a std::exception
             }

@@ -10,13 +10,13 @@ breach() {
     status=1
 }
 # Only the store touches Poco::Data.
-found=$(grep -rn '#include <Poco/Data/' src plugin | grep -v '^src/store/')
+found=$(grep -rnE '#include <Poco/Data/|Poco::Data::' src plugin | grep -v '^src/store/')
 [ -z "$found" ] || breach "Poco::Data outside src/store" "$found"
 # The store never speaks SCIM errors: it throws the port's typed errors (port/StoreErrors.h).
 found=$(grep -rnE 'scim/ScimError\.h|scim::ScimError|scim::(badRequest|notFound|conflict|payloadTooLarge|serviceUnavailable)\(' src/store)
 [ -z "$found" ] || breach "SCIM errors in src/store" "$found"
 # The plugin glue only adapts: no store, no rules, no auth.
-found=$(grep -rnE '#include "(store|tim|auth|port)/' plugin)
+found=$(grep -rnE '#include "(store|tim|auth|port|api|scim)/' plugin)
 [ -z "$found" ] || breach "plugin/ past the core's entry point" "$found"
 # The store includes no rules; the protocol nothing below it.
 found=$(grep -rnE '#include "(tim|auth|api|app)/' src/store)

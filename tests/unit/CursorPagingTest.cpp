@@ -1,7 +1,7 @@
-// RFC 9865 cursors: sealed by auth::CursorSeal (HMAC, canonical base64url, timeout) and read
+// RFC 9865 cursors: sealed by auth::HmacCursorSeal (HMAC, canonical base64url, timeout) and read
 // by api::openCursor, which refuses every cursor it did not issue for the same query.
 #include "api/CursorPaging.h"
-#include "auth/CursorSeal.h"
+#include "auth/HmacCursorSeal.h"
 #include "scim/ScimError.h"
 #include "support/FixedClock.h"
 
@@ -86,7 +86,7 @@ class CursorPagingTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("invalidCursor"), refusal([&] {
                                  api::openCursor(_seal, api::walkKey("/Users", "", true), cursor);
                              }));
-        const auth::CursorSeal otherService(kKey + "-other", _clock, 60);
+        const auth::HmacCursorSeal otherService(kKey + "-other", _clock, 60);
         CPPUNIT_ASSERT_EQUAL(std::string("invalidCursor"),
                              refusal([&] { api::openCursor(otherService, key, cursor); }));
     }
@@ -127,7 +127,7 @@ class CursorPagingTest : public CppUnit::TestFixture {
     }
 
     testing::FixedClock _clock;
-    auth::CursorSeal _seal;
+    auth::HmacCursorSeal _seal;
 };
 
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(CursorPagingTest, "CursorPagingTest");

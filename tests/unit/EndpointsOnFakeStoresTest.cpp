@@ -204,6 +204,7 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aPageAsksForItsManagersOnce);
     CPPUNIT_TEST(aWriteShowsTheManagerItReadWithNoOtherLookUp);
     CPPUNIT_TEST(aGroupPatchBecomesMemberChanges);
+    CPPUNIT_TEST(theDefaultVendorFillsOnlyAVendorNotSent);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -333,6 +334,50 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
                          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
                          R"("Operations":[{"op":"replace","path":"displayName","value":"x"}]})"))
                      .status);
+    }
+
+    // scim.vendor.default: users and groups written without a tim:2.0 vendor get it; a vendor
+    // the client sent is kept.
+    void theDefaultVendorFillsOnlyAVendorNotSent() {
+        auto& logger = Poco::Logger::get("fake-stores");
+        api::UsersSettings users;
+        users.defaultVendor = "scim";
+        api::GroupsSettings groups;
+        groups.defaultVendor = "scim";
+        api::UsersEndpoint usersEndpoint(*_users, users, logger);
+        api::GroupsEndpoint groupsEndpoint(*_groups, groups, logger);
+        api::ScimService service(
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            logger, &usersEndpoint, &groupsEndpoint);
+        const std::string userExtension = "urn:ietf:params:scim:schemas:extension:tim:2.0:User";
+        const auto vendorOf = [](const Object::Ptr& doc, const std::string& extension) {
+            return doc->getObject(extension)->getValue<std::string>("vendor");
+        };
+
+        CPPUNIT_ASSERT_EQUAL(
+            201,
+            service.handle(request("POST", "/Users", R"({"userName":"ann@example.com"})")).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("scim"),
+                             vendorOf(_users->users["u-1"].doc, userExtension));
+        CPPUNIT_ASSERT_EQUAL(
+            201, service
+                     .handle(request("POST", "/Users",
+                                     R"({"userName":"bob@example.com",")" + userExtension +
+                                         R"(":{"vendor":"Entra"}})"))
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Entra"),
+                             vendorOf(_users->users["u-2"].doc, userExtension));
+        CPPUNIT_ASSERT_EQUAL(
+            200, service.handle(request("PUT", "/Users/u-2", R"({"userName":"bob@example.com"})"))
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(std::string("scim"),
+                             vendorOf(_users->users["u-2"].doc, userExtension));
+
+        CPPUNIT_ASSERT_EQUAL(
+            201, service.handle(request("POST", "/Groups", R"({"displayName":"Team"})")).status);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("scim"),
+            vendorOf(_groups->group->doc, "urn:ietf:params:scim:schemas:extension:tim:2.0:Group"));
     }
 
   private:
