@@ -89,8 +89,9 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
         internalRoles.push_back(role);
     }
-    const auto catalogue =
-        groups->syncRoleCatalogue(splitList(settings.string("scim.roles.known")), internalRoles);
+    transactions = std::make_unique<store::SqlAccountTransactions>(*database);
+    const auto catalogue = tim::applyRoleCatalogue(
+        *transactions, *accounts, splitList(settings.string("scim.roles.known")), internalRoles);
     if (catalogue.recomputed) {
         std::string roles;
         for (const auto& role : catalogue.roles) {

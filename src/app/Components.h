@@ -12,12 +12,14 @@
 #include "store/GroupRepository.h"
 #include "store/Purger.h"
 #include "store/Snapshots.h"
+#include "store/SqlAccountTransactions.h"
 #include "store/SqlIdentityStore.h"
 #include "store/SqlStatusReader.h"
 #include "store/SqlTokenStore.h"
 #include "store/UserRepository.h"
 #include "tim/AccountService.h"
 #include "tim/Duration.h"
+#include "tim/RoleCatalogue.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -46,6 +48,7 @@ struct Components {
     std::unique_ptr<tim::AccountService> accounts;  // before the stores that run its rules
     std::unique_ptr<store::UserRepository> users;
     std::unique_ptr<store::GroupRepository> groups;
+    std::unique_ptr<store::SqlAccountTransactions> transactions;  // src/tim's use cases
     std::unique_ptr<store::AuditTrail> audit;
     std::unique_ptr<store::SqlStatusReader> status;
     std::unique_ptr<store::Purger> purger;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "port/AccountMatch.h"
-#include "port/AccountWork.h"
+#include "port/AccountTransaction.h"
 
 #include <Poco/Nullable.h>
 
@@ -68,7 +68,7 @@ class AccountRules {
     // After the memberships of these users in role groups may have changed (or a role group
     // itself did): grants and revokes the roles role groups give them.
     // `accountIds` may hold groups: with nested role groups, the users below them count.
-    virtual GrantTally grantRoles(AccountWork& work,
+    virtual GrantTally grantRoles(AccountTransaction& work,
                                   const std::vector<std::string>& accountIds) const = 0;
 
     // Whether a role group's role reaches the users of groups it holds (scim.roles.nested): then
@@ -77,7 +77,7 @@ class AccountRules {
 
     // After a create: restores what a deletion in TIM took from the account; returns what it
     // did, for the log ("" when nothing).
-    virtual std::string restore(AccountWork& work, const CreatedAccount& created) const = 0;
+    virtual std::string restore(AccountTransaction& work, const CreatedAccount& created) const = 0;
 };
 
 }  // namespace port

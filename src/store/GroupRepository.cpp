@@ -7,7 +7,7 @@
 #include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
-#include "SqlAccountWork.h"
+#include "SqlAccountTransaction.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -284,7 +284,7 @@ port::GroupWriteResult GroupRepository::createOrBind(
                 id = newId();
                 insertGroup(session, id, c, json, true);
             }
-            SqlAccountWork work(session, _database.dialect());
+            SqlAccountTransaction work(session, _database.dialect());
             if (!result.bound) {
                 result.restored = _rules.restore(
                     work, {port::AccountKind::Group, id, c.externalId, c.displayNameKey});
@@ -399,7 +399,7 @@ port::GroupWriteResult GroupRepository::write(const char* operation, const std::
                 _rules.rolesReachNestedGroups()) {
                 // Only a role group's members change roles, or, with nested role groups, the
                 // users below any group.
-                SqlAccountWork work(session, _database.dialect());
+                SqlAccountTransaction work(session, _database.dialect());
                 _rules.grantRoles(work, affected);
             }
             result.record = readBack(session, id);
@@ -440,7 +440,7 @@ bool GroupRepository::remove(const std::string& id,
                               deleted.externalId,
                               {},
                               keptAs.empty() ? "applied" : "kept-for-tim"});
-        SqlAccountWork work(session, _database.dialect());
+        SqlAccountTransaction work(session, _database.dialect());
         deleteGroup(session, work, _rules, id);
         if (!keptAs.empty()) {
             Poco::JSON::Object::Ptr doc = new Poco::JSON::Object(*record.doc);
@@ -577,11 +577,6 @@ bool GroupRepository::rolesCatalogued(const std::string& roleName) try {
     return count > 0;
 } catch (...) {
     rethrowAsStoreError();
-}
-
-RoleCatalogueChange GroupRepository::syncRoleCatalogue(const std::vector<std::string>& known,
-                                                       const std::vector<std::string>& internal) {
-    return applyRoleCatalogue(_database, _rules, known, internal);
 }
 
 }  // namespace store

@@ -6,7 +6,6 @@
 #include "Database.h"
 #include "FilterSql.h"
 #include "QueryRunner.h"
-#include "RoleCatalogue.h"
 #include "port/AccountRules.h"
 #include "port/GroupStore.h"
 
@@ -43,11 +42,6 @@ class GroupRepository final : public port::GroupStore {
     port::GroupPage query(const port::GroupQuery& query, const port::RenderGroup& render) override;
     std::vector<port::CataloguedRole> roleCatalogue() override;
     bool rolesCatalogued(const std::string& roleName) override;
-
-    // Applies the configured roles to the catalogue and recomputes grants when they changed
-    // (RoleCatalogue.h).
-    RoleCatalogueChange syncRoleCatalogue(const std::vector<std::string>& known,
-                                          const std::vector<std::string>& internal);
 
   private:
     // PATCH and PUT: `operation` names the write in the audit.

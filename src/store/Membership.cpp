@@ -97,7 +97,7 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     return ignored;
 }
 
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountWork& work,
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountTransaction& work,
                                      const port::AccountRules& rules, const std::string& groupId) {
     const auto members = memberIds(session, groupId);
     runPrepared(session, "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?",

@@ -42,7 +42,7 @@ std::vector<std::string> memberIds(Poco::Data::Session& session, const std::stri
 // Deletes group `groupId` for good, with its memberships either way (as a group and as a
 // member), and has `rules` grant its former members their roles again; returns their ids.
 // The one home of a group's deletion: SCIM's DELETE and TIM's own.
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountWork& work,
+std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountTransaction& work,
                                      const port::AccountRules& rules, const std::string& groupId);
 
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;

@@ -4,7 +4,7 @@
 
 #include "AuditTrail.h"
 #include "Membership.h"
-#include "SqlAccountWork.h"
+#include "SqlAccountTransaction.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -98,7 +98,7 @@ bool Snapshots::deleteGroupInTim(const std::string& id) try {
     Object::Ptr data = new Object;
     data->set("members", arrayOf(memberIds(session, id)));
     saveSnapshot(session, "group", externalIds.front(), keys.front(), data);
-    SqlAccountWork work(session, _database.dialect());
+    SqlAccountTransaction work(session, _database.dialect());
     deleteGroup(session, work, _rules, id);
     recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();

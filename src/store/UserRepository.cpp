@@ -6,7 +6,7 @@
 #include "Membership.h"
 #include "QueryRunner.h"
 #include "Retry.h"
-#include "SqlAccountWork.h"
+#include "SqlAccountTransaction.h"
 #include "SqlSupport.h"
 #include "UserColumns.h"
 #include "UserErasure.h"
@@ -565,7 +565,7 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
                      numberParam(active), numberParam(now)});
                 result.outcome = port::CreateOutcome::Created;
                 result.passwordSet = !password.hash.isNull();
-                SqlAccountWork work(session, dialect);
+                SqlAccountTransaction work(session, dialect);
                 result.restored = _rules.restore(
                     work, {port::AccountKind::User, id, c.externalId, c.userNameKey});
             } else {

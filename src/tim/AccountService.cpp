@@ -32,7 +32,7 @@ std::string AccountService::hashPassword(const std::string& clear) const {
     return hash;
 }
 
-port::GrantTally AccountService::grantRoles(port::AccountWork& work,
+port::GrantTally AccountService::grantRoles(port::AccountTransaction& work,
                                             const std::vector<std::string>& accountIds) const {
     return tim::grantRoles(work, accountIds, _settings.roleReach);
 }
@@ -41,7 +41,7 @@ bool AccountService::rolesReachNestedGroups() const {
     return _settings.roleReach == RoleReach::Nested;
 }
 
-std::string AccountService::restore(port::AccountWork& work,
+std::string AccountService::restore(port::AccountTransaction& work,
                                     const port::CreatedAccount& created) const {
     // Only the same directory object comes back: a new account that merely reuses a name gets
     // nothing of the deleted one's.

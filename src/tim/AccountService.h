@@ -39,13 +39,13 @@ class AccountService final : public port::AccountRules {
     port::PasswordChange password(port::AccountEvent event,
                                   const std::optional<std::string>& clientHash) const override;
     std::string hashPassword(const std::string& clear) const override;
-    port::GrantTally grantRoles(port::AccountWork& work,
+    port::GrantTally grantRoles(port::AccountTransaction& work,
                                 const std::vector<std::string>& accountIds) const override;
     bool rolesReachNestedGroups() const override;
     // Memberships come back (into groups, and of members, that still exist) with the roles
     // their role groups grant; a role TIM granted otherwise never does: an administrator's
     // removal stays removed.
-    std::string restore(port::AccountWork& work,
+    std::string restore(port::AccountTransaction& work,
                         const port::CreatedAccount& created) const override;
 
   private:

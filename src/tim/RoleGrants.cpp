@@ -10,7 +10,7 @@ enum class Direction { Down, Up };
 
 // The membership rows a walk from `ids` reaches (down: the members of groups, up: the groups of
 // members), level by level, each group walked once: a cycle of groups ends the walk.
-std::vector<port::Membership> walk(port::AccountWork& work, Direction direction,
+std::vector<port::Membership> walk(port::AccountTransaction& work, Direction direction,
                                    const std::vector<std::string>& ids) {
     std::set<std::string> seen(ids.begin(), ids.end());
     std::vector<std::string> frontier(seen.begin(), seen.end());
@@ -33,7 +33,7 @@ std::vector<port::Membership> walk(port::AccountWork& work, Direction direction,
     return rows;
 }
 
-port::GrantTally apply(port::AccountWork& work, const std::vector<port::RoleOffer>& offers,
+port::GrantTally apply(port::AccountTransaction& work, const std::vector<port::RoleOffer>& offers,
                        const std::vector<std::string>& accountIds) {
     const auto changes = grantChanges(offers, work.scimGrants(accountIds));
     if (!changes.grants.empty() || !changes.revocations.empty()) {
@@ -104,7 +104,7 @@ namespace {
 
 // `accounts` less those out of SCIM's reach: their roles are TIM's alone, whatever group
 // TIM put them in.
-std::vector<std::string> inReach(port::AccountWork& work, const std::set<std::string>& accounts) {
+std::vector<std::string> inReach(port::AccountTransaction& work, const std::set<std::string>& accounts) {
     const std::vector<std::string> all(accounts.begin(), accounts.end());
     const auto hidden = work.outOfReach(all);
     std::vector<std::string> kept;
@@ -118,7 +118,7 @@ std::vector<std::string> inReach(port::AccountWork& work, const std::set<std::st
 
 }  // namespace
 
-port::GrantTally grantRoles(port::AccountWork& work, const std::vector<std::string>& accountIds,
+port::GrantTally grantRoles(port::AccountTransaction& work, const std::vector<std::string>& accountIds,
                             RoleReach reach) {
     if (accountIds.empty()) {
         return {};

@@ -79,7 +79,7 @@ class ConcurrencyContract : public testing::StoreFixture {
     }
 
     void sixteenClientsAddingMembersToOneGroupLoseNone() {
-        _groups->syncRoleCatalogue({"auditor"}, {});
+        syncRoleCatalogue({"auditor"}, {});
         const auto group = _groups->createOrBind(
             scim::normaliseResource(parse(R"({"displayName":"role.auditor"})"),
                                     scim::groupResourceSchema())

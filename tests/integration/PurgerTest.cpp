@@ -73,7 +73,7 @@ class PurgerContract : public testing::StoreFixture {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(step, groups, total(nullptr, _groups));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(step, groups, total("displayName pr", _groups));
         };
-        _groups->syncRoleCatalogue({}, {"admin"});  // as the plugin does for protected roles
+        syncRoleCatalogue({}, {"admin"});  // as the plugin does for protected roles
         expectTotals(0, 0, "empty");
         const std::string kept = user("kept");
         const std::string leaver = user("leaver");

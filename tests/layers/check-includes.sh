@@ -28,7 +28,7 @@ found=$(grep -rnE '#include "(port|store|tim|auth|api|app)/' src/scim)
 # A port missing from this table is a breach too: a new port says who may use it.
 port_users() {
     case $1 in
-    AccountMatch.h | AccountRules.h | AccountWork.h | IdentityStore.h) echo "port tim store" ;;
+    AccountMatch.h | AccountRules.h | AccountTransaction.h | AccountTransactions.h | IdentityStore.h) echo "port tim store" ;;
     AuditLog.h | StatusReader.h) echo "port store app" ;;
     TokenStore.h) echo "port auth store app" ;;
     CursorSeal.h) echo "port api auth app" ;;

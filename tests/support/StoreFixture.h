@@ -7,8 +7,10 @@
 #include "scim/UserSchemas.h"
 #include "store/Database.h"
 #include "store/GroupRepository.h"
+#include "store/SqlAccountTransactions.h"
 #include "store/UserRepository.h"
 #include "tim/AccountService.h"
+#include "tim/RoleCatalogue.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -51,6 +53,13 @@ class StoreFixture : public CppUnit::TestFixture {
     // The user store as the plugin builds it.
     static std::unique_ptr<store::UserRepository> usersOver(store::Database& database) {
         return std::make_unique<store::UserRepository>(database, accountRules());
+    }
+
+    // The configured roles applied to the catalogue, as the plugin does at start.
+    tim::RoleCatalogueChange syncRoleCatalogue(const std::vector<std::string>& known,
+                                               const std::vector<std::string>& internal) {
+        store::SqlAccountTransactions transactions(*_database);
+        return tim::applyRoleCatalogue(transactions, accountRules(), known, internal);
     }
 
     // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.

@@ -1,4 +1,4 @@
-#include "SqlAccountWork.h"
+#include "SqlAccountTransaction.h"
 
 #include "AuditTrail.h"
 #include "Membership.h"
@@ -7,6 +7,7 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <map>
 
 namespace store {
@@ -56,7 +57,8 @@ port::Membership membership(const std::string& group, const std::string& member,
 
 }  // namespace
 
-std::set<std::string> SqlAccountWork::outOfReach(const std::vector<std::string>& accountIds) {
+std::set<std::string> SqlAccountTransaction::outOfReach(
+    const std::vector<std::string>& accountIds) {
     std::set<std::string> hidden;
     inChunks(accountIds, [&](const std::vector<std::string>& chunk) {
         for (auto& id : selectIds(_session,
@@ -69,7 +71,8 @@ std::set<std::string> SqlAccountWork::outOfReach(const std::vector<std::string>&
     return hidden;
 }
 
-std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::string>& userIds) {
+std::vector<port::RoleOffer> SqlAccountTransaction::roleOffers(
+    const std::vector<std::string>& userIds) {
     return selectTriples<port::RoleOffer>(
         _session,
         std::string("SELECT m.member_id, g.role_key, ") + kStandingColumn +
@@ -81,21 +84,24 @@ std::vector<port::RoleOffer> SqlAccountWork::roleOffers(const std::vector<std::s
         });
 }
 
-std::vector<port::Membership> SqlAccountWork::membersOf(const std::vector<std::string>& groupIds) {
+std::vector<port::Membership> SqlAccountTransaction::membersOf(
+    const std::vector<std::string>& groupIds) {
     return selectTriples<port::Membership>(
         _session,
         "SELECT group_id, member_id, member_type FROM tim_group_member WHERE group_id IN ",
         groupIds, membership);
 }
 
-std::vector<port::Membership> SqlAccountWork::groupsOf(const std::vector<std::string>& memberIds) {
+std::vector<port::Membership> SqlAccountTransaction::groupsOf(
+    const std::vector<std::string>& memberIds) {
     return selectTriples<port::Membership>(
         _session,
         "SELECT group_id, member_id, member_type FROM tim_group_member WHERE member_id IN ",
         memberIds, membership);
 }
 
-std::vector<port::GroupRole> SqlAccountWork::groupRoles(const std::vector<std::string>& groupIds) {
+std::vector<port::GroupRole> SqlAccountTransaction::groupRoles(
+    const std::vector<std::string>& groupIds) {
     return selectTriples<port::GroupRole>(
         _session,
         std::string("SELECT g.id, g.role_key, ") + kStandingColumn +
@@ -107,7 +113,8 @@ std::vector<port::GroupRole> SqlAccountWork::groupRoles(const std::vector<std::s
         });
 }
 
-std::set<port::RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::string>& userIds) {
+std::set<port::RoleGrant> SqlAccountTransaction::scimGrants(
+    const std::vector<std::string>& userIds) {
     std::set<port::RoleGrant> grants;
     inChunks(userIds, [&](const std::vector<std::string>& chunk) {
         auto params = texts(chunk);
@@ -127,8 +134,8 @@ std::set<port::RoleGrant> SqlAccountWork::scimGrants(const std::vector<std::stri
     return grants;
 }
 
-void SqlAccountWork::changeGrants(const std::set<port::RoleGrant>& grants,
-                                  const std::set<port::RoleGrant>& revocations) {
+void SqlAccountTransaction::changeGrants(const std::set<port::RoleGrant>& grants,
+                                         const std::set<port::RoleGrant>& revocations) {
     // Revocations by role: a role group's deletion revokes one role from many users.
     std::map<std::string, std::vector<std::string>> revokedUsers;
     for (const auto& [user, role] : revocations) {
@@ -166,21 +173,21 @@ void SqlAccountWork::changeGrants(const std::set<port::RoleGrant>& grants,
     });
 }
 
-std::optional<std::vector<std::string>> SqlAccountWork::takeSnapshot(
+std::optional<std::vector<std::string>> SqlAccountTransaction::takeSnapshot(
     const port::CreatedAccount& created, Poco::Int64 notBeforeMs) {
     return Snapshots::take(_session, created, notBeforeMs);
 }
 
-std::size_t SqlAccountWork::addMembers(const std::string& groupId,
-                                       const std::vector<std::string>& memberIds) {
+std::size_t SqlAccountTransaction::addMembers(const std::string& groupId,
+                                              const std::vector<std::string>& memberIds) {
     std::set<std::string> wanted(memberIds.begin(), memberIds.end());
     wanted.erase(groupId);
     const auto ignored = store::addMembers(_session, _dialect, groupId, memberIds);
     return wanted.size() - ignored.size();
 }
 
-std::size_t SqlAccountWork::joinGroups(const std::string& userId,
-                                       const std::vector<std::string>& groupIds) {
+std::size_t SqlAccountTransaction::joinGroups(const std::string& userId,
+                                              const std::vector<std::string>& groupIds) {
     std::size_t joined = 0;
     for (const auto& groupId : groupIds) {
         // Only groups that still exist.
@@ -191,6 +198,107 @@ std::size_t SqlAccountWork::joinGroups(const std::string& userId,
         }
     }
     return joined;
+}
+
+std::vector<port::RoleListing> SqlAccountTransaction::roleListings() {
+    std::vector<std::string> keys;
+    std::vector<Poco::Int64> flags;
+    std::vector<Poco::Nullable<Poco::Int64>> priors;
+    _session << "SELECT name_key, internal, prior_internal FROM scim_role_setting", into(keys),
+        into(flags), into(priors), now;
+    std::vector<port::RoleListing> listings;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        port::RoleListing listing{keys[i], flags[i] != 0, std::nullopt};
+        if (!priors[i].isNull()) {
+            listing.prior = priors[i].value() != 0;
+        }
+        listings.push_back(std::move(listing));
+    }
+    return listings;
+}
+
+void SqlAccountTransaction::addRoleListing(const port::RoleListing& listing) {
+    std::string key = listing.key;
+    Poco::Int64 flag = listing.internal ? 1 : 0;
+    if (!listing.prior) {
+        _session << "INSERT INTO scim_role_setting (name_key, internal, prior_internal) "
+                    "VALUES (?, ?, NULL)",
+            use(key), use(flag), now;
+        return;
+    }
+    Poco::Int64 prior = *listing.prior ? 1 : 0;
+    _session << "INSERT INTO scim_role_setting (name_key, internal, prior_internal) "
+                "VALUES (?, ?, ?)",
+        use(key), use(flag), use(prior), now;
+}
+
+void SqlAccountTransaction::changeRoleListing(const std::string& key, bool internal) {
+    std::string k = key;
+    Poco::Int64 flag = internal ? 1 : 0;
+    _session << "UPDATE scim_role_setting SET internal = ? WHERE name_key = ?", use(flag), use(k),
+        now;
+}
+
+void SqlAccountTransaction::removeRoleListing(const std::string& key) {
+    std::string k = key;
+    _session << "DELETE FROM scim_role_setting WHERE name_key = ?", use(k), now;
+}
+
+std::optional<bool> SqlAccountTransaction::catalogueStanding(const std::string& key) {
+    std::string k = key;
+    std::vector<Poco::Int64> flags;
+    _session << "SELECT internal FROM tim_role WHERE name_key = ?", use(k), into(flags), now;
+    return flags.empty() ? std::nullopt : std::make_optional(flags[0] != 0);
+}
+
+void SqlAccountTransaction::setCatalogueRole(const std::string& key, const std::string& name,
+                                             bool internal) {
+    std::string k = key;
+    std::string n = name;
+    Poco::Int64 flag = internal ? 1 : 0;
+    _session << _dialect.insertSkippingExisting(
+        "INSERT INTO tim_role (name_key, name, internal) VALUES (?, ?, ?)", "name_key"),
+        use(k), use(n), use(flag), now;
+    setCatalogueStanding(key, internal);
+}
+
+void SqlAccountTransaction::setCatalogueStanding(const std::string& key, bool internal) {
+    std::string k = key;
+    Poco::Int64 flag = internal ? 1 : 0;
+    _session << "UPDATE tim_role SET internal = ? WHERE name_key = ?", use(flag), use(k), now;
+}
+
+void SqlAccountTransaction::removeCatalogueRole(const std::string& key) {
+    std::string k = key;
+    _session << "DELETE FROM tim_role WHERE name_key = ?", use(k), now;
+}
+
+std::vector<std::string> SqlAccountTransaction::roleGrantHolders() {
+    std::vector<std::string> ids;
+    _session << "SELECT m.member_id FROM tim_group_member m JOIN tim_group g ON g.id = "
+                "m.group_id WHERE g.role_key IS NOT NULL "
+                "UNION SELECT user_id FROM tim_user_role WHERE source = 'scim'",
+        into(ids), now;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+bool SqlAccountTransaction::hasMark(const std::string& name) {
+    std::string n = name;
+    std::vector<std::string> marks;
+    _session << "SELECT name FROM scim_state WHERE name = ?", use(n), into(marks), now;
+    return !marks.empty();
+}
+
+void SqlAccountTransaction::setMark(const std::string& name) {
+    std::string n = name;
+    std::string yes = "1";
+    _session << "INSERT INTO scim_state (name, value) VALUES (?, ?)", use(n), use(yes), now;
+}
+
+void SqlAccountTransaction::clearMark(const std::string& name) {
+    std::string n = name;
+    _session << "DELETE FROM scim_state WHERE name = ?", use(n), now;
 }
 
 }  // namespace store

@@ -1,18 +1,17 @@
-// The unit of work TIM's account rules run in: the open transaction of one of the store's
-// writes, seen through the port::AccountWork port.
+// port::AccountTransaction on an open write transaction of a pooled session.
 #pragma once
 
 #include "SqlDialect.h"
-#include "port/AccountWork.h"
+#include "port/AccountTransaction.h"
 
 #include <Poco/Data/Session.h>
 
 namespace store {
 
-class SqlAccountWork final : public port::AccountWork {
+class SqlAccountTransaction final : public port::AccountTransaction {
   public:
     // `session` has the write's transaction open.
-    SqlAccountWork(Poco::Data::Session& session, const SqlDialect& dialect)
+    SqlAccountTransaction(Poco::Data::Session& session, const SqlDialect& dialect)
         : _session(session), _dialect(dialect) {}
 
     std::set<std::string> outOfReach(const std::vector<std::string>& accountIds) override;
@@ -29,6 +28,19 @@ class SqlAccountWork final : public port::AccountWork {
                            const std::vector<std::string>& memberIds) override;
     std::size_t joinGroups(const std::string& userId,
                            const std::vector<std::string>& groupIds) override;
+
+    std::vector<port::RoleListing> roleListings() override;
+    void addRoleListing(const port::RoleListing& listing) override;
+    void changeRoleListing(const std::string& key, bool internal) override;
+    void removeRoleListing(const std::string& key) override;
+    std::optional<bool> catalogueStanding(const std::string& key) override;
+    void setCatalogueRole(const std::string& key, const std::string& name, bool internal) override;
+    void setCatalogueStanding(const std::string& key, bool internal) override;
+    void removeCatalogueRole(const std::string& key) override;
+    std::vector<std::string> roleGrantHolders() override;
+    bool hasMark(const std::string& name) override;
+    void setMark(const std::string& name) override;
+    void clearMark(const std::string& name) override;
 
   private:
     Poco::Data::Session& _session;

@@ -1,5 +1,5 @@
-// What TIM's account rules (tim/AccountService.h) read and change inside a write the store has
-// opened: everything happens in that write's transaction, committed or rolled back with it.
+// What TIM's account rules and use cases (src/tim) read and change inside a write transaction
+// the store has opened (port/AccountTransactions.h): committed or rolled back as one.
 #pragma once
 
 #include <Poco/Nullable.h>
@@ -50,9 +50,17 @@ struct CreatedAccount {
     std::string nameKey;  // the folded userName or displayName
 };
 
-class AccountWork {
+// One role as the configuration listed it, and the standing TIM's catalogue gave it before the
+// configuration first listed it (none: the role was not in the catalogue).
+struct RoleListing {
+    std::string key;  // folded
+    bool internal = false;
+    std::optional<bool> prior;
+};
+
+class AccountTransaction {
   public:
-    virtual ~AccountWork() = default;
+    virtual ~AccountTransaction() = default;
 
     // The accounts among these that are out of SCIM's reach (system identities, unmanaged
     // holders of a protected role): SCIM never grants or revokes their roles.
@@ -90,6 +98,31 @@ class AccountWork {
     // Adds user `userId` to the groups among `groupIds` that exist; returns how many.
     virtual std::size_t joinGroups(const std::string& userId,
                                    const std::vector<std::string>& groupIds) = 0;
+
+    // The roles the configuration listed when the catalogue was last applied.
+    virtual std::vector<RoleListing> roleListings() = 0;
+    virtual void addRoleListing(const RoleListing& listing) = 0;
+    virtual void changeRoleListing(const std::string& key, bool internal) = 0;
+    virtual void removeRoleListing(const std::string& key) = 0;
+
+    // TIM's role catalogue: whether a role is internal (never granted by SCIM); none when the
+    // catalogue does not have it.
+    virtual std::optional<bool> catalogueStanding(const std::string& key) = 0;
+    // Adds the role, or sets its standing when the catalogue has it.
+    virtual void setCatalogueRole(const std::string& key, const std::string& name,
+                                  bool internal) = 0;
+    // Sets the standing of a role the catalogue has; nothing when it has not.
+    virtual void setCatalogueStanding(const std::string& key, bool internal) = 0;
+    virtual void removeCatalogueRole(const std::string& key) = 0;
+
+    // Whose grants a catalogue change may move, sorted: the members of role groups (groups
+    // among them lead to the users below) and the holders of roles SCIM granted.
+    virtual std::vector<std::string> roleGrantHolders() = 0;
+
+    // Marks that outlive the transaction: work owed until a later one clears it.
+    virtual bool hasMark(const std::string& name) = 0;
+    virtual void setMark(const std::string& name) = 0;
+    virtual void clearMark(const std::string& name) = 0;
 };
 
 }  // namespace port

@@ -1,0 +1,22 @@
+// How src/tim runs a use case on the accounts: in one write transaction that the store opens,
+// commits when the use case returns, and runs again from the start when the database asks for
+// it (a deadlock, a row another write removed meanwhile).
+#pragma once
+
+#include "port/AccountTransaction.h"
+
+#include <functional>
+
+namespace port {
+
+class AccountTransactions {
+  public:
+    virtual ~AccountTransactions() = default;
+
+    // Runs `work` in a transaction committed when it returns, rolled back when it throws. It
+    // may run more than once: `work` sets what it reports on each run, never adds to it.
+    // Throws the store's errors (port/StoreErrors.h).
+    virtual void run(const std::function<void(AccountTransaction&)>& work) = 0;
+};
+
+}  // namespace port
