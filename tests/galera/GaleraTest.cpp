@@ -224,7 +224,12 @@ class GaleraTest : public CppUnit::TestFixture {
                 }
             }
         });
-        CPPUNIT_ASSERT_EQUAL(long(members), std::count(statuses.begin(), statuses.end(), 204));
+        std::string seen;  // what each add was answered, when one was not 204
+        for (const int status : statuses) {
+            seen += std::to_string(status) + " ";
+        }
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(seen, long(members),
+                                     std::count(statuses.begin(), statuses.end(), 204));
         for (std::size_t node = 0; node < _cluster->size(); ++node) {
             auto session = _cluster->session(node, database);
             Poco::Int64 rows = 0;

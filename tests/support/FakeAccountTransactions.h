@@ -13,12 +13,25 @@
 namespace testing {
 
 struct FakeAccounts {
+    std::set<std::string> users;
+    std::map<std::string, std::string> groups;  // id -> its role, folded ("" for none)
+    std::vector<port::Membership> memberships;
+    std::set<std::string> outOfReach;
+    std::set<port::RoleGrant> scimGrants;
+    // What deletions in TIM kept: (kind, externalId) -> (taken at, ms; the ids)
+    std::map<std::pair<port::AccountKind, std::string>,
+             std::pair<Poco::Int64, std::vector<std::string>>>
+        snapshots;
     std::map<std::string, port::RoleListing> listings;
     std::map<std::string, std::pair<std::string, bool>> catalogue;  // key -> (name, internal)
     std::set<std::string> marks;
-    std::map<std::string, std::vector<std::string>> roleGroupsOf;  // user -> folded roles
-    std::set<std::string> outOfReach;
-    std::set<port::RoleGrant> scimGrants;
+
+    // User `user` joins the role group of `role` (both made when missing).
+    void joinRoleGroup(const std::string& user, const std::string& role) {
+        users.insert(user);
+        groups["role-" + role] = role;
+        memberships.push_back({"role-" + role, user, port::AccountKind::User});
+    }
 };
 
 class FakeAccountTransaction final : public port::AccountTransaction {
@@ -36,24 +49,46 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     }
     std::vector<port::RoleOffer> roleOffers(const std::vector<std::string>& userIds) override {
         std::vector<port::RoleOffer> offers;
-        for (const auto& user : userIds) {
-            const auto found = _state.roleGroupsOf.find(user);
-            if (found == _state.roleGroupsOf.end()) {
-                continue;
-            }
-            for (const auto& role : found->second) {
-                offers.push_back({user, role, standingOf(role)});
+        for (const auto& row : _state.memberships) {
+            const auto group = _state.groups.find(row.groupId);
+            if (row.memberKind == port::AccountKind::User && among(userIds, row.memberId) &&
+                group != _state.groups.end() && !group->second.empty()) {
+                offers.push_back({row.memberId, group->second, standingOf(group->second)});
             }
         }
         return offers;
     }
-    std::vector<port::Membership> membersOf(const std::vector<std::string>&) override { return {}; }
-    std::vector<port::Membership> groupsOf(const std::vector<std::string>&) override { return {}; }
-    std::vector<port::GroupRole> groupRoles(const std::vector<std::string>&) override { return {}; }
+    std::vector<port::Membership> membersOf(const std::vector<std::string>& groupIds) override {
+        std::vector<port::Membership> rows;
+        for (const auto& row : _state.memberships) {
+            if (among(groupIds, row.groupId)) {
+                rows.push_back(row);
+            }
+        }
+        return rows;
+    }
+    std::vector<port::Membership> groupsOf(const std::vector<std::string>& memberIds) override {
+        std::vector<port::Membership> rows;
+        for (const auto& row : _state.memberships) {
+            if (among(memberIds, row.memberId)) {
+                rows.push_back(row);
+            }
+        }
+        return rows;
+    }
+    std::vector<port::GroupRole> groupRoles(const std::vector<std::string>& groupIds) override {
+        std::vector<port::GroupRole> roles;
+        for (const auto& [id, role] : _state.groups) {
+            if (!role.empty() && among(groupIds, id)) {
+                roles.push_back({id, role, standingOf(role)});
+            }
+        }
+        return roles;
+    }
     std::set<port::RoleGrant> scimGrants(const std::vector<std::string>& userIds) override {
         std::set<port::RoleGrant> held;
         for (const auto& grant : _state.scimGrants) {
-            if (std::find(userIds.begin(), userIds.end(), grant.first) != userIds.end()) {
+            if (among(userIds, grant.first)) {
                 held.insert(grant);
             }
         }
@@ -66,15 +101,39 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         }
         _state.scimGrants.insert(grants.begin(), grants.end());
     }
-    std::optional<std::vector<std::string>> takeSnapshot(const port::CreatedAccount&,
-                                                         Poco::Int64) override {
-        return std::nullopt;
+    std::optional<std::vector<std::string>> takeSnapshot(const port::CreatedAccount& created,
+                                                         Poco::Int64 notBeforeMs) override {
+        const auto found = _state.snapshots.find({created.kind, created.externalId.value()});
+        if (found == _state.snapshots.end() || found->second.first < notBeforeMs) {
+            return std::nullopt;
+        }
+        auto ids = found->second.second;
+        _state.snapshots.erase(found);
+        return ids;
     }
-    std::size_t addMembers(const std::string&, const std::vector<std::string>&) override {
-        return 0;
+    std::size_t addMembers(const std::string& groupId,
+                           const std::vector<std::string>& memberIds) override {
+        std::size_t added = 0;
+        for (const auto& id : std::set<std::string>(memberIds.begin(), memberIds.end())) {
+            const bool isGroup = _state.groups.count(id) != 0;
+            if (id != groupId && (isGroup || _state.users.count(id))) {
+                _state.memberships.push_back(
+                    {groupId, id, isGroup ? port::AccountKind::Group : port::AccountKind::User});
+                ++added;
+            }
+        }
+        return added;
     }
-    std::size_t joinGroups(const std::string&, const std::vector<std::string>&) override {
-        return 0;
+    std::size_t joinGroups(const std::string& userId,
+                           const std::vector<std::string>& groupIds) override {
+        std::size_t joined = 0;
+        for (const auto& id : groupIds) {
+            if (_state.groups.count(id)) {
+                _state.memberships.push_back({id, userId, port::AccountKind::User});
+                ++joined;
+            }
+        }
+        return joined;
     }
 
     std::vector<port::RoleListing> roleListings() override {
@@ -113,8 +172,11 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     void removeCatalogueRole(const std::string& key) override { _state.catalogue.erase(key); }
     std::vector<std::string> roleGrantHolders() override {
         std::set<std::string> holders;
-        for (const auto& entry : _state.roleGroupsOf) {
-            holders.insert(entry.first);
+        for (const auto& row : _state.memberships) {
+            const auto group = _state.groups.find(row.groupId);
+            if (group != _state.groups.end() && !group->second.empty()) {
+                holders.insert(row.memberId);
+            }
         }
         for (const auto& grant : _state.scimGrants) {
             holders.insert(grant.first);
@@ -126,6 +188,10 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     void clearMark(const std::string& name) override { _state.marks.erase(name); }
 
   private:
+    static bool among(const std::vector<std::string>& ids, const std::string& id) {
+        return std::find(ids.begin(), ids.end(), id) != ids.end();
+    }
+
     port::RoleStanding standingOf(const std::string& role) const {
         const auto found = _state.catalogue.find(role);
         if (found == _state.catalogue.end()) {

@@ -62,7 +62,7 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
     }
 
     void anUnchangedListingRecomputesNothing() {
-        _tx.state.roleGroupsOf["u-1"] = {"auditor"};
+        _tx.state.joinRoleGroup("u-1", "auditor");
         tim::applyRoleCatalogue(_tx, _rules, roles({"auditor"}), {});
         const int runs = _tx.runs;
         const auto change = tim::applyRoleCatalogue(_tx, _rules, roles({"auditor"}), {});
@@ -72,8 +72,8 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
     }
 
     void grantsFollowTheCatalogue() {
-        _tx.state.roleGroupsOf["u-1"] = {"auditor"};
-        _tx.state.roleGroupsOf["u-2"] = {"auditor"};
+        _tx.state.joinRoleGroup("u-1", "auditor");
+        _tx.state.joinRoleGroup("u-2", "auditor");
         _tx.state.outOfReach.insert("u-2");  // a system identity: TIM's alone
         auto change = tim::applyRoleCatalogue(_tx, _rules, roles({"auditor"}), {});
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), change.accountsRecomputed);
@@ -89,7 +89,7 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
     void aRecomputeCutShortIsFinishedAtTheNextStart() {
         const std::size_t users = 2 * tim::kRoleRecomputeBatch + 10;  // three batches
         for (std::size_t i = 0; i < users; ++i) {
-            _tx.state.roleGroupsOf["u-" + std::to_string(1000 + i)] = {"auditor"};
+            _tx.state.joinRoleGroup("u-" + std::to_string(1000 + i), "auditor");
         }
         _tx.failingRun = 4;  // listing, holders, batch 1, then batch 2 fails
         CPPUNIT_ASSERT_THROW(tim::applyRoleCatalogue(_tx, _rules, roles({"auditor"}), {}),
