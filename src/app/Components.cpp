@@ -1,5 +1,7 @@
 #include "Components.h"
 
+#include "tim/RoleCatalogue.h"
+
 #include "Configuration.h"
 
 #include "port/StoreErrors.h"

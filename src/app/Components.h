@@ -19,7 +19,6 @@
 #include "store/UserRepository.h"
 #include "tim/AccountService.h"
 #include "tim/Duration.h"
-#include "tim/RoleCatalogue.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>

@@ -26,6 +26,9 @@ api::Request requestOf(const Exchange& exchange) {
     request.clientAddress = exchange.clientAddress;
     request.origin = exchange.origin;
     request.header = exchange.header;
+    if (!exchange.readBody) {
+        return request;  // no body: api::Request reads an empty one
+    }
     request.readBody = [&exchange] {
         Exchange::Body body = exchange.readBody();
         api::ReceivedBody received;
@@ -56,7 +59,10 @@ Answer PluginCore::handle(const Exchange& exchange) const noexcept {
     try {
         return answerOf(_components->service->handle(requestOf(exchange)));
     } catch (...) {
-        return internalError();  // copying the request failed (memory)
+        _components->logger.error(
+            "a request could not be handed to the SCIM service "
+            "(out of memory?); answered 500");
+        return internalError();
     }
 }
 

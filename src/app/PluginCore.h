@@ -53,7 +53,7 @@ class PluginCore {
     PluginCore(const PluginCore&) = delete;
     PluginCore& operator=(const PluginCore&) = delete;
 
-    // Never throws: every failure becomes a SCIM error response (api::ScimService::handle).
+    // Never throws: every failure becomes a SCIM error answer (the api's one error funnel).
     Answer handle(const Exchange& exchange) const noexcept;
 
     // The glue's own answer when the exchange itself failed: a 500 SCIM error.

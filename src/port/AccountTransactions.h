@@ -1,6 +1,6 @@
 // How src/tim runs a use case on the accounts: in one write transaction that the store opens,
-// commits when the use case returns, and runs again from the start when the database asks for
-// it (a deadlock, a row another write removed meanwhile).
+// commits when the use case returns, and runs again from the start when it lost to another
+// write (a lock conflict or deadlock, a cluster's certification).
 #pragma once
 
 #include "port/AccountTransaction.h"
@@ -14,8 +14,9 @@ class AccountTransactions {
     virtual ~AccountTransactions() = default;
 
     // Runs `work` in a transaction committed when it returns, rolled back when it throws. It
-    // may run more than once: `work` sets what it reports on each run, never adds to it.
-    // Throws the store's errors (port/StoreErrors.h).
+    // may run more than once: `work` sets what it reports on each run, never adds to it. Inside,
+    // `work` uses only the transaction it is given, never another store call (on SQLite the
+    // writer lock is held). Throws the store's errors (port/StoreErrors.h).
     virtual void run(const std::function<void(AccountTransaction&)>& work) = 0;
 };
 

@@ -208,11 +208,17 @@ class FakeAccountTransactions final : public port::AccountTransactions {
     FakeAccounts state;
     int runs = 0;
     int failingRun = 0;  // the run (1, 2, ...) that loses its connection; 0: none
+    int retriedRun = 0;  // the run whose first attempt loses to another write: work runs twice
 
     void run(const std::function<void(port::AccountTransaction&)>& work) override {
         ++runs;
         if (runs == failingRun) {
             throw port::Unavailable(port::Unavailable::Cause::Down, "connection lost");
+        }
+        if (runs == retriedRun) {
+            FakeAccounts lost = state;
+            FakeAccountTransaction attempt(lost);
+            work(attempt);  // rolled back, as the store does before it runs `work` again
         }
         FakeAccounts copy = state;
         FakeAccountTransaction tx(copy);

@@ -23,6 +23,7 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(anUnchangedListingRecomputesNothing);
     CPPUNIT_TEST(grantsFollowTheCatalogue);
     CPPUNIT_TEST(aRecomputeCutShortIsFinishedAtTheNextStart);
+    CPPUNIT_TEST(aRunRetriedReportsItsChangesOnce);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -33,7 +34,8 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(_tx.state.catalogue.count("auditor"));
         CPPUNIT_ASSERT_EQUAL(std::string("Auditor"), _tx.state.catalogue["auditor"].first);
         CPPUNIT_ASSERT(!_tx.state.catalogue["auditor"].second);
-        CPPUNIT_ASSERT(!_tx.state.listings["auditor"].prior.has_value());
+        CPPUNIT_ASSERT(_tx.state.listings.count("auditor"));
+        CPPUNIT_ASSERT(!_tx.state.listings.at("auditor").prior.has_value());
         CPPUNIT_ASSERT(change.recomputed);
         CPPUNIT_ASSERT(_tx.state.marks.empty());
 
@@ -49,7 +51,8 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(_tx.state.catalogue["processmanager"].second);
         CPPUNIT_ASSERT_EQUAL(std::string("ProcessManager"),
                              _tx.state.catalogue["processmanager"].first);
-        CPPUNIT_ASSERT(_tx.state.listings["processmanager"].prior == std::optional<bool>(false));
+        CPPUNIT_ASSERT(_tx.state.listings.count("processmanager"));
+        CPPUNIT_ASSERT(_tx.state.listings.at("processmanager").prior == std::optional<bool>(false));
 
         // Listed in both lists: internal wins.
         tim::applyRoleCatalogue(_tx, _rules, roles({"processmanager"}), roles({"processmanager"}));
@@ -75,15 +78,18 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
         _tx.state.joinRoleGroup("u-1", "auditor");
         _tx.state.joinRoleGroup("u-2", "auditor");
         _tx.state.outOfReach.insert("u-2");  // a system identity: TIM's alone
+        _tx.state.scimGrants.insert({"u-2", "reviewer"});
         auto change = tim::applyRoleCatalogue(_tx, _rules, roles({"auditor"}), {});
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), change.accountsRecomputed);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.granted);
         CPPUNIT_ASSERT(_tx.state.scimGrants.count({"u-1", "auditor"}));
         CPPUNIT_ASSERT(!_tx.state.scimGrants.count({"u-2", "auditor"}));
+        CPPUNIT_ASSERT(_tx.state.scimGrants.count({"u-2", "reviewer"}));
 
         change = tim::applyRoleCatalogue(_tx, _rules, {}, roles({"auditor"}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.revoked);
-        CPPUNIT_ASSERT(_tx.state.scimGrants.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _tx.state.scimGrants.size());
+        CPPUNIT_ASSERT(_tx.state.scimGrants.count({"u-2", "reviewer"}));
     }
 
     void aRecomputeCutShortIsFinishedAtTheNextStart() {
@@ -104,6 +110,17 @@ class RoleCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(users - tim::kRoleRecomputeBatch, change.granted);
         CPPUNIT_ASSERT_EQUAL(users, _tx.state.scimGrants.size());
         CPPUNIT_ASSERT(_tx.state.marks.empty());
+    }
+
+    void aRunRetriedReportsItsChangesOnce() {
+        _tx.state.joinRoleGroup("u-1", "auditor");
+        _tx.retriedRun = 1;  // the listing
+        auto change = tim::applyRoleCatalogue(_tx, _rules, roles({"auditor", "Reviewer"}), {});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), change.roles.size());
+        _tx.retriedRun = _tx.runs + 3;  // listing, holders, then the one batch
+        change = tim::applyRoleCatalogue(_tx, _rules, {}, roles({"auditor"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.revoked);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), change.accountsRecomputed);
     }
 
   private:
