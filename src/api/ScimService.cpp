@@ -159,6 +159,11 @@ Response ScimService::guarded(const Request& request,
                 }
             }
             return response;
+        } catch (const port::ProtectedAccount& e) {
+            // A provisioning token reaching for an administrator: worth an operator's look.
+            _logger.warning("%s %s from %s: refused 409 %s", request.method, request.path,
+                            loggableClient(request), std::string(e.what()));
+            return Response::error(scimErrorOf(e));
         } catch (const port::StoreError& e) {
             return refused(request, scimErrorOf(e));
         } catch (const Poco::Exception& e) {

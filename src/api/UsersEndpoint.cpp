@@ -126,18 +126,7 @@ Response UsersEndpoint::create(const Request& request, const ResponseShape& shap
     auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
     const std::string userName = normalised.doc->getValue<std::string>("userName");
-    const auto result = [&] {
-        try {
-            return _users.createOrBind(normalised.doc, normalised.password);
-        } catch (const port::ProtectedAccount&) {
-            _logger.warning(
-                "refused to create or bind userName %s: it belongs to a protected "
-                "TIM account, which SCIM never manages",
-                userName);
-            throw scim::conflict("userName \"" + userName +
-                                 "\" belongs to a protected TIM account that SCIM does not manage");
-        }
-    }();
+    const auto result = _users.createOrBind(normalised.doc, normalised.password);
     if (!result.erasedId.empty()) {
         _logger.information(
             "user %s is new with the userName of deleted user %s, whose externalId it does not "

@@ -38,11 +38,4 @@ struct BindDecision {
     Refusal refusal = Refusal::NameTaken;
 };
 
-// A create refused because its userName belongs to a protected TIM account (an administrator
-// or a system identity SCIM does not manage). Its message names no account.
-class ProtectedAccount : public std::runtime_error {
-  public:
-    ProtectedAccount() : std::runtime_error("the userName belongs to a protected TIM account") {}
-};
-
 }  // namespace port

@@ -42,6 +42,17 @@ class Conflict : public StoreError {
     std::string _holder;
 };
 
+// A create refused because its userName belongs to a protected TIM account (an administrator
+// or a system identity SCIM does not manage); only the refusal was written, to the audit. Its
+// message names the userName, never the account.
+class ProtectedAccount : public Conflict {
+  public:
+    explicit ProtectedAccount(const std::string& userName)
+        : Conflict(Kind::Uniqueness, "userName \"" + userName +
+                                         "\" belongs to a protected TIM account that SCIM does "
+                                         "not manage") {}
+};
+
 // TIM's rules do not let SCIM make this write (a password on an account SCIM did not create);
 // nothing was written, the refusal was audited.
 class Forbidden : public StoreError {

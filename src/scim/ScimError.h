@@ -1,5 +1,6 @@
-// SCIM errors (RFC 7644 §3.12): one exception type that every layer throws and the API layer
-// turns into a response. Build them with the factory functions so scimType is always right.
+// SCIM errors (RFC 7644 §3.12): the one exception type of what a client sent wrong, thrown by
+// the protocol and the api and turned into a response by the api (the store throws
+// port/StoreErrors.h instead). Build them with the factory functions so scimType is right.
 #pragma once
 
 #include <Poco/JSON/Object.h>

@@ -81,8 +81,8 @@ const std::string& protectedRoleHolders();
 const std::string& outOfReachAccounts();
 
 // Users in SCIM's reach: persons not deleted that are managed (SCIM created or bound them), or
-// unmanaged and holding no protected role (tim_role.internal: scim.roles.internal and
-// scim.binding.protectedRoles). `prefix` is a table alias with its dot, or "".
+// unmanaged and holding no protected role that TIM granted (protectedRoleHolders). `prefix` is
+// a table alias with its dot, or "".
 std::string visibleUser(const std::string& prefix);
 
 // How many users are in SCIM's reach, in one SELECT: the persons the triggers of scim_count

@@ -393,7 +393,7 @@ std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) 
             // Recorded: someone with a provisioning token reached for an administrator.
             recordAudit(session, {"refuse", "User", decision.id, c.externalId, {}, "protected"});
             tx.commit();
-            throw port::ProtectedAccount();
+            throw port::ProtectedAccount(c.userName);
     }
     throw userNameTaken(c.userName, decision.id);
 }

@@ -1,6 +1,7 @@
 // TIM's rules for the accounts SCIM writes, in one place: binding (tim/Binding.h), passwords
 // (tim/PasswordPolicy.h, tim/Credentials.h), the roles role groups grant (tim/RoleGrants.h) and the
-// restore after a deletion in TIM. The store runs them inside its writes (store/AccountRules.h).
+// restore after a deletion in TIM. The store's account writes call them through
+// port/AccountRules.h; src/tim's own use cases (tim/RoleCatalogue.h) call them directly.
 #pragma once
 
 #include "Binding.h"
