@@ -104,7 +104,8 @@ namespace {
 
 // `accounts` less those out of SCIM's reach: their roles are TIM's alone, whatever group
 // TIM put them in.
-std::vector<std::string> inReach(port::AccountTransaction& work, const std::set<std::string>& accounts) {
+std::vector<std::string> inReach(port::AccountTransaction& work,
+                                 const std::set<std::string>& accounts) {
     const std::vector<std::string> all(accounts.begin(), accounts.end());
     const auto hidden = work.outOfReach(all);
     std::vector<std::string> kept;
@@ -118,8 +119,8 @@ std::vector<std::string> inReach(port::AccountTransaction& work, const std::set<
 
 }  // namespace
 
-port::GrantTally grantRoles(port::AccountTransaction& work, const std::vector<std::string>& accountIds,
-                            RoleReach reach) {
+port::GrantTally grantRoles(port::AccountTransaction& work,
+                            const std::vector<std::string>& accountIds, RoleReach reach) {
     if (accountIds.empty()) {
         return {};
     }

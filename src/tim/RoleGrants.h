@@ -33,7 +33,7 @@ std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& a
 
 // Applies the rule inside `work` to these accounts: users, and, for groups among them, with
 // RoleReach::Nested, the users below them at any depth.
-port::GrantTally grantRoles(port::AccountTransaction& work, const std::vector<std::string>& accountIds,
-                            RoleReach reach);
+port::GrantTally grantRoles(port::AccountTransaction& work,
+                            const std::vector<std::string>& accountIds, RoleReach reach);
 
 }  // namespace tim
