@@ -87,7 +87,7 @@ std::string createLocalUser(Components& c, const Arguments& args) {
 
 std::string deleteGroupInTim(Components& c, const Arguments& args) {
     const std::string& id = onlyArgument(args, "usage: scim.group.delete ID");
-    if (!c.snapshots->deleteGroupInTim(id)) {
+    if (!c.groups->deleteInTim(id)) {
         throw Poco::NotFoundException("no group " + id);
     }
     c.logger.information("group " + id + " deleted in TIM; its members are kept for " +

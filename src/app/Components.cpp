@@ -78,10 +78,12 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     accountSettings.now = [this] { return clock.now(); };
     accountSettings.hashed = [this] { metrics.recordPasswordHash(); };
     accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
-    snapshots = std::make_unique<store::Snapshots>(*database, *accounts);
+    snapshots = std::make_unique<store::Snapshots>(*database);
     snapshotRetention = deletedRetention;
     users = std::make_unique<store::UserRepository>(*database, *accounts);
-    groups = std::make_unique<store::GroupRepository>(*database, *accounts);
+    transactions = std::make_unique<store::SqlAccountTransactions>(*database);
+    groupReads = std::make_unique<store::GroupRepository>(*database);
+    groups = std::make_unique<tim::GroupService>(*transactions, *groupReads, *accounts);
     audit = std::make_unique<store::AuditTrail>(*database);
     status = std::make_unique<store::SqlStatusReader>(*database);
     purger = std::make_unique<store::Purger>(*database, purgePolicy);
@@ -91,7 +93,6 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
         internalRoles.push_back(role);
     }
-    transactions = std::make_unique<store::SqlAccountTransactions>(*database);
     const auto catalogue = tim::applyRoleCatalogue(
         *transactions, *accounts, splitList(settings.string("scim.roles.known")), internalRoles);
     if (catalogue.recomputed) {

@@ -19,6 +19,7 @@
 #include "store/UserRepository.h"
 #include "tim/AccountService.h"
 #include "tim/Duration.h"
+#include "tim/GroupService.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -46,8 +47,9 @@ struct Components {
     std::unique_ptr<auth::HmacCursorSeal> cursors;
     std::unique_ptr<tim::AccountService> accounts;  // before the stores that run its rules
     std::unique_ptr<store::UserRepository> users;
-    std::unique_ptr<store::GroupRepository> groups;
     std::unique_ptr<store::SqlAccountTransactions> transactions;  // src/tim's use cases
+    std::unique_ptr<store::GroupRepository> groupReads;
+    std::unique_ptr<tim::GroupService> groups;
     std::unique_ptr<store::AuditTrail> audit;
     std::unique_ptr<store::SqlStatusReader> status;
     std::unique_ptr<store::Purger> purger;

@@ -2,6 +2,9 @@
 // the store has opened (port/AccountTransactions.h): committed or rolled back as one.
 #pragma once
 
+#include "port/AuditLog.h"
+#include "port/GroupStore.h"
+
 #include <Poco/Nullable.h>
 #include <Poco/Types.h>
 
@@ -56,6 +59,28 @@ struct RoleListing {
     std::string key;  // folded
     bool internal = false;
     std::optional<bool> prior;
+};
+
+// A group's columns as a write sets them.
+struct GroupRow {
+    std::string displayName;
+    std::string displayNameKey;  // folded
+    Poco::Nullable<std::string> externalId;
+    Poco::Nullable<std::string> roleKey;  // the role it grants, folded; null when none
+    Poco::JSON::Object::Ptr doc;          // what SCIM shows of it, without members
+};
+
+// The group that holds a displayName, and whether SCIM manages it (false: TIM's own).
+struct NamedGroup {
+    std::string id;
+    bool managed = false;
+};
+
+// What a group's membership changes did.
+struct AppliedMemberChanges {
+    std::vector<std::string> touched;  // ids whose membership may have changed
+    std::vector<std::string> ignored;  // ids of no user or group here
+    bool changed = false;              // the membership is not what it was
 };
 
 class AccountTransaction {
@@ -118,6 +143,35 @@ class AccountTransaction {
     // Whose grants a catalogue change may move, sorted: the members of role groups (groups
     // among them lead to the users below) and the holders of roles SCIM granted.
     virtual std::vector<std::string> roleGrantHolders() = 0;
+
+    // The group, locked until the transaction ends; nullopt when there is none.
+    virtual std::optional<GroupRecord> lockGroup(const std::string& id) = 0;
+    // The group holding this folded displayName, locked; nullopt when none does.
+    virtual std::optional<NamedGroup> lockGroupNamed(const std::string& displayNameKey) = 0;
+    // The group as this transaction left it (it must exist).
+    virtual GroupRecord readGroup(const std::string& id) = 0;
+    // `managed`: false for a group TIM keeps for itself. Throws Conflict (uniqueness) when
+    // another group holds the displayName, and the document's limits' errors.
+    virtual void insertGroup(const std::string& id, const GroupRow& row, bool managed) = 0;
+    // Writes the group's row and document, a new version; SCIM manages it from now on.
+    // Throws as insertGroup.
+    virtual void updateGroup(const std::string& id, const GroupRow& row) = 0;
+    // Applies `changes` in order; members out of SCIM's reach are never removed.
+    virtual AppliedMemberChanges changeMembers(const std::string& groupId,
+                                               const std::vector<MemberChange>& changes) = 0;
+    // Moves the memberships of accounts out of SCIM's reach from one group id to another;
+    // returns how many.
+    virtual std::size_t moveOutOfReachMembers(const std::string& fromGroupId,
+                                              const std::string& toGroupId) = 0;
+    // Deletes the group for good with its memberships either way (as a group and as a
+    // member); returns its former members.
+    virtual std::vector<std::string> deleteGroup(const std::string& groupId) = 0;
+    // Keeps what a deletion in TIM took from an account (a user's groups, a group's members)
+    // for its re-creation (takeSnapshot).
+    virtual void saveSnapshot(const CreatedAccount& deleted,
+                              const std::vector<std::string>& ids) = 0;
+    // One row of the provisioning audit, under the current request's id.
+    virtual void recordAudit(const AuditEvent& event) = 0;
 
     // Marks that outlive the transaction: work owed until a later one clears it.
     virtual bool hasMark(const std::string& name) = 0;

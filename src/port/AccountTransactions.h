@@ -1,6 +1,7 @@
 // How src/tim runs a use case on the accounts: in one write transaction that the store opens,
 // commits when the use case returns, and runs again from the start when it lost to another
-// write (a lock conflict or deadlock, a cluster's certification).
+// write (a lock conflict or deadlock, a cluster's certification, a row another writer inserted
+// first).
 #pragma once
 
 #include "port/AccountTransaction.h"

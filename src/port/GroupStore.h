@@ -63,18 +63,32 @@ struct CataloguedRole {
     std::vector<std::string> holders;
 };
 
-class GroupStore {
+// What the api reads of groups, as the store keeps them.
+class GroupReads {
   public:
-    virtual ~GroupStore() = default;
+    virtual ~GroupReads() = default;
 
+    virtual std::optional<GroupRecord> find(const std::string& id) = 0;
+    virtual std::vector<GroupMember> members(const std::string& groupId) = 0;
+
+    virtual GroupPage query(const GroupQuery& query, const RenderGroup& render) = 0;
+
+    // The role catalogue, by name.
+    virtual std::vector<CataloguedRole> roleCatalogue() = 0;
+
+    // Whether SCIM may grant `roleName` (known to TIM and not internal).
+    virtual bool rolesCatalogued(const std::string& roleName) = 0;
+};
+
+// The groups as the api changes them: TIM's use cases (tim/GroupService.h), each one
+// transaction.
+class GroupStore : public GroupReads {
+  public:
     // Creates the group, or binds to a group TIM created itself (unmanaged) with the same
     // displayName (guide FAQ 4). `members`: the member ids sent, if any. Throws Conflict.
     virtual GroupWriteResult createOrBind(
         const Poco::JSON::Object::Ptr& doc,
         const std::optional<std::vector<std::string>>& members) = 0;
-
-    virtual std::optional<GroupRecord> find(const std::string& id) = 0;
-    virtual std::vector<GroupMember> members(const std::string& groupId) = 0;
 
     // PUT: the document and the whole membership. Throws NotFound, Conflict, VersionMismatch.
     virtual GroupWriteResult replace(const std::string& id, const Poco::JSON::Object::Ptr& doc,
@@ -88,14 +102,6 @@ class GroupStore {
 
     // Deletes the group and its memberships and recomputes the roles it granted.
     virtual bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) = 0;
-
-    virtual GroupPage query(const GroupQuery& query, const RenderGroup& render) = 0;
-
-    // The role catalogue, by name.
-    virtual std::vector<CataloguedRole> roleCatalogue() = 0;
-
-    // Whether SCIM may grant `roleName` (known to TIM and not internal).
-    virtual bool rolesCatalogued(const std::string& roleName) = 0;
 };
 
 }  // namespace port

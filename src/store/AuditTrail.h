@@ -18,14 +18,6 @@ namespace store {
 // Records `event` in the caller's open transaction, under the current request id.
 void recordAudit(Poco::Data::Session& session, const port::AuditEvent& event);
 
-// The attributes whose values differ between two documents: top-level names, and
-// "urn:...:User:manager" for attributes of an extension.
-std::vector<std::string> changedAttributes(const Poco::JSON::Object::Ptr& before,
-                                           const Poco::JSON::Object::Ptr& after);
-
-// The attributes a document has, as changedAttributes names them.
-std::vector<std::string> attributesOf(const Poco::JSON::Object::Ptr& doc);
-
 class AuditTrail final : public port::AuditLog {
   public:
     explicit AuditTrail(Database& database) : _database(database) {}

@@ -97,14 +97,4 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     return ignored;
 }
 
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountTransaction& work,
-                                     const port::AccountRules& rules, const std::string& groupId) {
-    const auto members = memberIds(session, groupId);
-    runPrepared(session, "DELETE FROM tim_group_member WHERE group_id = ? OR member_id = ?",
-                {textParam(groupId), textParam(groupId)});
-    runPrepared(session, "DELETE FROM tim_group WHERE id = ?", {textParam(groupId)});
-    rules.grantRoles(work, members);
-    return members;
-}
-
 }  // namespace store

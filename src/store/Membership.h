@@ -4,7 +4,6 @@
 
 #include "FilterSql.h"
 #include "SqlDialect.h"
-#include "port/AccountRules.h"
 
 #include <Poco/Data/Session.h>
 
@@ -38,12 +37,6 @@ std::vector<std::string> selectIds(Poco::Data::Session& session, const std::stri
 
 // The members a group has now (rows, whatever their state).
 std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId);
-
-// Deletes group `groupId` for good, with its memberships either way (as a group and as a
-// member), and has `rules` grant its former members their roles again; returns their ids.
-// The one home of a group's deletion: SCIM's DELETE and TIM's own.
-std::vector<std::string> deleteGroup(Poco::Data::Session& session, port::AccountTransaction& work,
-                                     const port::AccountRules& rules, const std::string& groupId);
 
 // Adds the members that exist (users SCIM shows, or groups) in multi-row statements;
 // returns the ids it ignored. `added`, if given, counts the memberships that were new.

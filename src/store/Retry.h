@@ -22,13 +22,18 @@ POCO_DECLARE_EXCEPTION(, WriteContention, Poco::Exception)
 // transaction without telling (GaleraNode.h). Run it again, like a deadlock.
 POCO_DECLARE_EXCEPTION(, RowVanished, Poco::Exception)
 
+// A row this transaction inserts was inserted first by another that committed meanwhile (on a
+// cluster, through another node): run it again, and it reads that row.
+POCO_DECLARE_EXCEPTION(, InsertRaceLost, Poco::Exception)
+
 template <typename Fn>
 auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {
         try {
             return fn();
         } catch (const Poco::Exception& e) {
-            if (!dialect.isRetryable(e) && dynamic_cast<const RowVanished*>(&e) == nullptr) {
+            if (!dialect.isRetryable(e) && dynamic_cast<const RowVanished*>(&e) == nullptr &&
+                dynamic_cast<const InsertRaceLost*>(&e) == nullptr) {
                 throw;
             }
             if (attempt >= kTransactionAttempts) {

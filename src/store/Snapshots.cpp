@@ -4,7 +4,6 @@
 
 #include "AuditTrail.h"
 #include "Membership.h"
-#include "SqlAccountTransaction.h"
 #include "SqlSupport.h"
 #include "WriteTransaction.h"
 
@@ -36,20 +35,6 @@ std::vector<std::string> stringsOf(const Array::Ptr& array) {
     return values;
 }
 
-void saveSnapshot(Poco::Data::Session& session, const std::string& kind,
-                  const Poco::Nullable<std::string>& externalId, const std::string& nameKey,
-                  const Object::Ptr& data) {
-    std::string id = newId();
-    std::string k = kind;
-    Poco::Nullable<std::string> external = externalId;
-    std::string name = nameKey;
-    std::string text = documentText(data, 60000);
-    Poco::Int64 created = nowMs();
-    session << "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
-               "VALUES (?, ?, ?, ?, ?, ?)",
-        use(id), use(k), use(external), use(name), use(text), use(created), now;
-}
-
 }  // namespace
 
 bool Snapshots::deleteUserInTim(const std::string& id) try {
@@ -66,41 +51,15 @@ bool Snapshots::deleteUserInTim(const std::string& id) try {
     if (keys.empty()) {
         return false;
     }
-    Object::Ptr data = new Object;
-    data->set("groups", arrayOf(selectIds(
-                            session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
-                            {textParam(id)})));
     // No roles: those role groups granted come back with the memberships, and a role TIM
     // granted otherwise is TIM's to give again (an administrator's removal stays removed).
-    saveSnapshot(session, "user", externalIds.front(), keys.front(), data);
+    save(session, {port::AccountKind::User, id, externalIds.front(), keys.front()},
+         selectIds(session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
+                   {textParam(id)}));
     session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
     session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
     session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
     recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
-    tx.commit();
-    return true;
-} catch (...) {
-    rethrowAsStoreError();
-}
-
-bool Snapshots::deleteGroupInTim(const std::string& id) try {
-    Poco::Data::Session session = _database.session();
-    WriteTransaction tx(session, _database.dialect());
-    std::vector<Poco::Nullable<std::string>> externalIds;
-    std::vector<std::string> keys;
-    std::string key = id;
-    session << std::string("SELECT external_id, display_name_key FROM tim_group WHERE id = ?") +
-                   _database.dialect().forUpdate(),
-        use(key), into(externalIds), into(keys), now;
-    if (keys.empty()) {
-        return false;
-    }
-    Object::Ptr data = new Object;
-    data->set("members", arrayOf(memberIds(session, id)));
-    saveSnapshot(session, "group", externalIds.front(), keys.front(), data);
-    SqlAccountTransaction work(session, _database.dialect());
-    deleteGroup(session, work, _rules, id);
-    recordAudit(session, {"tim-delete", "Group", id, externalIds.front(), {"members"}});
     tx.commit();
     return true;
 } catch (...) {
@@ -126,6 +85,19 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
     const Object::Ptr snapshot = parseDocument(found.text(1).front());
     session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
     return stringsOf(snapshot->getArray(user ? "groups" : "members"));
+}
+
+void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& deleted,
+                     const std::vector<std::string>& ids) {
+    const bool user = deleted.kind == port::AccountKind::User;
+    Object::Ptr data = new Object;
+    data->set(user ? "groups" : "members", arrayOf(ids));
+    runPrepared(session,
+                "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                {textParam(newId()), textParam(user ? "user" : "group"),
+                 nullableTextParam(deleted.externalId), textParam(deleted.nameKey),
+                 textParam(documentText(data, 60000)), numberParam(nowMs())});
 }
 
 std::size_t Snapshots::purge(Poco::Int64 beforeMs) try {

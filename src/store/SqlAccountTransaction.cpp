@@ -140,7 +140,7 @@ void SqlAccountTransaction::changeGrants(const std::set<port::RoleGrant>& grants
     std::map<std::string, std::vector<std::string>> revokedUsers;
     for (const auto& [user, role] : revocations) {
         revokedUsers[role].push_back(user);
-        recordAudit(_session, {"revoke", "User", user, {}, {"roles:" + role}});
+        store::recordAudit(_session, {"revoke", "User", user, {}, {"roles:" + role}});
     }
     for (const auto& byRole : revokedUsers) {
         // A named reference, not a structured binding: C++17 lambdas cannot capture those.
@@ -163,7 +163,8 @@ void SqlAccountTransaction::changeGrants(const std::set<port::RoleGrant>& grants
         for (const auto& grant : chunk) {
             params.push_back(textParam(grant.first));
             params.push_back(textParam(grant.second));
-            recordAudit(_session, {"grant", "User", grant.first, {}, {"roles:" + grant.second}});
+            store::recordAudit(_session,
+                               {"grant", "User", grant.first, {}, {"roles:" + grant.second}});
         }
         Poco::Data::Statement insert(_session);
         insert << "INSERT INTO tim_user_role (user_id, role_key, source) VALUES " +
@@ -281,6 +282,51 @@ std::vector<std::string> SqlAccountTransaction::roleGrantHolders() {
         into(ids), now;
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+std::optional<port::GroupRecord> SqlAccountTransaction::lockGroup(const std::string& id) {
+    return _groups.lock(id);
+}
+
+std::optional<port::NamedGroup> SqlAccountTransaction::lockGroupNamed(
+    const std::string& displayNameKey) {
+    return _groups.lockNamed(displayNameKey);
+}
+
+port::GroupRecord SqlAccountTransaction::readGroup(const std::string& id) {
+    return _groups.read(id);
+}
+
+void SqlAccountTransaction::insertGroup(const std::string& id, const port::GroupRow& row,
+                                        bool managed) {
+    _groups.insert(id, row, managed);
+}
+
+void SqlAccountTransaction::updateGroup(const std::string& id, const port::GroupRow& row) {
+    _groups.update(id, row);
+}
+
+port::AppliedMemberChanges SqlAccountTransaction::changeMembers(
+    const std::string& groupId, const std::vector<port::MemberChange>& changes) {
+    return _groups.changeMembers(groupId, changes);
+}
+
+std::size_t SqlAccountTransaction::moveOutOfReachMembers(const std::string& fromGroupId,
+                                                         const std::string& toGroupId) {
+    return _groups.moveOutOfReachMembers(fromGroupId, toGroupId);
+}
+
+std::vector<std::string> SqlAccountTransaction::deleteGroup(const std::string& groupId) {
+    return _groups.remove(groupId);
+}
+
+void SqlAccountTransaction::saveSnapshot(const port::CreatedAccount& deleted,
+                                         const std::vector<std::string>& ids) {
+    Snapshots::save(_session, deleted, ids);
+}
+
+void SqlAccountTransaction::recordAudit(const port::AuditEvent& event) {
+    store::recordAudit(_session, event);
 }
 
 bool SqlAccountTransaction::hasMark(const std::string& name) {

@@ -1,6 +1,7 @@
 // port::AccountTransaction on an open write transaction of a pooled session.
 #pragma once
 
+#include "GroupRows.h"
 #include "SqlDialect.h"
 #include "port/AccountTransaction.h"
 
@@ -12,7 +13,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
   public:
     // `session` has the write's transaction open.
     SqlAccountTransaction(Poco::Data::Session& session, const SqlDialect& dialect)
-        : _session(session), _dialect(dialect) {}
+        : _session(session), _dialect(dialect), _groups(session, dialect) {}
 
     std::set<std::string> outOfReach(const std::vector<std::string>& accountIds) override;
     std::vector<port::RoleOffer> roleOffers(const std::vector<std::string>& userIds) override;
@@ -38,6 +39,19 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     void setCatalogueStanding(const std::string& key, bool internal) override;
     void removeCatalogueRole(const std::string& key) override;
     std::vector<std::string> roleGrantHolders() override;
+    std::optional<port::GroupRecord> lockGroup(const std::string& id) override;
+    std::optional<port::NamedGroup> lockGroupNamed(const std::string& displayNameKey) override;
+    port::GroupRecord readGroup(const std::string& id) override;
+    void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override;
+    void updateGroup(const std::string& id, const port::GroupRow& row) override;
+    port::AppliedMemberChanges changeMembers(
+        const std::string& groupId, const std::vector<port::MemberChange>& changes) override;
+    std::size_t moveOutOfReachMembers(const std::string& fromGroupId,
+                                      const std::string& toGroupId) override;
+    std::vector<std::string> deleteGroup(const std::string& groupId) override;
+    void saveSnapshot(const port::CreatedAccount& deleted,
+                      const std::vector<std::string>& ids) override;
+    void recordAudit(const port::AuditEvent& event) override;
     bool hasMark(const std::string& name) override;
     void setMark(const std::string& name) override;
     void clearMark(const std::string& name) override;
@@ -45,6 +59,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
   private:
     Poco::Data::Session& _session;
     const SqlDialect& _dialect;
+    GroupRows _groups;
 };
 
 }  // namespace store

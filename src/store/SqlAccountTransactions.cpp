@@ -13,7 +13,17 @@ void SqlAccountTransactions::run(const std::function<void(port::AccountTransacti
     withRetry(dialect, [&] {
         WriteTransaction tx(session, dialect);
         SqlAccountTransaction transaction(session, dialect);
-        work(transaction);
+        try {
+            work(transaction);
+        } catch (const Poco::Exception& e) {
+            // Uniqueness a client can break is the transaction's Conflict already (GroupRows):
+            // this one is another writer's row, such as hosts starting at once that list the
+            // same roles. The use case runs again and reads it.
+            if (dialect.isUniqueViolation(e)) {
+                throw InsertRaceLost(e.displayText());
+            }
+            throw;
+        }
         tx.commit();
     });
 } catch (...) {

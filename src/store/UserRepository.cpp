@@ -14,6 +14,7 @@
 
 #include "port/StoreErrors.h"
 #include "scim/CaseFold.h"
+#include "scim/DocumentChanges.h"
 #include "scim/UserSchemas.h"
 #include "scim/filter/Evaluator.h"
 
@@ -586,7 +587,7 @@ port::CreateResult UserRepository::createOrBind(const Poco::JSON::Object::Ptr& d
             }
             const bool bound = result.outcome == port::CreateOutcome::Bound;
             recordAudit(session, {createName(result.outcome), "User", id, c.externalId,
-                                  withPassword(attributesOf(doc), result.passwordSet),
+                                  withPassword(scim::attributesOf(doc), result.passwordSet),
                                   bound ? matchName(result.via)
                                         : (result.restored.empty() ? "applied" : "restored")});
             if (result.outcome == port::CreateOutcome::Created && result.restored.empty()) {
@@ -749,12 +750,12 @@ port::UserRecord UserRepository::replace(const std::string& id, const Poco::JSON
             if (!updateUser(session, id, c, json, write)) {
                 throw RowVanished("user " + id);
             }
-            recordAudit(
-                session,
-                {writeName(userWrite("replace", userColumnsOf(before.front().doc), c),
-                           locked.managed),
-                 "User", id, c.externalId,
-                 withPassword(changedAttributes(before.front().doc, doc), !write.password.keep)});
+            recordAudit(session,
+                        {writeName(userWrite("replace", userColumnsOf(before.front().doc), c),
+                                   locked.managed),
+                         "User", id, c.externalId,
+                         withPassword(scim::changedAttributes(before.front().doc, doc),
+                                      !write.password.keep)});
             auto records = readUser(session, id, false);
             tx.commit();
             return std::move(records.front());
@@ -820,11 +821,12 @@ port::UserRecord UserRepository::patch(const std::string& id, const port::Change
                 if (!updateUser(session, id, c, json, write)) {
                     return false;  // changed or deleted meanwhile: start again
                 }
-                recordAudit(session, {writeName(userWrite("patch", userColumnsOf(current->doc), c),
-                                                current->managed),
-                                      "User", id, c.externalId,
-                                      withPassword(changedAttributes(current->doc, changed.doc),
-                                                   !write.password.keep)});
+                recordAudit(session,
+                            {writeName(userWrite("patch", userColumnsOf(current->doc), c),
+                                       current->managed),
+                             "User", id, c.externalId,
+                             withPassword(scim::changedAttributes(current->doc, changed.doc),
+                                          !write.password.keep)});
                 // Read back in the transaction: a DELETE right after the commit must not
                 // leave this request without the record it wrote.
                 written = std::move(readUser(session, id, false).front());

@@ -3,6 +3,7 @@
 // rolls back leaves none; an admin finds the history by id, userName or externalId.
 #include "api/RequestLimits.h"
 #include "port/RequestContext.h"
+#include "scim/DocumentChanges.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
 #include "scim/Representation.h"
@@ -134,10 +135,10 @@ class AuditTrailContract : public testing::StoreFixture {
             R"({"userName":"c","nickName":"n","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":)"
             R"({"department":"A","manager":{"value":"m2"}}})");
         CPPUNIT_ASSERT(
-            store::changedAttributes(before, after) ==
+            scim::changedAttributes(before, after) ==
             names({"nickName", "title",
                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}));
-        CPPUNIT_ASSERT(store::changedAttributes(before, before).empty());
+        CPPUNIT_ASSERT(scim::changedAttributes(before, before).empty());
     }
 
     // Entra's soft delete is a PATCH of active; the audit calls it what it is.

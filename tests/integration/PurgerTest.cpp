@@ -86,7 +86,7 @@ class PurgerContract : public testing::StoreFixture {
         const std::string local = _users->createLocal("local", "", {});
         _users->createLocal("admin2", "", {"admin"});  // protected: out of SCIM's reach
         expectTotals(4, 0, "created in TIM");
-        store::Snapshots snapshots(*_database, accountRules());
+        store::Snapshots snapshots(*_database);
         CPPUNIT_ASSERT(snapshots.deleteUserInTim(local));
         expectTotals(3, 0, "deleted in TIM");
         setDeleted(kept, kNowMs - 31 * kDayMs);
@@ -105,7 +105,7 @@ class PurgerContract : public testing::StoreFixture {
         const std::string first = group("First");
         const std::string second = group("Second");
         expectTotals(1, 2, "groups created");
-        CPPUNIT_ASSERT(snapshots.deleteGroupInTim(first));
+        CPPUNIT_ASSERT(_groups->deleteInTim(first));
         CPPUNIT_ASSERT(_groups->remove(second, std::nullopt));
         expectTotals(1, 0, "groups deleted");
     }

@@ -32,7 +32,8 @@ port_users() {
     AuditLog.h | StatusReader.h) echo "port store app" ;;
     TokenStore.h) echo "port auth store app" ;;
     CursorSeal.h) echo "port api auth app" ;;
-    UserStore.h | GroupStore.h | Maintenance.h) echo "port api store app" ;;
+    UserStore.h | Maintenance.h) echo "port api store app" ;;
+    GroupStore.h) echo "port api tim store app" ;;
     Ids.h | RequestContext.h | ResourceQuery.h | StoreErrors.h) echo "port api tim auth store app" ;;
     *) echo "" ;;
     esac

@@ -6,15 +6,26 @@
 #include "port/AccountTransactions.h"
 #include "port/StoreErrors.h"
 
+#include <Poco/Timestamp.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 namespace testing {
 
+// A group's row as the fake keeps it.
+struct FakeGroup {
+    port::GroupRow row;
+    Poco::Int64 version = 1;
+    bool managed = true;
+};
+
 struct FakeAccounts {
     std::set<std::string> users;
-    std::map<std::string, std::string> groups;  // id -> its role, folded ("" for none)
+    std::map<std::string, std::string> groups;   // id -> its role, folded ("" for none)
+    std::map<std::string, FakeGroup> groupRows;  // the groups the group use cases wrote
+    std::vector<port::AuditEvent> audit;
     std::vector<port::Membership> memberships;
     std::set<std::string> outOfReach;
     std::set<port::RoleGrant> scimGrants;
@@ -114,9 +125,10 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     std::size_t addMembers(const std::string& groupId,
                            const std::vector<std::string>& memberIds) override {
         std::size_t added = 0;
+        const auto present = memberIdsOf(groupId);
         for (const auto& id : std::set<std::string>(memberIds.begin(), memberIds.end())) {
             const bool isGroup = _state.groups.count(id) != 0;
-            if (id != groupId && (isGroup || _state.users.count(id))) {
+            if (id != groupId && (isGroup || _state.users.count(id)) && !among(present, id)) {
                 _state.memberships.push_back(
                     {groupId, id, isGroup ? port::AccountKind::Group : port::AccountKind::User});
                 ++added;
@@ -183,11 +195,134 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         }
         return {holders.begin(), holders.end()};
     }
+    std::optional<port::GroupRecord> lockGroup(const std::string& id) override {
+        if (!_state.groupRows.count(id)) {
+            return std::nullopt;
+        }
+        return readGroup(id);
+    }
+    std::optional<port::NamedGroup> lockGroupNamed(const std::string& displayNameKey) override {
+        for (const auto& [id, group] : _state.groupRows) {
+            if (group.row.displayNameKey == displayNameKey) {
+                return port::NamedGroup{id, group.managed};
+            }
+        }
+        return std::nullopt;
+    }
+    port::GroupRecord readGroup(const std::string& id) override {
+        const FakeGroup& group = _state.groupRows.at(id);
+        return {id, group.row.doc, group.version, 0, 0};
+    }
+    void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override {
+        refuseTakenName(id, row);
+        _state.groupRows[id] = FakeGroup{row, 1, managed};
+        _state.groups[id] = row.roleKey.isNull() ? "" : row.roleKey.value();
+    }
+    void updateGroup(const std::string& id, const port::GroupRow& row) override {
+        refuseTakenName(id, row);
+        FakeGroup& group = _state.groupRows.at(id);
+        group = FakeGroup{row, group.version + 1, true};
+        _state.groups[id] = row.roleKey.isNull() ? "" : row.roleKey.value();
+    }
+    port::AppliedMemberChanges changeMembers(
+        const std::string& groupId, const std::vector<port::MemberChange>& changes) override {
+        using Kind = port::MemberChange::Kind;
+        port::AppliedMemberChanges result;
+        std::set<std::string> touched;
+        for (const auto& change : changes) {
+            const auto before = memberIdsOf(groupId);
+            std::vector<std::string> removed = change.ids;
+            if (change.kind == Kind::RemoveAll || change.kind == Kind::ReplaceAll) {
+                removed = before;
+            } else if (change.kind == Kind::RemoveMatching) {
+                removed.clear();
+                for (const auto& id : before) {
+                    if (change.matches({id, _state.groups.count(id) ? "Group" : "User", id})) {
+                        removed.push_back(id);
+                    }
+                }
+            } else if (change.kind == Kind::Add) {
+                removed.clear();
+            }
+            removeMembers(groupId, removed);
+            if (change.kind == Kind::Add || change.kind == Kind::ReplaceAll) {
+                addMembers(groupId, change.ids);
+                for (const auto& id : change.ids) {
+                    if (!_state.users.count(id) && !_state.groups.count(id)) {
+                        result.ignored.push_back(id);
+                    }
+                }
+            }
+            result.changed = result.changed || memberIdsOf(groupId) != before;
+            touched.insert(before.begin(), before.end());
+            touched.insert(change.ids.begin(), change.ids.end());
+        }
+        result.touched.assign(touched.begin(), touched.end());
+        return result;
+    }
+    std::size_t moveOutOfReachMembers(const std::string& fromGroupId,
+                                      const std::string& toGroupId) override {
+        std::size_t moved = 0;
+        for (auto& row : _state.memberships) {
+            if (row.groupId == fromGroupId && _state.outOfReach.count(row.memberId)) {
+                row.groupId = toGroupId;
+                ++moved;
+            }
+        }
+        return moved;
+    }
+    std::vector<std::string> deleteGroup(const std::string& groupId) override {
+        const auto members = memberIdsOf(groupId);
+        auto& rows = _state.memberships;
+        rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                  [&](const port::Membership& row) {
+                                      return row.groupId == groupId || row.memberId == groupId;
+                                  }),
+                   rows.end());
+        _state.groupRows.erase(groupId);
+        _state.groups.erase(groupId);
+        return members;
+    }
+    void saveSnapshot(const port::CreatedAccount& deleted,
+                      const std::vector<std::string>& ids) override {
+        _state.snapshots[{deleted.kind, deleted.externalId.value()}] = {
+            Poco::Timestamp().epochMicroseconds() / 1000, ids};
+    }
+    void recordAudit(const port::AuditEvent& event) override { _state.audit.push_back(event); }
+
     bool hasMark(const std::string& name) override { return _state.marks.count(name) != 0; }
     void setMark(const std::string& name) override { _state.marks.insert(name); }
     void clearMark(const std::string& name) override { _state.marks.erase(name); }
 
   private:
+    void refuseTakenName(const std::string& id, const port::GroupRow& row) const {
+        for (const auto& [other, group] : _state.groupRows) {
+            if (other != id && group.row.displayNameKey == row.displayNameKey) {
+                throw port::Conflict(port::Conflict::Kind::Uniqueness, "taken", other);
+            }
+        }
+    }
+    // Sorted, as the membership is a set.
+    std::vector<std::string> memberIdsOf(const std::string& groupId) const {
+        std::set<std::string> ids;
+        for (const auto& row : _state.memberships) {
+            if (row.groupId == groupId) {
+                ids.insert(row.memberId);
+            }
+        }
+        return {ids.begin(), ids.end()};
+    }
+    // Members out of SCIM's reach stay.
+    void removeMembers(const std::string& groupId, const std::vector<std::string>& ids) {
+        auto& rows = _state.memberships;
+        rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                  [&](const port::Membership& row) {
+                                      return row.groupId == groupId && among(ids, row.memberId) &&
+                                             !_state.outOfReach.count(row.memberId);
+                                  }),
+                   rows.end());
+    }
+
     static bool among(const std::vector<std::string>& ids, const std::string& id) {
         return std::find(ids.begin(), ids.end(), id) != ids.end();
     }

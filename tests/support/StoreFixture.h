@@ -10,6 +10,7 @@
 #include "store/SqlAccountTransactions.h"
 #include "store/UserRepository.h"
 #include "tim/AccountService.h"
+#include "tim/GroupService.h"
 #include "tim/RoleCatalogue.h"
 
 #include <Poco/JSON/Parser.h>
@@ -32,11 +33,15 @@ class StoreFixture : public CppUnit::TestFixture {
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
         _users = usersOver(*_database);
-        _groups = std::make_unique<store::GroupRepository>(*_database, accountRules());
+        _transactions = std::make_unique<store::SqlAccountTransactions>(*_database);
+        _groupReads = std::make_unique<store::GroupRepository>(*_database);
+        _groups = groupsUnder(accountRules());
     }
 
     void tearDown() override {
         _groups.reset();
+        _groupReads.reset();
+        _transactions.reset();
         _users.reset();
         _database.reset();
     }
@@ -55,11 +60,15 @@ class StoreFixture : public CppUnit::TestFixture {
         return std::make_unique<store::UserRepository>(database, accountRules());
     }
 
+    // The groups as the plugin builds them, under `rules`.
+    std::unique_ptr<tim::GroupService> groupsUnder(const tim::AccountService& rules) {
+        return std::make_unique<tim::GroupService>(*_transactions, *_groupReads, rules);
+    }
+
     // The configured roles applied to the catalogue, as the plugin does at start.
     tim::RoleCatalogueChange syncRoleCatalogue(const std::vector<std::string>& known,
                                                const std::vector<std::string>& internal) {
-        store::SqlAccountTransactions transactions(*_database);
-        return tim::applyRoleCatalogue(transactions, accountRules(), known, internal);
+        return tim::applyRoleCatalogue(*_transactions, accountRules(), known, internal);
     }
 
     // A PatchOp's Operations (a JSON array) applied to user `id` the way the endpoint does.
@@ -80,7 +89,9 @@ class StoreFixture : public CppUnit::TestFixture {
     store::DatabaseConfig _config;
     std::unique_ptr<store::Database> _database;
     std::unique_ptr<store::UserRepository> _users;
-    std::unique_ptr<store::GroupRepository> _groups;
+    std::unique_ptr<store::SqlAccountTransactions> _transactions;
+    std::unique_ptr<store::GroupRepository> _groupReads;
+    std::unique_ptr<tim::GroupService> _groups;
 };
 
 }  // namespace testing
