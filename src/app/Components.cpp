@@ -80,10 +80,11 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     accounts = std::make_unique<tim::AccountService>(std::move(accountSettings));
     snapshots = std::make_unique<store::Snapshots>(*database);
     snapshotRetention = deletedRetention;
-    users = std::make_unique<store::UserRepository>(*database, *accounts);
     transactions = std::make_unique<store::SqlAccountTransactions>(*database);
     groupReads = std::make_unique<store::GroupRepository>(*database);
     groups = std::make_unique<tim::GroupService>(*transactions, *groupReads, *accounts);
+    userReads = std::make_unique<store::UserRepository>(*database);
+    users = std::make_unique<tim::UserService>(*transactions, *userReads, *accounts);
     audit = std::make_unique<store::AuditTrail>(*database);
     status = std::make_unique<store::SqlStatusReader>(*database);
     purger = std::make_unique<store::Purger>(*database, purgePolicy);

@@ -20,6 +20,7 @@
 #include "tim/AccountService.h"
 #include "tim/Duration.h"
 #include "tim/GroupService.h"
+#include "tim/UserService.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -45,11 +46,12 @@ struct Components {
     std::unique_ptr<store::SqlTokenStore> tokenStore;
     std::unique_ptr<auth::TokenService> tokens;
     std::unique_ptr<auth::HmacCursorSeal> cursors;
-    std::unique_ptr<tim::AccountService> accounts;  // before the stores that run its rules
-    std::unique_ptr<store::UserRepository> users;
+    std::unique_ptr<tim::AccountService> accounts;  // before the use cases that apply its rules
     std::unique_ptr<store::SqlAccountTransactions> transactions;  // src/tim's use cases
     std::unique_ptr<store::GroupRepository> groupReads;
     std::unique_ptr<tim::GroupService> groups;
+    std::unique_ptr<store::UserRepository> userReads;
+    std::unique_ptr<tim::UserService> users;
     std::unique_ptr<store::AuditTrail> audit;
     std::unique_ptr<store::SqlStatusReader> status;
     std::unique_ptr<store::Purger> purger;

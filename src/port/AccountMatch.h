@@ -1,7 +1,9 @@
 // What a create request found among the accounts TIM has, and what to do about it: the store
-// finds the candidates inside the create's transaction, TIM's binding rule (AccountRules::bind)
-// decides, and the store carries the decision out in the same transaction.
+// finds the candidates inside the create's transaction, TIM's binding rule (tim/Binding.h)
+// decides, and src/tim carries the decision out in the same transaction.
 #pragma once
+
+#include <Poco/Types.h>
 
 #include <optional>
 #include <stdexcept>
@@ -21,6 +23,7 @@ struct AccountCandidate {
     bool managed = false;      // SCIM created or bound it
     bool isProtected = false;  // holds a protected role
     std::optional<std::string> externalId;
+    Poco::Int64 version = 0;  // as found: a bind, revive or recycle needs it unchanged
 };
 
 struct BindDecision {

@@ -2,8 +2,12 @@
 // the store has opened (port/AccountTransactions.h): committed or rolled back as one.
 #pragma once
 
+#include "port/AccountMatch.h"
 #include "port/AuditLog.h"
+#include "port/Credentials.h"
 #include "port/GroupStore.h"
+#include "port/UserColumns.h"
+#include "port/UserStore.h"
 
 #include <Poco/Nullable.h>
 #include <Poco/Types.h>
@@ -70,6 +74,13 @@ struct GroupRow {
     Poco::JSON::Object::Ptr doc;          // what SCIM shows of it, without members
 };
 
+// A group locked for a write, with the columns TIM's own groups have whatever their document.
+struct LockedGroup {
+    GroupRecord record;
+    Poco::Nullable<std::string> externalId;
+    std::string displayNameKey;  // folded
+};
+
 // The group that holds a displayName, and whether SCIM manages it (false: TIM's own).
 struct NamedGroup {
     std::string id;
@@ -81,6 +92,25 @@ struct AppliedMemberChanges {
     std::vector<std::string> touched;  // ids whose membership may have changed
     std::vector<std::string> ignored;  // ids of no user or group here
     bool changed = false;              // the membership is not what it was
+};
+
+// A user's row as a write sets it: the columns its document determines, and the document.
+struct UserRow {
+    UserColumns columns;
+    Poco::JSON::Object::Ptr doc;
+};
+
+// What an update of a user changes besides its row.
+struct UserWrite {
+    Poco::Int64 version = 0;  // the version read: the update needs it unchanged
+    PasswordChange password;
+    bool revive = false;  // a user SCIM deleted comes back
+};
+
+// A user in SCIM's reach, locked for a write.
+struct LockedUser {
+    Poco::Int64 version = 0;
+    bool managed = true;  // false: TIM's own account, which a write binds
 };
 
 class AccountTransaction {
@@ -145,7 +175,7 @@ class AccountTransaction {
     virtual std::vector<std::string> roleGrantHolders() = 0;
 
     // The group, locked until the transaction ends; nullopt when there is none.
-    virtual std::optional<GroupRecord> lockGroup(const std::string& id) = 0;
+    virtual std::optional<LockedGroup> lockGroup(const std::string& id) = 0;
     // The group holding this folded displayName, locked; nullopt when none does.
     virtual std::optional<NamedGroup> lockGroupNamed(const std::string& displayNameKey) = 0;
     // The group as this transaction left it (it must exist).
@@ -172,6 +202,37 @@ class AccountTransaction {
                               const std::vector<std::string>& ids) = 0;
     // One row of the provisioning audit, under the current request's id.
     virtual void recordAudit(const AuditEvent& event) = 0;
+
+    // The accounts a create of `columns` may collide with: the userName's holder first, then
+    // unmanaged persons with its TIM email. Read without range locks (lockCandidate locks one).
+    virtual std::vector<AccountCandidate> userCandidates(const UserColumns& columns) = 0;
+    // Locks the account a decision names; the run starts again when it changed since it was
+    // found.
+    virtual void lockCandidate(const AccountCandidate& candidate) = 0;
+    // Erases a deleted user for good (its userName is reused), audited with `why`.
+    virtual void eraseUser(const std::string& id, const Poco::Nullable<std::string>& externalId,
+                           const std::string& why) = 0;
+    // `byScim`: SCIM creates it (managed, created by SCIM), else TIM's own. Returns when it was
+    // created (epoch ms, as the record's times). Throws Conflict when the userName is taken.
+    virtual Poco::Int64 insertUser(const std::string& id, const UserRow& row,
+                                   const PasswordChange& password, bool byScim) = 0;
+    // Writes the row when the user still has `write.version`; the user is managed from now on.
+    // False when the version moved. Throws Conflict when the userName is taken.
+    virtual bool updateUser(const std::string& id, const UserRow& row, const UserWrite& write) = 0;
+    // The user in SCIM's reach, locked; nullopt when there is none.
+    virtual std::optional<LockedUser> lockUser(const std::string& id) = 0;
+    // What the credential rule reads of the user; its roles stay as read until the end.
+    virtual CredentialStanding credentialStanding(const std::string& id) = 0;
+    // Throws Conflict when an account other than `id` holds the userName of `columns`.
+    virtual void refuseTakenUserName(const UserColumns& columns, const std::string& id) = 0;
+    // The user (in reach or not) with its roles and its manager, as this transaction left it.
+    virtual UserRecord readUser(const std::string& id) = 0;
+    // Sets `record.manager` when its document names one.
+    virtual void readManager(UserRecord& record) = 0;
+    // Hides the user from SCIM (the purge takes it later); returns its externalId.
+    virtual Poco::Nullable<std::string> markUserDeleted(const std::string& id) = 0;
+    // Grants the user a role as TIM's own UI does (source tim).
+    virtual void grantTimRole(const std::string& userId, const std::string& roleKey) = 0;
 
     // Marks that outlive the transaction: work owed until a later one clears it.
     virtual bool hasMark(const std::string& name) = 0;

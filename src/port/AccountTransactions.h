@@ -7,8 +7,16 @@
 #include "port/AccountTransaction.h"
 
 #include <functional>
+#include <stdexcept>
 
 namespace port {
+
+// Thrown by a use case inside a run when what it locked is not as it read it (a row another
+// write changed or a cluster aborted): the run starts again from the beginning.
+class RunAgain : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
 
 class AccountTransactions {
   public:

@@ -42,6 +42,22 @@ class Conflict : public StoreError {
     std::string _holder;
 };
 
+// The uniqueness conflicts of a name, raised by the store (its unique index) and by the rules
+// (a create that may not bind): one wording. `holderId` is "" for an account out of SCIM's
+// reach, which is never named.
+inline Conflict userNameTaken(const std::string& userName, const std::string& holderId) {
+    return Conflict(Conflict::Kind::Uniqueness,
+                    "userName \"" + userName + "\" is already in use" +
+                        (holderId.empty() ? "" : " by user " + holderId),
+                    holderId);
+}
+inline Conflict displayNameTaken(const std::string& displayName, const std::string& holderId) {
+    return Conflict(Conflict::Kind::Uniqueness,
+                    "A group named \"" + displayName + "\" already exists" +
+                        (holderId.empty() ? "" : " (id " + holderId + ")"),
+                    holderId);
+}
+
 // A create refused because its userName belongs to a protected TIM account (an administrator
 // or a system identity SCIM does not manage); only the refusal was written, to the audit. Its
 // message names the userName, never the account.

@@ -1,9 +1,10 @@
-// The users SCIM provisions, as the api sees them: every write is one transaction with a
-// version check, and TIM's rules (port/AccountRules.h) run inside it.
+// The users SCIM provisions, as the api sees them: the store's reads (UserReads) and TIM's
+// use cases on them (UserStore, tim/UserService.h), every write one transaction with a version
+// check.
 #pragma once
 
 #include "port/AccountMatch.h"
-#include "port/AccountRules.h"
+#include "port/Credentials.h"
 #include "port/ResourceQuery.h"
 #include "scim/Representation.h"
 
@@ -65,10 +66,24 @@ using RenderUser = std::function<Poco::JSON::Object::Ptr(const UserRecord&)>;
 // times) to the new normalised document, or throws (nothing is written then).
 using ChangeUser = std::function<scim::NormalisedResource(const UserRecord&)>;
 
-class UserStore {
+// What the api reads of users, as the store keeps them.
+class UserReads {
   public:
-    virtual ~UserStore() = default;
+    virtual ~UserReads() = default;
 
+    virtual std::optional<UserRecord> find(const std::string& id) = 0;
+
+    virtual UserPage query(const UserQuery& query, const RenderUser& render) = 0;
+
+    // The displayNames of the visible users among `ids` (for manager references), in a number
+    // of statements that does not grow with a page: a user without one maps to "", an id that
+    // is no visible user is left out.
+    virtual std::map<std::string, std::string> displayNamesOf(
+        const std::vector<std::string>& ids) = 0;
+};
+
+class UserStore : public UserReads {
+  public:
     // Creates the user, binds the request to an account TIM already has, or revives the user
     // SCIM deleted, as the rules decide (guide FAQ 4). `password`: the one the client sent, if
     // any, hashed only once every check passed and only where the rules let SCIM set it.
@@ -82,8 +97,6 @@ class UserStore {
     // in use.
     virtual std::string createLocal(const std::string& userName, const std::string& email,
                                     const std::vector<std::string>& roles) = 0;
-
-    virtual std::optional<UserRecord> find(const std::string& id) = 0;
 
     // Replaces the document (PUT). `password`: as for createOrBind. `expectedVersion`: the
     // If-Match version, if any. Throws NotFound, Conflict, VersionMismatch, Forbidden.
@@ -106,14 +119,6 @@ class UserStore {
 
     // Hides the user from SCIM (it answers 404 from now on); false when there is none.
     virtual bool remove(const std::string& id, std::optional<Poco::Int64> expectedVersion) = 0;
-
-    virtual UserPage query(const UserQuery& query, const RenderUser& render) = 0;
-
-    // The displayNames of the visible users among `ids` (for manager references), in a number
-    // of statements that does not grow with a page: a user without one maps to "", an id that
-    // is no visible user is left out.
-    virtual std::map<std::string, std::string> displayNamesOf(
-        const std::vector<std::string>& ids) = 0;
 };
 
 }  // namespace port

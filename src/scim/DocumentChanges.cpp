@@ -52,4 +52,8 @@ std::vector<std::string> attributesOf(const Poco::JSON::Object::Ptr& doc) {
     return changedAttributes(nullptr, doc);
 }
 
+bool sameDocument(const Poco::JSON::Object::Ptr& a, const Poco::JSON::Object::Ptr& b) {
+    return json::compactText(Poco::Dynamic::Var(a)) == json::compactText(Poco::Dynamic::Var(b));
+}
+
 }  // namespace scim

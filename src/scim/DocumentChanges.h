@@ -16,4 +16,8 @@ std::vector<std::string> changedAttributes(const Poco::JSON::Object::Ptr& before
 // The attributes a document has, as changedAttributes names them.
 std::vector<std::string> attributesOf(const Poco::JSON::Object::Ptr& doc);
 
+// Whether two documents are the same, byte for byte as stored (an empty extension object
+// counts, which changedAttributes does not name).
+bool sameDocument(const Poco::JSON::Object::Ptr& a, const Poco::JSON::Object::Ptr& b);
+
 }  // namespace scim

@@ -6,8 +6,6 @@
 
 #include "port/StoreErrors.h"
 
-#include <Poco/Data/Statement.h>
-
 #include <set>
 
 namespace store {
@@ -17,13 +15,6 @@ using namespace Poco::Data::Keywords;
 namespace {
 
 constexpr std::size_t kMaxGroupDocumentBytes = 60000;
-
-port::Conflict displayNameTaken(const std::string& name, const std::string& holderId) {
-    return port::Conflict(port::Conflict::Kind::Uniqueness,
-                          "A group named \"" + name + "\" already exists" +
-                              (holderId.empty() ? "" : " (id " + holderId + ")"),
-                          holderId);
-}
 
 // Memberships SCIM may remove: not those of accounts out of its reach, which it never sees.
 const std::string& removableMember() {
@@ -59,6 +50,11 @@ std::vector<std::string> matchingMembers(
         }
     }
     return ids;
+}
+
+// A group's displayName: unique, its holder always named.
+UniqueKey nameOf(const port::GroupRow& row) {
+    return {"tim_group", "display_name_key", row.displayNameKey, ""};
 }
 
 }  // namespace
@@ -97,14 +93,17 @@ std::vector<port::GroupMember> listMembers(Poco::Data::Session& session,
     return result;
 }
 
-std::optional<port::GroupRecord> GroupRows::lock(const std::string& id) {
-    const auto rows = selectIds(
-        _session, std::string("SELECT id FROM tim_group WHERE id = ?") + _dialect.forUpdate(),
-        {textParam(id)});
-    if (rows.empty()) {
+std::optional<port::LockedGroup> GroupRows::lock(const std::string& id) {
+    std::vector<Poco::Nullable<std::string>> externalIds;
+    std::vector<std::string> keys;
+    std::string key = id;
+    _session << std::string("SELECT external_id, display_name_key FROM tim_group WHERE id = ?") +
+                    _dialect.forUpdate(),
+        use(key), into(externalIds), into(keys), now;
+    if (keys.empty()) {
         return std::nullopt;
     }
-    return read(id);
+    return port::LockedGroup{read(id), externalIds.front(), keys.front()};
 }
 
 std::optional<port::NamedGroup> GroupRows::lockNamed(const std::string& displayNameKey) {
@@ -128,47 +127,40 @@ port::GroupRecord GroupRows::read(const std::string& id) {
     return *record;
 }
 
-template <typename Write>
-void GroupRows::naming(const port::GroupRow& row, Write&& write) {
-    try {
-        write();
-    } catch (const Poco::Exception& e) {
-        if (!_dialect.isUniqueViolation(e)) {
-            throw;
-        }
-        // The statement failed alone: the transaction reads on.
-        throw displayNameTaken(row.displayName, holderOf(_session, "tim_group", "display_name_key",
-                                                         row.displayNameKey));
-    }
-}
-
 void GroupRows::insert(const std::string& id, const port::GroupRow& row, bool managed) {
     const std::string json = documentText(row.doc, kMaxGroupDocumentBytes);
     const Poco::Int64 now = nowMs();
-    naming(row, [&] {
-        runPrepared(
-            _session,
-            "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
-            "role_key, doc, version, created_ms, modified_ms, managed) VALUES (?, ?, ?, ?, "
-            "?, ?, 1, ?, ?, ?)",
-            {textParam(id), textParam(row.displayName), textParam(row.displayNameKey),
-             nullableTextParam(row.externalId), nullableTextParam(row.roleKey), textParam(json),
-             numberParam(now), numberParam(now), numberParam(managed ? 1 : 0)});
-    });
+    writeUnique(
+        _session, _dialect, nameOf(row),
+        [&] {
+            runPrepared(
+                _session,
+                "INSERT INTO tim_group (id, display_name, display_name_key, external_id, "
+                "role_key, doc, version, created_ms, modified_ms, managed) VALUES (?, ?, ?, ?, "
+                "?, ?, 1, ?, ?, ?)",
+                {textParam(id), textParam(row.displayName), textParam(row.displayNameKey),
+                 nullableTextParam(row.externalId), nullableTextParam(row.roleKey), textParam(json),
+                 numberParam(now), numberParam(now), numberParam(managed ? 1 : 0)});
+        },
+        [&](const std::string& holder) { return port::displayNameTaken(row.displayName, holder); });
 }
 
 void GroupRows::update(const std::string& id, const port::GroupRow& row) {
     const std::string json = documentText(row.doc, kMaxGroupDocumentBytes);
-    naming(row, [&] {
-        // Written by SCIM: managed from now on.
-        runPrepared(_session,
-                    "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = ?, "
-                    "role_key = ?, doc = ?, version = version + 1, modified_ms = ?, managed = 1 "
-                    "WHERE id = ?",
-                    {textParam(row.displayName), textParam(row.displayNameKey),
-                     nullableTextParam(row.externalId), nullableTextParam(row.roleKey),
-                     textParam(json), numberParam(nowMs()), textParam(id)});
-    });
+    writeUnique(
+        _session, _dialect, nameOf(row),
+        [&] {
+            // Written by SCIM: managed from now on.
+            runPrepared(
+                _session,
+                "UPDATE tim_group SET display_name = ?, display_name_key = ?, external_id = ?, "
+                "role_key = ?, doc = ?, version = version + 1, modified_ms = ?, managed = 1 "
+                "WHERE id = ?",
+                {textParam(row.displayName), textParam(row.displayNameKey),
+                 nullableTextParam(row.externalId), nullableTextParam(row.roleKey), textParam(json),
+                 numberParam(nowMs()), textParam(id)});
+        },
+        [&](const std::string& holder) { return port::displayNameTaken(row.displayName, holder); });
 }
 
 port::AppliedMemberChanges GroupRows::changeMembers(

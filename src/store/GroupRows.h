@@ -25,13 +25,13 @@ std::optional<port::GroupRecord> findGroup(Poco::Data::Session& session, const s
 std::vector<port::GroupMember> listMembers(Poco::Data::Session& session,
                                            const std::string& groupId);
 
-// The writes of port::AccountTransaction's group section, in the caller's transaction.
+// port::AccountTransaction's group section, in the caller's transaction.
 class GroupRows {
   public:
     GroupRows(Poco::Data::Session& session, const SqlDialect& dialect)
         : _session(session), _dialect(dialect) {}
 
-    std::optional<port::GroupRecord> lock(const std::string& id);
+    std::optional<port::LockedGroup> lock(const std::string& id);
     std::optional<port::NamedGroup> lockNamed(const std::string& displayNameKey);
     port::GroupRecord read(const std::string& id);
     void insert(const std::string& id, const port::GroupRow& row, bool managed);
@@ -42,10 +42,6 @@ class GroupRows {
     std::vector<std::string> remove(const std::string& groupId);
 
   private:
-    // Runs `write`; a unique violation becomes the Conflict that names the displayName's holder.
-    template <typename Write>
-    void naming(const port::GroupRow& row, Write&& write);
-
     Poco::Data::Session& _session;
     const SqlDialect& _dialect;
 };

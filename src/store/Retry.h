@@ -1,5 +1,6 @@
-// Runs a whole write transaction again after a deadlock or lock timeout, a bounded number of
-// times with a short random pause: the engine chose it as the victim, not the client.
+// Runs a whole write transaction again after a deadlock or lock timeout, a row that vanished or
+// an insert race lost, a bounded number of times with a short random pause: the engine chose it
+// as the victim, not the client.
 #pragma once
 
 #include "SqlDialect.h"
@@ -22,8 +23,8 @@ POCO_DECLARE_EXCEPTION(, WriteContention, Poco::Exception)
 // transaction without telling (GaleraNode.h). Run it again, like a deadlock.
 POCO_DECLARE_EXCEPTION(, RowVanished, Poco::Exception)
 
-// A row this transaction inserts was inserted first by another that committed meanwhile (on a
-// cluster, through another node): run it again, and it reads that row.
+// A row this transaction inserts was inserted first by another that committed meanwhile (on
+// MySQL, or on a cluster through another node): run it again, and it reads that row.
 POCO_DECLARE_EXCEPTION(, InsertRaceLost, Poco::Exception)
 
 template <typename Fn>

@@ -284,7 +284,7 @@ std::vector<std::string> SqlAccountTransaction::roleGrantHolders() {
     return ids;
 }
 
-std::optional<port::GroupRecord> SqlAccountTransaction::lockGroup(const std::string& id) {
+std::optional<port::LockedGroup> SqlAccountTransaction::lockGroup(const std::string& id) {
     return _groups.lock(id);
 }
 
@@ -327,6 +327,60 @@ void SqlAccountTransaction::saveSnapshot(const port::CreatedAccount& deleted,
 
 void SqlAccountTransaction::recordAudit(const port::AuditEvent& event) {
     store::recordAudit(_session, event);
+}
+
+std::vector<port::AccountCandidate> SqlAccountTransaction::userCandidates(
+    const port::UserColumns& columns) {
+    return _users.candidates(columns);
+}
+
+void SqlAccountTransaction::lockCandidate(const port::AccountCandidate& candidate) {
+    _users.lockCandidate(candidate);
+}
+
+void SqlAccountTransaction::eraseUser(const std::string& id,
+                                      const Poco::Nullable<std::string>& externalId,
+                                      const std::string& why) {
+    _users.erase(id, externalId, why);
+}
+
+Poco::Int64 SqlAccountTransaction::insertUser(const std::string& id, const port::UserRow& row,
+                                              const port::PasswordChange& password, bool byScim) {
+    return _users.insert(id, row, password, byScim);
+}
+
+bool SqlAccountTransaction::updateUser(const std::string& id, const port::UserRow& row,
+                                       const port::UserWrite& write) {
+    return _users.update(id, row, write);
+}
+
+std::optional<port::LockedUser> SqlAccountTransaction::lockUser(const std::string& id) {
+    return _users.lock(id);
+}
+
+port::CredentialStanding SqlAccountTransaction::credentialStanding(const std::string& id) {
+    return _users.credentialStanding(id);
+}
+
+void SqlAccountTransaction::refuseTakenUserName(const port::UserColumns& columns,
+                                                const std::string& id) {
+    _users.refuseTakenUserName(columns, id);
+}
+
+port::UserRecord SqlAccountTransaction::readUser(const std::string& id) {
+    return _users.read(id);
+}
+
+void SqlAccountTransaction::readManager(port::UserRecord& record) {
+    _users.readManager(record);
+}
+
+Poco::Nullable<std::string> SqlAccountTransaction::markUserDeleted(const std::string& id) {
+    return _users.markDeleted(id);
+}
+
+void SqlAccountTransaction::grantTimRole(const std::string& userId, const std::string& roleKey) {
+    _users.grantTimRole(userId, roleKey);
 }
 
 bool SqlAccountTransaction::hasMark(const std::string& name) {

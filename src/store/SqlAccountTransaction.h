@@ -3,6 +3,7 @@
 
 #include "GroupRows.h"
 #include "SqlDialect.h"
+#include "UserRows.h"
 #include "port/AccountTransaction.h"
 
 #include <Poco/Data/Session.h>
@@ -13,7 +14,10 @@ class SqlAccountTransaction final : public port::AccountTransaction {
   public:
     // `session` has the write's transaction open.
     SqlAccountTransaction(Poco::Data::Session& session, const SqlDialect& dialect)
-        : _session(session), _dialect(dialect), _groups(session, dialect) {}
+        : _session(session),
+          _dialect(dialect),
+          _groups(session, dialect),
+          _users(session, dialect) {}
 
     std::set<std::string> outOfReach(const std::vector<std::string>& accountIds) override;
     std::vector<port::RoleOffer> roleOffers(const std::vector<std::string>& userIds) override;
@@ -39,7 +43,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     void setCatalogueStanding(const std::string& key, bool internal) override;
     void removeCatalogueRole(const std::string& key) override;
     std::vector<std::string> roleGrantHolders() override;
-    std::optional<port::GroupRecord> lockGroup(const std::string& id) override;
+    std::optional<port::LockedGroup> lockGroup(const std::string& id) override;
     std::optional<port::NamedGroup> lockGroupNamed(const std::string& displayNameKey) override;
     port::GroupRecord readGroup(const std::string& id) override;
     void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override;
@@ -52,6 +56,21 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     void saveSnapshot(const port::CreatedAccount& deleted,
                       const std::vector<std::string>& ids) override;
     void recordAudit(const port::AuditEvent& event) override;
+    std::vector<port::AccountCandidate> userCandidates(const port::UserColumns& columns) override;
+    void lockCandidate(const port::AccountCandidate& candidate) override;
+    void eraseUser(const std::string& id, const Poco::Nullable<std::string>& externalId,
+                   const std::string& why) override;
+    Poco::Int64 insertUser(const std::string& id, const port::UserRow& row,
+                           const port::PasswordChange& password, bool byScim) override;
+    bool updateUser(const std::string& id, const port::UserRow& row,
+                    const port::UserWrite& write) override;
+    std::optional<port::LockedUser> lockUser(const std::string& id) override;
+    port::CredentialStanding credentialStanding(const std::string& id) override;
+    void refuseTakenUserName(const port::UserColumns& columns, const std::string& id) override;
+    port::UserRecord readUser(const std::string& id) override;
+    void readManager(port::UserRecord& record) override;
+    Poco::Nullable<std::string> markUserDeleted(const std::string& id) override;
+    void grantTimRole(const std::string& userId, const std::string& roleKey) override;
     bool hasMark(const std::string& name) override;
     void setMark(const std::string& name) override;
     void clearMark(const std::string& name) override;
@@ -60,6 +79,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     Poco::Data::Session& _session;
     const SqlDialect& _dialect;
     GroupRows _groups;
+    UserRows _users;
 };
 
 }  // namespace store

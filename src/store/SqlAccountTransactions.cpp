@@ -15,11 +15,14 @@ void SqlAccountTransactions::run(const std::function<void(port::AccountTransacti
         SqlAccountTransaction transaction(session, dialect);
         try {
             work(transaction);
+        } catch (const port::RunAgain& e) {
+            throw RowVanished(e.what());
         } catch (const Poco::Exception& e) {
-            // Uniqueness a client can break is the transaction's Conflict already (GroupRows):
-            // this one is another writer's row, such as hosts starting at once that list the
-            // same roles. The use case runs again and reads it.
-            if (dialect.isUniqueViolation(e)) {
+            // Uniqueness a client can break is the transaction's Conflict already (GroupRows,
+            // UserRows): this one is another writer's row, such as hosts starting at once that
+            // list the same roles, or two requests granting one role. The use case runs again
+            // and reads it. On SQLite writers take turns: a constraint error there is no race.
+            if (dialect.engine() != Engine::SQLite && dialect.isUniqueViolation(e)) {
                 throw InsertRaceLost(e.displayText());
             }
             throw;

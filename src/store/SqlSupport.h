@@ -28,6 +28,32 @@ std::string holderOf(Poco::Data::Session session, const std::string& table,
                      const std::string& keyColumn, const std::string& key,
                      const std::string& shownOnly = "");
 
+// The unique key a write may break, and who may be named as its holder.
+struct UniqueKey {
+    std::string table;      // from code, never from input
+    std::string keyColumn;  // from code, never from input
+    std::string key;
+    std::string shownOnly;  // as holderOf's
+};
+
+// Runs `write` (one statement); when it breaks `unique`, throws `conflict(holderId)`. The
+// statement failed alone and the transaction reads on; the holder is read with a lock, since it
+// may have committed after this transaction's snapshot began.
+template <typename Write, typename Conflict>
+void writeUnique(Poco::Data::Session& session, const SqlDialect& dialect, const UniqueKey& unique,
+                 Write&& write, Conflict&& conflict) {
+    try {
+        write();
+    } catch (const Poco::Exception& e) {
+        if (!dialect.isUniqueViolation(e)) {
+            throw;
+        }
+        throw conflict(holderOf(
+            session, unique.table, unique.keyColumn, unique.key,
+            (unique.shownOnly.empty() ? "1 = 1" : unique.shownOnly) + dialect.forUpdate()));
+    }
+}
+
 // The document as compact JSON; ScimError 413 beyond `maxBytes` (the column is a TEXT).
 std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes);
 Poco::JSON::Object::Ptr parseDocument(const std::string& text);

@@ -12,8 +12,7 @@ port::BindDecision AccountService::bind(const std::vector<port::AccountCandidate
     return decideBinding(_settings.binding, candidates, externalId);
 }
 
-port::PasswordRefusal AccountService::passwordRefusal(
-    const port::CredentialStanding& account) const {
+PasswordRefusal AccountService::passwordRefusal(const port::CredentialStanding& account) const {
     return passwordRefusalFor(account);
 }
 
@@ -21,7 +20,7 @@ std::optional<std::string> AccountService::roleOf(const std::string& groupDispla
     return roleNameOf(groupDisplayName);
 }
 
-port::PasswordChange AccountService::password(port::AccountEvent event,
+port::PasswordChange AccountService::password(AccountEvent event,
                                               const std::optional<std::string>& clientHash) const {
     return passwordChangeOn(event, clientHash, _settings.defaultPasswordHash);
 }
@@ -32,8 +31,8 @@ std::string AccountService::hashPassword(const std::string& clear) const {
     return hash;
 }
 
-port::GrantTally AccountService::grantRoles(port::AccountTransaction& work,
-                                            const std::vector<std::string>& accountIds) const {
+GrantTally AccountService::grantRoles(port::AccountTransaction& work,
+                                      const std::vector<std::string>& accountIds) const {
     return tim::grantRoles(work, accountIds, _settings.roleReach);
 }
 

@@ -2,14 +2,14 @@
 
 namespace tim {
 
-port::PasswordRefusal passwordRefusalFor(const port::CredentialStanding& account) {
+PasswordRefusal passwordRefusalFor(const port::CredentialStanding& account) {
     if (account.holdsProtectedRole) {
-        return port::PasswordRefusal::ProtectedRole;
+        return PasswordRefusal::ProtectedRole;
     }
     if (!account.createdByScim) {
-        return port::PasswordRefusal::NotCreatedByScim;
+        return PasswordRefusal::NotCreatedByScim;
     }
-    return port::PasswordRefusal::None;
+    return PasswordRefusal::None;
 }
 
 }  // namespace tim

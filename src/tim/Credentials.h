@@ -5,10 +5,13 @@
 // deletion still work.
 #pragma once
 
-#include "port/AccountRules.h"
+#include "port/Credentials.h"
 
 namespace tim {
 
-port::PasswordRefusal passwordRefusalFor(const port::CredentialStanding& account);
+// Why SCIM may not set an account's password.
+enum class PasswordRefusal { None, NotCreatedByScim, ProtectedRole };
+
+PasswordRefusal passwordRefusalFor(const port::CredentialStanding& account);
 
 }  // namespace tim

@@ -8,12 +8,6 @@
 namespace tim {
 namespace {
 
-port::Conflict displayNameTaken(const std::string& name, const std::string& holderId) {
-    return port::Conflict(port::Conflict::Kind::Uniqueness,
-                          "A group named \"" + name + "\" already exists (id " + holderId + ")",
-                          holderId);
-}
-
 // Throws VersionMismatch when the client's version is stale.
 void checkVersion(const port::GroupRecord& current, std::optional<Poco::Int64> expectedVersion) {
     if (expectedVersion && *expectedVersion != current.version) {
@@ -25,12 +19,12 @@ void checkVersion(const port::GroupRecord& current, std::optional<Poco::Int64> e
 // The group, locked; throws NotFound or VersionMismatch.
 port::GroupRecord lockedGroup(port::AccountTransaction& tx, const std::string& id,
                               std::optional<Poco::Int64> expectedVersion) {
-    auto current = tx.lockGroup(id);
-    if (!current) {
+    auto locked = tx.lockGroup(id);
+    if (!locked) {
         throw port::NotFound("No group " + id);
     }
-    checkVersion(*current, expectedVersion);
-    return *current;
+    checkVersion(locked->record, expectedVersion);
+    return locked->record;
 }
 
 std::vector<std::string> idsOf(const std::vector<port::Membership>& rows) {
@@ -69,7 +63,7 @@ port::GroupWriteResult GroupService::createOrBind(
             // Only a group TIM created itself binds (guide FAQ 4); one SCIM manages is a
             // duplicate, externalId or not (RFC 7644 §3.3).
             if (holder->managed) {
-                throw displayNameTaken(row.displayName, holder->id);
+                throw port::displayNameTaken(row.displayName, holder->id);
             }
             id = holder->id;
             affected = idsOf(tx.membersOf({id}));
@@ -139,7 +133,7 @@ port::GroupWriteResult GroupService::write(const char* operation, const std::str
         affected.insert(affected.end(), applied.touched.begin(), applied.touched.end());
         result.ignoredMembers = applied.ignored;
         auto changed = scim::changedAttributes(current.doc, next);
-        const bool documentChanged = !changed.empty();
+        const bool documentChanged = !scim::sameDocument(current.doc, next);
         if (applied.changed) {
             changed.push_back("members");
         }
@@ -167,12 +161,13 @@ bool GroupService::remove(const std::string& id, std::optional<Poco::Int64> expe
     bool removed = false;
     _transactions.run([&](port::AccountTransaction& tx) {
         removed = false;
-        const auto record = tx.lockGroup(id);
-        if (!record) {
+        const auto locked = tx.lockGroup(id);
+        if (!locked) {
             return;
         }
-        checkVersion(*record, expectedVersion);
-        const port::GroupRow deleted = rowOf(record->doc);
+        const port::GroupRecord& record = locked->record;
+        checkVersion(record, expectedVersion);
+        const port::GroupRow deleted = rowOf(record.doc);
         const std::string keptAs = port::newId();
         const bool kept = tx.moveOutOfReachMembers(id, keptAs) > 0;
         tx.recordAudit(
@@ -180,7 +175,7 @@ bool GroupService::remove(const std::string& id, std::optional<Poco::Int64> expe
         deleteGroup(tx, id);
         if (kept) {
             port::GroupRow row = deleted;
-            row.doc = new Poco::JSON::Object(*record->doc);
+            row.doc = new Poco::JSON::Object(*record.doc);
             row.doc->remove("externalId");
             row.externalId.clear();
             tx.insertGroup(keptAs, row, false);
@@ -194,15 +189,15 @@ bool GroupService::deleteInTim(const std::string& id) {
     bool deleted = false;
     _transactions.run([&](port::AccountTransaction& tx) {
         deleted = false;
-        const auto record = tx.lockGroup(id);
-        if (!record) {
+        // From the columns: a group TIM created has them whatever its document holds.
+        const auto locked = tx.lockGroup(id);
+        if (!locked) {
             return;
         }
-        const port::GroupRow row = rowOf(record->doc);
-        tx.saveSnapshot({port::AccountKind::Group, id, row.externalId, row.displayNameKey},
+        tx.saveSnapshot({port::AccountKind::Group, id, locked->externalId, locked->displayNameKey},
                         idsOf(tx.membersOf({id})));
         deleteGroup(tx, id);
-        tx.recordAudit({"tim-delete", "Group", id, row.externalId, {"members"}});
+        tx.recordAudit({"tim-delete", "Group", id, locked->externalId, {"members"}});
         deleted = true;
     });
     return deleted;

@@ -2,20 +2,20 @@
 
 namespace tim {
 
-port::PasswordChange passwordChangeOn(port::AccountEvent event,
+port::PasswordChange passwordChangeOn(AccountEvent event,
                                       const std::optional<std::string>& clientHash,
                                       const std::string& defaultHash) {
     port::PasswordChange change;
     switch (event) {
-        case port::AccountEvent::Bound:
+        case AccountEvent::Bound:
             return change;  // the account's own password, whatever the request said
-        case port::AccountEvent::Updated:
+        case AccountEvent::Updated:
             if (clientHash) {
                 change.keep = false;
                 change.hash = *clientHash;
             }
             return change;
-        case port::AccountEvent::Created:
+        case AccountEvent::Created:
             change.keep = false;
             if (clientHash) {
                 change.hash = *clientHash;

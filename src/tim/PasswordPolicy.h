@@ -4,16 +4,22 @@
 // password only when the client sends one.
 #pragma once
 
-#include "port/AccountRules.h"
+#include "port/Credentials.h"
 
 #include <optional>
 #include <string>
 
 namespace tim {
 
+enum class AccountEvent {
+    Created,  // a new account (by SCIM or by TIM)
+    Bound,    // an account TIM created becomes SCIM's
+    Updated,  // SCIM writes an account it manages (a revive too)
+};
+
 // `clientHash`: the hash of the client's password, if it sent one; `defaultHash`: the hash of
 // the default password, "" when none is configured.
-port::PasswordChange passwordChangeOn(port::AccountEvent event,
+port::PasswordChange passwordChangeOn(AccountEvent event,
                                       const std::optional<std::string>& clientHash,
                                       const std::string& defaultHash);
 

@@ -86,7 +86,7 @@ RoleCatalogueChange applyRoleCatalogue(port::AccountTransactions& transactions,
             accounts.begin() + static_cast<long>(first),
             accounts.begin() +
                 static_cast<long>(std::min(accounts.size(), first + kRoleRecomputeBatch)));
-        port::GrantTally tally;
+        GrantTally tally;
         transactions.run(
             [&](port::AccountTransaction& tx) { tally = rules.grantRoles(tx, batch); });
         change.granted += tally.granted;

@@ -33,8 +33,8 @@ std::vector<port::Membership> walk(port::AccountTransaction& work, Direction dir
     return rows;
 }
 
-port::GrantTally apply(port::AccountTransaction& work, const std::vector<port::RoleOffer>& offers,
-                       const std::vector<std::string>& accountIds) {
+GrantTally apply(port::AccountTransaction& work, const std::vector<port::RoleOffer>& offers,
+                 const std::vector<std::string>& accountIds) {
     const auto changes = grantChanges(offers, work.scimGrants(accountIds));
     if (!changes.grants.empty() || !changes.revocations.empty()) {
         work.changeGrants(changes.grants, changes.revocations);
@@ -119,15 +119,15 @@ std::vector<std::string> inReach(port::AccountTransaction& work,
 
 }  // namespace
 
-port::GrantTally grantRoles(port::AccountTransaction& work,
-                            const std::vector<std::string>& accountIds, RoleReach reach) {
+GrantTally grantRoles(port::AccountTransaction& work, const std::vector<std::string>& accountIds,
+                      RoleReach reach) {
     if (accountIds.empty()) {
         return {};
     }
     std::set<std::string> accounts(accountIds.begin(), accountIds.end());
     if (reach == RoleReach::Direct) {
         const auto ids = inReach(work, accounts);
-        return ids.empty() ? port::GrantTally{} : apply(work, work.roleOffers(ids), ids);
+        return ids.empty() ? GrantTally{} : apply(work, work.roleOffers(ids), ids);
     }
     // Every account below the groups among them may hold another role now.
     for (const auto& row : walk(work, Direction::Down, accountIds)) {

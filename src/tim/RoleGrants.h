@@ -4,9 +4,9 @@
 // role TIM granted itself is never SCIM's to take.
 #pragma once
 
-#include "port/AccountRules.h"
 #include "port/AccountTransaction.h"
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +16,12 @@ namespace tim {
 // Which role groups entitle a user: those it is a direct member of, or also those that hold,
 // at any depth, a group it is a member of (scim.roles.nested).
 enum class RoleReach { Direct, Nested };
+
+// How many role grants a recompute added and took away.
+struct GrantTally {
+    std::size_t granted = 0;
+    std::size_t revoked = 0;
+};
 
 struct GrantChanges {
     std::set<port::RoleGrant> grants;
@@ -33,7 +39,7 @@ std::vector<port::RoleOffer> nestedOffers(const std::vector<port::Membership>& a
 
 // Applies the rule inside `work` to these accounts: users, and, for groups among them, with
 // RoleReach::Nested, the users below them at any depth.
-port::GrantTally grantRoles(port::AccountTransaction& work,
-                            const std::vector<std::string>& accountIds, RoleReach reach);
+GrantTally grantRoles(port::AccountTransaction& work, const std::vector<std::string>& accountIds,
+                      RoleReach reach);
 
 }  // namespace tim

@@ -108,7 +108,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         // A second instance: its own pool and repositories on the same database.
         store::Database other(_config, logger());
         const auto otherUsersOwner = usersOver(other);
-        store::UserRepository& otherUsers = *otherUsersOwner;
+        tim::UserService& otherUsers = *otherUsersOwner;
         Outcomes outcomes;
         testing::race(8, [&](int i) {
             auto& repository = i % 2 ? otherUsers : *_users;

@@ -51,20 +51,29 @@ class GroupRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
-    // Hosts starting at once list the same roles: the one whose insert meets the other's
-    // committed row runs again and reads it (on Galera this was a failed start).
+    // Hosts starting at once list the same roles: on MariaDB the one whose insert meets the
+    // other's committed row runs again and reads it (on Galera this was a failed start). On
+    // SQLite writers take turns, so the same error is a bug, not a race: it surfaces at once.
     void aRowAnotherWriterInsertedFirstRunsTheUseCaseAgain() {
         const port::RoleListing listing{"auditor", false, std::nullopt};
         _transactions->run([&](port::AccountTransaction& tx) { tx.addRoleListing(listing); });
         int attempts = 0;
         std::size_t listed = 0;
-        _transactions->run([&](port::AccountTransaction& tx) {
-            ++attempts;
-            if (attempts == 1) {
-                tx.addRoleListing(listing);  // as if it had read the listings before the other
-            }
-            listed = tx.roleListings().size();
-        });
+        const auto insertAsIfUnread = [&] {
+            _transactions->run([&](port::AccountTransaction& tx) {
+                ++attempts;
+                if (attempts == 1) {
+                    tx.addRoleListing(listing);  // as if it had read before the other's commit
+                }
+                listed = tx.roleListings().size();
+            });
+        };
+        if (_database->dialect().engine() == store::Engine::SQLite) {
+            CPPUNIT_ASSERT_THROW(insertAsIfUnread(), std::exception);
+            CPPUNIT_ASSERT_EQUAL(1, attempts);
+            return;
+        }
+        insertAsIfUnread();
         CPPUNIT_ASSERT_EQUAL(2, attempts);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed);
     }

@@ -244,7 +244,7 @@ class UserRepositoryContract : public testing::StoreFixture {
         settings.defaultPasswordHash = tim::hashPassword("Initial-Pass-1");
         const std::string hash = settings.defaultPasswordHash;
         const tim::AccountService rules(settings);
-        store::UserRepository users(*_database, rules);
+        testing::StoredUsers users(*_database, rules);
         const auto created = users.createOrBind(doc(R"({"userName":"pw"})"), std::nullopt);
         Poco::Data::Session session = _database->session();
         std::string stored;

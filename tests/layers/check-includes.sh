@@ -28,12 +28,13 @@ found=$(grep -rnE '#include "(port|store|tim|auth|api|app)/' src/scim)
 # A port missing from this table is a breach too: a new port says who may use it.
 port_users() {
     case $1 in
-    AccountMatch.h | AccountRules.h | AccountTransaction.h | AccountTransactions.h | IdentityStore.h) echo "port tim store" ;;
+    AccountMatch.h | AccountTransaction.h | AccountTransactions.h | IdentityStore.h) echo "port tim store" ;;
     AuditLog.h | StatusReader.h) echo "port store app" ;;
     TokenStore.h) echo "port auth store app" ;;
     CursorSeal.h) echo "port api auth app" ;;
-    UserStore.h | Maintenance.h) echo "port api store app" ;;
-    GroupStore.h) echo "port api tim store app" ;;
+    Maintenance.h) echo "port api store app" ;;
+    UserStore.h | GroupStore.h) echo "port api tim store app" ;;
+    Credentials.h | UserColumns.h) echo "port tim store" ;;
     Ids.h | RequestContext.h | ResourceQuery.h | StoreErrors.h) echo "port api tim auth store app" ;;
     *) echo "" ;;
     esac

@@ -5,6 +5,8 @@
 
 #include "port/AccountTransactions.h"
 #include "port/StoreErrors.h"
+#include "port/UserColumns.h"
+#include "scim/UserSchemas.h"
 
 #include <Poco/Timestamp.h>
 
@@ -21,11 +23,37 @@ struct FakeGroup {
     bool managed = true;
 };
 
+// A user's row as the fake keeps it.
+struct FakeUser {
+    port::UserRow row;
+    Poco::Int64 version = 1;
+    bool managed = true;
+    bool deleted = false;
+    bool createdByScim = true;
+    bool holdsProtectedRole = false;
+    port::PasswordChange password;  // as last written
+};
+
 struct FakeAccounts {
     std::set<std::string> users;
     std::map<std::string, std::string> groups;   // id -> its role, folded ("" for none)
     std::map<std::string, FakeGroup> groupRows;  // the groups the group use cases wrote
     std::vector<port::AuditEvent> audit;
+    std::map<std::string, FakeUser> userRows;  // the users the user use cases wrote
+    std::set<port::RoleGrant> timGrants;
+
+    // An account TIM's own UI made: unmanaged, with a password SCIM did not set.
+    void timAccount(const std::string& id, const std::string& userName, bool protectedRole) {
+        FakeUser user;
+        user.row.doc = new Poco::JSON::Object;
+        user.row.doc->set("userName", userName);
+        user.row.columns = port::userColumnsOf(user.row.doc);
+        user.managed = false;
+        user.createdByScim = false;
+        user.holdsProtectedRole = protectedRole;
+        userRows[id] = user;
+        users.insert(id);
+    }
     std::vector<port::Membership> memberships;
     std::set<std::string> outOfReach;
     std::set<port::RoleGrant> scimGrants;
@@ -109,8 +137,12 @@ class FakeAccountTransaction final : public port::AccountTransaction {
                       const std::set<port::RoleGrant>& revocations) override {
         for (const auto& grant : revocations) {
             _state.scimGrants.erase(grant);
+            _state.audit.push_back({"revoke", "User", grant.first, {}, {"roles:" + grant.second}});
         }
-        _state.scimGrants.insert(grants.begin(), grants.end());
+        for (const auto& grant : grants) {
+            _state.scimGrants.insert(grant);
+            _state.audit.push_back({"grant", "User", grant.first, {}, {"roles:" + grant.second}});
+        }
     }
     std::optional<std::vector<std::string>> takeSnapshot(const port::CreatedAccount& created,
                                                          Poco::Int64 notBeforeMs) override {
@@ -128,11 +160,14 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         const auto present = memberIdsOf(groupId);
         for (const auto& id : std::set<std::string>(memberIds.begin(), memberIds.end())) {
             const bool isGroup = _state.groups.count(id) != 0;
-            if (id != groupId && (isGroup || _state.users.count(id)) && !among(present, id)) {
+            if (id == groupId || !(isGroup || _state.users.count(id))) {
+                continue;
+            }
+            if (!among(present, id)) {
                 _state.memberships.push_back(
                     {groupId, id, isGroup ? port::AccountKind::Group : port::AccountKind::User});
-                ++added;
             }
+            ++added;  // a member now
         }
         return added;
     }
@@ -195,11 +230,12 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         }
         return {holders.begin(), holders.end()};
     }
-    std::optional<port::GroupRecord> lockGroup(const std::string& id) override {
+    std::optional<port::LockedGroup> lockGroup(const std::string& id) override {
         if (!_state.groupRows.count(id)) {
             return std::nullopt;
         }
-        return readGroup(id);
+        const port::GroupRow& row = _state.groupRows.at(id).row;
+        return port::LockedGroup{readGroup(id), row.externalId, row.displayNameKey};
     }
     std::optional<port::NamedGroup> lockGroupNamed(const std::string& displayNameKey) override {
         for (const auto& [id, group] : _state.groupRows) {
@@ -254,7 +290,11 @@ class FakeAccountTransaction final : public port::AccountTransaction {
                 }
             }
             result.changed = result.changed || memberIdsOf(groupId) != before;
-            touched.insert(before.begin(), before.end());
+            // As the store: a wholesale change touches every former member, a listed one its ids.
+            if (change.kind == Kind::RemoveAll || change.kind == Kind::ReplaceAll) {
+                touched.insert(before.begin(), before.end());
+            }
+            touched.insert(removed.begin(), removed.end());
             touched.insert(change.ids.begin(), change.ids.end());
         }
         result.touched.assign(touched.begin(), touched.end());
@@ -285,10 +325,124 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     }
     void saveSnapshot(const port::CreatedAccount& deleted,
                       const std::vector<std::string>& ids) override {
+        if (deleted.externalId.isNull()) {
+            return;  // kept by the store too, but never taken: a restore needs the externalId
+        }
         _state.snapshots[{deleted.kind, deleted.externalId.value()}] = {
             Poco::Timestamp().epochMicroseconds() / 1000, ids};
     }
     void recordAudit(const port::AuditEvent& event) override { _state.audit.push_back(event); }
+
+    std::vector<port::AccountCandidate> userCandidates(const port::UserColumns& columns) override {
+        std::vector<port::AccountCandidate> found;
+        for (const auto& [id, user] : _state.userRows) {
+            const port::UserColumns& c = user.row.columns;
+            const bool byName = c.userNameKey == columns.userNameKey;
+            const bool byEmail =
+                !byName && !columns.timEmailKey.isNull() && !user.managed && !user.deleted &&
+                (c.emailKey == columns.timEmailKey || c.workEmailKey == columns.timEmailKey);
+            if (!byName && !byEmail) {
+                continue;
+            }
+            port::AccountCandidate candidate;
+            candidate.via = byName ? port::MatchedBy::UserName : port::MatchedBy::Email;
+            candidate.id = id;
+            candidate.deleted = user.deleted;
+            candidate.managed = user.managed;
+            candidate.isProtected = !user.managed && user.holdsProtectedRole;
+            if (!c.externalId.isNull()) {
+                candidate.externalId = c.externalId.value();
+            }
+            candidate.version = user.version;
+            found.insert(byName ? found.begin() : found.end(), candidate);
+        }
+        return found;
+    }
+    void lockCandidate(const port::AccountCandidate& candidate) override {
+        const auto user = _state.userRows.find(candidate.id);
+        if (user == _state.userRows.end() || user->second.version != candidate.version) {
+            throw port::RunAgain("user " + candidate.id + " changed");
+        }
+    }
+    void eraseUser(const std::string& id, const Poco::Nullable<std::string>& externalId,
+                   const std::string& why) override {
+        _state.userRows.erase(id);
+        _state.users.erase(id);
+        _state.audit.push_back({"purge", "User", id, externalId, {}, why});
+    }
+    Poco::Int64 insertUser(const std::string& id, const port::UserRow& row,
+                           const port::PasswordChange& password, bool byScim) override {
+        refuseTakenUserName(row.columns, id);
+        FakeUser user;
+        user.row = row;
+        user.managed = byScim;
+        user.createdByScim = byScim;
+        user.password = password;
+        _state.userRows[id] = user;
+        _state.users.insert(id);
+        return 1000;
+    }
+    bool updateUser(const std::string& id, const port::UserRow& row,
+                    const port::UserWrite& write) override {
+        FakeUser& user = _state.userRows.at(id);
+        if (user.version != write.version) {
+            return false;
+        }
+        refuseTakenUserName(row.columns, id);
+        user.row = row;
+        ++user.version;
+        user.managed = true;
+        user.deleted = user.deleted && !write.revive;
+        if (!write.password.keep) {
+            user.password = write.password;
+        }
+        return true;
+    }
+    std::optional<port::LockedUser> lockUser(const std::string& id) override {
+        const auto user = _state.userRows.find(id);
+        if (user == _state.userRows.end() || user->second.deleted ||
+            (!user->second.managed && user->second.holdsProtectedRole)) {
+            return std::nullopt;
+        }
+        return port::LockedUser{user->second.version, user->second.managed};
+    }
+    port::CredentialStanding credentialStanding(const std::string& id) override {
+        const FakeUser& user = _state.userRows.at(id);
+        return {user.createdByScim, user.holdsProtectedRole};
+    }
+    void refuseTakenUserName(const port::UserColumns& columns, const std::string& id) override {
+        for (const auto& [other, user] : _state.userRows) {
+            if (other != id && user.row.columns.userNameKey == columns.userNameKey) {
+                throw port::userNameTaken(columns.userName, other);
+            }
+        }
+    }
+    port::UserRecord readUser(const std::string& id) override {
+        const FakeUser& user = _state.userRows.at(id);
+        port::UserRecord record;
+        record.id = id;
+        record.doc = user.row.doc;
+        record.version = user.version;
+        record.managed = user.managed;
+        record.credential = credentialStanding(id);
+        readManager(record);
+        return record;
+    }
+    void readManager(port::UserRecord& record) override {
+        if (const auto manager = scim::managerIdOf(record.doc)) {
+            record.manager = port::ManagerRef{_state.userRows.count(*manager) != 0, ""};
+        }
+    }
+    Poco::Nullable<std::string> markUserDeleted(const std::string& id) override {
+        FakeUser& user = _state.userRows.at(id);
+        user.deleted = true;
+        user.managed = true;
+        ++user.version;
+        return user.row.columns.externalId;
+    }
+    void grantTimRole(const std::string& userId, const std::string& roleKey) override {
+        _state.timGrants.insert({userId, roleKey});
+    }
 
     bool hasMark(const std::string& name) override { return _state.marks.count(name) != 0; }
     void setMark(const std::string& name) override { _state.marks.insert(name); }
@@ -355,10 +509,20 @@ class FakeAccountTransactions final : public port::AccountTransactions {
             FakeAccountTransaction attempt(lost);
             work(attempt);  // rolled back, as the store does before it runs `work` again
         }
-        FakeAccounts copy = state;
-        FakeAccountTransaction tx(copy);
-        work(tx);
-        state = std::move(copy);
+        for (int attempt = 1;; ++attempt) {
+            FakeAccounts copy = state;
+            FakeAccountTransaction tx(copy);
+            try {
+                work(tx);
+            } catch (const port::RunAgain&) {
+                if (attempt < 4) {
+                    continue;  // as the store: the use case starts again on the state it left
+                }
+                throw port::Unavailable(port::Unavailable::Cause::Busy, "gave up");
+            }
+            state = std::move(copy);
+            return;
+        }
     }
 };
 

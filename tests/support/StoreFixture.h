@@ -12,6 +12,7 @@
 #include "tim/AccountService.h"
 #include "tim/GroupService.h"
 #include "tim/RoleCatalogue.h"
+#include "tim/UserService.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -23,6 +24,19 @@
 #include <string>
 
 namespace testing {
+
+// The user store as the plugin builds it: TIM's use cases over the store's transactions and
+// reads, all on one database.
+struct UserParts {
+    explicit UserParts(store::Database& database) : transactions(database), reads(database) {}
+    store::SqlAccountTransactions transactions;
+    store::UserRepository reads;
+};
+class StoredUsers : private UserParts, public tim::UserService {
+  public:
+    StoredUsers(store::Database& database, const tim::AccountService& rules)
+        : UserParts(database), tim::UserService(transactions, reads, rules) {}
+};
 
 class StoreFixture : public CppUnit::TestFixture {
   public:
@@ -56,8 +70,8 @@ class StoreFixture : public CppUnit::TestFixture {
     }
 
     // The user store as the plugin builds it.
-    static std::unique_ptr<store::UserRepository> usersOver(store::Database& database) {
-        return std::make_unique<store::UserRepository>(database, accountRules());
+    static std::unique_ptr<StoredUsers> usersOver(store::Database& database) {
+        return std::make_unique<StoredUsers>(database, accountRules());
     }
 
     // The groups as the plugin builds them, under `rules`.
@@ -88,7 +102,7 @@ class StoreFixture : public CppUnit::TestFixture {
 
     store::DatabaseConfig _config;
     std::unique_ptr<store::Database> _database;
-    std::unique_ptr<store::UserRepository> _users;
+    std::unique_ptr<StoredUsers> _users;
     std::unique_ptr<store::SqlAccountTransactions> _transactions;
     std::unique_ptr<store::GroupRepository> _groupReads;
     std::unique_ptr<tim::GroupService> _groups;

@@ -134,7 +134,7 @@ class AccountRulesTest : public CppUnit::TestFixture {
     }
 
     void passwordsFollowTheEvent() {
-        using port::AccountEvent;
+        using tim::AccountEvent;
         const std::optional<std::string> client = std::string("client-hash");
         const std::string initial = "default-hash";
 

@@ -10,6 +10,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 using testing::FakeAccounts;
@@ -46,6 +47,18 @@ port::ChangeGroup renamedTo(const std::string& name) {
     };
 }
 
+// The audit row of the last write itself, not of the grants it moved.
+const port::AuditEvent& lastWrite(const FakeAccounts& state) {
+    const auto found =
+        std::find_if(state.audit.rbegin(), state.audit.rend(), [](const port::AuditEvent& e) {
+            return e.operation != "grant" && e.operation != "revoke";
+        });
+    if (found == state.audit.rend()) {
+        throw std::logic_error("no write was audited");
+    }
+    return *found;
+}
+
 }  // namespace
 
 class GroupServiceTest : public CppUnit::TestFixture {
@@ -56,6 +69,7 @@ class GroupServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aGroupDeletedInTimComesBackWithItsMembersAndRoles);
     CPPUNIT_TEST(aStaleVersionOrAMissingGroupChangesNothing);
     CPPUNIT_TEST(aWriteThatChangesNothingIsNotAudited);
+    CPPUNIT_TEST(aRenameIntoATakenNameChangesNothing);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -82,7 +96,7 @@ class GroupServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("g-tim"), bound.record.id);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), bound.record.version);
         CPPUNIT_ASSERT(state.groupRows.at("g-tim").managed);
-        CPPUNIT_ASSERT_EQUAL(std::string("bind"), state.audit.back().operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("bind"), lastWrite(state).operation);
 
         const FakeAccounts before = state;
         try {
@@ -105,8 +119,9 @@ class GroupServiceTest : public CppUnit::TestFixture {
 
         _groups.patch(id, renamedTo("role.auditor"), {}, std::nullopt);
         CPPUNIT_ASSERT((state.scimGrants == Grants{{"u-1", "auditor"}}));
-        CPPUNIT_ASSERT_EQUAL(std::string("patch"), state.audit.back().operation);
-        CPPUNIT_ASSERT((state.audit.back().changed == std::vector<std::string>{"displayName"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("patch"), lastWrite(state).operation);
+        CPPUNIT_ASSERT((lastWrite(state).changed == std::vector<std::string>{"displayName"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("grant"), state.audit.back().operation);
 
         _groups.patch(id, {}, {{port::MemberChange::Kind::Add, {"u-2"}}}, std::nullopt);
         CPPUNIT_ASSERT((state.scimGrants == Grants{{"u-1", "auditor"}, {"u-2", "auditor"}}));
@@ -156,14 +171,15 @@ class GroupServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(_groups.deleteInTim(id));
         CPPUNIT_ASSERT(state.scimGrants.empty());
         CPPUNIT_ASSERT(state.memberships.empty());
-        CPPUNIT_ASSERT_EQUAL(std::string("tim-delete"), state.audit.back().operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("tim-delete"), lastWrite(state).operation);
+        CPPUNIT_ASSERT_EQUAL(std::string("e-1"), lastWrite(state).externalId.value());
         CPPUNIT_ASSERT(!_groups.deleteInTim(id));
 
         const auto recreated = _groups.createOrBind(doc, std::nullopt);
         CPPUNIT_ASSERT(!recreated.restored.empty());
         CPPUNIT_ASSERT((state.scimGrants == Grants{{"u-1", "auditor"}, {"u-2", "auditor"}}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), state.memberships.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("restored"), state.audit.back().outcome);
+        CPPUNIT_ASSERT_EQUAL(std::string("restored"), lastWrite(state).outcome);
     }
 
     void aStaleVersionOrAMissingGroupChangesNothing() {
@@ -194,6 +210,27 @@ class GroupServiceTest : public CppUnit::TestFixture {
         _groups.patch(id, {}, {{port::MemberChange::Kind::Remove, {"u-1"}}}, std::nullopt);
         CPPUNIT_ASSERT_EQUAL(audited + 1, state.audit.size());
         CPPUNIT_ASSERT((state.audit.back().changed == std::vector<std::string>{"members"}));
+    }
+
+    void aRenameIntoATakenNameChangesNothing() {
+        FakeAccounts& state = _transactions.state;
+        const std::string sales =
+            _groups.createOrBind(groupDoc(R"({"displayName":"Sales"})"), Ids{"u-1"}).record.id;
+        CPPUNIT_ASSERT(
+            (lastWrite(state).changed == std::vector<std::string>{"displayName", "members"}));
+        const std::string support =
+            _groups.createOrBind(groupDoc(R"({"displayName":"Support"})"), Ids{}).record.id;
+        const auto audited = state.audit.size();
+        try {
+            _groups.patch(support, renamedTo("SALES"), {{port::MemberChange::Kind::Add, {"u-2"}}},
+                          std::nullopt);
+            CPPUNIT_FAIL("two groups hold one displayName");
+        } catch (const port::Conflict& e) {
+            CPPUNIT_ASSERT_EQUAL(sales, e.holder());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("Support"), state.groupRows.at(support).row.displayName);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), state.memberships.size());
+        CPPUNIT_ASSERT_EQUAL(audited, state.audit.size());
     }
 
   private:

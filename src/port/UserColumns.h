@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace store {
+namespace port {
 
 struct UserColumns {
     std::string userName;
@@ -27,4 +27,4 @@ struct UserColumns {
 // From a normalised user document (scim::normaliseResource).
 UserColumns userColumnsOf(const Poco::JSON::Object::Ptr& doc);
 
-}  // namespace store
+}  // namespace port

@@ -7,7 +7,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
 
-namespace store {
+namespace port {
 namespace {
 
 using Poco::JSON::Object;
@@ -100,4 +100,4 @@ UserColumns userColumnsOf(const Object::Ptr& doc) {
     return columns;
 }
 
-}  // namespace store
+}  // namespace port
