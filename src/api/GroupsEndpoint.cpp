@@ -45,7 +45,8 @@ Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMem
     Object::Ptr resource = scim::renderResource(record.doc, record.id, meta, schema());
     if (withMembers) {
         Array::Ptr members = new Array;
-        for (const auto& member : _groups.members(record.id)) {
+        // A list read them with the page; one group's read asks for them.
+        for (const auto& member : record.members ? *record.members : _groups.members(record.id)) {
             Object::Ptr m = new Object;
             m->set("value", member.id);
             m->set("$ref", baseUrl + (member.type == "User" ? "/Users/" : "/Groups/") + member.id);
@@ -186,10 +187,11 @@ Response GroupsEndpoint::remove(const Request& request, const std::string& id) c
 ListedPage GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {
     const auto& query = request.query;
     const auto& projection = request.projection;
-    const auto page = _groups.query(query, [&](const port::GroupRecord& record, bool withMembers) {
-        return render(record, withMembers, baseUrl);
-    });
     const bool withMembers = projection.includes("members");
+    // A scanned group is rendered with the members the store read for the filter, if any.
+    const auto page = _groups.query(query, withMembers, [&](const port::GroupRecord& record) {
+        return render(record, record.members.has_value(), baseUrl);
+    });
     Array::Ptr resources = new Array;
     for (const auto& record : page.records) {
         resources->add(projection.apply(render(record, withMembers, baseUrl), schema()));

@@ -4,11 +4,11 @@
 #include "api/RequestSupport.h"
 #include "scim/Discovery.h"
 #include "scim/Json.h"
+#include "scim/Schema.h"
 #include "scim/ScimError.h"
 #include "scim/Values.h"
+#include "scim/filter/Evaluator.h"
 #include "scim/filter/FilterParser.h"
-
-#include <Poco/String.h>
 
 namespace api {
 namespace {
@@ -29,13 +29,31 @@ void checkCursorPaging(const ListRequest& list, std::size_t startIndex) {
     if (startIndex != 1) {
         throw scim::badRequest("invalidValue", "startIndex and cursor cannot be combined");
     }
-    const std::string& sortBy = list.query.sortBy;
-    if (!sortBy.empty() && Poco::icompare(sortBy, "meta.created") != 0) {
+    const auto& sortBy = list.query.sortBy;
+    if (sortBy && !(sortBy->schema.empty() && scim::sameName(sortBy->attribute, "meta") &&
+                    scim::sameName(sortBy->subAttribute, "created"))) {
         throw scim::badRequest("invalidValue",
                                "Cursor pages are in creation order (sortBy=meta.created, "
                                "sortOrder as asked); sortBy=" +
-                                   sortBy + " needs index paging");
+                                   sortBy->text() + " needs index paging");
     }
+}
+
+// What the store may take as it is: every path the filter names, and the sort attribute, are
+// the schema's (400 otherwise, before any port is asked).
+void checkAgainstSchema(ListRequest& list, const std::string& sortBy,
+                        const scim::ResourceSchema& schema) {
+    if (list.query.filter) {
+        scim::filter::validate(list.query.filter, schema);
+    }
+    if (sortBy.empty()) {
+        return;
+    }
+    auto path = scim::filter::parseAttrPath(sortBy, "invalidValue");
+    if (!scim::filter::sortable(path, schema)) {
+        throw scim::badRequest("invalidValue", "Cannot sort by unknown attribute " + sortBy);
+    }
+    list.query.sortBy = std::move(path);
 }
 
 }  // namespace
@@ -49,7 +67,7 @@ ListRequest listRequestFromQuery(const Request& request, const RequestLimits& li
         list.query.filter = scim::filter::parseFilter(*filter, limits.filter);
         list.filter = *filter;
     }
-    list.query.sortBy = parameters.getOr("sortBy", "");
+    checkAgainstSchema(list, parameters.getOr("sortBy", ""), schema);
     list.query.descending = descending(parameters.getOr("sortOrder", ""));
     list.query.startIndex =
         std::max<std::size_t>(1, parseIndex(parameters.get("startIndex"), "startIndex", 1));
@@ -71,7 +89,7 @@ ListRequest listRequestFromSearch(const Request& request, const RequestLimits& l
         list.query.filter = scim::filter::parseFilter(filter, limits.filter);
         list.filter = filter;
     }
-    list.query.sortBy = stringMember(body, "sortBy");
+    checkAgainstSchema(list, stringMember(body, "sortBy"), schema);
     list.query.descending = descending(stringMember(body, "sortOrder"));
     const auto number = [&](const char* name, std::size_t fallback) {
         const Poco::Dynamic::Var value = scim::json::memberOf(*body, name);

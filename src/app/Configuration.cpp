@@ -53,6 +53,7 @@ store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings) {
     config.poolMin = settings.integer("scim.db.pool.min", 0, 1000);
     config.poolMax = settings.integer("scim.db.pool.max", 1, 1000);
     config.poolIdleSeconds = settings.integer("scim.db.pool.idleSeconds", 1, 86400);
+    config.poolWaitMs = settings.integer("scim.db.pool.waitMs", 0, 60000);
     if (config.poolMin > config.poolMax) {
         throw Poco::InvalidArgumentException("scim.db.pool.min must not exceed scim.db.pool.max");
     }

@@ -5,6 +5,7 @@
 #include "port/AccountMatch.h"
 #include "port/AuditLog.h"
 #include "port/Credentials.h"
+#include "port/Documents.h"
 #include "port/GroupStore.h"
 #include "port/UserColumns.h"
 #include "port/UserStore.h"
@@ -72,6 +73,7 @@ struct GroupRow {
     Poco::Nullable<std::string> externalId;
     Poco::Nullable<std::string> roleKey;  // the role it grants, folded; null when none
     Poco::JSON::Object::Ptr doc;          // what SCIM shows of it, without members
+    std::string text;                     // `doc` as stored (port/Documents.h)
 };
 
 // A group locked for a write, with the columns TIM's own groups have whatever their document.
@@ -98,6 +100,7 @@ struct AppliedMemberChanges {
 struct UserRow {
     UserColumns columns;
     Poco::JSON::Object::Ptr doc;
+    std::string text;  // `doc` as stored (port/Documents.h)
 };
 
 // What an update of a user changes besides its row.
@@ -233,6 +236,10 @@ class AccountTransaction {
     virtual Poco::Nullable<std::string> markUserDeleted(const std::string& id) = 0;
     // Grants the user a role as TIM's own UI does (source tim).
     virtual void grantTimRole(const std::string& userId, const std::string& roleKey) = 0;
+
+    // Nothing this run did is to be kept: it ends in a rollback, not a commit (a check that only
+    // read, a write that found nothing to do; on a cluster a commit is a replicated write).
+    virtual void discard() = 0;
 
     // Marks that outlive the transaction: work owed until a later one clears it.
     virtual bool hasMark(const std::string& name) = 0;

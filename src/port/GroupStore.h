@@ -15,18 +15,20 @@
 
 namespace port {
 
+struct GroupMember {
+    std::string id;
+    std::string type;     // "User" or "Group"
+    std::string display;  // userName or group displayName
+};
+
 struct GroupRecord {
     std::string id;
     Poco::JSON::Object::Ptr doc;  // normalised, without members
     Poco::Int64 version = 1;
     Poco::Int64 createdMs = 0;
     Poco::Int64 modifiedMs = 0;
-};
-
-struct GroupMember {
-    std::string id;
-    std::string type;     // "User" or "Group"
-    std::string display;  // userName or group displayName
+    // The members SCIM shows, when a list read them with the group (GroupReads::query).
+    std::optional<std::vector<GroupMember>> members;
 };
 
 // A change to a group's membership. Changes apply in order, inside the write's transaction.
@@ -49,8 +51,8 @@ struct GroupWriteResult {
 using GroupQuery = ResourceQuery;
 using GroupPage = Page<GroupRecord>;
 
-// Renders a group for filters no column answers; members only when the filter needs them.
-using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&, bool withMembers)>;
+// Renders a group for filters no column answers, with its members when the record has them.
+using RenderGroup = std::function<Poco::JSON::Object::Ptr(const GroupRecord&)>;
 
 // Maps the stored group (its document, id, version and times) to the new document, or throws;
 // an empty function leaves the document as it is.
@@ -71,7 +73,11 @@ class GroupReads {
     virtual std::optional<GroupRecord> find(const std::string& id) = 0;
     virtual std::vector<GroupMember> members(const std::string& groupId) = 0;
 
-    virtual GroupPage query(const GroupQuery& query, const RenderGroup& render) = 0;
+    // `withMembers`: the page's records carry their members (read in a number of statements
+    // that does not grow with the page). Scanned records carry them when the filter names
+    // members.
+    virtual GroupPage query(const GroupQuery& query, bool withMembers,
+                            const RenderGroup& render) = 0;
 
     // The role catalogue, by name.
     virtual std::vector<CataloguedRole> roleCatalogue() = 0;

@@ -29,8 +29,9 @@ struct Walk {
 };
 
 struct ResourceQuery {
-    scim::filter::NodePtr filter;  // nullptr: every resource
-    std::string sortBy;            // "": creation order
+    scim::filter::NodePtr filter;  // checked against the schema by the api; nullptr: every one
+    // Checked against the schema by the api; nullopt: creation order.
+    std::optional<scim::filter::AttrPath> sortBy;
     bool descending = false;
     std::size_t startIndex = 1;  // 1-based
     std::size_t count = 100;

@@ -1,6 +1,6 @@
 // The users SCIM provisions, as the api sees them: the store's reads (UserReads) and TIM's
-// use cases on them (UserStore, tim/UserService.h), every write one transaction with a version
-// check.
+// use cases on them (UserStore, tim/UserService.h), each write's change one transaction (a
+// password's checks before its hash may take one more).
 #pragma once
 
 #include "port/AccountMatch.h"

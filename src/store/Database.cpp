@@ -12,6 +12,8 @@
 #include <Poco/Format.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -189,7 +191,20 @@ Database::~Database() {
 }
 
 Poco::Data::Session Database::session() {
-    return _pool->get();
+    // Poco's pool does not wait: a burst beyond the pool (a request holds one session at a
+    // time) waits here, in short pauses, for a session another returns.
+    const Poco::Timestamp asked;
+    for (long pauseMs = 1;; pauseMs = std::min(pauseMs * 2, 20L)) {
+        try {
+            return _pool->get();
+        } catch (const Poco::Data::SessionPoolExhaustedException&) {
+            if (asked.isElapsed(static_cast<Poco::Timestamp::TimeDiff>(_config.poolWaitMs) *
+                                1000)) {
+                throw;
+            }
+        }
+        Poco::Thread::sleep(pauseMs);
+    }
 }
 
 std::vector<AppliedMigration> Database::appliedMigrations() {

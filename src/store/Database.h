@@ -35,6 +35,8 @@ struct DatabaseConfig {
     int poolMin = 1;
     int poolMax = 32;
     int poolIdleSeconds = 60;
+    // How long a request waits for a session when every one is in use, before 503.
+    int poolWaitMs = 1000;
 
     // "sqlite /path/file.db" or "mysql tim@127.0.0.1:3306/tim": for logs, never the password.
     std::string describe() const;
@@ -54,7 +56,8 @@ class Database {
     Database& operator=(const Database&) = delete;
 
     // A pooled session, returned to the pool when the last copy goes away. Throws
-    // Poco::Data::SessionPoolExhaustedException when every session is in use.
+    // Poco::Data::SessionPoolExhaustedException when every session stayed in use for
+    // poolWaitMs.
     Poco::Data::Session session();
 
     const SqlDialect& dialect() const { return *_dialect; }

@@ -196,16 +196,11 @@ FilterPlan planFilter(const NodePtr& filter, const ColumnMap& columns) {
     return plan;
 }
 
-std::optional<std::string> sortColumn(const std::string& sortBy, const ColumnMap& columns,
-                                      const scim::ResourceSchema& schema) {
-    const auto path = scim::filter::parseAttrPath(sortBy, "invalidValue");
-    const auto column = columns.column(path);
+std::optional<std::string> sortColumn(const scim::filter::AttrPath& sortBy,
+                                      const ColumnMap& columns) {
+    const auto column = columns.column(sortBy);
     if (column && column->kind != ColumnKind::Membership) {
         return column->name;
-    }
-    if (!schema.resolve(path)) {
-        throw port::InvalidQuery(port::InvalidQuery::Kind::Value,
-                                 "Cannot sort by unknown attribute " + sortBy);
     }
     return std::nullopt;
 }

@@ -75,9 +75,9 @@ FilterPlan planFilter(const scim::filter::NodePtr& filter, const ColumnMap& colu
 // The SQL for one comparison on a text column, or nullopt when the evaluator must decide.
 std::optional<SqlCondition> textCondition(const Column& column, const scim::filter::Node& node);
 
-// The column a sortBy attribute orders by, or nullopt when only the document has it; an
-// unknown attribute is 400 invalidValue.
-std::optional<std::string> sortColumn(const std::string& sortBy, const ColumnMap& columns,
-                                      const scim::ResourceSchema& schema);
+// The column a sortBy attribute (one the schema has) orders by, or nullopt when only the
+// document has it.
+std::optional<std::string> sortColumn(const scim::filter::AttrPath& sortBy,
+                                      const ColumnMap& columns);
 
 }  // namespace store

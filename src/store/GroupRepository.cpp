@@ -93,7 +93,7 @@ const ColumnMap& groupColumns() {
     return columns;
 }
 
-port::GroupPage GroupRepository::query(const port::GroupQuery& query,
+port::GroupPage GroupRepository::query(const port::GroupQuery& query, bool withMembers,
                                        const port::RenderGroup& render) try {
     QuerySpec<port::GroupRecord> spec;
     spec.alias = "g";
@@ -108,12 +108,15 @@ port::GroupPage GroupRepository::query(const port::GroupQuery& query,
     spec.countVisible =
         "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM scim_count WHERE resource = 'group'";
     spec.walkFrom = "tim_group g" + _database.dialect().seekWith("tim_group_listing");
-    // Members are rendered only when the filter looks at them.
-    const bool withMembers = mentionsMembers(query.filter);
+    // Members are read for a scan only when the filter looks at them, for a page when shown.
+    if (mentionsMembers(query.filter)) {
+        spec.completeScanned = readMembers;
+    }
+    if (withMembers) {
+        spec.completePage = readMembers;
+    }
     Poco::Data::Session session = _database.session();
-    return runQuery<port::GroupRecord>(session, spec, query, [&](const port::GroupRecord& record) {
-        return render(record, withMembers);
-    });
+    return runQuery<port::GroupRecord>(session, spec, query, render);
 } catch (...) {
     rethrowAsStoreError();
 }

@@ -6,6 +6,7 @@
 
 #include "port/StoreErrors.h"
 
+#include <map>
 #include <set>
 
 namespace store {
@@ -13,8 +14,6 @@ namespace store {
 using namespace Poco::Data::Keywords;
 
 namespace {
-
-constexpr std::size_t kMaxGroupDocumentBytes = 60000;
 
 // Memberships SCIM may remove: not those of accounts out of its reach, which it never sees.
 const std::string& removableMember() {
@@ -69,28 +68,60 @@ std::optional<port::GroupRecord> findGroup(Poco::Data::Session& session, const s
     return records.front();
 }
 
+namespace {
+
+// The members SCIM shows of the groups among `groupIds`: (group id, member).
+std::vector<std::pair<std::string, port::GroupMember>> membersOfGroups(
+    Poco::Data::Session& session, const std::vector<std::string>& groupIds) {
+    std::vector<std::pair<std::string, port::GroupMember>> rows;
+    inChunks(groupIds, [&](const std::vector<std::string>& chunk) {
+        const auto& found = runPrepared(
+            session,
+            "SELECT m.group_id, m.member_id, m.member_type, u.user_name, g.display_name FROM "
+            "tim_group_member m "
+            "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
+            "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
+            "WHERE m.group_id IN " +
+                placeholders(chunk.size()) +
+                " AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " + visibleUser("u.") +
+                ") OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.group_id, "
+                "m.member_id",
+            texts(chunk),
+            {ColumnType::Text, ColumnType::Text, ColumnType::Text, ColumnType::NullableText,
+             ColumnType::NullableText});
+        for (std::size_t i = 0; i < found.rows(); ++i) {
+            const std::string& type = found.text(2)[i];
+            const auto& name = type == "User" ? found.nullableText(3)[i] : found.nullableText(4)[i];
+            rows.emplace_back(
+                found.text(0)[i],
+                port::GroupMember{found.text(1)[i], type, name.isNull() ? "" : name.value()});
+        }
+    });
+    return rows;
+}
+
+}  // namespace
+
 std::vector<port::GroupMember> listMembers(Poco::Data::Session& session,
                                            const std::string& groupId) {
-    std::vector<std::string> ids;
-    std::vector<std::string> types;
-    std::vector<Poco::Nullable<std::string>> userNames;
-    std::vector<Poco::Nullable<std::string>> groupNames;
-    std::string key = groupId;
-    session
-        << "SELECT m.member_id, m.member_type, u.user_name, g.display_name FROM tim_group_member m "
-           "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
-           "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
-           "WHERE m.group_id = ? AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " +
-               visibleUser("u.") +
-               ") "
-               "OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.member_id",
-        use(key), into(ids), into(types), into(userNames), into(groupNames), now;
-    std::vector<port::GroupMember> result;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        const auto& name = types[i] == "User" ? userNames[i] : groupNames[i];
-        result.push_back(port::GroupMember{ids[i], types[i], name.isNull() ? "" : name.value()});
+    std::vector<port::GroupMember> members;
+    for (auto& row : membersOfGroups(session, {groupId})) {
+        members.push_back(std::move(row.second));
     }
-    return result;
+    return members;
+}
+
+void readMembers(Poco::Data::Session& session, std::vector<port::GroupRecord>& groups) {
+    std::map<std::string, port::GroupRecord*> byId;
+    std::vector<std::string> ids;
+    for (auto& group : groups) {
+        group.members.emplace();
+        byId[group.id] = &group;
+        ids.push_back(group.id);
+    }
+    for (auto& row : membersOfGroups(session, ids)) {
+        byId.at(row.first)->members->push_back(std::move(row.second));
+    }
 }
 
 std::optional<port::LockedGroup> GroupRows::lock(const std::string& id) {
@@ -128,7 +159,7 @@ port::GroupRecord GroupRows::read(const std::string& id) {
 }
 
 void GroupRows::insert(const std::string& id, const port::GroupRow& row, bool managed) {
-    const std::string json = documentText(row.doc, kMaxGroupDocumentBytes);
+    const std::string& json = row.text;
     const Poco::Int64 now = nowMs();
     writeUnique(
         _session, _dialect, nameOf(row),
@@ -146,7 +177,7 @@ void GroupRows::insert(const std::string& id, const port::GroupRow& row, bool ma
 }
 
 void GroupRows::update(const std::string& id, const port::GroupRow& row) {
-    const std::string json = documentText(row.doc, kMaxGroupDocumentBytes);
+    const std::string& json = row.text;
     writeUnique(
         _session, _dialect, nameOf(row),
         [&] {

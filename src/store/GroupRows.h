@@ -25,6 +25,9 @@ std::optional<port::GroupRecord> findGroup(Poco::Data::Session& session, const s
 std::vector<port::GroupMember> listMembers(Poco::Data::Session& session,
                                            const std::string& groupId);
 
+// Sets the members of each of `groups`, in one statement per kChunk groups.
+void readMembers(Poco::Data::Session& session, std::vector<port::GroupRecord>& groups);
+
 // port::AccountTransaction's group section, in the caller's transaction.
 class GroupRows {
   public:

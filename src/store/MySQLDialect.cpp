@@ -95,6 +95,7 @@ class MySQLDialect : public SqlDialect {
     }
 
     const char* forUpdate() const override { return " FOR UPDATE"; }
+    const char* forShare() const override { return " LOCK IN SHARE MODE"; }
 
     bool isRetryable(const Poco::Exception& e) const override { return isLockConflict(e); }
 

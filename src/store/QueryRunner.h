@@ -1,8 +1,11 @@
-// Runs a SCIM list query over one resource table: SQL for what the ColumnMap answers, and
-// for the rest a bounded scan in id order that keeps only (sort key, id) of the matches.
+// Runs a SCIM list query over one resource table, on one session, by one of four strategies:
+// a key look-up, a cursor walk or an index page when SQL answers the whole filter, and a
+// residue scan in id order for a filter no column answers (it keeps only (sort key, id) of the
+// matches, then reads the page). The filter and sort attribute come checked by the api.
 #pragma once
 
 #include "FilterSql.h"
+#include "Membership.h"
 #include "SqlSupport.h"
 
 #include "port/ResourceQuery.h"
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -55,6 +59,11 @@ struct QuerySpec {
     // to the cursor on the listing index (MariaDB chose the (kind, deleted_ms) prefix and
     // scanned up to it: 5 ms at the 50,000th user).
     std::string walkFrom;
+    // Optional: completes records in a number of statements that does not grow with their
+    // count, on the query's session: each batch a residue scan renders (so that rendering reads
+    // nothing), and the page (users: their managers' names; groups: their members).
+    std::function<void(Poco::Data::Session&, std::vector<Record>&)> completeScanned;
+    std::function<void(Poco::Data::Session&, std::vector<Record>&)> completePage;
 };
 
 inline constexpr std::size_t kScanBatch = 500;
@@ -121,109 +130,134 @@ std::size_t countMatches(Poco::Data::Session& session, const QuerySpec<Record>& 
     return static_cast<std::size_t>(count.integer(0).at(0));
 }
 
-template <typename Record>
-Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spec,
-                      const ResourceQuery& query,
-                      const std::function<Poco::JSON::Object::Ptr(const Record&)>& render) {
-    const auto& schema = *spec.schema;
-    if (query.filter) {
-        scim::filter::validate(query.filter, schema);
-    }
-    FilterPlan plan = planFilter(query.filter, *spec.columns);
-    const std::string& a = spec.alias;
-    const bool walk = query.walk.has_value();
-    const std::optional<std::string> orderColumn =
-        query.sortBy.empty() || walk ? std::optional<std::string>(a + ".created_ms")
-                                     : sortColumn(query.sortBy, *spec.columns, schema);
-    std::string where = plan.conditions.empty() ? spec.visible : spec.visibleUnindexed;
+// The part of a query SQL answers: the filter's conditions over the visible resources.
+struct PlannedQuery {
+    FilterPlan plan;
+    std::string where;
     std::vector<SqlParam> params;
-    for (auto& condition : plan.conditions) {
-        where += " AND " + condition.sql;
-        params.insert(params.end(), condition.params.begin(), condition.params.end());
+    std::string select;  // SELECT of the record columns WHERE `where`
+};
+
+template <typename Record>
+PlannedQuery planQuery(const QuerySpec<Record>& spec, const ResourceQuery& query) {
+    PlannedQuery planned;
+    planned.plan = planFilter(query.filter, *spec.columns);
+    planned.where = planned.plan.conditions.empty() ? spec.visible : spec.visibleUnindexed;
+    for (auto& condition : planned.plan.conditions) {
+        planned.where += " AND " + condition.sql;
+        planned.params.insert(planned.params.end(), condition.params.begin(),
+                              condition.params.end());
     }
-    const std::string select =
-        "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + where;
-    const std::string direction = query.descending ? " DESC" : " ASC";
+    planned.select =
+        "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + planned.where;
+    return planned;
+}
+
+// Strategy 1: a unique key's equality (Entra's userName look-up) in the statements of
+// readAtMostOne.
+template <typename Record>
+Page<Record> lookUpKey(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                       const PlannedQuery& planned, const ResourceQuery& query) {
+    std::string keyWhere = spec.visibleAtMostOne;
+    for (const auto& condition : planned.plan.conditions) {
+        keyWhere += " AND " + condition.sql;
+    }
+    auto records = spec.readAtMostOne(session, keyWhere, planned.params);
     Page<Record> page;
-
-    const bool atMostOne =
-        std::any_of(plan.conditions.begin(), plan.conditions.end(),
-                    [](const SqlCondition& condition) { return condition.atMostOneRow; });
-    if (plan.residue.empty() && atMostOne && spec.readAtMostOne && !walk) {
-        std::string keyWhere = spec.visibleAtMostOne;
-        for (const auto& condition : plan.conditions) {
-            keyWhere += " AND " + condition.sql;
-        }
-        auto records = spec.readAtMostOne(session, keyWhere, params);
-        page.total = records.size();
-        if (query.startIndex == 1 && query.count > 0) {
-            page.records = std::move(records);
-        }
-        return page;
+    page.total = records.size();
+    if (query.startIndex == 1 && query.count > 0) {
+        page.records = std::move(records);
     }
+    return page;
+}
 
-    if (plan.residue.empty() && walk) {
-        std::vector<SqlParam> walkParams = params;
-        const std::string sql = walkSql(spec, where, plan.conditions.empty(), query, walkParams);
-        page.records = spec.read(session, sql, walkParams);
-        keepWalkPage(page, query);
-        page.total = countMatches(session, spec, plan, where, params);
-        return page;
-    }
-    if (plan.residue.empty() && orderColumn) {
-        if (query.count > 0) {
-            std::vector<SqlParam> pageParams = params;
-            pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.count)));
-            pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.startIndex - 1)));
-            const std::string order = *orderColumn + direction + ", " + a + ".id" + direction;
-            // A later page walks the offset over a narrow index in a derived table and reads
-            // only the page's rows whole (a plain OFFSET 50000 made MySQL sort the full table
-            // with documents); the first page needs no offset, nor the derived table MySQL
-            // would materialise for it.
-            page.records = spec.read(
-                session,
-                query.startIndex == 1
-                    ? select + " ORDER BY " + order + " LIMIT ? OFFSET ?"
-                    : "SELECT " + spec.recordColumns + " FROM " + spec.from + " JOIN (SELECT " + a +
-                          ".id AS page_id FROM " + spec.from + " WHERE " + where + " ORDER BY " +
-                          order + " LIMIT ? OFFSET ?) page ON page.page_id = " + a +
-                          ".id ORDER BY " + order,
-                pageParams);
-            // A first page that is not full holds every match: no need to count them.
-            if (query.startIndex == 1 && page.records.size() < query.count) {
-                page.total = page.records.size();
-                return page;
-            }
+// Strategy 2: a cursor page in creation order, from SQL.
+template <typename Record>
+Page<Record> walkPage(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                      const PlannedQuery& planned, const ResourceQuery& query) {
+    std::vector<SqlParam> walkParams = planned.params;
+    const std::string sql =
+        walkSql(spec, planned.where, planned.plan.conditions.empty(), query, walkParams);
+    Page<Record> page;
+    page.records = spec.read(session, sql, walkParams);
+    keepWalkPage(page, query);
+    page.total = countMatches(session, spec, planned.plan, planned.where, planned.params);
+    return page;
+}
+
+// Strategy 3: an index page (startIndex, count) ordered by `orderColumn`, from SQL.
+template <typename Record>
+Page<Record> indexedPage(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                         const PlannedQuery& planned, const ResourceQuery& query,
+                         const std::string& orderColumn) {
+    Page<Record> page;
+    if (query.count > 0) {
+        const std::string& a = spec.alias;
+        const std::string direction = query.descending ? " DESC" : " ASC";
+        std::vector<SqlParam> pageParams = planned.params;
+        pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.count)));
+        pageParams.push_back(numberParam(static_cast<Poco::Int64>(query.startIndex - 1)));
+        const std::string order = orderColumn + direction + ", " + a + ".id" + direction;
+        // A later page walks the offset over a narrow index in a derived table and reads only
+        // the page's rows whole (a plain OFFSET 50000 made MySQL sort the full table with
+        // documents); the first page needs no offset, nor the derived table MySQL would
+        // materialise for it.
+        page.records = spec.read(
+            session,
+            query.startIndex == 1
+                ? planned.select + " ORDER BY " + order + " LIMIT ? OFFSET ?"
+                : "SELECT " + spec.recordColumns + " FROM " + spec.from + " JOIN (SELECT " + a +
+                      ".id AS page_id FROM " + spec.from + " WHERE " + planned.where +
+                      " ORDER BY " + order + " LIMIT ? OFFSET ?) page ON page.page_id = " + a +
+                      ".id ORDER BY " + order,
+            pageParams);
+        // A first page that is not full holds every match: no need to count them.
+        if (query.startIndex == 1 && page.records.size() < query.count) {
+            page.total = page.records.size();
+            return page;
         }
-        page.total = countMatches(session, spec, plan, where, params);
-        return page;
     }
+    page.total = countMatches(session, spec, planned.plan, planned.where, planned.params);
+    return page;
+}
 
-    struct Match {
-        std::string key;
-        Poco::Int64 createdMs;
-        std::string id;
-    };
-    std::vector<Match> matches;
-    const auto sortPath = query.sortBy.empty()
-                              ? std::optional<scim::filter::AttrPath>()
-                              : scim::filter::parseAttrPath(query.sortBy, "invalidValue");
+// A residue scan's match: what it sorts by and where the record is.
+struct ScanMatch {
+    std::string key;
+    Poco::Int64 createdMs;
+    std::string id;
+};
+
+// The visible resources SQL narrowed to, in batches of kScanBatch in id order, each completed
+// and rendered, and kept when the residue matches.
+template <typename Record>
+std::vector<ScanMatch> scanMatches(
+    Poco::Data::Session& session, const QuerySpec<Record>& spec, const PlannedQuery& planned,
+    const ResourceQuery& query,
+    const std::function<Poco::JSON::Object::Ptr(const Record&)>& render) {
+    const auto& schema = *spec.schema;
+    const std::string& a = spec.alias;
+    std::vector<ScanMatch> matches;
     std::string after;
     for (;;) {
-        std::vector<SqlParam> batchParams = params;
+        std::vector<SqlParam> batchParams = planned.params;
         batchParams.push_back(textParam(after));
         batchParams.push_back(numberParam(static_cast<Poco::Int64>(kScanBatch)));
-        const auto batch = spec.read(
-            session, select + " AND " + a + ".id > ? ORDER BY " + a + ".id LIMIT ?", batchParams);
+        auto batch = spec.read(
+            session, planned.select + " AND " + a + ".id > ? ORDER BY " + a + ".id LIMIT ?",
+            batchParams);
+        if (spec.completeScanned) {
+            spec.completeScanned(session, batch);
+        }
         for (const auto& record : batch) {
             const auto resource = render(record);
             const bool keep = std::all_of(
-                plan.residue.begin(), plan.residue.end(),
+                planned.plan.residue.begin(), planned.plan.residue.end(),
                 [&](const auto& node) { return scim::filter::matches(node, resource, schema); });
             if (keep) {
-                matches.push_back(
-                    Match{sortPath ? scim::filter::sortKey(*sortPath, resource, schema) : "",
-                          record.createdMs, record.id});
+                matches.push_back(ScanMatch{
+                    query.sortBy ? scim::filter::sortKey(*query.sortBy, resource, schema) : "",
+                    record.createdMs, record.id});
             }
         }
         if (batch.size() < kScanBatch) {
@@ -231,22 +265,57 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
         }
         after = batch.back().id;
     }
+    return matches;
+}
+
+// The records of `ids`, in that order, in one statement per kChunk ids.
+template <typename Record>
+std::vector<Record> readInOrder(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                                const std::vector<std::string>& ids) {
+    std::map<std::string, Record> byId;
+    inChunks(ids, [&](const std::vector<std::string>& chunk) {
+        for (auto& record :
+             spec.read(session,
+                       "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " +
+                           spec.alias + ".id IN " + placeholders(chunk.size()),
+                       texts(chunk))) {
+            byId.emplace(record.id, std::move(record));
+        }
+    });
+    std::vector<Record> records;
+    for (const auto& id : ids) {
+        const auto found = byId.find(id);
+        if (found != byId.end()) {
+            records.push_back(std::move(found->second));  // gone since the scan: left out
+        }
+    }
+    return records;
+}
+
+// Strategy 4: a filter no column answers, evaluated on each scanned resource rendered whole.
+template <typename Record>
+Page<Record> residueScan(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                         const PlannedQuery& planned, const ResourceQuery& query,
+                         const std::function<Poco::JSON::Object::Ptr(const Record&)>& render) {
+    auto matches = scanMatches(session, spec, planned, query, render);
+    const bool walk = query.walk.has_value();
     const bool reverse = walk ? walkReversed(query) : query.descending;
-    std::stable_sort(matches.begin(), matches.end(), [&](const Match& x, const Match& y) {
+    std::stable_sort(matches.begin(), matches.end(), [&](const ScanMatch& x, const ScanMatch& y) {
         const auto kx = std::tie(x.key, x.createdMs, x.id);
         const auto ky = std::tie(y.key, y.createdMs, y.id);
         return reverse ? ky < kx : kx < ky;
     });
+    Page<Record> page;
     page.total = matches.size();
     std::size_t first = query.startIndex - 1;
     std::size_t wanted = query.count;
     if (walk) {
-        // The matches beyond the cursor's resource, in the walk's direction (a key of ""
-        // for all: walks are in creation order).
+        // The matches beyond the cursor's resource, in the walk's direction (a key of "" for
+        // all: walks are in creation order).
         const auto& from = query.walk->from;
         first = from ? static_cast<std::size_t>(
                            std::find_if(matches.begin(), matches.end(),
-                                        [&](const Match& m) {
+                                        [&](const ScanMatch& m) {
                                             const auto here = std::tie(m.createdMs, m.id);
                                             const auto there = std::tie(from->createdMs, from->id);
                                             return reverse ? here < there : there < here;
@@ -255,17 +324,38 @@ Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spe
                      : 0;
         wanted = query.count + 1;  // one more tells whether the walk goes on
     }
-    for (std::size_t i = first; i < matches.size() && page.records.size() < wanted; ++i) {
-        auto found = spec.read(
-            session,
-            "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " + a + ".id = ?",
-            {textParam(matches[i].id)});
-        if (!found.empty()) {
-            page.records.push_back(std::move(found.front()));
-        }
+    std::vector<std::string> ids;
+    for (std::size_t i = first; i < matches.size() && ids.size() < wanted; ++i) {
+        ids.push_back(matches[i].id);
     }
+    page.records = readInOrder(session, spec, ids);
     if (walk) {
         keepWalkPage(page, query);
+    }
+    return page;
+}
+
+template <typename Record>
+Page<Record> runQuery(Poco::Data::Session& session, const QuerySpec<Record>& spec,
+                      const ResourceQuery& query,
+                      const std::function<Poco::JSON::Object::Ptr(const Record&)>& render) {
+    const PlannedQuery planned = planQuery(spec, query);
+    const bool walk = query.walk.has_value();
+    const bool sqlAnswers = planned.plan.residue.empty();
+    const bool atMostOne =
+        std::any_of(planned.plan.conditions.begin(), planned.plan.conditions.end(),
+                    [](const SqlCondition& condition) { return condition.atMostOneRow; });
+    const std::optional<std::string> orderColumn =
+        !query.sortBy || walk ? std::optional<std::string>(spec.alias + ".created_ms")
+                              : sortColumn(*query.sortBy, *spec.columns);
+    Page<Record> page = sqlAnswers && atMostOne && spec.readAtMostOne && !walk
+                            ? lookUpKey(session, spec, planned, query)
+                        : sqlAnswers && walk ? walkPage(session, spec, planned, query)
+                        : sqlAnswers && orderColumn
+                            ? indexedPage(session, spec, planned, query, *orderColumn)
+                            : residueScan(session, spec, planned, query, render);
+    if (spec.completePage) {
+        spec.completePage(session, page.records);
     }
     return page;
 }

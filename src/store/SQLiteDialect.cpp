@@ -88,6 +88,7 @@ class SQLiteDialect : public SqlDialect {
     void endWrite(Poco::Data::Session&) const override { _writer.unlock(); }
 
     const char* forUpdate() const override { return ""; }
+    const char* forShare() const override { return ""; }
 
     bool isRetryable(const Poco::Exception& e) const override {
         return e.displayText().find("database is locked") != std::string::npos;

@@ -97,7 +97,7 @@ void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& d
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 {textParam(newId()), textParam(user ? "user" : "group"),
                  nullableTextParam(deleted.externalId), textParam(deleted.nameKey),
-                 textParam(documentText(data, 60000)), numberParam(nowMs())});
+                 textParam(documentText(data)), numberParam(nowMs())});
 }
 
 std::size_t Snapshots::purge(Poco::Int64 beforeMs) try {

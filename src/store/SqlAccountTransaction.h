@@ -71,6 +71,8 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     void readManager(port::UserRecord& record) override;
     Poco::Nullable<std::string> markUserDeleted(const std::string& id) override;
     void grantTimRole(const std::string& userId, const std::string& roleKey) override;
+    void discard() override { _discarded = true; }
+    bool discarded() const { return _discarded; }
     bool hasMark(const std::string& name) override;
     void setMark(const std::string& name) override;
     void clearMark(const std::string& name) override;
@@ -80,6 +82,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     const SqlDialect& _dialect;
     GroupRows _groups;
     UserRows _users;
+    bool _discarded = false;
 };
 
 }  // namespace store

@@ -27,7 +27,9 @@ void SqlAccountTransactions::run(const std::function<void(port::AccountTransacti
             }
             throw;
         }
-        tx.commit();
+        if (!transaction.discarded()) {
+            tx.commit();
+        }
     });
 } catch (...) {
     rethrowAsStoreError();

@@ -1,6 +1,6 @@
 // port::AccountTransactions on the database: each run on one pooled session, in a write
 // transaction, again from the start (up to Retry.h's attempts) when the database asks for it
-// or another writer inserted a row it inserts.
+// or, on MariaDB, another writer inserted a row it inserts.
 #pragma once
 
 #include "Database.h"

@@ -38,6 +38,9 @@ class SqlDialect {
     // " FOR UPDATE" where the engine locks selected rows, "" where the transaction already
     // holds the whole database.
     virtual const char* forUpdate() const = 0;
+    // The same for a shared lock: it reads the latest committed row, and readers do not wait
+    // on each other.
+    virtual const char* forShare() const = 0;
 
     // Whether `e` is a deadlock or lock timeout, after which the whole transaction may be
     // run again.

@@ -30,15 +30,6 @@ std::string holderOf(Poco::Data::Session session, const std::string& table,
     }
 }
 
-std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes) {
-    std::string text = scim::json::compactText(doc);
-    if (text.size() > maxBytes) {
-        throw port::TooLarge("The resource has more than " + std::to_string(maxBytes) +
-                             " bytes of attributes");
-    }
-    return text;
-}
-
 Poco::JSON::Object::Ptr parseDocument(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }

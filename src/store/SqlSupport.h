@@ -5,6 +5,7 @@
 #include "PreparedStatements.h"
 #include "SqlDialect.h"
 
+#include "port/Documents.h"
 #include "port/Ids.h"
 
 #include <Poco/Data/Statement.h>
@@ -23,7 +24,8 @@ using port::newId;
 
 // The id of the row of `table` whose unique `keyColumn` holds `key` (table and column from code,
 // never from input), to name the holder in a uniqueness conflict; "" when there is none, it
-// cannot be read, or it fails the condition `shownOnly` (an account SCIM must not name).
+// cannot be read (a lock `shownOnly` asks for not granted in time included), or it fails the
+// condition `shownOnly` (an account SCIM must not name).
 std::string holderOf(Poco::Data::Session session, const std::string& table,
                      const std::string& keyColumn, const std::string& key,
                      const std::string& shownOnly = "");
@@ -37,8 +39,9 @@ struct UniqueKey {
 };
 
 // Runs `write` (one statement); when it breaks `unique`, throws `conflict(holderId)`. The
-// statement failed alone and the transaction reads on; the holder is read with a lock, since it
-// may have committed after this transaction's snapshot began.
+// statement failed alone and the transaction reads on; the holder is read with a shared lock,
+// since it may have committed after this transaction's snapshot began (two losers of one race
+// share it without a deadlock).
 template <typename Write, typename Conflict>
 void writeUnique(Poco::Data::Session& session, const SqlDialect& dialect, const UniqueKey& unique,
                  Write&& write, Conflict&& conflict) {
@@ -48,14 +51,13 @@ void writeUnique(Poco::Data::Session& session, const SqlDialect& dialect, const 
         if (!dialect.isUniqueViolation(e)) {
             throw;
         }
-        throw conflict(holderOf(
-            session, unique.table, unique.keyColumn, unique.key,
-            (unique.shownOnly.empty() ? "1 = 1" : unique.shownOnly) + dialect.forUpdate()));
+        throw conflict(
+            holderOf(session, unique.table, unique.keyColumn, unique.key,
+                     (unique.shownOnly.empty() ? "1 = 1" : unique.shownOnly) + dialect.forShare()));
     }
 }
 
-// The document as compact JSON; ScimError 413 beyond `maxBytes` (the column is a TEXT).
-std::string documentText(const Poco::JSON::Object::Ptr& doc, std::size_t maxBytes);
+using port::documentText;
 Poco::JSON::Object::Ptr parseDocument(const std::string& text);
 
 // Binds params in order; they must outlive the statement's execution.

@@ -88,6 +88,8 @@ port::UserPage UserRepository::query(const port::UserQuery& query,
     spec.visibleAtMostOne = personUnindexed(_database.dialect(), "u.");
     spec.countVisible = visibleUserCount(_database.dialect());
     spec.walkFrom = "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing");
+    // A filter no column answers renders each scanned user with its manager's name.
+    spec.completeScanned = readManagers;
     Poco::Data::Session session = _database.session();
     return runQuery(session, spec, query, render);
 } catch (...) {

@@ -211,19 +211,25 @@ std::map<std::string, std::string> displayNames(Poco::Data::Session& session,
     return names;
 }
 
-namespace {
-
-// Sets the record's manager from the caller's transaction, if its document names one.
-void readManagerOf(Poco::Data::Session& session, port::UserRecord& record) {
-    if (const auto managerId = scim::managerIdOf(record.doc)) {
-        const auto names = displayNames(session, {*managerId});
-        const auto name = names.find(*managerId);
-        record.manager = name == names.end() ? port::ManagerRef{false, ""}
-                                             : port::ManagerRef{true, name->second};
+void readManagers(Poco::Data::Session& session, std::vector<port::UserRecord>& users) {
+    std::vector<std::string> managerIds;
+    for (const auto& user : users) {
+        if (const auto manager = scim::managerIdOf(user.doc)) {
+            managerIds.push_back(*manager);
+        }
+    }
+    if (managerIds.empty()) {
+        return;
+    }
+    const auto names = displayNames(session, managerIds);
+    for (auto& user : users) {
+        if (const auto manager = scim::managerIdOf(user.doc)) {
+            const auto name = names.find(*manager);
+            user.manager = name == names.end() ? port::ManagerRef{false, ""}
+                                               : port::ManagerRef{true, name->second};
+        }
     }
 }
-
-}  // namespace
 
 // The user `id` with its roles and its manager's name, read in the caller's transaction: in
 // SCIM's reach only, or any.
@@ -233,9 +239,7 @@ std::vector<port::UserRecord> readUser(Poco::Data::Session& session, const std::
     const bool inReach = reach == Reach::InReachOnly;
     auto users =
         readUsersWithRoles(session, inReach ? personWith : "u.id = ?", {textParam(id)}, reach);
-    for (auto& user : users) {
-        readManagerOf(session, user);
-    }
+    readManagers(session, users);
     return users;
 }
 
@@ -263,7 +267,7 @@ void UserRows::erase(const std::string& id, const Poco::Nullable<std::string>& e
 Poco::Int64 UserRows::insert(const std::string& id, const port::UserRow& row,
                              const port::PasswordChange& password, bool byScim) {
     const port::UserColumns& c = row.columns;
-    const std::string json = documentText(row.doc, kMaxUserDocumentBytes);
+    const std::string& json = row.text;
     const Poco::Int64 now = nowMs();
     const int active = c.active ? 1 : 0;
     const int scim = byScim ? 1 : 0;
@@ -293,7 +297,7 @@ Poco::Int64 UserRows::insert(const std::string& id, const port::UserRow& row,
 bool UserRows::update(const std::string& id, const port::UserRow& row,
                       const port::UserWrite& write) {
     const port::UserColumns& c = row.columns;
-    const std::string json = documentText(row.doc, kMaxUserDocumentBytes);
+    const std::string& json = row.text;
     const Poco::Int64 now = nowMs();
     const int active = c.active ? 1 : 0;
     const int keepPassword = write.password.keep ? 1 : 0;
@@ -377,7 +381,9 @@ port::UserRecord UserRows::read(const std::string& id) {
 }
 
 void UserRows::readManager(port::UserRecord& record) {
-    readManagerOf(_session, record);
+    std::vector<port::UserRecord> one{std::move(record)};
+    readManagers(_session, one);
+    record = std::move(one.front());
 }
 
 Poco::Nullable<std::string> UserRows::markDeleted(const std::string& id) {

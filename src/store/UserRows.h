@@ -16,9 +16,6 @@
 
 namespace store {
 
-// Documents larger than this are refused (413): the column is a TEXT.
-inline constexpr std::size_t kMaxUserDocumentBytes = 60000;
-
 // The columns of a whole user record, from tim_user as "u".
 inline constexpr const char* kUserRecordColumns =
     "u.id, u.doc, u.version, u.created_ms, u.modified_ms";
@@ -37,6 +34,10 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
 // The user `id` with its roles and its manager's name: in SCIM's reach only, or any.
 std::vector<port::UserRecord> readUser(Poco::Data::Session& session, const std::string& id,
                                        Reach reach);
+
+// Sets the manager (its displayName, or unknown) of each of `users` whose document names one,
+// in one look-up for all of them.
+void readManagers(Poco::Data::Session& session, std::vector<port::UserRecord>& users);
 
 // The displayNames of the users in SCIM's reach among `ids` ("" for one without).
 std::map<std::string, std::string> displayNames(Poco::Data::Session& session,

@@ -48,6 +48,7 @@ port::GroupRow GroupService::rowOf(const Poco::JSON::Object::Ptr& doc) const {
         row.roleKey = scim::foldCase(*role);
     }
     row.doc = doc;
+    row.text = port::documentText(doc);  // TooLarge before anything is read
     return row;
 }
 
@@ -163,6 +164,7 @@ bool GroupService::remove(const std::string& id, std::optional<Poco::Int64> expe
         removed = false;
         const auto locked = tx.lockGroup(id);
         if (!locked) {
+            tx.discard();
             return;
         }
         const port::GroupRecord& record = locked->record;
@@ -178,6 +180,7 @@ bool GroupService::remove(const std::string& id, std::optional<Poco::Int64> expe
             row.doc = new Poco::JSON::Object(*record.doc);
             row.doc->remove("externalId");
             row.externalId.clear();
+            row.text = port::documentText(row.doc);
             tx.insertGroup(keptAs, row, false);
         }
         removed = true;
@@ -192,6 +195,7 @@ bool GroupService::deleteInTim(const std::string& id) {
         // From the columns: a group TIM created has them whatever its document holds.
         const auto locked = tx.lockGroup(id);
         if (!locked) {
+            tx.discard();
             return;
         }
         tx.saveSnapshot({port::AccountKind::Group, id, locked->externalId, locked->displayNameKey},
@@ -211,9 +215,9 @@ std::vector<port::GroupMember> GroupService::members(const std::string& groupId)
     return _reads.members(groupId);
 }
 
-port::GroupPage GroupService::query(const port::GroupQuery& query,
+port::GroupPage GroupService::query(const port::GroupQuery& query, bool withMembers,
                                     const port::RenderGroup& render) {
-    return _reads.query(query, render);
+    return _reads.query(query, withMembers, render);
 }
 
 std::vector<port::CataloguedRole> GroupService::roleCatalogue() {

@@ -41,7 +41,8 @@ class GroupService final : public port::GroupStore {
 
     std::optional<port::GroupRecord> find(const std::string& id) override;
     std::vector<port::GroupMember> members(const std::string& groupId) override;
-    port::GroupPage query(const port::GroupQuery& query, const port::RenderGroup& render) override;
+    port::GroupPage query(const port::GroupQuery& query, bool withMembers,
+                          const port::RenderGroup& render) override;
     std::vector<port::CataloguedRole> roleCatalogue() override;
     bool rolesCatalogued(const std::string& roleName) override;
 

@@ -17,8 +17,9 @@ namespace {
 
 using Kind = port::BindDecision::Kind;
 
+// Throws TooLarge before anything is read or hashed.
 port::UserRow rowOf(const Poco::JSON::Object::Ptr& doc) {
-    return port::UserRow{port::userColumnsOf(doc), doc};
+    return port::UserRow{port::userColumnsOf(doc), doc, port::documentText(doc)};
 }
 
 std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) {
@@ -98,6 +99,13 @@ const port::AccountCandidate& candidateOf(const std::vector<port::AccountCandida
         throw port::RunAgain("user " + id + " is no longer among the candidates");
     }
     return *found;
+}
+
+// A check before the cost keeps nothing but the refusal it recorded.
+void keepOnlyRefusal(port::AccountTransaction& tx, const std::exception_ptr& refusal) {
+    if (!refusal) {
+        tx.discard();
+    }
 }
 
 // The refusal of a password for the reason `why` (None: no refusal), audited in `tx`.
@@ -180,6 +188,7 @@ port::CreateResult UserService::createOrBind(const Poco::JSON::Object::Ptr& doc,
         runRefusable([&](port::AccountTransaction& tx, std::exception_ptr& refusal) {
             std::vector<port::AccountCandidate> candidates;
             decideCreate(tx, row, true, candidates, refusal);
+            keepOnlyRefusal(tx, refusal);
         });
         clientHash = _rules.hashPassword(*password);
     }
@@ -259,12 +268,15 @@ std::string UserService::createLocal(const std::string& userName, const std::str
     const std::string id = port::newId();
     _transactions.run([&](port::AccountTransaction& tx) {
         tx.insertUser(id, row, password, false);
-        for (const auto& role : std::set<std::string>(roles.begin(), roles.end())) {
+        std::set<std::string> granted;  // folded: "Admin" and "admin" are one role
+        for (const auto& role : roles) {
             const std::string key = scim::foldCase(role);
             if (!tx.catalogueStanding(key)) {
                 throw Poco::InvalidArgumentException("TIM knows no role \"" + role + "\"");
             }
-            tx.grantTimRole(id, key);
+            if (granted.insert(key).second) {
+                tx.grantTimRole(id, key);
+            }
         }
         tx.recordAudit({"tim-create", "User", id, Poco::Nullable<std::string>(), {}});
     });
@@ -285,6 +297,7 @@ port::UserRecord UserService::replace(const std::string& id, const Poco::JSON::O
             if (!refusal) {
                 tx.refuseTakenUserName(row.columns, id);
             }
+            keepOnlyRefusal(tx, refusal);
         });
         clientHash = _rules.hashPassword(*password);
     }
@@ -339,6 +352,7 @@ port::UserRecord UserService::patch(const std::string& id, const port::ChangeUse
                 if (!refusal) {
                     tx.refuseTakenUserName(row.columns, id);
                 }
+                keepOnlyRefusal(tx, refusal);
             });
             if (!hashed || hashed->first != *changed.password) {
                 hashed.emplace(*changed.password, _rules.hashPassword(*changed.password));
@@ -355,6 +369,7 @@ port::UserRecord UserService::patch(const std::string& id, const port::ChangeUse
                 return;  // no longer so
             }
             if (!tx.updateUser(id, row, write)) {
+                tx.discard();
                 return;  // changed or deleted meanwhile: start again
             }
             tx.recordAudit(
@@ -381,6 +396,7 @@ bool UserService::remove(const std::string& id, std::optional<Poco::Int64> expec
         removed = false;
         const auto locked = tx.lockUser(id);
         if (!locked) {
+            tx.discard();
             return;
         }
         checkVersion(locked->version, expectedVersion);

@@ -1,7 +1,10 @@
 // Writes racing each other on both engines, through the repositories the endpoints use: none
 // is lost, uniqueness holds (also across two instances with their own pools), If-Match lets
-// exactly one writer win, and a PATCH racing a DELETE leaves one consistent outcome.
+// exactly one writer win, and a PATCH racing a DELETE leaves one consistent outcome. Lists
+// four times the pool's size at once all answer.
 #include "api/RequestLimits.h"
+#include "api/ScimService.h"
+#include "api/UsersEndpoint.h"
 #include "port/StoreErrors.h"
 #include "scim/GroupSchemas.h"
 #include "scim/Patch.h"
@@ -70,6 +73,7 @@ class ConcurrencyContract : public testing::StoreFixture {
     CPPUNIT_TEST(ifMatchRacesHaveExactlyOneWinner);
     CPPUNIT_TEST(patchRacingDeleteLeavesTheUserDeleted);
     CPPUNIT_TEST(deadlockedTransactionsAreRunAgainBoundedly);
+    CPPUNIT_TEST(residueFiltersFourTimesThePoolAllAnswer);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -102,6 +106,54 @@ class ConcurrencyContract : public testing::StoreFixture {
         for (const auto& id : ids) {
             CPPUNIT_ASSERT(_users->find(id)->roles == std::vector<std::string>{"auditor"});
         }
+    }
+
+    // 32 clients at once list users by a filter no column answers, each scanned user rendered
+    // with its manager's name, on a pool of 8 sessions: each holds one session (the scan reads
+    // the managers on it), and those that find none free wait for one. Before, each held a
+    // second session per scanned user, and the pool ran out (503).
+    void residueFiltersFourTimesThePoolAllAnswer() {
+        const std::string manager =
+            _users
+                ->createOrBind(userDoc(R"({"userName":"boss","displayName":"Boss"})"), std::nullopt)
+                .record.id;
+        for (int i = 0; i < 20; ++i) {
+            _users->createOrBind(
+                userDoc(
+                    R"({"userName":"r)" + std::to_string(i) +
+                    R"(","title":"pilot","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":")" +
+                    manager + R"("}}})"),
+                std::nullopt);
+        }
+        auto config = _config;
+        config.poolMin = 1;
+        config.poolMax = 8;
+        store::Database small(config, logger());
+        const auto users = usersOver(small);
+        auto& log = Poco::Logger::get("test.pool");
+        api::UsersEndpoint endpoint(*users, api::UsersSettings{}, log);
+        api::ScimService service(
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            log, &endpoint);
+        api::Request request;
+        request.method = "GET";
+        request.path = "/tim/api/scim/Users";
+        request.query =
+            "filter=title%20eq%20%22pilot%22%20and%20urn:ietf:params:scim:schemas:extension:"
+            "enterprise:2.0:User:manager.displayName%20eq%20%22Boss%22&count=5";
+        std::atomic<int> answered{0};
+        std::atomic<int> refused{0};
+        testing::race(32, [&](int) {
+            for (int round = 0; round < 3; ++round) {
+                const auto response = service.handle(request);
+                ++(response.status == 200 &&
+                           response.body.find("\"totalResults\":20") != std::string::npos
+                       ? answered
+                       : refused);
+            }
+        });
+        CPPUNIT_ASSERT_EQUAL(0, refused.load());
+        CPPUNIT_ASSERT_EQUAL(96, answered.load());
     }
 
     void oneUserNameAcrossTwoInstancesGivesOneUser() {

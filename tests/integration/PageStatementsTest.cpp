@@ -1,7 +1,11 @@
-// A page of users whose managers are named costs the same number of statements whatever its
-// size: the managers' displayNames come in one look-up, not one per user. Counted on MariaDB by
-// the server's own Questions counter, over a pool of one connection so that every statement
-// of the request is on the session the count is read from.
+// A page costs the same number of statements whatever its size: a page of users whose managers
+// are named (their displayNames in one look-up, not one per user), a page a filter no column
+// answers picks (each scanned batch's managers in one look-up on the scan's own session, the
+// page read in one statement), and a page of groups with their members (one statement for all
+// of them). Counted on MariaDB by the server's own Questions counter, over a pool of one
+// connection: every statement of the request is on the session the count is read from, and a
+// request that asked for a second session would fail.
+#include "api/GroupsEndpoint.h"
 #include "api/ScimService.h"
 #include "api/UsersEndpoint.h"
 #include "support/EngineFixtures.h"
@@ -20,6 +24,8 @@ constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:ente
 class PageStatementsMariaDBTest : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(PageStatementsMariaDBTest);
     CPPUNIT_TEST(aPageOfManagedUsersCostsTheSameStatementsAtAnySize);
+    CPPUNIT_TEST(aPageAResidueFilterPicksCostsTheSameStatementsAtAnySize);
+    CPPUNIT_TEST(aPageOfGroupsWithMembersCostsTheSameStatementsAtAnySize);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -32,21 +38,10 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
 
     void aPageOfManagedUsersCostsTheSameStatementsAtAnySize() {
         // Each user has a manager of its own, so a per-user look-up would show at any size.
-        for (int i = 0; i < 40; ++i) {
-            const auto manager = _users->createOrBind(
-                doc(R"({"userName":"m)" + std::to_string(i) + R"(@example.com","displayName":"M)" +
-                    std::to_string(i) + R"("})"),
-                std::nullopt);
-            _users->createOrBind(
-                doc(R"({"userName":"e)" + std::to_string(i) + R"(@example.com",")" + kEnterprise +
-                    R"(":{"manager":{"value":")" + manager.record.id + R"("}}})"),
-                std::nullopt);
-        }
+        createManagedUsers("e", "");
         auto& logger = Poco::Logger::get("test.page");
         api::UsersEndpoint endpoint(*_users, api::UsersSettings{}, logger);
-        api::ScimService service(
-            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger, &endpoint);
+        const api::ScimService service = serviceOver(&endpoint, nullptr);
         const auto statements = [&](int count) {
             const auto before = questions();
             const auto response = service.handle(
@@ -73,7 +68,107 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
             large == small);
     }
 
+    void aPageAResidueFilterPicksCostsTheSameStatementsAtAnySize() {
+        // No column answers title: every user is scanned, rendered with its manager's name.
+        createManagedUsers("p", R"("title":"pilot",)");
+        auto& logger = Poco::Logger::get("test.page");
+        api::UsersEndpoint endpoint(*_users, api::UsersSettings{}, logger);
+        const api::ScimService service = serviceOver(&endpoint, nullptr);
+        const auto statements = [&](const std::string& filter, int count) {
+            const auto before = questions();
+            const auto response =
+                service.handle(get("/Users?filter=" + filter + "&count=" + std::to_string(count)));
+            const auto after = questions();
+            CPPUNIT_ASSERT_EQUAL(200, response.status);
+            const auto body =
+                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            CPPUNIT_ASSERT_EQUAL(40, body->getValue<int>("totalResults"));
+            CPPUNIT_ASSERT_EQUAL(std::size_t(count), body->getArray("Resources")->size());
+            return after - before;
+        };
+        const std::string byTitle = "title%20eq%20%22pilot%22";
+        // The residue looks at the manager's displayName, which only the scan's read gives.
+        const std::string byManager = "title%20eq%20%22pilot%22%20and%20" +
+                                      std::string(kEnterprise) +
+                                      ":manager.displayName%20sw%20%22M%22";
+        for (const auto& filter : {byTitle, byManager}) {
+            statements(filter, 2);  // statements prepared, caches warm
+            const auto small = statements(filter, 2);
+            const auto large = statements(filter, 40);
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(small) + " statements for 2 users, " +
+                                       std::to_string(large) + " for 40",
+                                   large == small);
+        }
+    }
+
+    void aPageOfGroupsWithMembersCostsTheSameStatementsAtAnySize() {
+        std::vector<std::string> members;
+        for (int i = 0; i < 2; ++i) {
+            members.push_back(
+                _users
+                    ->createOrBind(doc(R"({"userName":"u)" + std::to_string(i) + R"("})"),
+                                   std::nullopt)
+                    .record.id);
+        }
+        for (int i = 0; i < 40; ++i) {
+            _groups->createOrBind(doc(R"({"displayName":"G)" + std::to_string(i) + R"("})"),
+                                  members);
+        }
+        auto& logger = Poco::Logger::get("test.page");
+        api::GroupsEndpoint endpoint(*_groups, api::GroupsSettings{}, logger);
+        const api::ScimService service = serviceOver(nullptr, &endpoint);
+        const auto statements = [&](const std::string& query, int count) {
+            const auto before = questions();
+            const auto response =
+                service.handle(get("/Groups?" + query + "count=" + std::to_string(count)));
+            const auto after = questions();
+            CPPUNIT_ASSERT_EQUAL(200, response.status);
+            const auto body =
+                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            const auto resources = body->getArray("Resources");
+            CPPUNIT_ASSERT_EQUAL(std::size_t(count), resources->size());
+            for (std::size_t i = 0; i < resources->size(); ++i) {
+                CPPUNIT_ASSERT_EQUAL(
+                    std::size_t(2),
+                    resources->getObject(static_cast<unsigned>(i))->getArray("members")->size());
+            }
+            return after - before;
+        };
+        // An indexed page, and a filter no column answers (the scan reads no member: the
+        // filter does not name them).
+        for (const std::string query : {"", "filter=meta.resourceType%20eq%20%22Group%22&"}) {
+            statements(query, 2);  // statements prepared, caches warm
+            const auto small = statements(query, 2);
+            const auto large = statements(query, 40);
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(small) + " statements for 2 groups, " +
+                                       std::to_string(large) + " for 40",
+                                   large == small);
+        }
+    }
+
   private:
+    // 40 users named `prefix`N@example.com with `attributes` (JSON members and a comma), each
+    // with a manager of its own, named MN.
+    void createManagedUsers(const std::string& prefix, const std::string& attributes) {
+        for (int i = 0; i < 40; ++i) {
+            const auto manager = _users->createOrBind(
+                doc(R"({"userName":"m)" + prefix + std::to_string(i) +
+                    R"(@example.com","displayName":"M)" + std::to_string(i) + R"("})"),
+                std::nullopt);
+            _users->createOrBind(doc(R"({"userName":")" + prefix + std::to_string(i) +
+                                     R"(@example.com",)" + attributes + "\"" + kEnterprise +
+                                     R"(":{"manager":{"value":")" + manager.record.id + R"("}}})"),
+                                 std::nullopt);
+        }
+    }
+
+    static api::ScimService serviceOver(const api::UsersEndpoint* users,
+                                        const api::GroupsEndpoint* groups) {
+        return api::ScimService(
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            Poco::Logger::get("test.page"), users, groups);
+    }
+
     static Poco::JSON::Object::Ptr doc(const std::string& json) {
         return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
     }

@@ -203,7 +203,7 @@ class UserRepositoryContract : public testing::StoreFixture {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
         }
         port::UserQuery sorted;
-        sorted.sortBy = "title";
+        sorted.sortBy = scim::filter::parseAttrPath("title");
         sorted.count = 10;
         const auto page = _users->query(sorted, renderForFilter);
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), page.records.size());
@@ -232,7 +232,8 @@ class UserRepositoryContract : public testing::StoreFixture {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, query(c.first).total);
         }
         port::UserQuery sorted;
-        sorted.sortBy = "urn:ietf:params:scim:schemas:core:2.0:User:userName";
+        sorted.sortBy =
+            scim::filter::parseAttrPath("urn:ietf:params:scim:schemas:core:2.0:User:userName");
         const auto page = _users->query(sorted, renderForFilter);
         CPPUNIT_ASSERT_EQUAL(std::string("single@z.net"),
                              page.records.back().doc->getValue<std::string>("userName"));

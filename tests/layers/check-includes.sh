@@ -34,7 +34,7 @@ port_users() {
     CursorSeal.h) echo "port api auth app" ;;
     Maintenance.h) echo "port api store app" ;;
     UserStore.h | GroupStore.h) echo "port api tim store app" ;;
-    Credentials.h | UserColumns.h) echo "port tim store" ;;
+    Credentials.h | Documents.h | UserColumns.h) echo "port tim store" ;;
     Ids.h | RequestContext.h | ResourceQuery.h | StoreErrors.h) echo "port api tim auth store app" ;;
     *) echo "" ;;
     esac

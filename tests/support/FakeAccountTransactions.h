@@ -247,7 +247,11 @@ class FakeAccountTransaction final : public port::AccountTransaction {
     }
     port::GroupRecord readGroup(const std::string& id) override {
         const FakeGroup& group = _state.groupRows.at(id);
-        return {id, group.row.doc, group.version, 0, 0};
+        port::GroupRecord record;
+        record.id = id;
+        record.doc = group.row.doc;
+        record.version = group.version;
+        return record;
     }
     void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override {
         refuseTakenName(id, row);
@@ -444,6 +448,9 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         _state.timGrants.insert({userId, roleKey});
     }
 
+    void discard() override { discarded = true; }
+    bool discarded = false;
+
     bool hasMark(const std::string& name) override { return _state.marks.count(name) != 0; }
     void setMark(const std::string& name) override { _state.marks.insert(name); }
     void clearMark(const std::string& name) override { _state.marks.erase(name); }
@@ -520,7 +527,9 @@ class FakeAccountTransactions final : public port::AccountTransactions {
                 }
                 throw port::Unavailable(port::Unavailable::Cause::Busy, "gave up");
             }
-            state = std::move(copy);
+            if (!tx.discarded) {
+                state = std::move(copy);
+            }
             return;
         }
     }

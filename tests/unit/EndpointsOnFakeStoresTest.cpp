@@ -157,7 +157,9 @@ class FakeGroupStore final : public port::GroupStore {
         return {*group, false, "", {}};
     }
     bool remove(const std::string&, std::optional<Poco::Int64>) override { return false; }
-    port::GroupPage query(const port::GroupQuery&, const port::RenderGroup&) override { return {}; }
+    port::GroupPage query(const port::GroupQuery&, bool, const port::RenderGroup&) override {
+        return {};
+    }
     std::vector<port::CataloguedRole> roleCatalogue() override { return {}; }
     bool rolesCatalogued(const std::string&) override { return false; }
 

@@ -26,7 +26,9 @@ class NoReads final : public port::GroupReads {
   public:
     std::optional<port::GroupRecord> find(const std::string&) override { refuse(); }
     std::vector<port::GroupMember> members(const std::string&) override { refuse(); }
-    port::GroupPage query(const port::GroupQuery&, const port::RenderGroup&) override { refuse(); }
+    port::GroupPage query(const port::GroupQuery&, bool, const port::RenderGroup&) override {
+        refuse();
+    }
     std::vector<port::CataloguedRole> roleCatalogue() override { refuse(); }
     bool rolesCatalogued(const std::string&) override { refuse(); }
 

@@ -184,6 +184,7 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(db.engine == store::Engine::SQLite);
         CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"), db.file);
         CPPUNIT_ASSERT_EQUAL(32, db.poolMax);
+        CPPUNIT_ASSERT_EQUAL(1000, db.poolWaitMs);
         CPPUNIT_ASSERT_EQUAL(5, db.lockWaitSeconds);
         CPPUNIT_ASSERT_EQUAL(30, db.timeoutSeconds);
         const auto service = app::readServiceSettings(settings);

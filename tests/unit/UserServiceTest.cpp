@@ -71,6 +71,8 @@ class UserServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aWriteToAnAccountTimCreatedBindsIt);
     CPPUNIT_TEST(aDeletedUserComesBackOnlyWithItsExternalId);
     CPPUNIT_TEST(aPatchThatLostARaceIsComputedAgainOnAFreshRead);
+    CPPUNIT_TEST(aPasswordIsHashedOnceThoughItsPatchRunsAgain);
+    CPPUNIT_TEST(aCreateRunTwiceReportsAndAuditsItOnce);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -90,6 +92,14 @@ class UserServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("protected"), state.audit.back().outcome);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), state.userRows.size());
         CPPUNIT_ASSERT(!state.userRows.at("t-admin").managed);
+
+        // Without a password the create reaches the write itself: refused there, the same way.
+        CPPUNIT_ASSERT_THROW(_users.createOrBind(userDoc(R"({"userName":"admin"})"), std::nullopt),
+                             port::ProtectedAccount);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), state.audit.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("protected"), state.audit.back().outcome);
+        CPPUNIT_ASSERT(!state.userRows.at("t-admin").managed);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), state.userRows.at("t-admin").version);
     }
 
     void aPasswordForAnAccountTimCreatedIsRefusedBeforeItIsHashed() {
@@ -108,13 +118,19 @@ class UserServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(state.userRows.at("t-1").managed);
         CPPUNIT_ASSERT(state.userRows.at("t-1").password.keep);
 
-        // Bound, the account is still not SCIM's to give a password.
+        // Bound, the account is still not SCIM's to give a password: each refusal is audited,
+        // nothing else written.
+        const auto version = state.userRows.at("t-1").version;
+        const auto audited = state.audit.size();
         CPPUNIT_ASSERT_THROW(_users.patch("t-1", withNewPassword("Secret-2"), std::nullopt),
                              port::Forbidden);
         CPPUNIT_ASSERT_THROW(
             _users.replace("t-1", userDoc(R"({"userName":"jane"})"), "Secret-2", std::nullopt),
             port::Forbidden);
         CPPUNIT_ASSERT_EQUAL(0, _hashes);
+        CPPUNIT_ASSERT_EQUAL(audited + 2, state.audit.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("tim-created"), state.audit.back().outcome);
+        CPPUNIT_ASSERT_EQUAL(version, state.userRows.at("t-1").version);
         CPPUNIT_ASSERT(state.userRows.at("t-1").password.keep);
     }
 
@@ -182,6 +198,39 @@ class UserServiceTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_THROW(_users.patch(id, displayNamed("Al B"), 2), port::VersionMismatch);
         CPPUNIT_ASSERT_EQUAL(std::string("Al"),
                              state.userRows.at(id).row.doc->getValue<std::string>("displayName"));
+    }
+
+    void aPasswordIsHashedOnceThoughItsPatchRunsAgain() {
+        FakeAccounts& state = _transactions.state;
+        const std::string id =
+            _users.createOrBind(userDoc(R"({"userName":"al"})"), std::nullopt).record.id;
+        int computed = 0;
+        _users.patch(
+            id,
+            [&](const port::UserRecord& current) {
+                if (++computed == 1) {
+                    ++state.userRows.at(id).version;  // another write lands meanwhile
+                }
+                return withNewPassword("Secret-3")(current);
+            },
+            std::nullopt);
+        CPPUNIT_ASSERT_EQUAL(2, computed);
+        CPPUNIT_ASSERT_EQUAL(1, _hashes);
+        CPPUNIT_ASSERT(!state.userRows.at(id).password.keep);
+        CPPUNIT_ASSERT(!state.userRows.at(id).password.hash.isNull());
+        CPPUNIT_ASSERT((state.audit.back().changed == std::vector<std::string>{"password"}));
+    }
+
+    void aCreateRunTwiceReportsAndAuditsItOnce() {
+        FakeAccounts& state = _transactions.state;
+        _transactions.retriedRun = _transactions.runs + 1;  // lost to another write once
+        const auto created =
+            _users.createOrBind(userDoc(R"({"userName":"cy","externalId":"e-9"})"), std::nullopt);
+        CPPUNIT_ASSERT(created.outcome == port::CreateOutcome::Created);
+        CPPUNIT_ASSERT(created.erasedId.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), state.userRows.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), state.audit.size());
+        CPPUNIT_ASSERT_EQUAL(created.record.id, state.audit.front().resourceId);
     }
 
   private:

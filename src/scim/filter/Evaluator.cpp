@@ -26,6 +26,8 @@ bool isMetaPath(const AttrPath& path) {
             sameName(path.subAttribute, "location") || sameName(path.subAttribute, "version"));
 }
 
+}  // namespace
+
 // id, externalId, schemas (RFC 7644 §3.4.2.2 filters on it in its own example) and meta.*.
 bool isCommonPath(const AttrPath& path) {
     return isMetaPath(path) ||
@@ -33,6 +35,12 @@ bool isCommonPath(const AttrPath& path) {
             (sameName(path.attribute, "id") || sameName(path.attribute, "externalId") ||
              sameName(path.attribute, "schemas")));
 }
+
+bool sortable(const AttrPath& path, const ResourceSchema& schema) {
+    return isCommonPath(path) || schema.resolve(path).has_value();
+}
+
+namespace {
 
 ScimError unknownAttribute(const AttrPath& path) {
     return badRequest("invalidFilter", "Unknown attribute in filter: " + path.text());

@@ -23,6 +23,13 @@ void validate(const NodePtr& filter, const ResourceSchema& schema);
 bool elementMatches(const NodePtr& filter, const Poco::JSON::Object::Ptr& element,
                     const ResolvedPath& attribute, const ResourceSchema& schema);
 
+// Whether `path` names an attribute every resource has outside its schema: id, externalId,
+// schemas and meta.* (RFC 7643 §3.1).
+bool isCommonPath(const AttrPath& path);
+
+// Whether a list may sort by `path`: a common attribute or one of `schema`'s.
+bool sortable(const AttrPath& path, const ResourceSchema& schema);
+
 // What a resource sorts by for sortBy `path` (RFC 7644 §3.4.2.3): the primary, else the first,
 // value of a multi-valued attribute; folded unless caseExact. Resources without a value sort
 // after all others in ascending order.
