@@ -221,6 +221,164 @@ scim::ScimError unresolved(const std::string& detail) {
     return scim::ScimError(409, "", detail);
 }
 
+// The operations of a BulkRequest as read, before any runs.
+struct BulkOperations {
+    std::vector<Operation> operations;
+    std::map<std::string, std::size_t> creators;  // bulkId -> the POST that creates it
+    std::size_t passwords = 0;                    // operations that set a user's password
+};
+
+BulkOperations readOperations(const Array& entries) {
+    BulkOperations bulk;
+    for (const auto& entry : entries) {
+        bulk.operations.push_back(readOperation(entry));
+        auto& op = bulk.operations.back();
+        if (!op.refusal && op.method == "POST" &&
+            !bulk.creators.emplace(op.bulkId, bulk.operations.size() - 1).second) {
+            op.refusal = scim::badRequest("invalidValue", "bulkId " + op.bulkId + " is used twice");
+        }
+        if (!op.refusal && op.data && scim::sameName(splitPath(op.path).first, "Users") &&
+            scim::mentionsPassword(op.data)) {
+            ++bulk.passwords;
+        }
+    }
+    return bulk;
+}
+
+// Runs a BulkRequest's operations in rounds in request order: an operation runs once every
+// bulkId it names was created; the run stops at failOnErrors errors.
+class BulkRounds {
+  public:
+    BulkRounds(const BulkOperations& bulk, std::size_t failOnErrors, const Request& request,
+               const std::string& basePath, const BulkEndpoint::Run& run)
+        : _bulk(bulk),
+          _failOnErrors(failOnErrors),
+          _request(request),
+          _basePath(basePath),
+          _run(run),
+          _results(bulk.operations.size()) {}
+
+    // The results of the operations that ran or were refused, in request order.
+    Array::Ptr run() {
+        std::vector<std::size_t> pending(_bulk.operations.size());
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            pending[i] = i;
+        }
+        while (!pending.empty() && !stopped()) {
+            std::vector<std::size_t> waiting = round(pending);
+            if (waiting.size() == pending.size()) {
+                // No operation could run: they wait on each other.
+                for (const std::size_t i : waiting) {
+                    record(i,
+                           Response::error(unresolved(
+                               "Circular bulkId references: the operations wait on each other")));
+                    if (stopped()) {
+                        break;
+                    }
+                }
+                waiting.clear();
+            }
+            pending = std::move(waiting);
+        }
+        Array::Ptr answered = new Array;
+        for (const auto& result : _results) {
+            if (result) {
+                answered->add(result);
+            }
+        }
+        return answered;
+    }
+
+  private:
+    bool stopped() const { return _failOnErrors != 0 && _errors >= _failOnErrors; }
+
+    // Runs or refuses what can run now; returns the operations still waiting on a creation.
+    std::vector<std::size_t> round(const std::vector<std::size_t>& pending) {
+        std::vector<std::size_t> waiting;
+        for (const std::size_t i : pending) {
+            if (stopped()) {
+                break;
+            }
+            const Operation& op = _bulk.operations[i];
+            if (op.refusal) {
+                record(i, Response::error(*op.refusal));
+                continue;
+            }
+            std::string missing;
+            bool wait = false;
+            for (const auto& reference : op.references) {
+                if (_ids.count(reference)) {
+                    continue;
+                }
+                const auto creator = _bulk.creators.find(reference);
+                if (creator == _bulk.creators.end()) {
+                    missing = "no operation creates bulkId " + reference;
+                } else if (_results[creator->second]) {
+                    missing = "the operation creating bulkId " + reference + " failed";
+                } else {
+                    wait = true;
+                }
+            }
+            if (!missing.empty()) {
+                record(i, Response::error(unresolved("Cannot resolve a reference: " + missing)));
+            } else if (wait) {
+                waiting.push_back(i);
+            } else {
+                record(i, _run(requestFor(op)));
+            }
+        }
+        return waiting;
+    }
+
+    void record(std::size_t i, const Response& response) {
+        const Operation& op = _bulk.operations[i];
+        _results[i] = resultOf(op, response);
+        if (response.status >= 400) {
+            ++_errors;
+        } else if (op.method == "POST") {
+            _ids[op.bulkId] = idCreatedBy(response);
+        }
+    }
+
+    // The request an operation makes, its bulkId references resolved.
+    Request requestFor(const Operation& op) const {
+        Request one;
+        one.method = op.method;
+        const auto [collection, id] = splitPath(op.path);
+        const std::string target = isReference(id) ? _ids.at(id.substr(kReference.size())) : id;
+        one.path = _basePath + "/" + collection + (target.empty() ? "" : "/" + target);
+        one.clientAddress = _request.clientAddress;
+        one.origin = _request.origin;
+        const auto version = op.version;
+        const auto& outer = _request;
+        one.header = [version, &outer](const std::string& name) -> std::optional<std::string> {
+            if (Poco::icompare(name, "If-Match") == 0) {
+                return version;
+            }
+            if (Poco::icompare(name, "Content-Type") == 0) {
+                return std::string(scim::kMediaType);
+            }
+            if (Poco::icompare(name, "If-None-Match") == 0) {
+                return std::nullopt;
+            }
+            return outer.headerValue(name);  // Host and forwarded headers, for locations
+        };
+        one.readBody = [body = op.data ? scim::json::compactText(resolved(op.data, _ids)) : ""] {
+            return ReceivedBody{ReceivedBody::Outcome::Complete, body};
+        };
+        return one;
+    }
+
+    const BulkOperations& _bulk;
+    const std::size_t _failOnErrors;
+    const Request& _request;
+    const std::string& _basePath;
+    const BulkEndpoint::Run& _run;
+    std::vector<Object::Ptr> _results;
+    std::map<std::string, std::string> _ids;  // bulkId -> id, of each creation that succeeded
+    std::size_t _errors = 0;
+};
+
 }  // namespace
 
 Response BulkEndpoint::handle(const Request& request, const std::string& basePath,
@@ -243,135 +401,19 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
                                     std::to_string(_settings.maxOperations) + ") operations");
     }
     const std::size_t failOnErrors = failOnErrorsOf(*body);
-
-    std::vector<Operation> operations;
-    std::map<std::string, std::size_t> creators;  // bulkId -> the POST that creates it
-    std::size_t passwords = 0;
-    for (const auto& entry : entries) {
-        operations.push_back(readOperation(entry));
-        auto& op = operations.back();
-        if (!op.refusal && op.method == "POST" &&
-            !creators.emplace(op.bulkId, operations.size() - 1).second) {
-            op.refusal = scim::badRequest("invalidValue", "bulkId " + op.bulkId + " is used twice");
-        }
-        if (!op.refusal && op.data && scim::sameName(splitPath(op.path).first, "Users") &&
-            scim::mentionsPassword(op.data)) {
-            ++passwords;
-        }
-    }
-    if (passwords > _settings.maxPasswordOperations) {
+    const BulkOperations bulk = readOperations(entries);
+    if (bulk.passwords > _settings.maxPasswordOperations) {
         // Each password costs a deliberately slow hash: the request is refused before any runs.
         throw scim::payloadTooLarge(
-            "The bulk request sets a password in " + std::to_string(passwords) +
+            "The bulk request sets a password in " + std::to_string(bulk.passwords) +
             " operations, more than scim.bulk.maxPasswordOperations (" +
             std::to_string(_settings.maxPasswordOperations) + "); send them in smaller requests");
-    }
-
-    std::vector<Object::Ptr> results(operations.size());
-    std::map<std::string, std::string> ids;  // bulkId -> id, of each creation that succeeded
-    std::size_t errors = 0;
-    const auto record = [&](std::size_t i, const Response& response) {
-        const Operation& op = operations[i];
-        results[i] = resultOf(op, response);
-        if (response.status >= 400) {
-            ++errors;
-        } else if (op.method == "POST") {
-            ids[op.bulkId] = idCreatedBy(response);
-        }
-    };
-    const auto requestFor = [&](const Operation& op) {
-        Request one;
-        one.method = op.method;
-        const auto [collection, id] = splitPath(op.path);
-        const std::string target = isReference(id) ? ids.at(id.substr(kReference.size())) : id;
-        one.path = basePath + "/" + collection + (target.empty() ? "" : "/" + target);
-        one.clientAddress = request.clientAddress;
-        one.origin = request.origin;
-        const auto version = op.version;
-        const auto& outer = request;
-        one.header = [version, &outer](const std::string& name) -> std::optional<std::string> {
-            if (Poco::icompare(name, "If-Match") == 0) {
-                return version;
-            }
-            if (Poco::icompare(name, "Content-Type") == 0) {
-                return std::string(scim::kMediaType);
-            }
-            if (Poco::icompare(name, "If-None-Match") == 0) {
-                return std::nullopt;
-            }
-            return outer.headerValue(name);  // Host and forwarded headers, for locations
-        };
-        one.readBody = [body = op.data ? scim::json::compactText(resolved(op.data, ids)) : ""] {
-            return ReceivedBody{ReceivedBody::Outcome::Complete, body};
-        };
-        return one;
-    };
-
-    // Rounds in request order: an operation runs once every bulkId it names was created.
-    std::vector<std::size_t> pending(operations.size());
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-        pending[i] = i;
-    }
-    const auto stopped = [&] { return failOnErrors != 0 && errors >= failOnErrors; };
-    while (!pending.empty() && !stopped()) {
-        std::vector<std::size_t> waiting;
-        for (const std::size_t i : pending) {
-            if (stopped()) {
-                break;
-            }
-            const Operation& op = operations[i];
-            if (op.refusal) {
-                record(i, Response::error(*op.refusal));
-                continue;
-            }
-            std::string missing;
-            bool wait = false;
-            for (const auto& reference : op.references) {
-                if (ids.count(reference)) {
-                    continue;
-                }
-                const auto creator = creators.find(reference);
-                if (creator == creators.end()) {
-                    missing = "no operation creates bulkId " + reference;
-                } else if (results[creator->second]) {
-                    missing = "the operation creating bulkId " + reference + " failed";
-                } else {
-                    wait = true;
-                }
-            }
-            if (!missing.empty()) {
-                record(i, Response::error(unresolved("Cannot resolve a reference: " + missing)));
-            } else if (wait) {
-                waiting.push_back(i);
-            } else {
-                record(i, run(requestFor(op)));
-            }
-        }
-        if (waiting.size() == pending.size()) {
-            // No operation could run: they wait on each other.
-            for (const std::size_t i : waiting) {
-                record(i, Response::error(unresolved(
-                              "Circular bulkId references: the operations wait on each other")));
-                if (stopped()) {
-                    break;
-                }
-            }
-            waiting.clear();
-        }
-        pending = std::move(waiting);
-    }
-
-    Array::Ptr answered = new Array;
-    for (const auto& result : results) {
-        if (result) {
-            answered->add(result);
-        }
     }
     Object::Ptr document = new Object;
     Array::Ptr schemas = new Array;
     schemas->add(kBulkResponse);
     document->set("schemas", schemas);
-    document->set("Operations", answered);
+    document->set("Operations", BulkRounds(bulk, failOnErrors, request, basePath, run).run());
     return Response::json(200, document);
 }
 

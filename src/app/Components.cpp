@@ -32,6 +32,32 @@ tim::AccountSettings readAccountSettings(const tim::Settings& settings,
     return accounts;
 }
 
+// The roles tim.properties lists applied to TIM's catalogue, and the recompute logged.
+void applyConfiguredRoles(const tim::Settings& settings, port::AccountTransactions& transactions,
+                          const tim::AccountService& accounts, Poco::Logger& logger) {
+    // Protected roles join the internal ones: never granted by SCIM, and their unmanaged
+    // holders are out of SCIM's reach.
+    auto internalRoles = splitList(settings.string("scim.roles.internal"));
+    for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
+        internalRoles.push_back(role);
+    }
+    const auto catalogue = tim::applyRoleCatalogue(
+        transactions, accounts, splitList(settings.string("scim.roles.known")), internalRoles);
+    if (catalogue.recomputed) {
+        std::string roles;
+        for (const auto& role : catalogue.roles) {
+            roles += (roles.empty() ? "" : ", ") + role;
+        }
+        logger.information("role catalogue applied" +
+                           (roles.empty() ? std::string(" (an earlier recompute finished)")
+                                          : " (changed: " + roles + ")") +
+                           ": grants of " + std::to_string(catalogue.accountsRecomputed) +
+                           " role-group members and SCIM role holders recomputed, " +
+                           std::to_string(catalogue.granted) + " granted, " +
+                           std::to_string(catalogue.revoked) + " revoked (each in the audit)");
+    }
+}
+
 }  // namespace
 
 Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger)
@@ -88,27 +114,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
     audit = std::make_unique<store::AuditTrail>(*database);
     status = std::make_unique<store::SqlStatusReader>(*database);
     purger = std::make_unique<store::Purger>(*database, purgePolicy);
-    // Protected roles join the internal ones: never granted by SCIM, and their unmanaged
-    // holders are out of SCIM's reach.
-    auto internalRoles = splitList(settings.string("scim.roles.internal"));
-    for (const auto& role : splitList(settings.string("scim.binding.protectedRoles"))) {
-        internalRoles.push_back(role);
-    }
-    const auto catalogue = tim::applyRoleCatalogue(
-        *transactions, *accounts, splitList(settings.string("scim.roles.known")), internalRoles);
-    if (catalogue.recomputed) {
-        std::string roles;
-        for (const auto& role : catalogue.roles) {
-            roles += (roles.empty() ? "" : ", ") + role;
-        }
-        logger.information("role catalogue applied" +
-                           (roles.empty() ? std::string(" (an earlier recompute finished)")
-                                          : " (changed: " + roles + ")") +
-                           ": grants of " + std::to_string(catalogue.accountsRecomputed) +
-                           " role-group members and SCIM role holders recomputed, " +
-                           std::to_string(catalogue.granted) + " granted, " +
-                           std::to_string(catalogue.revoked) + " revoked (each in the audit)");
-    }
+    applyConfiguredRoles(settings, *transactions, *accounts, logger);
 
     const std::string defaultVendor = settings.string("scim.vendor.default");
     usersEndpoint = std::make_unique<api::UsersEndpoint>(
