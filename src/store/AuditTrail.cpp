@@ -78,25 +78,25 @@ void recordAudit(Poco::Data::Session& session, const port::AuditEvent& event) {
          textParam(event.outcome)});
 }
 
-std::vector<port::AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_t limit) try {
-    const std::string key = scim::foldCase(who);
-    return readEntries(_database.session(),
-                       "WHERE resource_id = ? OR external_id = ? "
-                       "OR resource_id IN (SELECT id FROM tim_user "
-                       "WHERE user_name_key = ? OR external_id = ?) "
-                       "OR resource_id IN (SELECT id FROM tim_group "
-                       "WHERE display_name_key = ? OR external_id = ?)",
-                       {textParam(who), textParam(who), textParam(key), textParam(who),
-                        textParam(key), textParam(who)},
-                       limit);
-} catch (...) {
-    rethrowAsStoreError();
+std::vector<port::AuditEntry> AuditTrail::historyOf(const std::string& who, std::size_t limit) {
+    return storeCall([&]() -> std::vector<port::AuditEntry> {
+        const std::string key = scim::foldCase(who);
+        return readEntries(_database.session(),
+                           "WHERE resource_id = ? OR external_id = ? "
+                           "OR resource_id IN (SELECT id FROM tim_user "
+                           "WHERE user_name_key = ? OR external_id = ?) "
+                           "OR resource_id IN (SELECT id FROM tim_group "
+                           "WHERE display_name_key = ? OR external_id = ?)",
+                           {textParam(who), textParam(who), textParam(key), textParam(who),
+                            textParam(key), textParam(who)},
+                           limit);
+    });
 }
 
-std::vector<port::AuditEntry> AuditTrail::latest(std::size_t limit) try {
-    return readEntries(_database.session(), "", {}, limit);
-} catch (...) {
-    rethrowAsStoreError();
+std::vector<port::AuditEntry> AuditTrail::latest(std::size_t limit) {
+    return storeCall([&]() -> std::vector<port::AuditEntry> {
+        return readEntries(_database.session(), "", {}, limit);
+    });
 }
 
 }  // namespace store

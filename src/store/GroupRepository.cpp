@@ -14,18 +14,18 @@ namespace store {
 
 using namespace Poco::Data::Keywords;
 
-std::optional<port::GroupRecord> GroupRepository::find(const std::string& id) try {
-    Poco::Data::Session session = _database.session();
-    return findGroup(session, id);
-} catch (...) {
-    rethrowAsStoreError();
+std::optional<port::GroupRecord> GroupRepository::find(const std::string& id) {
+    return storeCall([&]() -> std::optional<port::GroupRecord> {
+        Poco::Data::Session session = _database.session();
+        return findGroup(session, id);
+    });
 }
 
-std::vector<port::GroupMember> GroupRepository::members(const std::string& groupId) try {
-    Poco::Data::Session session = _database.session();
-    return listMembers(session, groupId);
-} catch (...) {
-    rethrowAsStoreError();
+std::vector<port::GroupMember> GroupRepository::members(const std::string& groupId) {
+    return storeCall([&]() -> std::vector<port::GroupMember> {
+        Poco::Data::Session session = _database.session();
+        return listMembers(session, groupId);
+    });
 }
 
 namespace {
@@ -94,64 +94,65 @@ const ColumnMap& groupColumns() {
 }
 
 port::GroupPage GroupRepository::query(const port::GroupQuery& query, bool withMembers,
-                                       const port::RenderGroup& render) try {
-    QuerySpec<port::GroupRecord> spec;
-    spec.alias = "g";
-    spec.from = "tim_group g";
-    spec.visible = "1 = 1";
-    spec.visibleUnindexed = "1 = 1";
-    spec.recordColumns = kGroupRecordColumns;
-    spec.columns = &groupColumns();
-    spec.schema = &scim::groupResourceSchema();
-    spec.read = readRecords<port::GroupRecord>;  // one read serves every group query
-    spec.visibleAtMostOne = "1 = 1";
-    spec.countVisible =
-        "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM scim_count WHERE resource = 'group'";
-    spec.walkFrom = "tim_group g" + _database.dialect().seekWith("tim_group_listing");
-    // Members are read for a scan only when the filter looks at them, for a page when shown.
-    if (mentionsMembers(query.filter)) {
-        spec.completeScanned = readMembers;
-    }
-    if (withMembers) {
-        spec.completePage = readMembers;
-    }
-    Poco::Data::Session session = _database.session();
-    return runQuery<port::GroupRecord>(session, spec, query, render);
-} catch (...) {
-    rethrowAsStoreError();
+                                       const port::RenderGroup& render) {
+    return storeCall([&]() -> port::GroupPage {
+        QuerySpec<port::GroupRecord> spec;
+        spec.alias = "g";
+        spec.from = "tim_group g";
+        spec.visible = "1 = 1";
+        spec.visibleUnindexed = "1 = 1";
+        spec.recordColumns = kGroupRecordColumns;
+        spec.columns = &groupColumns();
+        spec.schema = &scim::groupResourceSchema();
+        spec.read = readRecords<port::GroupRecord>;  // one read serves every group query
+        spec.visibleAtMostOne = "1 = 1";
+        spec.countVisible =
+            "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM scim_count WHERE resource = 'group'";
+        spec.walkFrom = "tim_group g" + _database.dialect().seekWith("tim_group_listing");
+        // Members are read for a scan only when the filter looks at them, for a page when shown.
+        if (mentionsMembers(query.filter)) {
+            spec.completeScanned = readMembers;
+        }
+        if (withMembers) {
+            spec.completePage = readMembers;
+        }
+        Poco::Data::Session session = _database.session();
+        return runQuery<port::GroupRecord>(session, spec, query, render);
+    });
 }
 
-std::vector<port::CataloguedRole> GroupRepository::roleCatalogue() try {
-    Poco::Data::Session session = _database.session();
-    std::vector<std::string> names;
-    std::vector<int> internal;
-    std::vector<std::string> keys;
-    session << "SELECT name, internal, name_key FROM tim_role ORDER BY name", into(names),
-        into(internal), into(keys), now;
-    std::vector<port::CataloguedRole> roles;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        port::CataloguedRole role{names[i], internal[i] != 0, {}};
-        std::string key = keys[i];
-        session << "SELECT DISTINCT u.user_name FROM tim_user_role ur JOIN tim_user u ON u.id = "
+std::vector<port::CataloguedRole> GroupRepository::roleCatalogue() {
+    return storeCall([&]() -> std::vector<port::CataloguedRole> {
+        Poco::Data::Session session = _database.session();
+        std::vector<std::string> names;
+        std::vector<int> internal;
+        std::vector<std::string> keys;
+        session << "SELECT name, internal, name_key FROM tim_role ORDER BY name", into(names),
+            into(internal), into(keys), now;
+        std::vector<port::CataloguedRole> roles;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            port::CataloguedRole role{names[i], internal[i] != 0, {}};
+            std::string key = keys[i];
+            session
+                << "SELECT DISTINCT u.user_name FROM tim_user_role ur JOIN tim_user u ON u.id = "
                    "ur.user_id "
                    "WHERE ur.role_key = ? AND u.deleted_ms IS NULL ORDER BY u.user_name",
-            use(key), into(role.holders), now;
-        roles.push_back(std::move(role));
-    }
-    return roles;
-} catch (...) {
-    rethrowAsStoreError();
+                use(key), into(role.holders), now;
+            roles.push_back(std::move(role));
+        }
+        return roles;
+    });
 }
 
-bool GroupRepository::rolesCatalogued(const std::string& roleName) try {
-    Poco::Data::Session session = _database.session();
-    Poco::Int64 count = 0;
-    std::string key = scim::foldCase(roleName);
-    session << "SELECT COUNT(*) FROM tim_role WHERE name_key = ? AND internal = 0", use(key),
-        into(count), now;
-    return count > 0;
-} catch (...) {
-    rethrowAsStoreError();
+bool GroupRepository::rolesCatalogued(const std::string& roleName) {
+    return storeCall([&]() -> bool {
+        Poco::Data::Session session = _database.session();
+        Poco::Int64 count = 0;
+        std::string key = scim::foldCase(roleName);
+        session << "SELECT COUNT(*) FROM tim_role WHERE name_key = ? AND internal = 0", use(key),
+            into(count), now;
+        return count > 0;
+    });
 }
 
 }  // namespace store

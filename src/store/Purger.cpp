@@ -60,55 +60,56 @@ std::size_t Purger::purgeAudit(Poco::Data::Session& session, Poco::Int64 beforeM
     }
 }
 
-port::PurgeResult Purger::run(const Poco::Timestamp& now) try {
-    port::PurgeResult result;
-    Poco::Data::Session session = _database.session();
-    const SqlDialect& dialect = _database.dialect();
-    if (!dialect.tryLockJob(session, kPurgeLock)) {
-        return result;
-    }
-    result.ran = true;
-    try {
-        const Poco::Int64 deletedBefore = toMs(_policy.deletedRetention(now));
-        // With disabled users excluded, no disabled_ms is old enough.
-        const Poco::Int64 disabledBefore =
-            _policy.disabledRetention ? toMs((*_policy.disabledRetention)(now)) : 0;
-        // Each batch is a transaction of its own, run again if it loses to a concurrent write
-        // (on a cluster, to another node's): counted only once it committed.
-        for (;;) {
-            const port::PurgeResult batch = withRetry(
-                dialect, [&] { return purgeUserBatch(session, deletedBefore, disabledBefore); });
-            result.users += batch.users;
-            result.memberships += batch.memberships;
-            result.roleAssignments += batch.roleAssignments;
-            if (batch.batches == 0) {
-                break;
-            }
-            ++result.batches;
-            if (batch.users < _policy.batchSize) {
-                break;
-            }
+port::PurgeResult Purger::run(const Poco::Timestamp& now) {
+    return storeCall([&]() -> port::PurgeResult {
+        port::PurgeResult result;
+        Poco::Data::Session session = _database.session();
+        const SqlDialect& dialect = _database.dialect();
+        if (!dialect.tryLockJob(session, kPurgeLock)) {
+            return result;
         }
-        if (_policy.auditRetention) {
-            result.auditRows = purgeAudit(session, toMs((*_policy.auditRetention)(now)));
+        result.ran = true;
+        try {
+            const Poco::Int64 deletedBefore = toMs(_policy.deletedRetention(now));
+            // With disabled users excluded, no disabled_ms is old enough.
+            const Poco::Int64 disabledBefore =
+                _policy.disabledRetention ? toMs((*_policy.disabledRetention)(now)) : 0;
+            // Each batch is a transaction of its own, run again if it loses to a concurrent write
+            // (on a cluster, to another node's): counted only once it committed.
+            for (;;) {
+                const port::PurgeResult batch = withRetry(dialect, [&] {
+                    return purgeUserBatch(session, deletedBefore, disabledBefore);
+                });
+                result.users += batch.users;
+                result.memberships += batch.memberships;
+                result.roleAssignments += batch.roleAssignments;
+                if (batch.batches == 0) {
+                    break;
+                }
+                ++result.batches;
+                if (batch.users < _policy.batchSize) {
+                    break;
+                }
+            }
+            if (_policy.auditRetention) {
+                result.auditRows = purgeAudit(session, toMs((*_policy.auditRetention)(now)));
+            }
+            dialect.dropStaleWriteMarkers(session);
+            withRetry(dialect, [&] {
+                WriteTransaction tx(session, dialect);
+                std::vector<SqlParam> state{textParam(kLastRunKey),
+                                            textParam(std::to_string(toMs(now)))};
+                executeOnce(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
+                executeOnce(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
+                tx.commit();
+            });
+        } catch (...) {
+            dialect.unlockJob(session, kPurgeLock);
+            throw;
         }
-        dialect.dropStaleWriteMarkers(session);
-        withRetry(dialect, [&] {
-            WriteTransaction tx(session, dialect);
-            std::vector<SqlParam> state{textParam(kLastRunKey),
-                                        textParam(std::to_string(toMs(now)))};
-            executeOnce(session, "DELETE FROM scim_state WHERE name = ?", {state[0]});
-            executeOnce(session, "INSERT INTO scim_state (name, value) VALUES (?, ?)", state);
-            tx.commit();
-        });
-    } catch (...) {
         dialect.unlockJob(session, kPurgeLock);
-        throw;
-    }
-    dialect.unlockJob(session, kPurgeLock);
-    return result;
-} catch (...) {
-    rethrowAsStoreError();
+        return result;
+    });
 }
 
 port::PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int64 deletedBefore,
@@ -150,18 +151,18 @@ port::PurgeResult Purger::purgeUserBatch(Poco::Data::Session& session, Poco::Int
     return batch;
 }
 
-std::optional<Poco::Timestamp> Purger::lastRun() try {
-    Poco::Data::Session session = _database.session();
-    std::vector<std::string> values;
-    std::string key = kLastRunKey;
-    session << "SELECT value FROM scim_state WHERE name = ?", use(key), into(values), now;
-    Poco::Int64 ms = 0;
-    if (values.empty() || !Poco::NumberParser::tryParse64(values.front(), ms)) {
-        return std::nullopt;
-    }
-    return Poco::Timestamp(ms * 1000);
-} catch (...) {
-    rethrowAsStoreError();
+std::optional<Poco::Timestamp> Purger::lastRun() {
+    return storeCall([&]() -> std::optional<Poco::Timestamp> {
+        Poco::Data::Session session = _database.session();
+        std::vector<std::string> values;
+        std::string key = kLastRunKey;
+        session << "SELECT value FROM scim_state WHERE name = ?", use(key), into(values), now;
+        Poco::Int64 ms = 0;
+        if (values.empty() || !Poco::NumberParser::tryParse64(values.front(), ms)) {
+            return std::nullopt;
+        }
+        return Poco::Timestamp(ms * 1000);
+    });
 }
 
 }  // namespace store

@@ -37,33 +37,33 @@ std::vector<std::string> stringsOf(const Array::Ptr& array) {
 
 }  // namespace
 
-bool Snapshots::deleteUserInTim(const std::string& id) try {
-    Poco::Data::Session session = _database.session();
-    WriteTransaction tx(session, _database.dialect());
-    std::vector<Poco::Nullable<std::string>> externalIds;
-    std::vector<std::string> keys;
-    std::string key = id;
-    session << std::string(
-                   "SELECT external_id, user_name_key FROM tim_user WHERE id = ? AND kind = "
-                   "'person' AND deleted_ms IS NULL") +
-                   _database.dialect().forUpdate(),
-        use(key), into(externalIds), into(keys), now;
-    if (keys.empty()) {
-        return false;
-    }
-    // No roles: those role groups granted come back with the memberships, and a role TIM
-    // granted otherwise is TIM's to give again (an administrator's removal stays removed).
-    save(session, {port::AccountKind::User, id, externalIds.front(), keys.front()},
-         selectIds(session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
-                   {textParam(id)}));
-    session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
-    session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
-    session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
-    recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
-    tx.commit();
-    return true;
-} catch (...) {
-    rethrowAsStoreError();
+bool Snapshots::deleteUserInTim(const std::string& id) {
+    return storeCall([&]() -> bool {
+        Poco::Data::Session session = _database.session();
+        WriteTransaction tx(session, _database.dialect());
+        std::vector<Poco::Nullable<std::string>> externalIds;
+        std::vector<std::string> keys;
+        std::string key = id;
+        session << std::string(
+                       "SELECT external_id, user_name_key FROM tim_user WHERE id = ? AND kind = "
+                       "'person' AND deleted_ms IS NULL") +
+                       _database.dialect().forUpdate(),
+            use(key), into(externalIds), into(keys), now;
+        if (keys.empty()) {
+            return false;
+        }
+        // No roles: those role groups granted come back with the memberships, and a role TIM
+        // granted otherwise is TIM's to give again (an administrator's removal stays removed).
+        save(session, {port::AccountKind::User, id, externalIds.front(), keys.front()},
+             selectIds(session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
+                       {textParam(id)}));
+        session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
+        session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
+        session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
+        recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
+        tx.commit();
+        return true;
+    });
 }
 
 std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
@@ -100,14 +100,14 @@ void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& d
                  textParam(documentText(data)), numberParam(nowMs())});
 }
 
-std::size_t Snapshots::purge(Poco::Int64 beforeMs) try {
-    Poco::Data::Session session = _database.session();
-    Poco::Data::Statement remove(session);
-    Poco::Int64 before = beforeMs;
-    remove << "DELETE FROM scim_snapshot WHERE created_ms < ?", use(before);
-    return remove.execute();
-} catch (...) {
-    rethrowAsStoreError();
+std::size_t Snapshots::purge(Poco::Int64 beforeMs) {
+    return storeCall([&]() -> std::size_t {
+        Poco::Data::Session session = _database.session();
+        Poco::Data::Statement remove(session);
+        Poco::Int64 before = beforeMs;
+        remove << "DELETE FROM scim_snapshot WHERE created_ms < ?", use(before);
+        return remove.execute();
+    });
 }
 
 }  // namespace store

@@ -51,49 +51,48 @@ std::vector<port::UserRecord> readUsers(Poco::Data::Session& session, const std:
 
 }  // namespace
 
-std::optional<port::UserRecord> UserRepository::find(const std::string& id) try {
-    Poco::Data::Session session = _database.session();
-    auto records = readUser(session, id, Reach::InReachOnly);
-    if (records.empty()) {
-        return std::nullopt;
-    }
-    return std::move(records.front());
-} catch (...) {
-    rethrowAsStoreError();
+std::optional<port::UserRecord> UserRepository::find(const std::string& id) {
+    return storeCall([&]() -> std::optional<port::UserRecord> {
+        Poco::Data::Session session = _database.session();
+        auto records = readUser(session, id, Reach::InReachOnly);
+        if (records.empty()) {
+            return std::nullopt;
+        }
+        return std::move(records.front());
+    });
 }
 
 std::map<std::string, std::string> UserRepository::displayNamesOf(
-    const std::vector<std::string>& ids) try {
-    Poco::Data::Session session = _database.session();
-    return displayNames(session, ids);
-} catch (...) {
-    rethrowAsStoreError();
+    const std::vector<std::string>& ids) {
+    return storeCall([&]() -> std::map<std::string, std::string> {
+        Poco::Data::Session session = _database.session();
+        return displayNames(session, ids);
+    });
 }
 
-port::UserPage UserRepository::query(const port::UserQuery& query,
-                                     const port::RenderUser& render) try {
-    QuerySpec<port::UserRecord> spec;
-    spec.alias = "u";
-    spec.from = "tim_user u";
-    spec.visible = visibleUser("u.");
-    spec.visibleUnindexed = visibleUserUnindexed(_database.dialect(), "u.");
-    spec.recordColumns = kUserRecordColumns;
-    spec.columns = &userColumns();
-    spec.schema = &scim::userResourceSchema();
-    spec.read = readUsers;
-    spec.readAtMostOne = [](Poco::Data::Session& session, const std::string& where,
-                            std::vector<SqlParam> params) {
-        return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
-    };
-    spec.visibleAtMostOne = personUnindexed(_database.dialect(), "u.");
-    spec.countVisible = visibleUserCount(_database.dialect());
-    spec.walkFrom = "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing");
-    // A filter no column answers renders each scanned user with its manager's name.
-    spec.completeScanned = readManagers;
-    Poco::Data::Session session = _database.session();
-    return runQuery(session, spec, query, render);
-} catch (...) {
-    rethrowAsStoreError();
+port::UserPage UserRepository::query(const port::UserQuery& query, const port::RenderUser& render) {
+    return storeCall([&]() -> port::UserPage {
+        QuerySpec<port::UserRecord> spec;
+        spec.alias = "u";
+        spec.from = "tim_user u";
+        spec.visible = visibleUser("u.");
+        spec.visibleUnindexed = visibleUserUnindexed(_database.dialect(), "u.");
+        spec.recordColumns = kUserRecordColumns;
+        spec.columns = &userColumns();
+        spec.schema = &scim::userResourceSchema();
+        spec.read = readUsers;
+        spec.readAtMostOne = [](Poco::Data::Session& session, const std::string& where,
+                                std::vector<SqlParam> params) {
+            return readUsersWithRoles(session, where, std::move(params), Reach::InReachOnly);
+        };
+        spec.visibleAtMostOne = personUnindexed(_database.dialect(), "u.");
+        spec.countVisible = visibleUserCount(_database.dialect());
+        spec.walkFrom = "tim_user u" + _database.dialect().seekWith("tim_user_reach_listing");
+        // A filter no column answers renders each scanned user with its manager's name.
+        spec.completeScanned = readManagers;
+        Poco::Data::Session session = _database.session();
+        return runQuery(session, spec, query, render);
+    });
 }
 
 }  // namespace store
