@@ -46,7 +46,9 @@ Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMem
     if (withMembers) {
         Array::Ptr members = new Array;
         // A list read them with the page; one group's read asks for them.
-        for (const auto& member : record.members ? *record.members : _groups.members(record.id)) {
+        const std::vector<port::GroupMember> read =
+            record.members ? std::vector<port::GroupMember>{} : _groups.members(record.id);
+        for (const auto& member : record.members ? *record.members : read) {
             Object::Ptr m = new Object;
             m->set("value", member.id);
             m->set("$ref", baseUrl + (member.type == "User" ? "/Users/" : "/Groups/") + member.id);

@@ -5,6 +5,7 @@
 #include "OpenDiagnosis.h"
 #include "PreparedStatements.h"
 
+#include <Poco/Clock.h>
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
@@ -13,7 +14,6 @@
 #include <Poco/Path.h>
 #include <Poco/String.h>
 #include <Poco/Thread.h>
-#include <Poco/Timestamp.h>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -193,7 +193,7 @@ Database::~Database() {
 Poco::Data::Session Database::session() {
     // Poco's pool does not wait: a burst beyond the pool (a request holds one session at a
     // time) waits here, in short pauses, for a session another returns.
-    const Poco::Timestamp asked;
+    const Poco::Clock asked;  // monotonic: a clock step neither ends nor stretches the wait
     for (long pauseMs = 1;; pauseMs = std::min(pauseMs * 2, 20L)) {
         try {
             return _pool->get();

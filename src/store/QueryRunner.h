@@ -268,7 +268,7 @@ std::vector<ScanMatch> scanMatches(
     return matches;
 }
 
-// The records of `ids`, in that order, in one statement per kChunk ids.
+// The records of `ids` that still exist, in that order, in one statement per kChunk ids.
 template <typename Record>
 std::vector<Record> readInOrder(Poco::Data::Session& session, const QuerySpec<Record>& spec,
                                 const std::vector<std::string>& ids) {
@@ -286,7 +286,7 @@ std::vector<Record> readInOrder(Poco::Data::Session& session, const QuerySpec<Re
     for (const auto& id : ids) {
         const auto found = byId.find(id);
         if (found != byId.end()) {
-            records.push_back(std::move(found->second));  // gone since the scan: left out
+            records.push_back(std::move(found->second));
         }
     }
     return records;
@@ -324,11 +324,16 @@ Page<Record> residueScan(Poco::Data::Session& session, const QuerySpec<Record>& 
                      : 0;
         wanted = query.count + 1;  // one more tells whether the walk goes on
     }
-    std::vector<std::string> ids;
-    for (std::size_t i = first; i < matches.size() && ids.size() < wanted; ++i) {
-        ids.push_back(matches[i].id);
+    // A match deleted since the scan is left out and the next one read in its place.
+    for (std::size_t next = first; next < matches.size() && page.records.size() < wanted;) {
+        std::vector<std::string> ids;
+        for (; next < matches.size() && ids.size() < wanted - page.records.size(); ++next) {
+            ids.push_back(matches[next].id);
+        }
+        for (auto& record : readInOrder(session, spec, ids)) {
+            page.records.push_back(std::move(record));
+        }
     }
-    page.records = readInOrder(session, spec, ids);
     if (walk) {
         keepWalkPage(page, query);
     }

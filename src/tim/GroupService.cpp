@@ -37,7 +37,7 @@ std::vector<std::string> idsOf(const std::vector<port::Membership>& rows) {
 
 }  // namespace
 
-port::GroupRow GroupService::rowOf(const Poco::JSON::Object::Ptr& doc) const {
+port::GroupRow GroupService::columnsOf(const Poco::JSON::Object::Ptr& doc) const {
     port::GroupRow row;
     row.displayName = doc->getValue<std::string>("displayName");
     row.displayNameKey = scim::foldCase(row.displayName);
@@ -48,7 +48,12 @@ port::GroupRow GroupService::rowOf(const Poco::JSON::Object::Ptr& doc) const {
         row.roleKey = scim::foldCase(*role);
     }
     row.doc = doc;
-    row.text = port::documentText(doc);  // TooLarge before anything is read
+    return row;
+}
+
+port::GroupRow GroupService::rowOf(const Poco::JSON::Object::Ptr& doc) const {
+    port::GroupRow row = columnsOf(doc);
+    row.text = port::documentText(doc);  // TooLarge before anything is written
     return row;
 }
 
@@ -124,7 +129,7 @@ port::GroupWriteResult GroupService::write(const char* operation, const std::str
         result = {};
         const port::GroupRecord current = lockedGroup(tx, id, expectedVersion);
         const Poco::JSON::Object::Ptr next = change ? change(current) : current.doc;
-        const port::GroupRow before = rowOf(current.doc);
+        const port::GroupRow before = columnsOf(current.doc);
         const port::GroupRow row = rowOf(next);
         std::vector<std::string> affected;
         if (before.roleKey != row.roleKey) {
@@ -169,7 +174,7 @@ bool GroupService::remove(const std::string& id, std::optional<Poco::Int64> expe
         }
         const port::GroupRecord& record = locked->record;
         checkVersion(record, expectedVersion);
-        const port::GroupRow deleted = rowOf(record.doc);
+        const port::GroupRow deleted = columnsOf(record.doc);
         const std::string keptAs = port::newId();
         const bool kept = tx.moveOutOfReachMembers(id, keptAs) > 0;
         tx.recordAudit(

@@ -52,7 +52,9 @@ class GroupService final : public port::GroupStore {
                                  const port::ChangeGroup& change,
                                  const std::vector<port::MemberChange>& changes,
                                  std::optional<Poco::Int64> expectedVersion);
-    // The columns a group document determines, the role it grants among them.
+    // The columns a group document determines, the role it grants among them (no text).
+    port::GroupRow columnsOf(const Poco::JSON::Object::Ptr& doc) const;
+    // The same with the document as it is to be stored: TooLarge beyond the limit.
     port::GroupRow rowOf(const Poco::JSON::Object::Ptr& doc) const;
     // Deletes the group and gives its former members the roles they hold without it.
     void deleteGroup(port::AccountTransaction& tx, const std::string& id) const;

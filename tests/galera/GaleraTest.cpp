@@ -28,6 +28,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 using namespace Poco::Data::Keywords;
@@ -224,9 +225,21 @@ class GaleraTest : public CppUnit::TestFixture {
                 }
             }
         });
-        std::string seen;  // what each add was answered, when one was not 204
+        std::string
+            seen;  // what each add was answered, and the hosts' errors, when one was not 204
         for (const int status : statuses) {
             seen += std::to_string(status) + " ";
+        }
+        if (std::count(statuses.begin(), statuses.end(), 204) != members) {
+            for (std::size_t h = 0; h < 3; ++h) {
+                std::istringstream log(hosts.host(h).log());
+                for (std::string line; std::getline(log, line);) {
+                    if (line.find(" Error ") != std::string::npos ||
+                        line.find(" 500 ") != std::string::npos) {
+                        seen += "\nhost " + std::to_string(h + 1) + ": " + line;
+                    }
+                }
+            }
         }
         CPPUNIT_ASSERT_EQUAL_MESSAGE(seen, long(members),
                                      std::count(statuses.begin(), statuses.end(), 204));

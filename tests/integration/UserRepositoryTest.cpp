@@ -48,6 +48,7 @@ class UserRepositoryContract : public testing::StoreFixture {
     CPPUNIT_TEST(patchIsAllOrNothingInTheDatabase);
     CPPUNIT_TEST(aConflictNamesTheUserHoldingTheName);
     CPPUNIT_TEST(oneUserReadCarriesItsManager);
+    CPPUNIT_TEST(aMatchGoneBeforeItsPageIsReadIsReplacedByTheNext);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -210,6 +211,37 @@ class UserRepositoryContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(
             std::string("plain@y.org"),
             page.records.back().doc->getValue<std::string>("userName"));  // no title: last
+    }
+
+    // A residue scan keeps only ids; one that is gone when the page is read (deleted for good
+    // meanwhile) leaves its place to the next match, so a page is never short and a cursor
+    // walk never ends early.
+    void aMatchGoneBeforeItsPageIsReadIsReplacedByTheNext() {
+        for (int i = 0; i < 5; ++i) {
+            _users->createOrBind(
+                doc(R"({"userName":"gone)" + std::to_string(i) + R"(@y.org","title":"pilot"})"),
+                std::nullopt);
+        }
+        port::UserQuery query;
+        query.filter = scim::filter::parseFilter("title eq \"pilot\"");
+        query.count = 3;
+        const auto before = _users->query(query, renderForFilter);  // the order of the matches
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), before.records.size());
+        query.count = 2;
+        bool erased = false;
+        const auto page = _users->query(query, [&](const port::UserRecord& record) {
+            if (!erased) {
+                erased = true;
+                Poco::Data::Session session = _database->session();
+                std::string first = before.records[0].id;
+                session << "DELETE FROM tim_user WHERE id = ?", use(first), now;
+            }
+            return renderForFilter(record);
+        });
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), page.total);  // as scanned
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), page.records.size());
+        CPPUNIT_ASSERT_EQUAL(before.records[1].id, page.records[0].id);
+        CPPUNIT_ASSERT_EQUAL(before.records[2].id, page.records[1].id);
     }
 
     void everyWorkEmailAndCoreUrnsAnswerFilters() {
