@@ -34,6 +34,7 @@ struct Operation {
     std::optional<std::string> version;
     Object::Ptr data;
     std::set<std::string> references;  // the bulkIds it needs
+    bool setsPassword = false;         // on a type whose writes may carry one, and does
     std::optional<scim::ScimError> refusal;
 };
 
@@ -97,7 +98,22 @@ std::pair<std::string, std::string> splitPath(const std::string& path) {
             slash == std::string::npos ? "" : path.substr(slash + 1)};
 }
 
-Operation readOperation(const Var& entry) try {
+// The collections an operation may address: "/Users or /Groups".
+std::string addressable(const ServedResources& resources) {
+    std::vector<std::string> paths;
+    for (const auto& row : resources.rows()) {
+        if (row.bulk != InBulk::No) {
+            paths.push_back(row.endpoint->type().endpoint);
+        }
+    }
+    std::string text;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        text += (i == 0 ? "" : i + 1 == paths.size() ? " or " : ", ") + paths[i];
+    }
+    return text.empty() ? "nothing" : text;
+}
+
+Operation readOperation(const Var& entry, const ServedResources& resources) try {
     Operation op;
     if (entry.type() != typeid(Object::Ptr)) {
         throw scim::badRequest("invalidSyntax", "Each of Operations must be a JSON object");
@@ -116,11 +132,12 @@ Operation readOperation(const Var& entry) try {
     const auto [collection, id] = op.path.empty() || op.path[0] != '/'
                                       ? std::pair<std::string, std::string>{}
                                       : splitPath(op.path);
-    const bool known = scim::sameName(collection, "Users") || scim::sameName(collection, "Groups");
-    if (!known || (op.method == "POST") != id.empty() || id.find('/') != std::string::npos) {
-        throw scim::badRequest("invalidValue",
-                               op.method + " takes a path of /Users or /Groups" +
-                                   (op.method == "POST" ? "" : " and a resource, /Users/{id}"));
+    const ServedResource* target = resources.find(collection);
+    if (target == nullptr || target->bulk == InBulk::No || (op.method == "POST") != id.empty() ||
+        id.find('/') != std::string::npos) {
+        throw scim::badRequest("invalidValue", op.method + " takes a path of " +
+                                                   addressable(resources) +
+                                                   (op.method == "POST" ? "" : " and an id"));
     }
     if (op.method == "POST" && op.bulkId.empty()) {
         throw scim::badRequest("invalidValue", "A POST operation needs a bulkId");
@@ -135,6 +152,7 @@ Operation readOperation(const Var& entry) try {
         }
         op.data = data.extract<Object::Ptr>();
         collectReferences(data, op.references);
+        op.setsPassword = target->bulk == InBulk::WritesSecrets && scim::mentionsPassword(op.data);
     }
     return op;
 } catch (const scim::ScimError& e) {
@@ -228,17 +246,16 @@ struct BulkOperations {
     std::size_t passwords = 0;                    // operations that set a user's password
 };
 
-BulkOperations readOperations(const Array& entries) {
+BulkOperations readOperations(const Array& entries, const ServedResources& resources) {
     BulkOperations bulk;
     for (const auto& entry : entries) {
-        bulk.operations.push_back(readOperation(entry));
+        bulk.operations.push_back(readOperation(entry, resources));
         auto& op = bulk.operations.back();
         if (!op.refusal && op.method == "POST" &&
             !bulk.creators.emplace(op.bulkId, bulk.operations.size() - 1).second) {
             op.refusal = scim::badRequest("invalidValue", "bulkId " + op.bulkId + " is used twice");
         }
-        if (!op.refusal && op.data && scim::sameName(splitPath(op.path).first, "Users") &&
-            scim::mentionsPassword(op.data)) {
+        if (!op.refusal && op.setsPassword) {
             ++bulk.passwords;
         }
     }
@@ -401,7 +418,7 @@ Response BulkEndpoint::handle(const Request& request, const std::string& basePat
                                     std::to_string(_settings.maxOperations) + ") operations");
     }
     const std::size_t failOnErrors = failOnErrorsOf(*body);
-    const BulkOperations bulk = readOperations(entries);
+    const BulkOperations bulk = readOperations(entries, _resources);
     if (bulk.passwords > _settings.maxPasswordOperations) {
         // Each password costs a deliberately slow hash: the request is refused before any runs.
         throw scim::payloadTooLarge(

@@ -6,6 +6,7 @@
 
 #include "api/Http.h"
 #include "api/RequestLimits.h"
+#include "api/ServedResources.h"
 
 #include <cstddef>
 #include <functional>
@@ -16,8 +17,8 @@ namespace api {
 struct BulkSettings {
     std::size_t maxOperations = 1000;       // more: 413
     std::size_t maxPayloadBytes = 1048576;  // a larger body: 413
-    // Most operations on /Users that may carry a password (each costs a slow hash); more: 413
-    // before any runs.
+    // Most operations that set a password (each costs a slow hash); more: 413 before any
+    // runs.
     std::size_t maxPasswordOperations = 20;
 };
 
@@ -26,8 +27,9 @@ class BulkEndpoint {
     // Runs one operation's request below the base path and answers it, errors included.
     using Run = std::function<Response(const Request&)>;
 
-    BulkEndpoint(BulkSettings settings, const RequestLimits& limits)
-        : _settings(settings), _limits(limits) {}
+    // `resources`: the types an operation may address, and those whose writes carry passwords.
+    BulkEndpoint(BulkSettings settings, const RequestLimits& limits, ServedResources resources)
+        : _settings(settings), _limits(limits), _resources(std::move(resources)) {}
 
     // `basePath` is what an operation's path ("/Users") is appended to.
     Response handle(const Request& request, const std::string& basePath, const Run& run) const;
@@ -37,6 +39,7 @@ class BulkEndpoint {
   private:
     const BulkSettings _settings;
     const RequestLimits _limits;
+    const ServedResources _resources;
 };
 
 }  // namespace api

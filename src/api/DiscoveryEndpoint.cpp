@@ -1,9 +1,7 @@
 #include "DiscoveryEndpoint.h"
 
 #include "api/QueryParameters.h"
-#include "scim/GroupSchemas.h"
 #include "scim/ScimError.h"
-#include "scim/UserSchemas.h"
 
 namespace api {
 namespace {
@@ -13,14 +11,6 @@ bool isRead(const Request& request) {
 }
 
 }  // namespace
-
-const scim::ResourceCatalog& serverCatalog() {
-    static const scim::ResourceCatalog catalog = {
-        {&scim::userResourceType(), &scim::groupResourceType()},
-        {&scim::userSchema(), &scim::enterpriseUserSchema(), &scim::timUserEmailSchema(),
-         &scim::timUserSchema(), &scim::groupSchema(), &scim::timGroupSchema()}};
-    return catalog;
-}
 
 bool DiscoveryEndpoint::serves(const std::string& resource) {
     for (const char* name : {"ServiceProviderConfig", "Schemas", "ResourceTypes"}) {
@@ -40,7 +30,6 @@ Response DiscoveryEndpoint::handle(const Request& request, const std::string& re
         // RFC 7644 §4: so that no client takes a filter it sent here as applied.
         throw scim::ScimError(403, "", "Filtering is not supported on " + resource);
     }
-    const auto& catalog = serverCatalog();
     if (scim::sameName(resource, "ServiceProviderConfig")) {
         if (!id.empty()) {
             throw scim::notFound("ServiceProviderConfig has no sub-resources");
@@ -50,27 +39,27 @@ Response DiscoveryEndpoint::handle(const Request& request, const std::string& re
     }
     if (scim::sameName(resource, "Schemas")) {
         if (!id.empty()) {
-            const auto* schema = catalog.schema(id);
+            const auto* schema = _catalog.schema(id);
             if (schema == nullptr) {
                 throw scim::notFound("No schema " + id);
             }
             return Response::json(200, scim::schemaDocument(*schema, baseUrl));
         }
         Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
-        for (const auto* schema : catalog.schemas) {
+        for (const auto* schema : _catalog.schemas) {
             all->add(scim::schemaDocument(*schema, baseUrl));
         }
         return Response::json(200, scim::listResponse(all, all->size(), 1));
     }
     if (!id.empty()) {
-        const auto* type = catalog.resourceType(id);
+        const auto* type = _catalog.resourceType(id);
         if (type == nullptr) {
             throw scim::notFound("No resource type " + id);
         }
         return Response::json(200, scim::resourceTypeDocument(*type, baseUrl));
     }
     Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
-    for (const auto* type : catalog.resourceTypes) {
+    for (const auto* type : _catalog.resourceTypes) {
         all->add(scim::resourceTypeDocument(*type, baseUrl));
     }
     return Response::json(200, scim::listResponse(all, all->size(), 1));

@@ -7,13 +7,11 @@
 
 namespace api {
 
-// The resource types this server serves and their schemas.
-const scim::ResourceCatalog& serverCatalog();
-
 class DiscoveryEndpoint {
   public:
-    explicit DiscoveryEndpoint(scim::ServiceProviderCapabilities capabilities)
-        : _capabilities(std::move(capabilities)) {}
+    // `catalog`: the resource types served and their schemas.
+    DiscoveryEndpoint(scim::ServiceProviderCapabilities capabilities, scim::ResourceCatalog catalog)
+        : _capabilities(std::move(capabilities)), _catalog(std::move(catalog)) {}
 
     // `resource` is "ServiceProviderConfig", "Schemas" or "ResourceTypes"; `id` what follows
     // it ("" for the collection). Throws scim::ScimError (404, 405).
@@ -24,6 +22,7 @@ class DiscoveryEndpoint {
 
   private:
     const scim::ServiceProviderCapabilities _capabilities;
+    const scim::ResourceCatalog _catalog;
 };
 
 }  // namespace api

@@ -39,9 +39,9 @@ port::MemberChange memberChangeOf(const scim::MemberEdit& edit) {
 
 Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const {
-    scim::Meta meta{"Group", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
+    scim::Meta meta{type().name, scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
                     scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)),
-                    baseUrl + "/Groups/" + record.id, etagOf(record.version)};
+                    locationOf(baseUrl, record.id), etagOf(record.version)};
     Object::Ptr resource = scim::renderResource(record.doc, record.id, meta, schema());
     if (withMembers) {
         Array::Ptr members = new Array;
@@ -63,18 +63,18 @@ Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMem
     return resource;
 }
 
-Response GroupsEndpoint::respond(int status, const port::GroupRecord& record,
+Object::Ptr GroupsEndpoint::show(const port::GroupRecord& record,
                                  const ResponseShape& shape) const {
-    const auto& projection = shape.projection;
-    // excludedAttributes=members never reads a membership row.
-    Response response = Response::json(
-        status,
-        projection.apply(render(record, projection.includes("members"), shape.baseUrl), schema()));
-    response.headers.emplace_back("ETag", etagOf(record.version));
-    if (status == 201) {
-        response.headers.emplace_back("Location", shape.baseUrl + "/Groups/" + record.id);
-    }
-    return response;
+    return render(record, shape.projection.includes("members"), shape.baseUrl);
+}
+
+std::optional<port::GroupRecord> GroupsEndpoint::find(const std::string& id) const {
+    return _groups.find(id);
+}
+
+bool GroupsEndpoint::erase(const std::string& id,
+                           std::optional<Poco::Int64> expectedVersion) const {
+    return _groups.remove(id, expectedVersion);
 }
 
 std::pair<Object::Ptr, std::optional<std::vector<std::string>>> GroupsEndpoint::readGroup(
@@ -117,18 +117,6 @@ Response GroupsEndpoint::create(const Request& request, const ResponseShape& sha
     const auto result = _groups.createOrBind(group.first, group.second);
     logWrite(result);
     return respond(201, result.record, shape);
-}
-
-Response GroupsEndpoint::get(const Request& request, const std::string& id,
-                             const ResponseShape& shape) const {
-    const auto record = _groups.find(id);
-    if (!record) {
-        throw scim::notFound("No group " + id);
-    }
-    if (auto unchanged = notModified(request, record->version)) {
-        return *unchanged;
-    }
-    return respond(200, *record, shape);
 }
 
 Response GroupsEndpoint::replace(const Request& request, const std::string& id,
@@ -175,15 +163,6 @@ Response GroupsEndpoint::patch(const Request& request, const std::string& id,
     noContent.status = 204;
     noContent.headers.emplace_back("ETag", etagOf(result.record.version));
     return noContent;
-}
-
-Response GroupsEndpoint::remove(const Request& request, const std::string& id) const {
-    if (!_groups.remove(id, versionOf(request.headerValue("If-Match")))) {
-        throw scim::notFound("No group " + id);
-    }
-    Response response;
-    response.status = 204;
-    return response;
 }
 
 ListedPage GroupsEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {

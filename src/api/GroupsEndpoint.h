@@ -19,29 +19,30 @@ struct GroupsSettings {
     const port::CursorSeal* cursors = nullptr;  // nullptr: no cursor paging
 };
 
-class GroupsEndpoint : public ResourceEndpoint {
+class GroupsEndpoint : public StoredResourceEndpoint<port::GroupRecord> {
   public:
     GroupsEndpoint(port::GroupStore& groups, GroupsSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Groups", settings.limits, scim::groupResourceSchema(),
-                           settings.cursors),
+        : StoredResourceEndpoint(scim::groupResourceType(), scim::groupResourceSchema(),
+                                 settings.limits, settings.cursors),
           _groups(groups),
           _settings(std::move(settings)),
           _logger(logger) {}
 
   private:
     Response create(const Request& request, const ResponseShape& shape) const override;
-    Response get(const Request& request, const std::string& id,
-                 const ResponseShape& shape) const override;
     Response replace(const Request& request, const std::string& id,
                      const ResponseShape& shape) const override;
     Response patch(const Request& request, const std::string& id,
                    const ResponseShape& shape) const override;
-    Response remove(const Request& request, const std::string& id) const override;
     ListedPage list(const ListRequest& list, const std::string& baseUrl) const override;
+    std::optional<port::GroupRecord> find(const std::string& id) const override;
+    bool erase(const std::string& id, std::optional<Poco::Int64> expectedVersion) const override;
+    // excludedAttributes=members never reads a membership row.
+    Poco::JSON::Object::Ptr show(const port::GroupRecord& record,
+                                 const ResponseShape& shape) const override;
 
     Poco::JSON::Object::Ptr render(const port::GroupRecord& record, bool withMembers,
                                    const std::string& baseUrl) const;
-    Response respond(int status, const port::GroupRecord& record, const ResponseShape& shape) const;
     // Splits a POST/PUT body into the document and the member ids.
     std::pair<Poco::JSON::Object::Ptr, std::optional<std::vector<std::string>>> readGroup(
         const Request& request) const;

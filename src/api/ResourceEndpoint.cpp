@@ -10,6 +10,8 @@
 #include "scim/filter/Evaluator.h"
 #include "scim/filter/FilterParser.h"
 
+#include <Poco/String.h>
+
 namespace api {
 namespace {
 
@@ -127,16 +129,16 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
         if (method == "POST") {
             return create(request, shape());
         }
-        throw scim::methodNotAllowed(_collection + " takes GET and POST");
+        throw scim::methodNotAllowed(_type.endpoint + " takes GET and POST");
     }
     if (id == ".search") {
         if (method != "POST") {
-            throw scim::methodNotAllowed(_collection + "/.search takes POST");
+            throw scim::methodNotAllowed(_type.endpoint + "/.search takes POST");
         }
         return answerList(listRequestFromSearch(request, _limits, _schema), baseUrl);
     }
     if (id.find('/') != std::string::npos) {
-        throw scim::notFound("No resource at " + _collection + "/" + id);
+        throw scim::notFound("No resource at " + _type.endpoint + "/" + id);
     }
     scim::checkIdentifierText(id, "An id");
     if (read) {
@@ -151,7 +153,11 @@ Response ResourceEndpoint::handle(const Request& request, const std::string& id,
     if (method == "DELETE") {
         return remove(request, id);
     }
-    throw scim::methodNotAllowed(_collection + "/{id} takes GET, PUT, PATCH and DELETE");
+    throw scim::methodNotAllowed(_type.endpoint + "/{id} takes GET, PUT, PATCH and DELETE");
+}
+
+scim::ScimError ResourceEndpoint::missing(const std::string& id) const {
+    return scim::notFound("No " + Poco::toLower(_type.name) + " " + id);
 }
 
 Response ResourceEndpoint::answerList(ListRequest request, const std::string& baseUrl) const {
@@ -163,7 +169,7 @@ Response ResourceEndpoint::answerList(ListRequest request, const std::string& ba
     if (_cursors == nullptr) {
         throw scim::badRequest("invalidValue", "Cursor paging is not offered here");
     }
-    const std::string key = walkKey(_collection, request.filter, request.query.descending);
+    const std::string key = walkKey(_type.endpoint, request.filter, request.query.descending);
     request.query.walk = openCursor(*_cursors, key, *request.cursor);
     const ListedPage page = list(request, baseUrl);
     const auto cursors = request.query.count == 0

@@ -1,15 +1,20 @@
-// What /Users and /Groups share: routing of a collection and its members by method, and the
-// parameters of list requests (query string or SearchRequest body).
+// What every resource type's endpoint shares: routing of a collection and its members by
+// method, the parameters of list requests (query string or SearchRequest body), and the read,
+// delete and answer of one stored resource (StoredResourceEndpoint).
 #pragma once
 
 #include "api/CursorPaging.h"
 #include "api/Http.h"
 #include "api/RequestLimits.h"
+#include "api/RequestSupport.h"
 #include "port/CursorSeal.h"
 #include "port/ResourceQuery.h"
 #include "scim/Projection.h"
 #include "scim/ResourceSchema.h"
+#include "scim/Schema.h"
+#include "scim/ScimError.h"
 
+#include <optional>
 #include <string>
 
 namespace api {
@@ -68,14 +73,23 @@ class ResourceEndpoint {
     Response handle(const Request& request, const std::string& id,
                     const std::string& baseUrl) const;
 
+    // What discovery describes: the type (its name and endpoint, "/Users") and its schemas.
+    const scim::ResourceTypeDef& type() const { return _type; }
+    const scim::ResourceSchema& schema() const { return _schema; }
+
   protected:
     // `cursors`: nullptr when cursor paging is not offered.
-    ResourceEndpoint(std::string collection, const RequestLimits& limits,
-                     const scim::ResourceSchema& schema, const port::CursorSeal* cursors)
-        : _collection(std::move(collection)), _limits(limits), _schema(schema), _cursors(cursors) {}
+    ResourceEndpoint(const scim::ResourceTypeDef& type, const scim::ResourceSchema& schema,
+                     const RequestLimits& limits, const port::CursorSeal* cursors)
+        : _type(type), _schema(schema), _limits(limits), _cursors(cursors) {}
 
     const RequestLimits& limits() const { return _limits; }
-    const scim::ResourceSchema& schema() const { return _schema; }
+    // Where the resource `id` lives: "<baseUrl>/Users/<id>".
+    std::string locationOf(const std::string& baseUrl, const std::string& id) const {
+        return baseUrl + _type.endpoint + "/" + id;
+    }
+    // 404 for an id that names no resource of this type ("No user 42").
+    scim::ScimError missing(const std::string& id) const;
 
     virtual Response create(const Request& request, const ResponseShape& shape) const = 0;
     virtual Response get(const Request& request, const std::string& id,
@@ -90,10 +104,60 @@ class ResourceEndpoint {
   private:
     Response answerList(ListRequest request, const std::string& baseUrl) const;
 
-    const std::string _collection;  // "/Users"
-    const RequestLimits _limits;
+    const scim::ResourceTypeDef& _type;
     const scim::ResourceSchema& _schema;
+    const RequestLimits _limits;
     const port::CursorSeal* const _cursors;
+};
+
+// A ResourceEndpoint over a store of `Record`s (an id, a version, the stored document): the
+// read of one, its delete and the answer that shows one are the same for every type. A type
+// says how it finds, erases and shows a record.
+template <typename Record>
+class StoredResourceEndpoint : public ResourceEndpoint {
+  protected:
+    using ResourceEndpoint::ResourceEndpoint;
+
+    virtual std::optional<Record> find(const std::string& id) const = 0;
+    // false: there was none. `expectedVersion`: the If-Match version, if any.
+    virtual bool erase(const std::string& id, std::optional<Poco::Int64> expectedVersion) const = 0;
+    // The resource whole as the client sees it; `shape` says what the answer projects, which
+    // a type may read to leave out what costs a read.
+    virtual Poco::JSON::Object::Ptr show(const Record& record,
+                                         const ResponseShape& shape) const = 0;
+
+    // The answer carrying `record`: projected, with its ETag, and its Location when created.
+    Response respond(int status, const Record& record, const ResponseShape& shape) const {
+        Response response =
+            Response::json(status, shape.projection.apply(show(record, shape), schema()));
+        response.headers.emplace_back("ETag", etagOf(record.version));
+        if (status == 201) {
+            response.headers.emplace_back("Location", locationOf(shape.baseUrl, record.id));
+        }
+        return response;
+    }
+
+  private:
+    Response get(const Request& request, const std::string& id,
+                 const ResponseShape& shape) const final {
+        const auto record = find(id);
+        if (!record) {
+            throw missing(id);
+        }
+        if (auto unchanged = notModified(request, record->version)) {
+            return *unchanged;
+        }
+        return respond(200, *record, shape);
+    }
+
+    Response remove(const Request& request, const std::string& id) const final {
+        if (!erase(id, versionOf(request.headerValue("If-Match")))) {
+            throw missing(id);
+        }
+        Response response;
+        response.status = 204;
+        return response;
+    }
 };
 
 }  // namespace api

@@ -61,7 +61,7 @@ Response RootSearch::handle(const Request& request, const std::string& baseUrl) 
     std::size_t total = 0;
     std::size_t answered = 0;
     std::optional<scim::ScimError> refusal;
-    for (const ResourceEndpoint* type : _types) {
+    for (const ServedResource& type : _types) {
         Object::Ptr search = new Object(*body);
         search->set("startIndex", skip + 1);
         search->set("count", remaining);
@@ -77,7 +77,7 @@ Response RootSearch::handle(const Request& request, const std::string& baseUrl) 
         Object::Ptr page;
         try {
             page = Poco::JSON::Parser()
-                       .parse(type->handle(one, ".search", baseUrl).body)
+                       .parse(type.endpoint->handle(one, ".search", baseUrl).body)
                        .extract<Object::Ptr>();
         } catch (const scim::ScimError& e) {
             if (!refusedAsUnknownToIt(e)) {

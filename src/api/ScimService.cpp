@@ -199,11 +199,8 @@ Response ScimService::dispatch(const Request& request, const std::string& resour
     if (DiscoveryEndpoint::serves(resource)) {
         return _discovery.handle(request, resource, id, baseUrl(request));
     }
-    if (_users != nullptr && scim::sameName(resource, "Users")) {
-        return _users->handle(request, id, baseUrl(request));
-    }
-    if (_groups != nullptr && scim::sameName(resource, "Groups")) {
-        return _groups->handle(request, id, baseUrl(request));
+    if (const ServedResource* served = _resources.find(resource)) {
+        return served->endpoint->handle(request, id, baseUrl(request));
     }
     if (_bulk != nullptr && scim::sameName(resource, "Bulk") && id.empty()) {
         // Each operation is served as its own request, already authenticated.
@@ -253,8 +250,11 @@ std::string ScimService::endpointOf(const Request& request) const {
         return "other";
     }
     const std::string resource = splitResourcePath(*resourcePath).first;
-    for (const char* known : {"Users", "Groups", "Bulk", "ServiceProviderConfig", "ResourceTypes",
-                              "Schemas", kMetricsResource}) {
+    if (const ServedResource* served = _resources.find(resource)) {
+        return collectionOf(served->endpoint->type());
+    }
+    for (const char* known :
+         {"Bulk", "ServiceProviderConfig", "ResourceTypes", "Schemas", kMetricsResource}) {
         if (scim::sameName(resource, known)) {
             return known;
         }

@@ -1,15 +1,15 @@
 // The SCIM HTTP surface: maps a request below the base path to an endpoint and turns every
-// failure into a SCIM error response. Endpoints register here as they are built.
+// failure into a SCIM error response. The resource types it serves come from one list
+// (ServedResources).
 #pragma once
 
 #include "api/BulkEndpoint.h"
 #include "api/DiscoveryEndpoint.h"
-#include "api/GroupsEndpoint.h"
 #include "api/Http.h"
 #include "api/Metrics.h"
 #include "api/RefusalLog.h"
 #include "api/RootSearch.h"
-#include "api/UsersEndpoint.h"
+#include "api/ServedResources.h"
 #include "scim/ServiceProviderConfig.h"
 
 #include <Poco/Logger.h>
@@ -59,18 +59,17 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 
 class ScimService {
   public:
-    // `users`, `groups` and `bulk` may be null (not served), as in tests of the service alone.
+    // `resources` may be empty and `bulk` and `rootSearch` null (not served), as in tests of
+    // the service alone.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
-                const UsersEndpoint* users = nullptr, const GroupsEndpoint* groups = nullptr,
-                Observability observability = {}, const BulkEndpoint* bulk = nullptr,
-                const RootSearch* rootSearch = nullptr)
+                ServedResources resources = {}, Observability observability = {},
+                const BulkEndpoint* bulk = nullptr, const RootSearch* rootSearch = nullptr)
         : _settings(std::move(settings)),
           _authenticate(std::move(authenticate)),
           _logger(logger),
           _refusals(logger),
-          _discovery(_settings.capabilities),
-          _users(users),
-          _groups(groups),
+          _resources(std::move(resources)),
+          _discovery(_settings.capabilities, _resources.catalog()),
           _observability(std::move(observability)),
           _bulk(bulk),
           _rootSearch(rootSearch) {}
@@ -104,9 +103,8 @@ class ScimService {
     const Authenticate _authenticate;
     Poco::Logger& _logger;
     mutable RefusalLog _refusals;
+    const ServedResources _resources;
     const DiscoveryEndpoint _discovery;
-    const UsersEndpoint* _users;
-    const GroupsEndpoint* _groups;
     const Observability _observability;
     const BulkEndpoint* _bulk;
     const RootSearch* _rootSearch;

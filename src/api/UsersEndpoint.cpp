@@ -60,8 +60,8 @@ std::map<std::string, std::string> UsersEndpoint::managerNames(
 Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::string& baseUrl,
                                   const std::map<std::string, std::string>& managerNames) const {
     const auto& roles = record.roles;
-    const std::string location = baseUrl + "/Users/" + record.id;
-    scim::Meta meta{"User", scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
+    const std::string location = locationOf(baseUrl, record.id);
+    scim::Meta meta{type().name, scim::formatDateTime(Poco::Timestamp(record.createdMs * 1000)),
                     scim::formatDateTime(Poco::Timestamp(record.modifiedMs * 1000)), location,
                     etagOf(record.version)};
     Object::Ptr resource = scim::renderResource(record.doc, record.id, meta, schema());
@@ -87,7 +87,7 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::str
             Object::Ptr manager = new Object(*enterprise->getObject("manager"));
             if (manager->has("value") && manager->get("value").isString()) {
                 const std::string managerId = manager->getValue<std::string>("value");
-                manager->set("$ref", baseUrl + "/Users/" + managerId);
+                manager->set("$ref", locationOf(baseUrl, managerId));
                 const auto name = managerNames.find(managerId);
                 if (name != managerNames.end() && !name->second.empty()) {
                     manager->set("displayName", name->second);
@@ -101,16 +101,16 @@ Object::Ptr UsersEndpoint::render(const port::UserRecord& record, const std::str
     return resource;
 }
 
-Response UsersEndpoint::respond(int status, const port::UserRecord& record,
-                                const ResponseShape& shape) const {
-    Response response = Response::json(
-        status,
-        shape.projection.apply(render(record, shape.baseUrl, managerNames({record})), schema()));
-    response.headers.emplace_back("ETag", etagOf(record.version));
-    if (status == 201) {
-        response.headers.emplace_back("Location", shape.baseUrl + "/Users/" + record.id);
-    }
-    return response;
+Object::Ptr UsersEndpoint::show(const port::UserRecord& record, const ResponseShape& shape) const {
+    return render(record, shape.baseUrl, managerNames({record}));
+}
+
+std::optional<port::UserRecord> UsersEndpoint::find(const std::string& id) const {
+    return _users.find(id);
+}
+
+bool UsersEndpoint::erase(const std::string& id, std::optional<Poco::Int64> expectedVersion) const {
+    return _users.remove(id, expectedVersion);
 }
 
 void UsersEndpoint::noteUnknownManager(const port::UserRecord& record) const {
@@ -146,23 +146,10 @@ Response UsersEndpoint::create(const Request& request, const ResponseShape& shap
     return respond(201, result.record, shape);
 }
 
-Response UsersEndpoint::get(const Request& request, const std::string& id,
-                            const ResponseShape& shape) const {
-    const auto record = _users.find(id);
-    if (!record) {
-        throw scim::notFound("No user " + id);
-    }
-    if (auto unchanged = notModified(request, record->version)) {
-        return *unchanged;
-    }
-    return respond(200, *record, shape);
-}
-
 Response UsersEndpoint::replace(const Request& request, const std::string& id,
                                 const ResponseShape& shape) const {
-    const auto current = _users.find(id);
-    if (!current) {
-        throw scim::notFound("No user " + id);
+    if (!_users.find(id)) {
+        throw missing(id);
     }
     auto normalised = scim::normaliseResource(parseBody(request, limits()), schema());
     applyDefaults(normalised.doc);
@@ -189,15 +176,6 @@ Response UsersEndpoint::patch(const Request& request, const std::string& id,
         versionOf(request.headerValue("If-Match")));
     noteUnknownManager(record);
     return respond(200, record, shape);
-}
-
-Response UsersEndpoint::remove(const Request& request, const std::string& id) const {
-    if (!_users.remove(id, versionOf(request.headerValue("If-Match")))) {
-        throw scim::notFound("No user " + id);
-    }
-    Response response;
-    response.status = 204;
-    return response;
 }
 
 ListedPage UsersEndpoint::list(const ListRequest& request, const std::string& baseUrl) const {

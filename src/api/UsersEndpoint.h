@@ -22,24 +22,26 @@ struct UsersSettings {
     const port::CursorSeal* cursors = nullptr;  // nullptr: no cursor paging
 };
 
-class UsersEndpoint : public ResourceEndpoint {
+class UsersEndpoint : public StoredResourceEndpoint<port::UserRecord> {
   public:
     UsersEndpoint(port::UserStore& users, UsersSettings settings, Poco::Logger& logger)
-        : ResourceEndpoint("/Users", settings.limits, scim::userResourceSchema(), settings.cursors),
+        : StoredResourceEndpoint(scim::userResourceType(), scim::userResourceSchema(),
+                                 settings.limits, settings.cursors),
           _users(users),
           _settings(std::move(settings)),
           _logger(logger) {}
 
   private:
     Response create(const Request& request, const ResponseShape& shape) const override;
-    Response get(const Request& request, const std::string& id,
-                 const ResponseShape& shape) const override;
     Response replace(const Request& request, const std::string& id,
                      const ResponseShape& shape) const override;
     Response patch(const Request& request, const std::string& id,
                    const ResponseShape& shape) const override;
-    Response remove(const Request& request, const std::string& id) const override;
     ListedPage list(const ListRequest& list, const std::string& baseUrl) const override;
+    std::optional<port::UserRecord> find(const std::string& id) const override;
+    bool erase(const std::string& id, std::optional<Poco::Int64> expectedVersion) const override;
+    Poco::JSON::Object::Ptr show(const port::UserRecord& record,
+                                 const ResponseShape& shape) const override;
 
     // The resource as clients see it (with the record's roles, and its manager's displayName
     // from `managerNames`).
@@ -49,7 +51,6 @@ class UsersEndpoint : public ResourceEndpoint {
     // the others (a page's) in one call to the store.
     std::map<std::string, std::string> managerNames(
         const std::vector<port::UserRecord>& records) const;
-    Response respond(int status, const port::UserRecord& record, const ResponseShape& shape) const;
     void applyDefaults(Poco::JSON::Object::Ptr doc) const;
     // An unknown manager is kept as sent, and logged (from what the write read in its
     // transaction).

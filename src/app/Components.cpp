@@ -121,16 +121,19 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         *users, api::UsersSettings{limits, defaultVendor, cursors.get()}, logger);
     groupsEndpoint = std::make_unique<api::GroupsEndpoint>(
         *groups, api::GroupsSettings{limits, defaultVendor, cursors.get()}, logger);
+    // The resource types served: one row each (docs/architecture.md, "A new resource type").
+    const api::ServedResources served({
+        {usersEndpoint.get(), api::InBulk::WritesSecrets},
+        {groupsEndpoint.get(), api::InBulk::Writes},
+    });
     const auto& capabilities = serviceSettings.capabilities;
     bulkEndpoint = std::make_unique<api::BulkEndpoint>(
         api::BulkSettings{
             static_cast<std::size_t>(capabilities.bulkMaxOperations),
             static_cast<std::size_t>(capabilities.bulkMaxPayloadSize),
             static_cast<std::size_t>(settings.integer("scim.bulk.maxPasswordOperations", 0, 1000))},
-        limits);
-    rootSearch = std::make_unique<api::RootSearch>(
-        std::vector<const api::ResourceEndpoint*>{usersEndpoint.get(), groupsEndpoint.get()},
-        limits);
+        limits, served);
+    rootSearch = std::make_unique<api::RootSearch>(served, limits);
     auth::TokenService& tokenService = *tokens;
     service = std::make_unique<api::ScimService>(
         std::move(serviceSettings),
@@ -144,7 +147,7 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
             return api::Verdict(scope == auth::TokenScope::Metrics ? api::Access::MetricsOnly
                                                                    : api::Access::Provisioning);
         },
-        logger, usersEndpoint.get(), groupsEndpoint.get(),
+        logger, served,
         api::Observability{&metrics, [this] { return database->poolUsage(); },
                            [this] { return sharedFacts(); }},
         bulkEndpoint.get(), rootSearch.get());

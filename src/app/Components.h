@@ -3,8 +3,10 @@
 // them through their ports.
 #pragma once
 
+#include "api/GroupsEndpoint.h"
 #include "api/Metrics.h"
 #include "api/ScimService.h"
+#include "api/UsersEndpoint.h"
 #include "auth/HmacCursorSeal.h"
 #include "auth/TokenService.h"
 #include "store/AuditTrail.h"

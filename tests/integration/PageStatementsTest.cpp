@@ -15,6 +15,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <functional>
+
 namespace {
 
 constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -41,15 +43,12 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         createManagedUsers("e", "");
         auto& logger = Poco::Logger::get("test.page");
         api::UsersEndpoint endpoint(*_users, api::UsersSettings{}, logger);
-        const api::ScimService service = serviceOver(&endpoint, nullptr);
+        const api::ScimService service = serviceOver(endpoint);
         const auto statements = [&](int count) {
-            const auto before = questions();
-            const auto response = service.handle(
-                get("/Users?filter=userName%20sw%20%22e%22&count=" + std::to_string(count)));
-            const auto after = questions();
-            CPPUNIT_ASSERT_EQUAL(200, response.status);
-            const auto body =
-                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            Poco::Int64 cost = 0;
+            const auto body = counted(
+                service, "/Users?filter=userName%20sw%20%22e%22&count=" + std::to_string(count),
+                cost);
             const auto resources = body->getArray("Resources");
             CPPUNIT_ASSERT_EQUAL(std::size_t(count), resources->size());
             for (std::size_t i = 0; i < resources->size(); ++i) {
@@ -58,14 +57,9 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
                                          ->getObject("manager");
                 CPPUNIT_ASSERT_EQUAL('M', manager->getValue<std::string>("displayName")[0]);
             }
-            return after - before;
+            return cost;
         };
-        statements(2);  // statements prepared, caches warm
-        const auto small = statements(2);
-        const auto large = statements(40);
-        CPPUNIT_ASSERT_MESSAGE(
-            std::to_string(small) + " statements for 2 users, " + std::to_string(large) + " for 40",
-            large == small);
+        expectSameAtAnySize(statements, "users");
     }
 
     void aPageAResidueFilterPicksCostsTheSameStatementsAtAnySize() {
@@ -73,18 +67,14 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         createManagedUsers("p", R"("title":"pilot",)");
         auto& logger = Poco::Logger::get("test.page");
         api::UsersEndpoint endpoint(*_users, api::UsersSettings{}, logger);
-        const api::ScimService service = serviceOver(&endpoint, nullptr);
+        const api::ScimService service = serviceOver(endpoint);
         const auto statements = [&](const std::string& filter, int count) {
-            const auto before = questions();
-            const auto response =
-                service.handle(get("/Users?filter=" + filter + "&count=" + std::to_string(count)));
-            const auto after = questions();
-            CPPUNIT_ASSERT_EQUAL(200, response.status);
-            const auto body =
-                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            Poco::Int64 cost = 0;
+            const auto body = counted(
+                service, "/Users?filter=" + filter + "&count=" + std::to_string(count), cost);
             CPPUNIT_ASSERT_EQUAL(40, body->getValue<int>("totalResults"));
             CPPUNIT_ASSERT_EQUAL(std::size_t(count), body->getArray("Resources")->size());
-            return after - before;
+            return cost;
         };
         const std::string byTitle = "title%20eq%20%22pilot%22";
         // The residue looks at the manager's displayName, which only the scan's read gives.
@@ -92,12 +82,7 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
                                       std::string(kEnterprise) +
                                       ":manager.displayName%20sw%20%22M%22";
         for (const auto& filter : {byTitle, byManager}) {
-            statements(filter, 2);  // statements prepared, caches warm
-            const auto small = statements(filter, 2);
-            const auto large = statements(filter, 40);
-            CPPUNIT_ASSERT_MESSAGE(std::to_string(small) + " statements for 2 users, " +
-                                       std::to_string(large) + " for 40",
-                                   large == small);
+            expectSameAtAnySize([&](int count) { return statements(filter, count); }, "users");
         }
     }
 
@@ -116,15 +101,11 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         }
         auto& logger = Poco::Logger::get("test.page");
         api::GroupsEndpoint endpoint(*_groups, api::GroupsSettings{}, logger);
-        const api::ScimService service = serviceOver(nullptr, &endpoint);
+        const api::ScimService service = serviceOver(endpoint);
         const auto statements = [&](const std::string& query, int count) {
-            const auto before = questions();
-            const auto response =
-                service.handle(get("/Groups?" + query + "count=" + std::to_string(count)));
-            const auto after = questions();
-            CPPUNIT_ASSERT_EQUAL(200, response.status);
+            Poco::Int64 cost = 0;
             const auto body =
-                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+                counted(service, "/Groups?" + query + "count=" + std::to_string(count), cost);
             const auto resources = body->getArray("Resources");
             CPPUNIT_ASSERT_EQUAL(std::size_t(count), resources->size());
             for (std::size_t i = 0; i < resources->size(); ++i) {
@@ -132,21 +113,37 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
                     std::size_t(2),
                     resources->getObject(static_cast<unsigned>(i))->getArray("members")->size());
             }
-            return after - before;
+            return cost;
         };
         // An indexed page, and a filter no column answers (the scan reads no member: the
         // filter does not name them).
         for (const std::string query : {"", "filter=meta.resourceType%20eq%20%22Group%22&"}) {
-            statements(query, 2);  // statements prepared, caches warm
-            const auto small = statements(query, 2);
-            const auto large = statements(query, 40);
-            CPPUNIT_ASSERT_MESSAGE(std::to_string(small) + " statements for 2 groups, " +
-                                       std::to_string(large) + " for 40",
-                                   large == small);
+            expectSameAtAnySize([&](int count) { return statements(query, count); }, "groups");
         }
     }
 
   private:
+    // The body of a GET answered 200, and the statements it cost.
+    Poco::JSON::Object::Ptr counted(const api::ScimService& service, const std::string& target,
+                                    Poco::Int64& cost) {
+        const auto before = questions();
+        const auto response = service.handle(get(target));
+        cost = questions() - before;
+        CPPUNIT_ASSERT_EQUAL(200, response.status);
+        return Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    }
+
+    // `statements(count)` is the same for a page of 2 and of 40 (after a warm-up).
+    static void expectSameAtAnySize(const std::function<Poco::Int64(int)>& statements,
+                                    const std::string& what) {
+        statements(2);  // statements prepared, caches warm
+        const auto small = statements(2);
+        const auto large = statements(40);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(small) + " statements for 2 " + what + ", " +
+                                   std::to_string(large) + " for 40",
+                               large == small);
+    }
+
     // 40 users named `prefix`N@example.com with `attributes` (JSON members and a comma), each
     // with a manager of its own, named MN.
     void createManagedUsers(const std::string& prefix, const std::string& attributes) {
@@ -162,11 +159,10 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         }
     }
 
-    static api::ScimService serviceOver(const api::UsersEndpoint* users,
-                                        const api::GroupsEndpoint* groups) {
+    static api::ScimService serviceOver(const api::ResourceEndpoint& endpoint) {
         return api::ScimService(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            Poco::Logger::get("test.page"), users, groups);
+            Poco::Logger::get("test.page"), api::ServedResources({{&endpoint}}));
     }
 
     static Poco::JSON::Object::Ptr doc(const std::string& json) {

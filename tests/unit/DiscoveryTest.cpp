@@ -1,6 +1,9 @@
 // /Schemas and /ResourceTypes: every attribute the guide maps is discoverable, every
 // attribute carries its RFC 7643 §7 characteristics.
+#include "api/GroupsEndpoint.h"
 #include "api/ScimService.h"
+#include "api/UsersEndpoint.h"
+#include "support/FakeStores.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -12,9 +15,14 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 api::Response get(const std::string& path, const std::string& method = "GET") {
+    // Discovery describes what is served: Users and Groups, here on stores in memory.
+    static testing::FakeUserStore users;
+    static testing::FakeGroupStore groups;
+    static const api::UsersEndpoint usersEndpoint(users, {}, Poco::Logger::get("test"));
+    static const api::GroupsEndpoint groupsEndpoint(groups, {}, Poco::Logger::get("test"));
     static const api::ScimService service(
         api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-        Poco::Logger::get("test"));
+        Poco::Logger::get("test"), api::ServedResources({{&usersEndpoint}, {&groupsEndpoint}}));
     api::Request request;
     request.method = method;
     request.path = "/tim/api/scim" + path;

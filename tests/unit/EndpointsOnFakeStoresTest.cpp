@@ -3,10 +3,10 @@
 #include "api/GroupsEndpoint.h"
 #include "api/ScimService.h"
 #include "api/UsersEndpoint.h"
-#include "port/GroupStore.h"
 #include "port/StoreErrors.h"
-#include "port/UserStore.h"
 #include "scim/UserSchemas.h"
+#include "support/ApiRequests.h"
+#include "support/FakeStores.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -20,173 +20,10 @@
 namespace {
 
 using Poco::JSON::Object;
+using testing::FakeGroupStore;
+using testing::FakeUserStore;
 
-class FakeUserStore final : public port::UserStore {
-  public:
-    port::CreateResult createOrBind(const Object::Ptr& doc,
-                                    const std::optional<std::string>& clientHash) override {
-        const std::string userName = doc->getValue<std::string>("userName");
-        for (const auto& [id, record] : users) {
-            if (Poco::icompare(record.doc->getValue<std::string>("userName"), userName) == 0) {
-                throw port::Conflict(port::Conflict::Kind::Uniqueness,
-                                     "userName \"" + userName + "\" is already in use", id);
-            }
-        }
-        port::UserRecord record;
-        record.id = "u-" + std::to_string(users.size() + 1);
-        record.doc = doc;
-        users[record.id] = record;
-        port::CreateResult result;
-        result.record = withManager(record);
-        result.passwordSet = clientHash.has_value();
-        return result;
-    }
-    std::string createLocal(const std::string&, const std::string&,
-                            const std::vector<std::string>&) override {
-        throw port::StoreError("not in this fake");
-    }
-    std::optional<port::UserRecord> find(const std::string& id) override {
-        const auto found = users.find(id);
-        return found == users.end() ? std::nullopt : std::make_optional(withManager(found->second));
-    }
-    port::UserRecord replace(const std::string& id, const Object::Ptr& doc,
-                             const std::optional<std::string>&,
-                             std::optional<Poco::Int64> expectedVersion) override {
-        auto& record = existing(id, expectedVersion);
-        record.doc = doc;
-        ++record.version;
-        return withManager(record);
-    }
-    port::UserRecord patch(const std::string& id, const port::ChangeUser& change,
-                           std::optional<Poco::Int64> expectedVersion) override {
-        auto& record = existing(id, expectedVersion);
-        record.doc = change(record).doc;
-        ++record.version;
-        return withManager(record);
-    }
-    bool remove(const std::string& id, std::optional<Poco::Int64>) override {
-        return users.erase(id) > 0;
-    }
-    port::UserPage query(const port::UserQuery& query, const port::RenderUser&) override {
-        lastQuery = query;
-        port::UserPage page;
-        for (const auto& [id, record] : users) {
-            page.records.push_back(record);
-        }
-        page.total = page.records.size();
-        return page;
-    }
-    std::map<std::string, std::string> displayNamesOf(
-        const std::vector<std::string>& ids) override {
-        ++nameLookups;
-        std::map<std::string, std::string> names;
-        for (const auto& id : ids) {
-            if (const auto found = users.find(id); found != users.end()) {
-                names[id] = found->second.doc->optValue<std::string>("displayName", "");
-            }
-        }
-        return names;
-    }
-
-    std::map<std::string, port::UserRecord> users;
-    port::UserQuery lastQuery;
-    int nameLookups = 0;
-
-  private:
-    // As the port says: one user read by id carries its manager, read with it.
-    port::UserRecord withManager(port::UserRecord record) const {
-        if (const auto manager = scim::managerIdOf(record.doc)) {
-            const auto found = users.find(*manager);
-            record.manager = found == users.end()
-                                 ? port::ManagerRef{false, ""}
-                                 : port::ManagerRef{true, found->second.doc->optValue<std::string>(
-                                                              "displayName", "")};
-        }
-        return record;
-    }
-
-    port::UserRecord& existing(const std::string& id, std::optional<Poco::Int64> expected) {
-        const auto found = users.find(id);
-        if (found == users.end()) {
-            throw port::NotFound("No user " + id);
-        }
-        if (expected && *expected != found->second.version) {
-            throw port::VersionMismatch("The user changed since version " +
-                                        std::to_string(*expected));
-        }
-        return found->second;
-    }
-};
-
-class FakeGroupStore final : public port::GroupStore {
-  public:
-    port::GroupWriteResult createOrBind(
-        const Object::Ptr& doc, const std::optional<std::vector<std::string>>& members) override {
-        port::GroupWriteResult result;
-        result.record.id = "g-1";
-        result.record.doc = doc;
-        group = result.record;
-        memberIds = members.value_or(std::vector<std::string>{});
-        return result;
-    }
-    std::optional<port::GroupRecord> find(const std::string& id) override {
-        return group && group->id == id ? group : std::nullopt;
-    }
-    std::vector<port::GroupMember> members(const std::string&) override {
-        std::vector<port::GroupMember> listed;
-        for (const auto& id : memberIds) {
-            listed.push_back({id, "User", id + "@example.com"});
-        }
-        return listed;
-    }
-    port::GroupWriteResult replace(const std::string&, const Object::Ptr&,
-                                   const std::vector<std::string>&,
-                                   std::optional<Poco::Int64>) override {
-        throw port::StoreError("not in this fake");
-    }
-    port::GroupWriteResult patch(const std::string& id, const port::ChangeGroup& change,
-                                 const std::vector<port::MemberChange>& changes,
-                                 std::optional<Poco::Int64>) override {
-        if (!find(id)) {
-            throw port::NotFound("No group " + id);
-        }
-        if (change) {
-            group->doc = change(*group);
-        }
-        memberChanges = changes;
-        return {*group, false, "", {}};
-    }
-    bool remove(const std::string&, std::optional<Poco::Int64>) override { return false; }
-    port::GroupPage query(const port::GroupQuery&, bool, const port::RenderGroup&) override {
-        return {};
-    }
-    std::vector<port::CataloguedRole> roleCatalogue() override { return {}; }
-    bool rolesCatalogued(const std::string&) override { return false; }
-
-    std::optional<port::GroupRecord> group;
-    std::vector<std::string> memberIds;
-    std::vector<port::MemberChange> memberChanges;
-};
-
-api::Request request(const std::string& method, const std::string& target,
-                     const std::string& body = "",
-                     const std::map<std::string, std::string>& headers = {}) {
-    api::Request r;
-    r.method = method;
-    const auto question = target.find('?');
-    r.path = "/tim/api/scim" + target.substr(0, question);
-    r.query = question == std::string::npos ? "" : target.substr(question + 1);
-    r.header = [headers](const std::string& name) -> std::optional<std::string> {
-        for (const auto& [key, value] : headers) {
-            if (Poco::icompare(key, name) == 0) {
-                return value;
-            }
-        }
-        return std::nullopt;
-    };
-    r.readBody = [body] { return api::ReceivedBody{api::ReceivedBody::Outcome::Complete, body}; };
-    return r;
-}
+using testing::apiRequest;
 
 Object::Ptr json(const api::Response& response) {
     return Poco::JSON::Parser().parse(response.body).extract<Object::Ptr>();
@@ -220,64 +57,64 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
             std::make_unique<api::GroupsEndpoint>(*_groups, api::GroupsSettings{}, logger);
         _service = std::make_unique<api::ScimService>(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger, _usersEndpoint.get(), _groupsEndpoint.get());
+            logger, api::ServedResources({{_usersEndpoint.get()}, {_groupsEndpoint.get()}}));
     }
 
     void usersLiveAndFailAsTheirPortSays() {
         const auto created = _service->handle(
-            request("POST", "/Users", R"({"userName":"Ann@Example.com","displayName":"Ann"})"));
+            apiRequest("POST", "/Users", R"({"userName":"Ann@Example.com","displayName":"Ann"})"));
         CPPUNIT_ASSERT_EQUAL(201, created.status);
         CPPUNIT_ASSERT_EQUAL(std::string("u-1"), json(created)->getValue<std::string>("id"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->users.size());
 
         const auto duplicate =
-            _service->handle(request("POST", "/Users", R"({"userName":"ann@example.com"})"));
+            _service->handle(apiRequest("POST", "/Users", R"({"userName":"ann@example.com"})"));
         CPPUNIT_ASSERT_EQUAL(409, duplicate.status);
         CPPUNIT_ASSERT_EQUAL(std::string("uniqueness"), duplicate.scimType);
 
         const auto patched = _service->handle(
-            request("PATCH", "/Users/u-1",
-                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
-                    R"("Operations":[{"op":"Replace","path":"title","value":"Boss"}]})",
-                    {{"If-Match", "W/\"1\""}}));
+            apiRequest("PATCH", "/Users/u-1",
+                       R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                       R"("Operations":[{"op":"Replace","path":"title","value":"Boss"}]})",
+                       {{"If-Match", "W/\"1\""}}));
         CPPUNIT_ASSERT_EQUAL(200, patched.status);
         CPPUNIT_ASSERT_EQUAL(std::string("Boss"), json(patched)->getValue<std::string>("title"));
         CPPUNIT_ASSERT_EQUAL(std::string("Boss"),
                              _users->users["u-1"].doc->getValue<std::string>("title"));
 
         const auto stale = _service->handle(
-            request("PATCH", "/Users/u-1",
-                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
-                    R"("Operations":[{"op":"replace","path":"title","value":"X"}]})",
-                    {{"If-Match", "W/\"1\""}}));
+            apiRequest("PATCH", "/Users/u-1",
+                       R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                       R"("Operations":[{"op":"replace","path":"title","value":"X"}]})",
+                       {{"If-Match", "W/\"1\""}}));
         CPPUNIT_ASSERT_EQUAL(412, stale.status);
-        CPPUNIT_ASSERT_EQUAL(404, _service->handle(request("GET", "/Users/u-9")).status);
-        CPPUNIT_ASSERT_EQUAL(
-            404,
-            _service->handle(request("PUT", "/Users/u-9", R"({"userName":"nobody@example.com"})"))
-                .status);
+        CPPUNIT_ASSERT_EQUAL(404, _service->handle(apiRequest("GET", "/Users/u-9")).status);
+        CPPUNIT_ASSERT_EQUAL(404, _service
+                                      ->handle(apiRequest("PUT", "/Users/u-9",
+                                                          R"({"userName":"nobody@example.com"})"))
+                                      .status);
 
         const auto listed = _service->handle(
-            request("GET", "/Users?filter=userName%20eq%20%22ann%40example.com%22"));
+            apiRequest("GET", "/Users?filter=userName%20eq%20%22ann%40example.com%22"));
         CPPUNIT_ASSERT_EQUAL(200, listed.status);
         CPPUNIT_ASSERT_EQUAL(1, json(listed)->getValue<int>("totalResults"));
         CPPUNIT_ASSERT(_users->lastQuery.filter != nullptr);
 
-        CPPUNIT_ASSERT_EQUAL(204, _service->handle(request("DELETE", "/Users/u-1")).status);
+        CPPUNIT_ASSERT_EQUAL(204, _service->handle(apiRequest("DELETE", "/Users/u-1")).status);
         CPPUNIT_ASSERT(_users->users.empty());
     }
 
     void aPageAsksForItsManagersOnce() {
         createBoss();
         for (int i = 0; i < 5; ++i) {
-            const auto created = _service->handle(request("POST", "/Users",
-                                                          R"({"userName":"u)" + std::to_string(i) +
-                                                              R"(@example.com",")" + kEnterprise +
-                                                              R"(":{"manager":{"value":"u-1"}}})"));
+            const auto created = _service->handle(
+                apiRequest("POST", "/Users",
+                           R"({"userName":"u)" + std::to_string(i) + R"(@example.com",")" +
+                               kEnterprise + R"(":{"manager":{"value":"u-1"}}})"));
             CPPUNIT_ASSERT_EQUAL(201, created.status);
         }
         _users->nameLookups = 0;
-        const auto listed = _service->handle(request("GET", "/Users"));
+        const auto listed = _service->handle(apiRequest("GET", "/Users"));
         CPPUNIT_ASSERT_EQUAL(200, listed.status);
         CPPUNIT_ASSERT_EQUAL(1, _users->nameLookups);
         const auto resources = json(listed)->getArray("Resources");
@@ -296,17 +133,17 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     void aWriteShowsTheManagerItReadWithNoOtherLookUp() {
         createBoss();
         CPPUNIT_ASSERT_EQUAL(
-            201,
-            _service->handle(request("POST", "/Users", R"({"userName":"u@example.com"})")).status);
+            201, _service->handle(apiRequest("POST", "/Users", R"({"userName":"u@example.com"})"))
+                     .status);
         _users->nameLookups = 0;
-        const auto patched = _service->handle(
-            request("PATCH", "/Users/u-2",
-                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
-                    R"({"op":"add","path":")" +
-                        kEnterprise + R"(:manager","value":"u-1"}]})"));
+        const auto patched = _service->handle(apiRequest(
+            "PATCH", "/Users/u-2",
+            R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+            R"({"op":"add","path":")" +
+                kEnterprise + R"(:manager","value":"u-1"}]})"));
         CPPUNIT_ASSERT_EQUAL(200, patched.status);
         CPPUNIT_ASSERT_EQUAL(std::string("Boss"), managerNameIn(json(patched)));
-        const auto read = _service->handle(request("GET", "/Users/u-2"));
+        const auto read = _service->handle(apiRequest("GET", "/Users/u-2"));
         CPPUNIT_ASSERT_EQUAL(std::string("Boss"), managerNameIn(json(read)));
         CPPUNIT_ASSERT_EQUAL(0, _users->nameLookups);
     }
@@ -314,15 +151,15 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     void aGroupPatchBecomesMemberChanges() {
         CPPUNIT_ASSERT_EQUAL(
             201, _service
-                     ->handle(request("POST", "/Groups",
-                                      R"({"displayName":"Staff","members":[{"value":"u-1"}]})"))
+                     ->handle(apiRequest("POST", "/Groups",
+                                         R"({"displayName":"Staff","members":[{"value":"u-1"}]})"))
                      .status);
         CPPUNIT_ASSERT(_groups->memberIds == std::vector<std::string>{"u-1"});
-        const auto patched = _service->handle(
-            request("PATCH", "/Groups/g-1",
-                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
-                    R"({"op":"Add","path":"members","value":[{"value":"u-2"},{"value":"u-3"}]},)"
-                    R"({"op":"Remove","path":"members","value":[{"value":"u-1"}]}]})"));
+        const auto patched = _service->handle(apiRequest(
+            "PATCH", "/Groups/g-1",
+            R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+            R"({"op":"Add","path":"members","value":[{"value":"u-2"},{"value":"u-3"}]},)"
+            R"({"op":"Remove","path":"members","value":[{"value":"u-1"}]}]})"));
         CPPUNIT_ASSERT_EQUAL(204, patched.status);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), _groups->memberChanges.size());
         CPPUNIT_ASSERT(_groups->memberChanges[0].kind == port::MemberChange::Kind::Add);
@@ -331,7 +168,7 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(_groups->memberChanges[1].ids == std::vector<std::string>{"u-1"});
         CPPUNIT_ASSERT_EQUAL(
             404, _service
-                     ->handle(request(
+                     ->handle(apiRequest(
                          "PATCH", "/Groups/g-9",
                          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
                          R"("Operations":[{"op":"replace","path":"displayName","value":"x"}]})"))
@@ -350,33 +187,34 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         api::GroupsEndpoint groupsEndpoint(*_groups, groups, logger);
         api::ScimService service(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger, &usersEndpoint, &groupsEndpoint);
+            logger, api::ServedResources({{&usersEndpoint}, {&groupsEndpoint}}));
         const std::string userExtension = "urn:ietf:params:scim:schemas:extension:tim:2.0:User";
         const auto vendorOf = [](const Object::Ptr& doc, const std::string& extension) {
             return doc->getObject(extension)->getValue<std::string>("vendor");
         };
 
         CPPUNIT_ASSERT_EQUAL(
-            201,
-            service.handle(request("POST", "/Users", R"({"userName":"ann@example.com"})")).status);
+            201, service.handle(apiRequest("POST", "/Users", R"({"userName":"ann@example.com"})"))
+                     .status);
         CPPUNIT_ASSERT_EQUAL(std::string("scim"),
                              vendorOf(_users->users["u-1"].doc, userExtension));
         CPPUNIT_ASSERT_EQUAL(
             201, service
-                     .handle(request("POST", "/Users",
-                                     R"({"userName":"bob@example.com",")" + userExtension +
-                                         R"(":{"vendor":"Entra"}})"))
+                     .handle(apiRequest("POST", "/Users",
+                                        R"({"userName":"bob@example.com",")" + userExtension +
+                                            R"(":{"vendor":"Entra"}})"))
                      .status);
         CPPUNIT_ASSERT_EQUAL(std::string("Entra"),
                              vendorOf(_users->users["u-2"].doc, userExtension));
         CPPUNIT_ASSERT_EQUAL(
-            200, service.handle(request("PUT", "/Users/u-2", R"({"userName":"bob@example.com"})"))
-                     .status);
+            200,
+            service.handle(apiRequest("PUT", "/Users/u-2", R"({"userName":"bob@example.com"})"))
+                .status);
         CPPUNIT_ASSERT_EQUAL(std::string("scim"),
                              vendorOf(_users->users["u-2"].doc, userExtension));
 
         CPPUNIT_ASSERT_EQUAL(
-            201, service.handle(request("POST", "/Groups", R"({"displayName":"Team"})")).status);
+            201, service.handle(apiRequest("POST", "/Groups", R"({"displayName":"Team"})")).status);
         CPPUNIT_ASSERT_EQUAL(
             std::string("scim"),
             vendorOf(_groups->group->doc, "urn:ietf:params:scim:schemas:extension:tim:2.0:Group"));
@@ -387,8 +225,8 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
     void createBoss() {
         CPPUNIT_ASSERT_EQUAL(
             201, _service
-                     ->handle(request("POST", "/Users",
-                                      R"({"userName":"boss@example.com","displayName":"Boss"})"))
+                     ->handle(apiRequest("POST", "/Users",
+                                         R"({"userName":"boss@example.com","displayName":"Boss"})"))
                      .status);
     }
 

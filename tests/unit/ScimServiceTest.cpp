@@ -1,7 +1,9 @@
 // The SCIM service's routing below the base path and its error funnel.
 #include "api/ScimService.h"
+#include "api/UsersEndpoint.h"
 #include "port/StoreErrors.h"
 #include "support/CapturingChannel.h"
+#include "support/FakeStores.h"
 #include "support/PrometheusText.h"
 
 #include <Poco/AutoPtr.h>
@@ -203,9 +205,11 @@ class ScimServiceTest : public CppUnit::TestFixture {
             api::Metrics metrics;
             api::ServiceSettings settings;
             settings.metricsPublic = isPublic;
+            testing::FakeUserStore store;
+            const api::UsersEndpoint users(store, api::UsersSettings{}, Poco::Logger::get("test"));
             api::ScimService service(
                 settings, [](const api::Request&) { return api::Access::Denied; },
-                Poco::Logger::get("test"), nullptr, nullptr,
+                Poco::Logger::get("test"), api::ServedResources({{&users}}),
                 api::Observability{&metrics,
                                    [] {
                                        return port::PoolUsage{1, 0, 4};
@@ -293,8 +297,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
                 }
                 return api::Verdict(api::Access::Denied, "the token has expired", "expired");
             },
-            logger, nullptr, nullptr,
-            api::Observability{&metrics, [] { return port::PoolUsage{}; }, nullptr});
+            logger, {}, api::Observability{&metrics, [] { return port::PoolUsage{}; }, nullptr});
         const auto from = [](const std::string& client, bool withToken = false) {
             api::Request request = get("/tim/api/scim/Users");
             request.clientAddress = client;
