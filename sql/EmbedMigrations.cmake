@@ -31,7 +31,7 @@ append_migrations(sqlite_entries "${SQLITE_FILES}")
 append_migrations(mysql_entries "${MYSQL_FILES}")
 
 file(WRITE ${OUTPUT}.tmp "// Generated from sql/ by sql/EmbedMigrations.cmake. Do not edit.
-#include \"store/Migration.h\"
+#include \"store/migrations/Migration.h\"
 
 namespace store {
 

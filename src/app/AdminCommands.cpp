@@ -3,7 +3,7 @@
 #include "Configuration.h"
 
 #include "scim/DateTime.h"
-#include "store/OpenDiagnosis.h"
+#include "store/engine/OpenDiagnosis.h"
 #include "tim/Passwords.h"
 #include "tim/SystemIdentities.h"
 

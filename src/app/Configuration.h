@@ -5,8 +5,8 @@
 #include "api/RequestLimits.h"
 #include "api/ScimService.h"
 #include "auth/TokenPolicy.h"
-#include "store/Database.h"
-#include "store/Purger.h"
+#include "store/engine/Database.h"
+#include "store/upkeep/Purger.h"
 #include "tim/Duration.h"
 #include "tim/Settings.h"
 

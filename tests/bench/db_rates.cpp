@@ -1,8 +1,8 @@
 // The raw database ceilings the SCIM scenarios are compared with, one thread, reused
 // prepared statements: point select by an indexed key, single-row insert committed each time,
 // multi-row insert (500 rows per statement). Prints one JSON object.
-#include "store/Database.h"
-#include "store/SqlSupport.h"
+#include "store/engine/Database.h"
+#include "store/engine/SqlSupport.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>

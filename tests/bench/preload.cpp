@@ -1,7 +1,7 @@
 // Loads N users straight into the database in multi-row statements (a fixture, not an API
 // benchmark): bench-user-<i>@example.com, externalId bench-ext-<i>, ids bench-<i>.
-#include "store/Database.h"
-#include "store/SqlSupport.h"
+#include "store/engine/Database.h"
+#include "store/engine/SqlSupport.h"
 
 #include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>

@@ -2,9 +2,9 @@
 // plugin brought to migration 0008, holding TIM's own administrator and user next to the users
 // SCIM created, is upgraded by today's host; afterwards only what SCIM left evidence of is
 // SCIM's. Over HTTP through timhost, on SQLite and on the test MariaDB.
-#include "store/Migration.h"
-#include "store/MigrationRunner.h"
-#include "store/SqlDialect.h"
+#include "store/engine/SqlDialect.h"
+#include "store/migrations/Migration.h"
+#include "store/migrations/MigrationRunner.h"
 #include "support/AccountFixture.h"
 #include "support/TestDatabases.h"
 

@@ -1,6 +1,6 @@
 // Migrations against real engines: the same contract on SQLite files and the test MariaDB.
-#include "store/Database.h"
-#include "store/MigrationRunner.h"
+#include "store/engine/Database.h"
+#include "store/migrations/MigrationRunner.h"
 #include "support/EngineFixtures.h"
 #include "support/TestDatabases.h"
 

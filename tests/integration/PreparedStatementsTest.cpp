@@ -1,9 +1,9 @@
 // Statements kept per pooled connection, on both engines: a kept read sees what other
 // connections committed since, a failed statement is prepared anew, connections the pool closes
 // take their statements with them, and nulls bind as NULL. Also the ids rows get.
-#include "store/Database.h"
-#include "store/PreparedStatements.h"
-#include "store/SqlSupport.h"
+#include "store/engine/Database.h"
+#include "store/engine/PreparedStatements.h"
+#include "store/engine/SqlSupport.h"
 #include "support/EngineFixtures.h"
 
 #include <Poco/Thread.h>

@@ -1,8 +1,8 @@
 // Issuing and verifying bearer tokens against the real token registry, on both engines, with
 // a clock the test controls.
 #include "auth/TokenService.h"
-#include "store/SqlIdentityStore.h"
-#include "store/SqlTokenStore.h"
+#include "store/tokens/SqlIdentityStore.h"
+#include "store/tokens/SqlTokenStore.h"
 #include "support/EngineFixtures.h"
 #include "support/FixedClock.h"
 #include "tim/SystemIdentities.h"

@@ -6,7 +6,7 @@
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
 #include "scim/filter/FilterParser.h"
-#include "store/UserRepository.h"
+#include "store/accounts/UserRepository.h"
 #include "support/Conflicts.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "TestDatabases.h"
-#include "store/Database.h"
+#include "store/engine/Database.h"
 
 namespace testing {
 

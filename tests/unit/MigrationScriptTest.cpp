@@ -1,5 +1,5 @@
 // Migration scripts: statement splitting, checksums, and the embedded sets of both engines.
-#include "store/Migration.h"
+#include "store/migrations/Migration.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

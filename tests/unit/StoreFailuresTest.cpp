@@ -2,8 +2,8 @@
 // failures (no free session, a lock or a write lost to others, a lost or refused connection)
 // become port::Unavailable; anything else stays what it was.
 #include "port/StoreErrors.h"
-#include "store/Retry.h"
-#include "store/StoreFailures.h"
+#include "store/engine/Retry.h"
+#include "store/engine/StoreFailures.h"
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SessionPool.h>

@@ -1,0 +1,113 @@
+#include "Snapshots.h"
+
+#include "store/engine/StoreFailures.h"
+
+#include "AuditTrail.h"
+#include "Membership.h"
+#include "store/engine/SqlSupport.h"
+#include "store/engine/WriteTransaction.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+namespace store {
+
+using namespace Poco::Data::Keywords;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+Array::Ptr arrayOf(const std::vector<std::string>& values) {
+    Array::Ptr array = new Array;
+    for (const auto& v : values) {
+        array->add(v);
+    }
+    return array;
+}
+
+std::vector<std::string> stringsOf(const Array::Ptr& array) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; array && i < array->size(); ++i) {
+        values.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    return values;
+}
+
+}  // namespace
+
+bool Snapshots::deleteUserInTim(const std::string& id) {
+    return storeCall([&]() -> bool {
+        Poco::Data::Session session = _database.session();
+        WriteTransaction tx(session, _database.dialect());
+        std::vector<Poco::Nullable<std::string>> externalIds;
+        std::vector<std::string> keys;
+        std::string key = id;
+        session << std::string(
+                       "SELECT external_id, user_name_key FROM tim_user WHERE id = ? AND kind = "
+                       "'person' AND deleted_ms IS NULL") +
+                       _database.dialect().forUpdate(),
+            use(key), into(externalIds), into(keys), now;
+        if (keys.empty()) {
+            return false;
+        }
+        // No roles: those role groups granted come back with the memberships, and a role TIM
+        // granted otherwise is TIM's to give again (an administrator's removal stays removed).
+        save(session, {port::AccountKind::User, id, externalIds.front(), keys.front()},
+             selectIds(session, "SELECT group_id FROM tim_group_member WHERE member_id = ?",
+                       {textParam(id)}));
+        session << "DELETE FROM tim_group_member WHERE member_id = ?", use(key), now;
+        session << "DELETE FROM tim_user_role WHERE user_id = ?", use(key), now;
+        session << "DELETE FROM tim_user WHERE id = ?", use(key), now;
+        recordAudit(session, {"tim-delete", "User", id, externalIds.front(), {}});
+        tx.commit();
+        return true;
+    });
+}
+
+std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
+                                                        const port::CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs) {
+    const bool user = created.kind == port::AccountKind::User;
+    // Runs on every create: a kept statement.
+    const auto& found =
+        runPrepared(session,
+                    "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
+                    "external_id = ? ORDER BY created_ms DESC",
+                    {textParam(user ? "user" : "group"), numberParam(notBeforeMs),
+                     textParam(created.externalId.value())},
+                    {ColumnType::Text, ColumnType::Text});
+    if (found.rows() == 0) {
+        return std::nullopt;
+    }
+    std::string first = found.text(0).front();
+    const Object::Ptr snapshot = parseDocument(found.text(1).front());
+    session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
+    return stringsOf(snapshot->getArray(user ? "groups" : "members"));
+}
+
+void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& deleted,
+                     const std::vector<std::string>& ids) {
+    const bool user = deleted.kind == port::AccountKind::User;
+    Object::Ptr data = new Object;
+    data->set(user ? "groups" : "members", arrayOf(ids));
+    runPrepared(session,
+                "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                {textParam(newId()), textParam(user ? "user" : "group"),
+                 nullableTextParam(deleted.externalId), textParam(deleted.nameKey),
+                 textParam(documentText(data)), numberParam(nowMs())});
+}
+
+std::size_t Snapshots::purge(Poco::Int64 beforeMs) {
+    return storeCall([&]() -> std::size_t {
+        Poco::Data::Session session = _database.session();
+        Poco::Data::Statement remove(session);
+        Poco::Int64 before = beforeMs;
+        remove << "DELETE FROM scim_snapshot WHERE created_ms < ?", use(before);
+        return remove.execute();
+    });
+}
+
+}  // namespace store

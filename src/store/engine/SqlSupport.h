@@ -1,0 +1,129 @@
+// Helpers every repository shares: time, JSON documents in TEXT columns, dynamic binding.
+#pragma once
+
+#include "PreparedStatements.h"
+#include "SqlDialect.h"
+#include "store/query/FilterSql.h"
+
+#include "port/Documents.h"
+#include "port/Ids.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+
+#include <string>
+#include <vector>
+
+namespace store {
+
+// Now, in whole seconds as epoch milliseconds: meta times are rendered to the second and
+// filters compare them exactly.
+Poco::Int64 nowMs();
+
+using port::newId;
+
+// The id of the row of `table` whose unique `keyColumn` holds `key` (table and column from code,
+// never from input), to name the holder in a uniqueness conflict; "" when there is none, it
+// cannot be read (a lock `shownOnly` asks for not granted in time included), or it fails the
+// condition `shownOnly` (an account SCIM must not name).
+std::string holderOf(Poco::Data::Session session, const std::string& table,
+                     const std::string& keyColumn, const std::string& key,
+                     const std::string& shownOnly = "");
+
+// The unique key a write may break, and who may be named as its holder.
+struct UniqueKey {
+    std::string table;      // from code, never from input
+    std::string keyColumn;  // from code, never from input
+    std::string key;
+    std::string shownOnly;  // as holderOf's
+};
+
+// Runs `write` (one statement); when it breaks `unique`, throws `conflict(holderId)`. The
+// statement failed alone and the transaction reads on; the holder is read with a shared lock,
+// since it may have committed after this transaction's snapshot began (two losers of one race
+// share it without a deadlock).
+template <typename Write, typename Conflict>
+void writeUnique(Poco::Data::Session& session, const SqlDialect& dialect, const UniqueKey& unique,
+                 Write&& write, Conflict&& conflict) {
+    try {
+        write();
+    } catch (const Poco::Exception& e) {
+        if (!dialect.isUniqueViolation(e)) {
+            throw;
+        }
+        throw conflict(
+            holderOf(session, unique.table, unique.keyColumn, unique.key,
+                     (unique.shownOnly.empty() ? "1 = 1" : unique.shownOnly) + dialect.forShare()));
+    }
+}
+
+using port::documentText;
+Poco::JSON::Object::Ptr parseDocument(const std::string& text);
+
+// Binds params in order; they must outlive the statement's execution.
+void bindAll(Poco::Data::Statement& statement, std::vector<SqlParam>& params);
+
+// Runs a statement made for this call (not kept: its text varies, like an IN list's length)
+// with `params` bound in order; returns the rows it changed.
+std::size_t executeOnce(Poco::Data::Session& session, const std::string& sql,
+                        std::vector<SqlParam> params);
+
+// "(?, ?, ?)" for n parameters.
+std::string placeholders(std::size_t n);
+
+// Whole records {id, doc, version, created_ms, modified_ms} from a SELECT of those columns, in
+// that order; Record is port::UserRecord or port::GroupRecord.
+template <typename Record>
+std::vector<Record> readRecords(Poco::Data::Session& session, const std::string& sql,
+                                std::vector<SqlParam> params) {
+    const auto& rows = runPrepared(session, sql, params,
+                                   {ColumnType::Text, ColumnType::Text, ColumnType::Integer,
+                                    ColumnType::Integer, ColumnType::Integer});
+    std::vector<Record> records;
+    records.reserve(rows.rows());
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+        Record record{};
+        record.id = rows.text(0)[i];
+        record.doc = parseDocument(rows.text(1)[i]);
+        record.version = rows.integer(2)[i];
+        record.createdMs = rows.integer(3)[i];
+        record.modifiedMs = rows.integer(4)[i];
+        records.push_back(std::move(record));
+    }
+    return records;
+}
+
+// Persons not deleted (`prefix` is a table alias with its dot, or "").
+std::string person(const std::string& prefix);
+
+// The ids of users holding a protected role (tim_role.internal: scim.roles.internal and
+// scim.binding.protectedRoles) that TIM granted: a SELECT of pr.user_id, to which a caller may
+// add "AND ...". A role SCIM granted (of a role made protected since) hides no account: the
+// recompute at start must still reach it to revoke that grant.
+// Lists and counts test it in SQL; reads of one row test it in C++ from the roles they join.
+const std::string& protectedRoleHolders();
+
+// The ids of accounts out of SCIM's reach: system identities, and unmanaged holders of a
+// protected role. A SELECT of o.id (uncorrelated: a small set, built once per statement) for
+// "member_id NOT IN (...)": their memberships survive every group write.
+const std::string& outOfReachAccounts();
+
+// Users in SCIM's reach: persons not deleted that are managed (SCIM created or bound them), or
+// unmanaged and holding no protected role that TIM granted (protectedRoleHolders). `prefix` is
+// a table alias with its dot, or "".
+std::string visibleUser(const std::string& prefix);
+
+// How many users are in SCIM's reach, in one SELECT: the persons the triggers of scim_count
+// keep counted, less the unmanaged holders of a protected role (a handful).
+std::string visibleUserCount(const SqlDialect& dialect);
+
+// The same, written so that no index serves the person and deletion columns: for next to a
+// key look-up, where SQLite's planner would otherwise scan the listing index
+// (kind, deleted_ms, ...) over every user.
+std::string visibleUserUnindexed(const SqlDialect& dialect, const std::string& prefix);
+
+// Persons not deleted, written so that no index serves the condition: reads of one row by a
+// key check the rest of the reach themselves (outOfReach), without a subquery per statement.
+std::string personUnindexed(const SqlDialect& dialect, const std::string& prefix);
+
+}  // namespace store
