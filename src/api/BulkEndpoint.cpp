@@ -99,7 +99,7 @@ std::pair<std::string, std::string> splitPath(const std::string& path) {
 }
 
 // The collections an operation may address: "/Users or /Groups".
-std::string addressable(const ServedResources& resources) {
+std::string addressable(const ServedResources& resources, const std::string& method) {
     std::vector<std::string> paths;
     for (const auto& row : resources.rows()) {
         if (row.bulk != InBulk::No) {
@@ -110,7 +110,10 @@ std::string addressable(const ServedResources& resources) {
     for (std::size_t i = 0; i < paths.size(); ++i) {
         text += (i == 0 ? "" : i + 1 == paths.size() ? " or " : ", ") + paths[i];
     }
-    return text.empty() ? "nothing" : text;
+    if (paths.empty()) {
+        return "nothing here";
+    }
+    return method == "POST" ? text : text + " and a resource, " + paths.front() + "/{id}";
 }
 
 Operation readOperation(const Var& entry, const ServedResources& resources) try {
@@ -135,9 +138,8 @@ Operation readOperation(const Var& entry, const ServedResources& resources) try 
     const ServedResource* target = resources.find(collection);
     if (target == nullptr || target->bulk == InBulk::No || (op.method == "POST") != id.empty() ||
         id.find('/') != std::string::npos) {
-        throw scim::badRequest("invalidValue", op.method + " takes a path of " +
-                                                   addressable(resources) +
-                                                   (op.method == "POST" ? "" : " and an id"));
+        throw scim::badRequest("invalidValue",
+                               op.method + " takes a path of " + addressable(resources, op.method));
     }
     if (op.method == "POST" && op.bulkId.empty()) {
         throw scim::badRequest("invalidValue", "A POST operation needs a bulkId");
@@ -243,7 +245,7 @@ scim::ScimError unresolved(const std::string& detail) {
 struct BulkOperations {
     std::vector<Operation> operations;
     std::map<std::string, std::size_t> creators;  // bulkId -> the POST that creates it
-    std::size_t passwords = 0;                    // operations that set a user's password
+    std::size_t passwords = 0;  // operations that set a password (InBulk::WritesSecrets)
 };
 
 BulkOperations readOperations(const Array& entries, const ServedResources& resources) {

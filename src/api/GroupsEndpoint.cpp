@@ -11,6 +11,7 @@
 #include "scim/Projection.h"
 #include "scim/Representation.h"
 #include "scim/ScimError.h"
+#include "scim/UserSchemas.h"
 #include "scim/Values.h"
 #include "scim/filter/FilterParser.h"
 #include "tim/Roles.h"
@@ -51,7 +52,8 @@ Object::Ptr GroupsEndpoint::render(const port::GroupRecord& record, bool withMem
         for (const auto& member : record.members ? *record.members : read) {
             Object::Ptr m = new Object;
             m->set("value", member.id);
-            m->set("$ref", baseUrl + (member.type == "User" ? "/Users/" : "/Groups/") + member.id);
+            const auto& memberType = member.type == "User" ? scim::userResourceType() : type();
+            m->set("$ref", baseUrl + memberType.endpoint + "/" + member.id);
             m->set("type", member.type);
             if (!member.display.empty()) {
                 m->set("display", member.display);

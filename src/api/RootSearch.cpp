@@ -47,8 +47,10 @@ Response RootSearch::handle(const Request& request, const std::string& baseUrl) 
     const Object::Ptr body = parseBody(request, _limits);
     if (!scim::json::memberOf(*body, "cursor").isEmpty()) {
         throw scim::badRequest("invalidValue",
-                               "Cursors page one resource type: search /Users/.search or "
-                               "/Groups/.search with a cursor");
+                               "Cursors page one resource type: search its own .search (" +
+                                   (_types.empty() ? std::string("/Users")
+                                                   : _types.front().endpoint->type().endpoint) +
+                                   "/.search) with a cursor");
     }
     // RFC 7644 §3.4.2.4: a startIndex below 1 is 1, a negative count 0.
     const Poco::Int64 startIndex = std::max<Poco::Int64>(1, numberOf(*body, "startIndex", 1));

@@ -10,11 +10,17 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <stdexcept>
 
 namespace api {
 namespace {
 
 constexpr const char* kMetricsResource = "metrics";
+
+// The service's own resources below the base: no resource type may take their names, and
+// each is a metrics label of its own.
+constexpr const char* kOwnResources[] = {
+    "Bulk", "ServiceProviderConfig", "ResourceTypes", "Schemas", kMetricsResource, "Me", ".search"};
 
 bool isSegmentPrefix(const std::string& path, const std::string& prefix) {
     return path.compare(0, prefix.size(), prefix) == 0 &&
@@ -253,13 +259,21 @@ std::string ScimService::endpointOf(const Request& request) const {
     if (const ServedResource* served = _resources.find(resource)) {
         return collectionOf(served->endpoint->type());
     }
-    for (const char* known :
-         {"Bulk", "ServiceProviderConfig", "ResourceTypes", "Schemas", kMetricsResource}) {
+    for (const char* known : kOwnResources) {
         if (scim::sameName(resource, known)) {
             return known;
         }
     }
     return "other";
+}
+
+void ScimService::refuseOwnNames() const {
+    for (const char* own : kOwnResources) {
+        if (_resources.find(own) != nullptr) {
+            throw std::invalid_argument(std::string("No resource type may be served at /") + own +
+                                        ": the service answers it");
+        }
+    }
 }
 
 std::string ScimService::baseUrl(const Request& request) const {

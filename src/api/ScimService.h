@@ -60,7 +60,8 @@ inline constexpr const char* kUnauthorizedDetail = "Invalid SCIM endpoint or tok
 class ScimService {
   public:
     // `resources` may be empty and `bulk` and `rootSearch` null (not served), as in tests of
-    // the service alone.
+    // the service alone. Throws std::invalid_argument for a resource type at one of the
+    // service's own paths (/Bulk, /metrics, discovery's, ...), which it would shadow or expose.
     ScimService(ServiceSettings settings, Authenticate authenticate, Poco::Logger& logger,
                 ServedResources resources = {}, Observability observability = {},
                 const BulkEndpoint* bulk = nullptr, const RootSearch* rootSearch = nullptr)
@@ -72,7 +73,9 @@ class ScimService {
           _discovery(_settings.capabilities, _resources.catalog()),
           _observability(std::move(observability)),
           _bulk(bulk),
-          _rootSearch(rootSearch) {}
+          _rootSearch(rootSearch) {
+        refuseOwnNames();
+    }
 
     // Never throws: every failure becomes a SCIM error response; 5xx causes go to the log.
     // Every response carries the request's X-Request-Id (RequestLog.h); with accessLog, one
@@ -97,6 +100,7 @@ class ScimService {
     Response refused(const Request& request, const scim::ScimError& error) const;
     Response metrics(const Request& request) const;
     std::string endpointOf(const Request& request) const;
+    void refuseOwnNames() const;
     std::string baseUrl(const Request& request) const;
 
     const ServiceSettings _settings;

@@ -13,19 +13,36 @@ namespace {
 bool describesItsSchema(const ResourceEndpoint& endpoint) {
     const auto& declared = endpoint.type().extensions;
     const auto& schema = endpoint.schema();
-    if (!scim::sameName(endpoint.type().schema, schema.core().id) ||
-        declared.size() != schema.extensions().size()) {
-        return false;
-    }
-    return std::all_of(declared.begin(), declared.end(), [&](const auto& extension) {
-        return schema.extension(extension.schema) != nullptr;
-    });
+    const auto isDeclared = [&](const scim::SchemaDef* extension) {
+        return std::any_of(declared.begin(), declared.end(), [&](const auto& reference) {
+            return scim::sameName(reference.schema, extension->id);
+        });
+    };
+    return scim::sameName(endpoint.type().schema, schema.core().id) &&
+           declared.size() == schema.extensions().size() &&
+           std::all_of(declared.begin(), declared.end(),
+                       [&](const auto& reference) {
+                           return schema.extension(reference.schema) != nullptr;
+                       }) &&
+           std::all_of(schema.extensions().begin(), schema.extensions().end(), isDeclared);
 }
 
+// "/Users": one segment below the base, so that a request's first segment finds it.
+bool isOneSegment(const std::string& endpoint) {
+    return endpoint.size() > 1 && endpoint[0] == '/' && endpoint.find('/', 1) == std::string::npos;
+}
+
+// Adds `schema` once; a different schema of the same URN is a contradiction.
 void addSchema(std::vector<const scim::SchemaDef*>& schemas, const scim::SchemaDef* schema) {
-    if (std::find(schemas.begin(), schemas.end(), schema) == schemas.end()) {
-        schemas.push_back(schema);
+    for (const auto* known : schemas) {
+        if (known == schema) {
+            return;
+        }
+        if (scim::sameName(known->id, schema->id)) {
+            throw std::invalid_argument("Two schemas are served as " + schema->id);
+        }
     }
+    schemas.push_back(schema);
 }
 
 }  // namespace
@@ -40,8 +57,13 @@ ServedResources::ServedResources(std::vector<ServedResource> rows) : _rows(std::
             throw std::invalid_argument("A served resource type needs its endpoint");
         }
         const auto& type = row.endpoint->type();
-        if (find(collectionOf(type)) != &row) {
-            throw std::invalid_argument("Two resource types are served at " + type.endpoint);
+        if (!isOneSegment(type.endpoint)) {
+            throw std::invalid_argument("Resource type " + type.name +
+                                        " needs an endpoint of one segment, not " + type.endpoint);
+        }
+        if (find(collectionOf(type)) != &row || _catalog.resourceType(type.id) != nullptr) {
+            throw std::invalid_argument("Two resource types are served at " + type.endpoint +
+                                        " or as " + type.id);
         }
         if (!describesItsSchema(*row.endpoint)) {
             throw std::invalid_argument("Resource type " + type.name +

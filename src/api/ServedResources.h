@@ -1,7 +1,7 @@
 // The resource types this server serves, in one list: dispatch routes to them, the metrics
 // label their requests, discovery describes them, Bulk addresses them and the root search
-// searches them. A new resource type is one more row where the service is built
-// (app/Components.cpp), and nothing else in api changes.
+// searches them. A new resource type is its endpoint and one more row where the service is
+// built (app/Components.cpp); nothing else in api changes.
 #pragma once
 
 #include "api/ResourceEndpoint.h"
@@ -20,16 +20,22 @@ enum class InBulk {
                     // against scim.bulk.maxPasswordOperations)
 };
 
+// Both members are said on every row: a row that forgot WritesSecrets would lift the bound on
+// a Bulk request's password hashes.
 struct ServedResource {
+    ServedResource(const ResourceEndpoint* served, InBulk inBulk)
+        : endpoint(served), bulk(inBulk) {}
+
     const ResourceEndpoint* endpoint;  // never null
-    InBulk bulk = InBulk::Writes;
+    InBulk bulk;
 };
 
 class ServedResources {
   public:
     ServedResources() = default;  // serves no resource type (tests of the service alone)
-    // Throws std::invalid_argument for a null endpoint, two types of one name, or a type whose
-    // extensions are not its schema's.
+    // Throws std::invalid_argument for a null endpoint, an endpoint that is not one segment
+    // ("/Users"), two types at one endpoint or of one id, two schemas of one URN, or a type
+    // whose extensions are not its schema's.
     explicit ServedResources(std::vector<ServedResource> rows);
 
     // The row of the collection `name` ("Users", case-insensitive), or nullptr.

@@ -22,6 +22,7 @@ class ConformanceContract : public CppUnit::TestFixture, public testing::Account
     CPPUNIT_TEST(rootSearchQueriesEveryResourceType);
     CPPUNIT_TEST(acceptChoosesTheMediaType);
     CPPUNIT_TEST(discoveryRefusesFilters);
+    CPPUNIT_TEST(discoveryDescribesWhatIsServed);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -267,6 +268,30 @@ class ConformanceContract : public CppUnit::TestFixture, public testing::Account
         }
         CPPUNIT_ASSERT_EQUAL(200, request("GET", "/Schemas").status);
         CPPUNIT_ASSERT_EQUAL(200, request("GET", "/ResourceTypes").status);
+    }
+
+    // RFC 7644 §4: /ResourceTypes and /Schemas describe the types the server serves (the list
+    // app/Components.cpp builds), each schema once, in the order of the types.
+    void discoveryDescribesWhatIsServed() {
+        const auto idsOf = [this](const std::string& path, const char* member) {
+            std::string ids;
+            const auto resources = jsonObject(request("GET", path).body)->getArray("Resources");
+            for (std::size_t i = 0; i < resources->size(); ++i) {
+                const auto resource = resources->getObject(static_cast<unsigned>(i));
+                ids += resource->getValue<std::string>(member) + " ";
+            }
+            return ids;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("User Group "), idsOf("/ResourceTypes", "id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("/Users /Groups "), idsOf("/ResourceTypes", "endpoint"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("urn:ietf:params:scim:schemas:core:2.0:User "
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User "
+                        "urn:ietf:params:scim:schemas:extension:tim:1.0:User "
+                        "urn:ietf:params:scim:schemas:extension:tim:2.0:User "
+                        "urn:ietf:params:scim:schemas:core:2.0:Group "
+                        "urn:ietf:params:scim:schemas:extension:tim:2.0:Group "),
+            idsOf("/Schemas", "id"));
     }
 };
 

@@ -134,7 +134,7 @@ class ConcurrencyContract : public testing::StoreFixture {
         api::UsersEndpoint endpoint(*users, api::UsersSettings{}, log);
         api::ScimService service(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            log, api::ServedResources({{&endpoint}}));
+            log, api::ServedResources({{&endpoint, api::InBulk::WritesSecrets}}));
         api::Request request;
         request.method = "GET";
         request.path = "/tim/api/scim/Users";

@@ -162,7 +162,8 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
     static api::ScimService serviceOver(const api::ResourceEndpoint& endpoint) {
         return api::ScimService(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            Poco::Logger::get("test.page"), api::ServedResources({{&endpoint}}));
+            Poco::Logger::get("test.page"),
+            api::ServedResources({{&endpoint, api::InBulk::Writes}}));
     }
 
     static Poco::JSON::Object::Ptr doc(const std::string& json) {

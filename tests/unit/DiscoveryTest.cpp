@@ -22,7 +22,9 @@ api::Response get(const std::string& path, const std::string& method = "GET") {
     static const api::GroupsEndpoint groupsEndpoint(groups, {}, Poco::Logger::get("test"));
     static const api::ScimService service(
         api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-        Poco::Logger::get("test"), api::ServedResources({{&usersEndpoint}, {&groupsEndpoint}}));
+        Poco::Logger::get("test"),
+        api::ServedResources({{&usersEndpoint, api::InBulk::WritesSecrets},
+                              {&groupsEndpoint, api::InBulk::Writes}}));
     api::Request request;
     request.method = method;
     request.path = "/tim/api/scim" + path;

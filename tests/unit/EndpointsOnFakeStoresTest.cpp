@@ -57,7 +57,9 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
             std::make_unique<api::GroupsEndpoint>(*_groups, api::GroupsSettings{}, logger);
         _service = std::make_unique<api::ScimService>(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger, api::ServedResources({{_usersEndpoint.get()}, {_groupsEndpoint.get()}}));
+            logger,
+            api::ServedResources({{_usersEndpoint.get(), api::InBulk::WritesSecrets},
+                                  {_groupsEndpoint.get(), api::InBulk::Writes}}));
     }
 
     void usersLiveAndFailAsTheirPortSays() {
@@ -187,7 +189,9 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         api::GroupsEndpoint groupsEndpoint(*_groups, groups, logger);
         api::ScimService service(
             api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger, api::ServedResources({{&usersEndpoint}, {&groupsEndpoint}}));
+            logger,
+            api::ServedResources({{&usersEndpoint, api::InBulk::WritesSecrets},
+                                  {&groupsEndpoint, api::InBulk::Writes}}));
         const std::string userExtension = "urn:ietf:params:scim:schemas:extension:tim:2.0:User";
         const auto vendorOf = [](const Object::Ptr& doc, const std::string& extension) {
             return doc->getObject(extension)->getValue<std::string>("vendor");

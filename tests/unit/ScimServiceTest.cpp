@@ -209,7 +209,8 @@ class ScimServiceTest : public CppUnit::TestFixture {
             const api::UsersEndpoint users(store, api::UsersSettings{}, Poco::Logger::get("test"));
             api::ScimService service(
                 settings, [](const api::Request&) { return api::Access::Denied; },
-                Poco::Logger::get("test"), api::ServedResources({{&users}}),
+                Poco::Logger::get("test"),
+                api::ServedResources({{&users, api::InBulk::WritesSecrets}}),
                 api::Observability{&metrics,
                                    [] {
                                        return port::PoolUsage{1, 0, 4};

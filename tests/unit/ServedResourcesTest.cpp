@@ -62,8 +62,9 @@ struct WidgetRecord {
 // The least a type writes: create, find, erase, show and list, in memory.
 class WidgetsEndpoint final : public api::StoredResourceEndpoint<WidgetRecord> {
   public:
-    explicit WidgetsEndpoint(const scim::ResourceTypeDef& type = widgetType())
-        : StoredResourceEndpoint(type, widgetResourceSchema(), api::RequestLimits{}, nullptr) {}
+    explicit WidgetsEndpoint(const scim::ResourceTypeDef& type = widgetType(),
+                             const scim::ResourceSchema& schema = widgetResourceSchema())
+        : StoredResourceEndpoint(type, schema, api::RequestLimits{}, nullptr) {}
 
     mutable std::map<std::string, WidgetRecord> widgets;
 
@@ -126,6 +127,15 @@ std::string headerOf(const api::Response& response, const std::string& name) {
 
 const std::string kWidget = R"({"schemas":["urn:example:scim:schemas:Widget"],"name":"cog"})";
 
+// A service with the Bulk endpoint and root search it points to.
+struct Service {
+    std::unique_ptr<api::BulkEndpoint> bulk;
+    std::unique_ptr<api::RootSearch> search;
+    std::unique_ptr<api::ScimService> service;
+
+    const api::ScimService* operator->() const { return service.get(); }
+};
+
 }  // namespace
 
 class ServedResourcesTest : public CppUnit::TestFixture {
@@ -135,6 +145,7 @@ class ServedResourcesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(bulkAddressesWhatTheRowsLetIt);
     CPPUNIT_TEST(theRootSearchSearchesEveryRow);
     CPPUNIT_TEST(aListThatContradictsItselfIsRefused);
+    CPPUNIT_TEST(noTypeTakesTheServicesOwnPaths);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -174,7 +185,8 @@ class ServedResourcesTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(404, service->handle(apiRequest("DELETE", "/Widgets/w-1")).status);
 
         // Without its row the type is not served at all.
-        const auto without = serviceOver(api::ServedResources({{_usersEndpoint.get()}}));
+        const auto without =
+            serviceOver(api::ServedResources({{_usersEndpoint.get(), api::InBulk::WritesSecrets}}));
         CPPUNIT_ASSERT_EQUAL(404, without->handle(apiRequest("POST", "/Widgets", kWidget)).status);
         CPPUNIT_ASSERT(_widgets.widgets.empty());
     }
@@ -200,11 +212,12 @@ class ServedResourcesTest : public CppUnit::TestFixture {
                 .status);
 
         service->handle(apiRequest("GET", "/Widgets"));
+        service->handle(apiRequest("GET", "/wIdGeTs"));
         service->handle(apiRequest("GET", "/Groups"));  // not served: no label of its own
         const testing::PrometheusText text(service->handle(apiRequest("GET", "/metrics")).body);
         const std::string count = "tim_scim_request_duration_seconds_count";
         CPPUNIT_ASSERT_EQUAL(
-            1.0, text.value(count + R"({endpoint="Widgets",method="GET",status="200"})"));
+            2.0, text.value(count + R"({endpoint="Widgets",method="GET",status="200"})"));
         CPPUNIT_ASSERT_EQUAL(1.0,
                              text.value(count + R"({endpoint="other",method="GET",status="404"})"));
     }
@@ -275,35 +288,81 @@ class ServedResourcesTest : public CppUnit::TestFixture {
     }
 
     void aListThatContradictsItselfIsRefused() {
-        CPPUNIT_ASSERT_THROW(api::ServedResources({{nullptr}}), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW(api::ServedResources({{&_widgets}, {&_widgets}}),
-                             std::invalid_argument);
-        // A type that names an extension its schema lacks would describe what it refuses.
+        const auto refused = [](std::vector<api::ServedResource> rows) {
+            CPPUNIT_ASSERT_THROW(api::ServedResources{std::move(rows)}, std::invalid_argument);
+        };
+        refused({{nullptr, api::InBulk::No}});
+        refused({{&_widgets, api::InBulk::No}, {&_widgets, api::InBulk::No}});
+        // A type that describes extensions its schema lacks, or not all it has, would
+        // describe what it refuses or hide what it takes.
+        static const scim::SchemaDef extra{"urn:example:Extra", "Extra", "", {}};
+        static const scim::SchemaDef more{"urn:example:More", "More", "", {}};
+        static const scim::ResourceSchema withExtra(widgetSchema(), {&extra});
         static const scim::ResourceTypeDef claims{
             "Widget", "Widget", "/Widgets", "", kWidgetSchema, {{"urn:example:Missing", false}}};
-        const WidgetsEndpoint claiming(claims);
-        CPPUNIT_ASSERT_THROW(api::ServedResources({{&claiming}}), std::invalid_argument);
-        // Different types at one endpoint, in any case.
+        const WidgetsEndpoint claiming(claims, withExtra);
+        refused({{&claiming, api::InBulk::No}});
+        static const scim::ResourceSchema withTwo(widgetSchema(), {&extra, &more});
+        static const scim::ResourceTypeDef repeats{
+            "Widget", "Widget",      "/Widgets",
+            "",       kWidgetSchema, {{"urn:example:Extra", false}, {"urn:example:Extra", false}}};
+        const WidgetsEndpoint hiding(repeats, withTwo);
+        refused({{&hiding, api::InBulk::No}});
+        static const scim::ResourceTypeDef declared{
+            "Widget", "Widget",      "/Widgets",
+            "",       kWidgetSchema, {{"urn:example:Extra", false}, {"urn:example:More", false}}};
+        const WidgetsEndpoint honest(declared, withTwo);
+        CPPUNIT_ASSERT_NO_THROW(api::ServedResources({{&honest, api::InBulk::No}}));
+        // Two types at one endpoint in any case, two types of one id, or a path of two segments.
         static const scim::ResourceTypeDef gadget{"Gadget", "Gadget",      "/widgets",
                                                   "",       kWidgetSchema, {}};
         const WidgetsEndpoint gadgets(gadget);
-        CPPUNIT_ASSERT_THROW(api::ServedResources({{&_widgets}, {&gadgets}}),
-                             std::invalid_argument);
-        CPPUNIT_ASSERT_NO_THROW(api::ServedResources({{&_widgets}, {_usersEndpoint.get()}}));
+        refused({{&_widgets, api::InBulk::No}, {&gadgets, api::InBulk::No}});
+        static const scim::ResourceTypeDef twin{"Widget", "Twin", "/Twins", "", kWidgetSchema, {}};
+        const WidgetsEndpoint twins(twin);
+        refused({{&_widgets, api::InBulk::No}, {&twins, api::InBulk::No}});
+        static const scim::ResourceTypeDef nested{"Nested", "Nested",      "/Widgets/Nested",
+                                                  "",       kWidgetSchema, {}};
+        const WidgetsEndpoint nesting(nested);
+        refused({{&nesting, api::InBulk::No}});
+        // Another schema under the Widget schema's URN.
+        static const scim::SchemaDef impostor{kWidgetSchema, "Impostor", "", {}};
+        static const scim::ResourceSchema impostorSchema(impostor, {});
+        static const scim::ResourceTypeDef other{"Other", "Other",       "/Others",
+                                                 "",      kWidgetSchema, {}};
+        const WidgetsEndpoint others(other, impostorSchema);
+        refused({{&_widgets, api::InBulk::No}, {&others, api::InBulk::No}});
+        CPPUNIT_ASSERT_NO_THROW(api::ServedResources(
+            {{&_widgets, api::InBulk::No}, {_usersEndpoint.get(), api::InBulk::No}}));
+    }
+
+    // The service's own paths stay its own: a type at /metrics would be public with the
+    // metrics, one at /Bulk would shadow Bulk.
+    void noTypeTakesTheServicesOwnPaths() {
+        for (const char* own : {"/metrics", "/Bulk", "/schemas", "/Me", "/.search"}) {
+            const scim::ResourceTypeDef type{"Own", "Own", own, "", kWidgetSchema, {}};
+            const WidgetsEndpoint endpoint(type);
+            CPPUNIT_ASSERT_THROW_MESSAGE(
+                own, serviceOver(api::ServedResources({{&endpoint, api::InBulk::No}})),
+                std::invalid_argument);
+        }
     }
 
   private:
     static Poco::Logger& logger() { return Poco::Logger::get("test.served"); }
 
-    std::unique_ptr<api::ScimService> serviceOver(const api::ServedResources& served) {
-        _bulk = std::make_unique<api::BulkEndpoint>(api::BulkSettings{10, 1048576, 0},
-                                                    api::RequestLimits{}, served);
-        _search = std::make_unique<api::RootSearch>(served, api::RequestLimits{});
+    Service serviceOver(const api::ServedResources& served) {
+        Service built;
+        built.bulk = std::make_unique<api::BulkEndpoint>(api::BulkSettings{10, 1048576, 0},
+                                                         api::RequestLimits{}, served);
+        built.search = std::make_unique<api::RootSearch>(served, api::RequestLimits{});
         api::ServiceSettings settings;
         settings.publicUrl = "http://h/tim/api/scim";
-        return std::make_unique<api::ScimService>(
+        built.service = std::make_unique<api::ScimService>(
             settings, [](const api::Request&) { return api::Access::Provisioning; }, logger(),
-            served, api::Observability{&_metrics, nullptr, nullptr}, _bulk.get(), _search.get());
+            served, api::Observability{&_metrics, nullptr, nullptr}, built.bulk.get(),
+            built.search.get());
+        return built;
     }
 
     testing::FakeUserStore _users;
@@ -311,8 +370,6 @@ class ServedResourcesTest : public CppUnit::TestFixture {
     std::unique_ptr<api::UsersEndpoint> _usersEndpoint;
     api::ServedResources _served;
     api::Metrics _metrics;
-    std::unique_ptr<api::BulkEndpoint> _bulk;
-    std::unique_ptr<api::RootSearch> _search;
 };
 
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ServedResourcesTest, "ServedResourcesTest");
