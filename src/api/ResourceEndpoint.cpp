@@ -51,7 +51,8 @@ void checkAgainstSchema(ListRequest& list, const std::string& sortBy,
     if (sortBy.empty()) {
         return;
     }
-    auto path = scim::filter::parseAttrPath(sortBy, "invalidValue");
+    auto path = scim::filter::unqualifiedCommon(scim::filter::parseAttrPath(sortBy, "invalidValue"),
+                                                schema);
     if (!scim::filter::sortable(path, schema)) {
         throw scim::badRequest("invalidValue", "Cannot sort by unknown attribute " + sortBy);
     }

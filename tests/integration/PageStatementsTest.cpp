@@ -8,6 +8,8 @@
 #include "api/GroupsEndpoint.h"
 #include "api/ScimService.h"
 #include "api/UsersEndpoint.h"
+#include "store/accounts/GroupRepository.h"
+#include "store/engine/PreparedStatements.h"
 #include "support/EngineFixtures.h"
 #include "support/StoreFixture.h"
 
@@ -28,6 +30,8 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
     CPPUNIT_TEST(aPageOfManagedUsersCostsTheSameStatementsAtAnySize);
     CPPUNIT_TEST(aPageAResidueFilterPicksCostsTheSameStatementsAtAnySize);
     CPPUNIT_TEST(aPageOfGroupsWithMembersCostsTheSameStatementsAtAnySize);
+    CPPUNIT_TEST(pagesOfEveryLengthShareAFewKeptStatements);
+    CPPUNIT_TEST(aMemberFilterScansAFewGroupsAtATime);
     CPPUNIT_TEST_SUITE_END();
 
   public:
@@ -120,6 +124,72 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         for (const std::string query : {"", "filter=meta.resourceType%20eq%20%22Group%22&"}) {
             expectSameAtAnySize([&](int count) { return statements(query, count); }, "groups");
         }
+    }
+
+    // The IN lists of a page (its users' roles, their managers' names, the residue's picks, the
+    // groups' members) come in a few lengths, so that the connection's 64 kept statements
+    // hold pages of every size: the second run of pages of 1 to 40 prepares nothing (one
+    // statement per length, 2 x 40 for the users alone, would evict them run after run).
+    void pagesOfEveryLengthShareAFewKeptStatements() {
+        createManagedUsers("k", R"("title":"pilot",)");
+        for (int i = 0; i < 40; ++i) {
+            _groups->createOrBind(doc(R"({"displayName":"K)" + std::to_string(i) + R"("})"),
+                                  std::nullopt);
+        }
+        auto& logger = Poco::Logger::get("test.page");
+        api::UsersEndpoint users(*_users, api::UsersSettings{}, logger);
+        api::GroupsEndpoint groups(*_groups, api::GroupsSettings{}, logger);
+        const api::ScimService service(
+            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
+            logger,
+            api::ServedResources(
+                {{&users, api::InBulk::WritesSecrets}, {&groups, api::InBulk::Writes}}));
+        const auto pagesOfEveryLength = [&] {
+            for (const std::string target :
+                 {"/Users?count=", "/Users?filter=title%20eq%20%22pilot%22&count=",
+                  "/Groups?count="}) {
+                for (int count = 1; count <= 40; ++count) {
+                    const auto response = service.handle(get(target + std::to_string(count)));
+                    CPPUNIT_ASSERT_EQUAL(200, response.status);
+                }
+            }
+        };
+        pagesOfEveryLength();
+        const auto before = store::keptStatementsPrepared();
+        pagesOfEveryLength();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), store::keptStatementsPrepared() - before);
+    }
+
+    // A filter no column answers that looks at members holds kMemberScanBatch groups' members
+    // at once, not a whole scan batch's: 50 more groups cost two statements (a batch and its
+    // members) per kMemberScanBatch more.
+    void aMemberFilterScansAFewGroupsAtATime() {
+        const std::vector<std::string> members{
+            _users->createOrBind(doc(R"({"userName":"u0"})"), std::nullopt).record.id,
+            _users->createOrBind(doc(R"({"userName":"u1"})"), std::nullopt).record.id};
+        auto& logger = Poco::Logger::get("test.page");
+        api::GroupsEndpoint endpoint(*_groups, api::GroupsSettings{}, logger);
+        const api::ScimService service = serviceOver(endpoint);
+        int groups = 0;
+        const auto scanOf = [&](int total) {
+            for (; groups < total; ++groups) {
+                _groups->createOrBind(doc(R"({"displayName":"S)" + std::to_string(groups) + "\"}"),
+                                      members);
+            }
+            Poco::Int64 cost = 0;
+            const auto body = counted(
+                service, "/Groups?filter=members%5Bdisplay%20eq%20%22u0%22%5D&count=1", cost);
+            CPPUNIT_ASSERT_EQUAL(total, body->getValue<int>("totalResults"));
+            return cost;
+        };
+        const auto batches = [](int total) {
+            const int size = static_cast<int>(store::kMemberScanBatch);
+            return total / size + 1 + (total + size - 1) / size;  // reads, then member reads
+        };
+        scanOf(10);  // statements prepared
+        const auto few = scanOf(10);
+        const auto many = scanOf(60);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(batches(60) - batches(10)), many - few);
     }
 
   private:

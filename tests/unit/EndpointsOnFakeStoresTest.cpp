@@ -101,6 +101,19 @@ class EndpointsOnFakeStoresTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(200, listed.status);
         CPPUNIT_ASSERT_EQUAL(1, json(listed)->getValue<int>("totalResults"));
         CPPUNIT_ASSERT(_users->lastQuery.filter != nullptr);
+        // sortBy may qualify a common attribute with the type's core schema, not another's.
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            _service
+                ->handle(apiRequest(
+                    "GET", "/Users?sortBy=urn:ietf:params:scim:schemas:core:2.0:User:meta.created"))
+                .status);
+        CPPUNIT_ASSERT(_users->lastQuery.sortBy.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("meta.created"), _users->lastQuery.sortBy->text());
+        const auto foreign = _service->handle(apiRequest(
+            "GET", "/Users?sortBy=urn:ietf:params:scim:schemas:core:2.0:Group:meta.created"));
+        CPPUNIT_ASSERT_EQUAL(400, foreign.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("invalidValue"), foreign.scimType);
 
         CPPUNIT_ASSERT_EQUAL(204, _service->handle(apiRequest("DELETE", "/Users/u-1")).status);
         CPPUNIT_ASSERT(_users->users.empty());

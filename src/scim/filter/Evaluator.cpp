@@ -40,6 +40,15 @@ bool sortable(const AttrPath& path, const ResourceSchema& schema) {
     return isCommonPath(path) || schema.resolve(path).has_value();
 }
 
+AttrPath unqualifiedCommon(AttrPath path, const ResourceSchema& schema) {
+    if (!sameName(path.schema, schema.core().id)) {
+        return path;
+    }
+    AttrPath bare = path;
+    bare.schema.clear();
+    return isCommonPath(bare) ? bare : path;
+}
+
 namespace {
 
 ScimError unknownAttribute(const AttrPath& path) {

@@ -30,6 +30,11 @@ bool isCommonPath(const AttrPath& path);
 // Whether a list may sort by `path`: a common attribute or one of `schema`'s.
 bool sortable(const AttrPath& path, const ResourceSchema& schema);
 
+// `path` without the URN of `schema`'s core where it qualifies a common attribute:
+// "urn:ietf:params:scim:schemas:core:2.0:Group:meta.created" is meta.created (clients that
+// qualify every path send it so).
+AttrPath unqualifiedCommon(AttrPath path, const ResourceSchema& schema);
+
 // What a resource sorts by for sortBy `path` (RFC 7644 §3.4.2.3): the primary, else the first,
 // value of a multi-valued attribute; folded unless caseExact. Resources without a value sort
 // after all others in ascending order.

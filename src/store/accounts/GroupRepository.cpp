@@ -112,6 +112,7 @@ port::GroupPage GroupRepository::query(const port::GroupQuery& query, bool withM
         // Members are read for a scan only when the filter looks at them, for a page when shown.
         if (mentionsMembers(query.filter)) {
             spec.completeScanned = readMembers;
+            spec.scanBatch = kMemberScanBatch;
         }
         if (withMembers) {
             spec.completePage = readMembers;

@@ -36,4 +36,8 @@ class GroupRepository final : public port::GroupReads {
 
 const ColumnMap& groupColumns();
 
+// Groups a scan whose filter looks at members holds with their members at once: 25 groups of
+// 10,000 members are 250,000 rows, a scan's usual batch (kScanBatch) would be 5,000,000.
+inline constexpr std::size_t kMemberScanBatch = 25;
+
 }  // namespace store

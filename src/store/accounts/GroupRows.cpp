@@ -75,6 +75,7 @@ std::vector<std::pair<std::string, port::GroupMember>> membersOfGroups(
     Poco::Data::Session& session, const std::vector<std::string>& groupIds) {
     std::vector<std::pair<std::string, port::GroupMember>> rows;
     inChunks(groupIds, [&](const std::vector<std::string>& chunk) {
+        const auto in = keptInList(texts(chunk));
         const auto& found = runPrepared(
             session,
             "SELECT m.group_id, m.member_id, m.member_type, u.user_name, g.display_name FROM "
@@ -82,11 +83,11 @@ std::vector<std::pair<std::string, port::GroupMember>> membersOfGroups(
             "LEFT JOIN tim_user u ON u.id = m.member_id AND m.member_type = 'User' "
             "LEFT JOIN tim_group g ON g.id = m.member_id AND m.member_type = 'Group' "
             "WHERE m.group_id IN " +
-                placeholders(chunk.size()) +
-                " AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " + visibleUser("u.") +
+                in.sql + " AND ((m.member_type = 'User' AND u.id IS NOT NULL AND " +
+                visibleUser("u.") +
                 ") OR (m.member_type = 'Group' AND g.id IS NOT NULL)) ORDER BY m.group_id, "
                 "m.member_id",
-            texts(chunk),
+            in.params,
             {ColumnType::Text, ColumnType::Text, ColumnType::Text, ColumnType::NullableText,
              ColumnType::NullableText});
         for (std::size_t i = 0; i < found.rows(); ++i) {

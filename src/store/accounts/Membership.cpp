@@ -10,34 +10,6 @@ namespace store {
 
 using namespace Poco::Data::Keywords;
 
-std::vector<SqlParam> texts(const std::vector<std::string>& values) {
-    std::vector<SqlParam> params;
-    for (const auto& v : values) {
-        params.push_back(textParam(v));
-    }
-    return params;
-}
-
-std::string rowsOf(std::size_t n, const std::string& row) {
-    std::string values;
-    values.reserve(n * (row.size() + 2));
-    for (std::size_t i = 0; i < n; ++i) {
-        values += i == 0 ? row : ", " + row;
-    }
-    return values;
-}
-
-std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
-                                   std::vector<SqlParam> params) {
-    std::vector<std::string> ids;
-    Poco::Data::Statement select(session);
-    select << sql;
-    bindAll(select, params);
-    select, into(ids);
-    select.execute();
-    return ids;
-}
-
 // The members a group has now.
 std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId) {
     return selectIds(session, "SELECT member_id FROM tim_group_member WHERE group_id = ?",

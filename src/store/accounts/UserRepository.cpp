@@ -26,13 +26,14 @@ void readRoles(Poco::Data::Session& session, std::vector<port::UserRecord>& user
         ids.push_back(textParam(user.id));
         byId[user.id] = &user;
     }
+    const auto in = keptInList(std::move(ids));
     const auto& rows = runPrepared(
         session,
         // No DISTINCT (MariaDB would build a temporary table for it on every read).
         "SELECT ur.user_id, r.name FROM tim_user_role ur JOIN tim_role r ON r.name_key = "
         "ur.role_key WHERE ur.user_id IN " +
-            placeholders(ids.size()),
-        ids, {ColumnType::Text, ColumnType::Text});
+            in.sql,
+        in.params, {ColumnType::Text, ColumnType::Text});
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         byId.at(rows.text(0)[i])->roles.push_back(rows.text(1)[i]);
     }

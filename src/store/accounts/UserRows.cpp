@@ -46,10 +46,10 @@ void markProtected(Poco::Data::Session& session, std::vector<port::AccountCandid
     if (unmanaged.empty()) {
         return;
     }
+    const auto in = keptInList(std::move(unmanaged));
     const auto& holders =
-        runPrepared(session,
-                    protectedRoleHolders() + " AND pr.user_id IN " + placeholders(unmanaged.size()),
-                    unmanaged, {ColumnType::Text})
+        runPrepared(session, protectedRoleHolders() + " AND pr.user_id IN " + in.sql, in.params,
+                    {ColumnType::Text})
             .text(0);
     const std::set<std::string> protectedIds(holders.begin(), holders.end());
     for (auto& account : candidates) {
@@ -195,11 +195,11 @@ std::map<std::string, std::string> displayNames(Poco::Data::Session& session,
     std::map<std::string, std::string> names;
     inChunks(std::vector<std::string>(unique.begin(), unique.end()),
              [&](const std::vector<std::string>& chunk) {
-                 const auto& rows =
-                     runPrepared(session,
-                                 "SELECT id, doc FROM tim_user WHERE " + visibleUser("") +
-                                     " AND id IN " + placeholders(chunk.size()),
-                                 texts(chunk), {ColumnType::Text, ColumnType::Text});
+                 const auto in = keptInList(texts(chunk));
+                 const auto& rows = runPrepared(session,
+                                                "SELECT id, doc FROM tim_user WHERE " +
+                                                    visibleUser("") + " AND id IN " + in.sql,
+                                                in.params, {ColumnType::Text, ColumnType::Text});
                  for (std::size_t i = 0; i < rows.rows(); ++i) {
                      const auto doc = parseDocument(rows.text(1)[i]);
                      names[rows.text(0)[i]] =

@@ -6,6 +6,7 @@
 #include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/Data/Statement.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -86,6 +87,7 @@ struct ConnectionStatements {
 // Keyed by the physical connection behind a pooled session. An entry holds a reference to
 // it, so a key is never reused by another connection while the entry exists.
 std::mutex registryMutex;
+std::atomic<std::size_t> prepared{0};
 std::unordered_map<Poco::Data::SessionImpl*, std::unique_ptr<ConnectionStatements>> registry;
 
 // The pool's connection behind a pooled session (Poco keeps the accessor protected; naming it
@@ -151,6 +153,7 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
         found = own->statements
                     .emplace(key, std::make_unique<CachedStatement>(session, sql, params, columns))
                     .first;
+        ++prepared;
     }
     try {
         return found->second->run(params);
@@ -169,6 +172,10 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
 void dropClosedConnections() {
     std::lock_guard<std::mutex> lock(registryMutex);
     dropClosedLocked();
+}
+
+std::size_t keptStatementsPrepared() {
+    return prepared;
 }
 
 std::size_t connectionsWithPreparedStatements() {

@@ -58,4 +58,8 @@ void dropClosedConnections();
 // How many connections hold kept statements (for tests).
 std::size_t connectionsWithPreparedStatements();
 
+// How many statements have been prepared to be kept, since the process started (for tests: a
+// workload the cache holds prepares none the second time).
+std::size_t keptStatementsPrepared();
+
 }  // namespace store

@@ -3,8 +3,11 @@
 #include "port/StoreErrors.h"
 #include "scim/Json.h"
 
+#include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
+
+#include <stdexcept>
 
 namespace store {
 
@@ -115,6 +118,46 @@ std::string placeholders(std::size_t n) {
         text += i ? ", ?" : "?";
     }
     return text + ")";
+}
+
+InList keptInList(std::vector<SqlParam> values) {
+    if (values.empty()) {
+        throw std::logic_error("An IN list needs a value");  // "IN ()" is no SQL
+    }
+    std::size_t size = 1;
+    while (size < values.size()) {
+        size *= 2;
+    }
+    values.resize(size, values.back());
+    return {placeholders(size), std::move(values)};
+}
+
+std::vector<SqlParam> texts(const std::vector<std::string>& values) {
+    std::vector<SqlParam> params;
+    for (const auto& v : values) {
+        params.push_back(textParam(v));
+    }
+    return params;
+}
+
+std::string rowsOf(std::size_t n, const std::string& row) {
+    std::string values;
+    values.reserve(n * (row.size() + 2));
+    for (std::size_t i = 0; i < n; ++i) {
+        values += i == 0 ? row : ", " + row;
+    }
+    return values;
+}
+
+std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
+                                   std::vector<SqlParam> params) {
+    std::vector<std::string> ids;
+    Poco::Data::Statement select(session);
+    select << sql;
+    bindAll(select, params);
+    select, into(ids);
+    select.execute();
+    return ids;
 }
 
 }  // namespace store

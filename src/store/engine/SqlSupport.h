@@ -11,6 +11,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,39 @@ std::size_t executeOnce(Poco::Data::Session& session, const std::string& sql,
 
 // "(?, ?, ?)" for n parameters.
 std::string placeholders(std::size_t n);
+
+// An IN list for a kept statement (runPrepared): "(?, ?, ...)" and its parameters, `values`
+// padded to the next power of two by repeating the last (IN is a set: a value twice matches as
+// once). Lists of every length then share a few prepared statements, instead of one each
+// filling the connection's cache of 64 and evicting the hot ones. `values` is not empty.
+struct InList {
+    std::string sql;
+    std::vector<SqlParam> params;
+};
+InList keptInList(std::vector<SqlParam> values);
+
+// ids per multi-row statement
+inline constexpr std::size_t kChunk = 300;
+
+std::vector<SqlParam> texts(const std::vector<std::string>& values);
+
+// Calls fn with consecutive slices of at most kChunk items (ids, or rows to insert).
+template <typename T, typename Fn>
+void inChunks(const std::vector<T>& items, Fn&& fn) {
+    for (std::size_t start = 0; start < items.size(); start += kChunk) {
+        const auto end = std::min(items.size(), start + kChunk);
+        const std::vector<T> chunk(items.begin() + static_cast<long>(start),
+                                   items.begin() + static_cast<long>(end));
+        fn(chunk);
+    }
+}
+
+// The VALUES list of a multi-row INSERT: `row` (such as "(?, ?)") n times, comma-separated.
+std::string rowsOf(std::size_t n, const std::string& row);
+
+// The first column of every row of a SELECT.
+std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
+                                   std::vector<SqlParam> params);
 
 // Whole records {id, doc, version, created_ms, modified_ms} from a SELECT of those columns, in
 // that order; Record is port::UserRecord or port::GroupRecord.

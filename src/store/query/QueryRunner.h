@@ -5,7 +5,6 @@
 #pragma once
 
 #include "FilterSql.h"
-#include "store/accounts/Membership.h"
 #include "store/engine/SqlSupport.h"
 
 #include "port/ResourceQuery.h"
@@ -28,6 +27,8 @@ namespace store {
 
 using port::Page;
 using port::ResourceQuery;
+
+inline constexpr std::size_t kScanBatch = 500;
 
 template <typename Record>
 struct QuerySpec {
@@ -64,9 +65,9 @@ struct QuerySpec {
     // nothing), and the page (users: their managers' names; groups: their members).
     std::function<void(Poco::Data::Session&, std::vector<Record>&)> completeScanned;
     std::function<void(Poco::Data::Session&, std::vector<Record>&)> completePage;
+    // Resources a residue scan reads, completes and holds at once.
+    std::size_t scanBatch = kScanBatch;
 };
-
-inline constexpr std::size_t kScanBatch = 500;
 
 // A walk reads in descending creation order when the query is descending or, for a previous
 // page, when it is not.
@@ -228,7 +229,7 @@ struct ScanMatch {
     std::string id;
 };
 
-// The visible resources SQL narrowed to, in batches of kScanBatch in id order, each completed
+// The visible resources SQL narrowed to, in batches of spec.scanBatch in id order, each completed
 // and rendered, and kept when the residue matches.
 template <typename Record>
 std::vector<ScanMatch> scanMatches(
@@ -242,7 +243,7 @@ std::vector<ScanMatch> scanMatches(
     for (;;) {
         std::vector<SqlParam> batchParams = planned.params;
         batchParams.push_back(textParam(after));
-        batchParams.push_back(numberParam(static_cast<Poco::Int64>(kScanBatch)));
+        batchParams.push_back(numberParam(static_cast<Poco::Int64>(spec.scanBatch)));
         auto batch = spec.read(
             session, planned.select + " AND " + a + ".id > ? ORDER BY " + a + ".id LIMIT ?",
             batchParams);
@@ -260,7 +261,7 @@ std::vector<ScanMatch> scanMatches(
                     record.createdMs, record.id});
             }
         }
-        if (batch.size() < kScanBatch) {
+        if (batch.size() < spec.scanBatch) {
             break;
         }
         after = batch.back().id;
@@ -274,11 +275,11 @@ std::vector<Record> readInOrder(Poco::Data::Session& session, const QuerySpec<Re
                                 const std::vector<std::string>& ids) {
     std::map<std::string, Record> byId;
     inChunks(ids, [&](const std::vector<std::string>& chunk) {
-        for (auto& record :
-             spec.read(session,
-                       "SELECT " + spec.recordColumns + " FROM " + spec.from + " WHERE " +
-                           spec.alias + ".id IN " + placeholders(chunk.size()),
-                       texts(chunk))) {
+        const auto in = keptInList(texts(chunk));
+        for (auto& record : spec.read(session,
+                                      "SELECT " + spec.recordColumns + " FROM " + spec.from +
+                                          " WHERE " + spec.alias + ".id IN " + in.sql,
+                                      in.params)) {
             byId.emplace(record.id, std::move(record));
         }
     });
