@@ -92,6 +92,10 @@ class StoreFailuresTest : public CppUnit::TestFixture {
         };
         CPPUNIT_ASSERT(translated(statementFailure(1213, "")) == Cause::Busy);
         CPPUNIT_ASSERT(translated(statementFailure(1205, "")) == Cause::Busy);
+        CPPUNIT_ASSERT(translated(statementFailure(
+                           1064, "Unknown trigger has an error in its body: 'Query was empty'")) ==
+                       Cause::Busy);
+        CPPUNIT_ASSERT(!translated(statementFailure(1064, "You have an error in your SQL syntax")));
         CPPUNIT_ASSERT(translated(statementFailure(2013, "")) == Cause::Down);
         CPPUNIT_ASSERT(translated(statementFailure(1047, "WSREP has not yet prepared node")) ==
                        Cause::Down);
