@@ -187,8 +187,8 @@ class AccountTransaction {
     // another group holds the displayName, and the document's limits' errors.
     virtual void insertGroup(const std::string& id, const GroupRow& row, bool managed) = 0;
     // Writes the group's row and document, a new version; SCIM manages it from now on.
-    // Throws as insertGroup.
-    virtual void updateGroup(const std::string& id, const GroupRow& row) = 0;
+    // Returns the modified time it wrote (ms). Throws as insertGroup.
+    virtual Poco::Int64 updateGroup(const std::string& id, const GroupRow& row) = 0;
     // Applies `changes` in order; members out of SCIM's reach are never removed.
     virtual AppliedMemberChanges changeMembers(const std::string& groupId,
                                                const std::vector<MemberChange>& changes) = 0;

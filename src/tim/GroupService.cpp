@@ -146,15 +146,18 @@ port::GroupWriteResult GroupService::write(const char* operation, const std::str
         if (!changed.empty()) {
             tx.recordAudit({operation, "Group", id, row.externalId, changed});
         }
+        // The group as this write leaves it (locked since it was read: nothing else wrote it).
+        result.record = current;
         if (documentChanged || !changes.empty()) {
-            tx.updateGroup(id, row);
+            result.record.doc = next;
+            result.record.version = current.version + 1;
+            result.record.modifiedMs = tx.updateGroup(id, row);
         }
         // Only a role group's members change roles, or, with nested role groups, the users
         // below any group.
         if (!before.roleKey.isNull() || !row.roleKey.isNull() || _rules.rolesReachNestedGroups()) {
             _rules.grantRoles(tx, affected);
         }
-        result.record = tx.readGroup(id);
     });
     return result;
 }

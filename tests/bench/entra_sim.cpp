@@ -10,7 +10,8 @@
 // role group "role.sim-role-<g>", so the server must list "sim-role-<g>" in scim.roles.known
 // (sim.sh does). Verification compares every user's attributes and roles and every group's
 // members with the simulated directory. Prints objects/s and latency percentiles per request
-// kind, then the verification result; exits non-zero on a mismatch.
+// kind, then the verification result; exits non-zero on a mismatch. While a phase runs, a line
+// on stderr every 10 s says how far it is (done of total, rate, time left).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -24,6 +25,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -161,16 +164,63 @@ std::string idFrom(const std::string& body) {
         ->getValue<std::string>("id");
 }
 
-// Runs fn(worker client, index) for indexes [0, count) spread over the workers.
+// A phase's progress on stderr every kProgressSeconds, until it ends (stdout keeps the report).
+class Progress {
+  public:
+    static constexpr int kProgressSeconds = 10;
+
+    Progress(const char* phase, int total)
+        : _phase(phase), _total(total), _reporter([this] { report(); }) {}
+    ~Progress() {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _finished = true;
+        }
+        _wake.notify_all();
+        _reporter.join();
+    }
+    void tick() { ++_done; }
+
+  private:
+    void report() {
+        std::unique_lock<std::mutex> lock(_mutex);
+        while (!_wake.wait_for(lock, std::chrono::seconds(kProgressSeconds),
+                               [this] { return _finished; })) {
+            const double seconds = std::chrono::duration<double>(Clock::now() - _started).count();
+            const int done = _done;
+            const double rate = done / seconds;
+            const std::string left =
+                done == 0 ? "time left unknown"
+                          : "about " + std::to_string(static_cast<long>((_total - done) / rate)) +
+                                " s left";
+            std::fprintf(stderr, "  %s: %d of %d (%.1f %%), %.0f/s, %s\n", _phase, done, _total,
+                         100.0 * done / std::max(1, _total), rate, left.c_str());
+        }
+    }
+
+    const char* const _phase;
+    const int _total;
+    const Clock::time_point _started = Clock::now();
+    std::atomic<int> _done{0};
+    std::mutex _mutex;
+    std::condition_variable _wake;
+    bool _finished = false;
+    std::thread _reporter;  // last: it starts once the rest is set
+};
+
+// Runs fn(worker client, index) for indexes [0, count) spread over the workers; `phase` names
+// them in the progress lines.
 template <typename Fn>
-void parallel(const Options& o, Stats& stats, int count, Fn fn) {
+void parallel(const Options& o, Stats& stats, const char* phase, int count, Fn fn) {
     std::atomic<int> next{0};
+    Progress progress(phase, count);
     std::vector<std::thread> threads;
     for (int w = 0; w < o.workers; ++w) {
         threads.emplace_back([&] {
             Client client(o, stats);
             for (int i = next++; i < count; i = next++) {
                 fn(client, i);
+                progress.tick();
             }
         });
     }
@@ -209,7 +259,7 @@ int main(int argc, char** argv) {
         std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
 
     const auto start = Clock::now();
-    parallel(o, stats, o.users, [&](Client& c, int i) {
+    parallel(o, stats, "users created", o.users, [&](Client& c, int i) {
         auto& u = users[static_cast<std::size_t>(i)];
         u.name = "sim" + run + "-" + std::to_string(i) + "@contoso.com";
         std::string body;
@@ -226,7 +276,7 @@ int main(int argc, char** argv) {
             u.id = idFrom(body);  // a failed create is counted above and shows in the verification
         }
     });
-    parallel(o, stats, o.groups, [&](Client& c, int g) {
+    parallel(o, stats, "groups created with their members", o.groups, [&](Client& c, int g) {
         auto& group = groups[static_cast<std::size_t>(g)];
         if (isRoleGroup(g)) {
             group.role = "sim-role-" + std::to_string(g);
@@ -267,7 +317,7 @@ int main(int argc, char** argv) {
               << " members in " << initial << " s\n";
 
     const auto incrementalStart = Clock::now();
-    parallel(o, stats, o.users, [&](Client& c, int i) {
+    parallel(o, stats, "users updated", o.users, [&](Client& c, int i) {
         auto& u = users[static_cast<std::size_t>(i)];
         std::string body;
         if (u.id.empty()) {
@@ -292,7 +342,7 @@ int main(int argc, char** argv) {
                 body, 200);
         }
     });
-    parallel(o, stats, o.groups, [&](Client& c, int g) {
+    parallel(o, stats, "groups updated", o.groups, [&](Client& c, int g) {
         auto& group = groups[static_cast<std::size_t>(g)];
         if (g % 10 != 5 || group.members.empty()) {
             return;
@@ -322,7 +372,7 @@ int main(int argc, char** argv) {
     }
     std::atomic<int> mismatches{0};
     Stats verifyStats;
-    parallel(o, verifyStats, o.users, [&](Client& c, int i) {
+    parallel(o, verifyStats, "users verified", o.users, [&](Client& c, int i) {
         const auto& u = users[static_cast<std::size_t>(i)];
         std::string body;
         if (u.id.empty()) {
@@ -352,7 +402,7 @@ int main(int argc, char** argv) {
             std::cerr << "user " << i << " differs: " << body << "\n";
         }
     });
-    parallel(o, verifyStats, o.groups, [&](Client& c, int g) {
+    parallel(o, verifyStats, "groups verified", o.groups, [&](Client& c, int g) {
         const auto& group = groups[static_cast<std::size_t>(g)];
         std::string body;
         c.send("verify group", "GET", "/Groups/" + group.id + "?attributes=members", "", body, 200);

@@ -11,6 +11,7 @@
 #include "store/accounts/GroupRepository.h"
 #include "store/engine/PreparedStatements.h"
 #include "support/EngineFixtures.h"
+#include "support/ServiceOverStores.h"
 #include "support/StoreFixture.h"
 
 #include <Poco/JSON/Parser.h>
@@ -136,14 +137,8 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
             _groups->createOrBind(doc(R"({"displayName":"K)" + std::to_string(i) + R"("})"),
                                   std::nullopt);
         }
-        auto& logger = Poco::Logger::get("test.page");
-        api::UsersEndpoint users(*_users, api::UsersSettings{}, logger);
-        api::GroupsEndpoint groups(*_groups, api::GroupsSettings{}, logger);
-        const api::ScimService service(
-            api::ServiceSettings{}, [](const api::Request&) { return api::Access::Provisioning; },
-            logger,
-            api::ServedResources(
-                {{&users, api::InBulk::WritesSecrets}, {&groups, api::InBulk::Writes}}));
+        const testing::ServiceOverStores served(*_users, *_groups, Poco::Logger::get("test.page"));
+        const api::ScimService& service = served.service;
         const auto pagesOfEveryLength = [&] {
             for (const std::string target :
                  {"/Users?count=", "/Users?filter=title%20eq%20%22pilot%22&count=",

@@ -29,6 +29,7 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(PreparedStatementsContract);
     CPPUNIT_TEST(keptReadSeesLaterCommitsOfOtherConnections);
     CPPUNIT_TEST(failedStatementIsPreparedAnew);
+    CPPUNIT_TEST(keptWritesReportTheRowsTheyChangedEachRun);
     CPPUNIT_TEST(closedConnectionsDropTheirStatements);
     CPPUNIT_TEST(nullParametersBindAsNull);
     CPPUNIT_TEST(newIdsAreVersion4AndDistinct);
@@ -79,6 +80,34 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
                              Poco::Exception);
         store::runPrepared(session, insert, {store::textParam("fresh")});
         CPPUNIT_ASSERT_EQUAL(std::string("x"), readValue(session, "fresh"));
+    }
+
+    // A version-checked UPDATE and a multi-row INSERT that skips existing rows decide by the
+    // rows they changed: each run of the kept statement reports its own.
+    void keptWritesReportTheRowsTheyChangedEachRun() {
+        auto session = _database->session();
+        const std::string update = "UPDATE kept_test SET v = ?, n = n + 1 WHERE k = ? AND n = ?";
+        const auto updated = [&](const std::string& key, Poco::Int64 version) {
+            return store::runPrepared(session, update,
+                                      {store::textParam("v" + std::to_string(version)),
+                                       store::textParam(key), store::numberParam(version)})
+                .changed();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), updated("a", 1));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), updated("a", 1));  // the version moved on
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), updated("a", 2));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), updated("none", 1));
+
+        // Rows repeated to pad the statement to a kept length count once.
+        const std::string insert = _database->dialect().insertSkippingExisting(
+            "INSERT INTO kept_test (k, v) VALUES (?, 'x'), (?, 'x'), (?, 'x'), (?, 'x')", "k");
+        const auto inserted = [&](const std::vector<std::string>& keys) {
+            return store::runPrepared(session, insert, store::texts(keys)).changed();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), inserted({"p", "q", "q", "q"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), inserted({"p", "r", "r", "r"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), inserted({"a", "p", "q", "r"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), readValue(session, "r"));
     }
 
     // Reads on three connections at once, all kept.

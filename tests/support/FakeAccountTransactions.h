@@ -21,7 +21,14 @@ struct FakeGroup {
     port::GroupRow row;
     Poco::Int64 version = 1;
     bool managed = true;
+    Poco::Int64 createdMs = 0;
+    Poco::Int64 modifiedMs = 0;
 };
+
+// The store's clock: whole seconds, in milliseconds.
+inline Poco::Int64 fakeNowMs() {
+    return Poco::Timestamp().epochMicroseconds() / 1000000 * 1000;
+}
 
 // A user's row as the fake keeps it.
 struct FakeUser {
@@ -251,18 +258,22 @@ class FakeAccountTransaction final : public port::AccountTransaction {
         record.id = id;
         record.doc = group.row.doc;
         record.version = group.version;
+        record.createdMs = group.createdMs;
+        record.modifiedMs = group.modifiedMs;
         return record;
     }
     void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override {
         refuseTakenName(id, row);
-        _state.groupRows[id] = FakeGroup{row, 1, managed};
+        const Poco::Int64 now = fakeNowMs();
+        _state.groupRows[id] = FakeGroup{row, 1, managed, now, now};
         _state.groups[id] = row.roleKey.isNull() ? "" : row.roleKey.value();
     }
-    void updateGroup(const std::string& id, const port::GroupRow& row) override {
+    Poco::Int64 updateGroup(const std::string& id, const port::GroupRow& row) override {
         refuseTakenName(id, row);
         FakeGroup& group = _state.groupRows.at(id);
-        group = FakeGroup{row, group.version + 1, true};
+        group = FakeGroup{row, group.version + 1, true, group.createdMs, fakeNowMs()};
         _state.groups[id] = row.roleKey.isNull() ? "" : row.roleKey.value();
+        return group.modifiedMs;
     }
     port::AppliedMemberChanges changeMembers(
         const std::string& groupId, const std::vector<port::MemberChange>& changes) override {

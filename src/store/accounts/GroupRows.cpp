@@ -126,16 +126,18 @@ void readMembers(Poco::Data::Session& session, std::vector<port::GroupRecord>& g
 }
 
 std::optional<port::LockedGroup> GroupRows::lock(const std::string& id) {
-    std::vector<Poco::Nullable<std::string>> externalIds;
-    std::vector<std::string> keys;
-    std::string key = id;
-    _session << std::string("SELECT external_id, display_name_key FROM tim_group WHERE id = ?") +
-                    _dialect.forUpdate(),
-        use(key), into(externalIds), into(keys), now;
-    if (keys.empty()) {
+    // Locked and read in one statement.
+    const auto& rows = runPrepared(
+        _session,
+        std::string("SELECT ") + kGroupRecordColumns +
+            ", g.external_id, g.display_name_key FROM tim_group g WHERE g.id = ?" +
+            _dialect.forUpdate(),
+        {textParam(id)}, recordColumnTypes({ColumnType::NullableText, ColumnType::Text}));
+    if (rows.rows() == 0) {
         return std::nullopt;
     }
-    return port::LockedGroup{read(id), externalIds.front(), keys.front()};
+    return port::LockedGroup{recordAt<port::GroupRecord>(rows, 0), rows.nullableText(5)[0],
+                             rows.text(6)[0]};
 }
 
 std::optional<port::NamedGroup> GroupRows::lockNamed(const std::string& displayNameKey) {
@@ -177,8 +179,9 @@ void GroupRows::insert(const std::string& id, const port::GroupRow& row, bool ma
         [&](const std::string& holder) { return port::displayNameTaken(row.displayName, holder); });
 }
 
-void GroupRows::update(const std::string& id, const port::GroupRow& row) {
+Poco::Int64 GroupRows::update(const std::string& id, const port::GroupRow& row) {
     const std::string& json = row.text;
+    const Poco::Int64 now = nowMs();
     writeUnique(
         _session, _dialect, nameOf(row),
         [&] {
@@ -190,9 +193,10 @@ void GroupRows::update(const std::string& id, const port::GroupRow& row) {
                 "WHERE id = ?",
                 {textParam(row.displayName), textParam(row.displayNameKey),
                  nullableTextParam(row.externalId), nullableTextParam(row.roleKey), textParam(json),
-                 numberParam(nowMs()), textParam(id)});
+                 numberParam(now), textParam(id)});
         },
         [&](const std::string& holder) { return port::displayNameTaken(row.displayName, holder); });
+    return now;
 }
 
 port::AppliedMemberChanges GroupRows::changeMembers(

@@ -38,7 +38,8 @@ class GroupRows {
     std::optional<port::NamedGroup> lockNamed(const std::string& displayNameKey);
     port::GroupRecord read(const std::string& id);
     void insert(const std::string& id, const port::GroupRow& row, bool managed);
-    void update(const std::string& id, const port::GroupRow& row);
+    // Returns the modified time it wrote (ms).
+    Poco::Int64 update(const std::string& id, const port::GroupRow& row);
     port::AppliedMemberChanges changeMembers(const std::string& groupId,
                                              const std::vector<port::MemberChange>& changes);
     std::size_t moveOutOfReachMembers(const std::string& fromGroupId, const std::string& toGroupId);

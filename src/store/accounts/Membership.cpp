@@ -2,13 +2,10 @@
 
 #include "store/engine/SqlSupport.h"
 
-#include <Poco/Data/Statement.h>
-
+#include <algorithm>
 #include <set>
 
 namespace store {
-
-using namespace Poco::Data::Keywords;
 
 // The members a group has now.
 std::vector<std::string> memberIds(Poco::Data::Session& session, const std::string& groupId) {
@@ -25,33 +22,39 @@ std::vector<std::string> addMembers(Poco::Data::Session& session, const SqlDiale
     const std::vector<std::string> wanted(unique.begin(), unique.end());
     std::vector<std::pair<std::string, std::string>> found;
     inChunks(wanted, [&](const std::vector<std::string>& chunk) {
-        for (const auto& id :
-             selectIds(session,
-                       "SELECT id FROM tim_user WHERE " + visibleUserUnindexed(dialect, "") +
-                           " AND id IN " + placeholders(chunk.size()),
-                       texts(chunk))) {
-            found.emplace_back(id, "User");
-        }
-        for (const auto& id : selectIds(
-                 session, "SELECT id FROM tim_group WHERE id IN " + placeholders(chunk.size()),
-                 texts(chunk))) {
-            found.emplace_back(id, "Group");
+        // Users and groups in one statement (an id is never both).
+        const auto in = keptInList(texts(chunk));
+        std::vector<SqlParam> params = in.params;
+        params.insert(params.end(), in.params.begin(), in.params.end());
+        const auto& rows =
+            runPrepared(session,
+                        "SELECT id, 'User' FROM tim_user WHERE " +
+                            visibleUserUnindexed(dialect, "") + " AND id IN " + in.sql +
+                            " UNION ALL SELECT id, 'Group' FROM tim_group WHERE id IN " + in.sql,
+                        params, {ColumnType::Text, ColumnType::Text});
+        for (std::size_t i = 0; i < rows.rows(); ++i) {
+            found.emplace_back(rows.text(0)[i], rows.text(1)[i]);
         }
     });
     inChunks(found, [&](const std::vector<std::pair<std::string, std::string>>& chunk) {
+        // Padded to a kept length by repeating the last row, which the insert skips as existing.
+        const std::size_t rows = keptLength(chunk.size());
         std::vector<SqlParam> params;
-        for (const auto& member : chunk) {
+        for (std::size_t i = 0; i < rows; ++i) {
+            const auto& member = chunk[std::min(i, chunk.size() - 1)];
             params.push_back(textParam(groupId));
             params.push_back(textParam(member.first));
             params.push_back(textParam(member.second));
         }
-        Poco::Data::Statement insert(session);
-        insert << dialect.insertSkippingExisting(
-            "INSERT INTO tim_group_member (group_id, member_id, member_type) VALUES " +
-                rowsOf(chunk.size(), "(?, ?, ?)"),
-            "group_id");
-        bindAll(insert, params);
-        const std::size_t inserted = insert.execute();  // the new ones
+        const std::size_t inserted =  // the new ones
+            runPrepared(session,
+                        dialect.insertSkippingExisting(
+                            "INSERT INTO tim_group_member (group_id, member_id, member_type) "
+                            "VALUES " +
+                                rowsOf(rows, "(?, ?, ?)"),
+                            "group_id"),
+                        params)
+                .changed();
         if (added != nullptr) {
             *added += inserted;
         }

@@ -302,8 +302,8 @@ void SqlAccountTransaction::insertGroup(const std::string& id, const port::Group
     _groups.insert(id, row, managed);
 }
 
-void SqlAccountTransaction::updateGroup(const std::string& id, const port::GroupRow& row) {
-    _groups.update(id, row);
+Poco::Int64 SqlAccountTransaction::updateGroup(const std::string& id, const port::GroupRow& row) {
+    return _groups.update(id, row);
 }
 
 port::AppliedMemberChanges SqlAccountTransaction::changeMembers(

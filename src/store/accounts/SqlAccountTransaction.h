@@ -47,7 +47,7 @@ class SqlAccountTransaction final : public port::AccountTransaction {
     std::optional<port::NamedGroup> lockGroupNamed(const std::string& displayNameKey) override;
     port::GroupRecord readGroup(const std::string& id) override;
     void insertGroup(const std::string& id, const port::GroupRow& row, bool managed) override;
-    void updateGroup(const std::string& id, const port::GroupRow& row) override;
+    Poco::Int64 updateGroup(const std::string& id, const port::GroupRow& row) override;
     port::AppliedMemberChanges changeMembers(
         const std::string& groupId, const std::vector<port::MemberChange>& changes) override;
     std::size_t moveOutOfReachMembers(const std::string& fromGroupId,

@@ -142,9 +142,9 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
         "ur.user_id = u.id LEFT JOIN tim_role r ON r.name_key = ur.role_key WHERE " +
             where,
         params,
-        {ColumnType::Text, ColumnType::Text, ColumnType::Integer, ColumnType::Integer,
-         ColumnType::Integer, ColumnType::NullableText, ColumnType::Integer,
-         ColumnType::NullableInteger, ColumnType::Integer, ColumnType::NullableText});
+        recordColumnTypes({ColumnType::NullableText, ColumnType::Integer,
+                           ColumnType::NullableInteger, ColumnType::Integer,
+                           ColumnType::NullableText}));
     std::vector<port::UserRecord> users;
     std::vector<bool> protectedRole;   // any protected role: no password from SCIM
     std::vector<bool> protectedByTim;  // one TIM granted: out of reach while unmanaged
@@ -152,15 +152,9 @@ std::vector<port::UserRecord> readUsersWithRoles(Poco::Data::Session& session,
     for (std::size_t i = 0; i < rows.rows(); ++i) {
         const std::string& id = rows.text(0)[i];
         if (indexOf.emplace(id, users.size()).second) {
-            users.push_back(port::UserRecord{id,
-                                             parseDocument(rows.text(1)[i]),
-                                             rows.integer(2)[i],
-                                             rows.integer(3)[i],
-                                             rows.integer(4)[i],
-                                             {},
-                                             rows.integer(6)[i] != 0,
-                                             {rows.integer(8)[i] != 0, false},
-                                             std::nullopt});
+            users.push_back(recordAt<port::UserRecord>(rows, i));
+            users.back().managed = rows.integer(6)[i] != 0;
+            users.back().credential = {rows.integer(8)[i] != 0, false};
             protectedRole.push_back(false);
             protectedByTim.push_back(false);
         }
@@ -306,25 +300,28 @@ bool UserRows::update(const std::string& id, const port::UserRow& row,
         _session, _dialect, nameOf(c),
         [&] {
             // disabled_ms records when active became false (kept while it stays false).
-            updated = executeOnce(
-                _session,
-                "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
-                "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END, "
-                "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
-                "several_work_emails = ?, manager_id = ?, doc = ?, version = version + 1, "
-                "managed = 1, "
-                "deleted_ms = CASE WHEN ? = 1 THEN NULL ELSE deleted_ms END, "
-                "password_change_required = CASE WHEN ? = 1 THEN password_change_required "
-                "ELSE ? END, password_hash = CASE WHEN ? = 1 THEN password_hash ELSE ? END "
-                "WHERE id = ? AND version = ?",
-                {textParam(c.userName), textParam(c.userNameKey), numberParam(active),
-                 numberParam(active), numberParam(now), numberParam(now),
-                 nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
-                 nullableTextParam(c.workEmailKey), numberParam(c.severalWorkEmails ? 1 : 0),
-                 nullableTextParam(c.managerId), textParam(json), numberParam(write.revive ? 1 : 0),
-                 numberParam(keepPassword), numberParam(write.password.mustChange ? 1 : 0),
-                 numberParam(keepPassword), nullableTextParam(write.password.hash), textParam(id),
-                 numberParam(write.version)});
+            updated =
+                runPrepared(
+                    _session,
+                    "UPDATE tim_user SET user_name = ?, user_name_key = ?, active = ?, "
+                    "disabled_ms = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(disabled_ms, ?) END, "
+                    "modified_ms = ?, external_id = ?, email_key = ?, work_email_key = ?, "
+                    "several_work_emails = ?, manager_id = ?, doc = ?, version = version + 1, "
+                    "managed = 1, "
+                    "deleted_ms = CASE WHEN ? = 1 THEN NULL ELSE deleted_ms END, "
+                    "password_change_required = CASE WHEN ? = 1 THEN password_change_required "
+                    "ELSE ? END, password_hash = CASE WHEN ? = 1 THEN password_hash ELSE ? END "
+                    "WHERE id = ? AND version = ?",
+                    {textParam(c.userName), textParam(c.userNameKey), numberParam(active),
+                     numberParam(active), numberParam(now), numberParam(now),
+                     nullableTextParam(c.externalId), nullableTextParam(c.emailKey),
+                     nullableTextParam(c.workEmailKey), numberParam(c.severalWorkEmails ? 1 : 0),
+                     nullableTextParam(c.managerId), textParam(json),
+                     numberParam(write.revive ? 1 : 0), numberParam(keepPassword),
+                     numberParam(write.password.mustChange ? 1 : 0), numberParam(keepPassword),
+                     nullableTextParam(write.password.hash), textParam(id),
+                     numberParam(write.version)})
+                    .changed();
         },
         [&](const std::string& holder) { return port::userNameTaken(c.userName, holder); });
     return updated > 0;

@@ -60,7 +60,7 @@ class CachedStatement {
         for (auto& column : _result._columns) {
             std::visit([](auto& values) { values.clear(); }, column);
         }
-        _statement.execute();
+        _result._changed = _statement.execute();
         return _result;
     }
 

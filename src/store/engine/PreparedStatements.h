@@ -26,6 +26,8 @@ class PreparedResult {
     explicit PreparedResult(const std::vector<ColumnType>& types);
 
     std::size_t rows() const;
+    // The rows an INSERT, UPDATE or DELETE changed (what its execution reported).
+    std::size_t changed() const { return _changed; }
     const std::vector<std::string>& text(std::size_t column) const {
         return std::get<std::vector<std::string>>(_columns.at(column));
     }
@@ -42,6 +44,7 @@ class PreparedResult {
   private:
     friend class CachedStatement;
     std::vector<Column> _columns;  // never resized: the statement extracts into them
+    std::size_t _changed = 0;
 };
 
 // Runs `sql` with `params` on the session's connection through the statement prepared for it

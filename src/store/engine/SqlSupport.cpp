@@ -120,14 +120,26 @@ std::string placeholders(std::size_t n) {
     return text + ")";
 }
 
+std::vector<ColumnType> recordColumnTypes(std::vector<ColumnType> more) {
+    std::vector<ColumnType> types{ColumnType::Text, ColumnType::Text, ColumnType::Integer,
+                                  ColumnType::Integer, ColumnType::Integer};
+    types.insert(types.end(), more.begin(), more.end());
+    return types;
+}
+
+std::size_t keptLength(std::size_t n) {
+    std::size_t length = 1;
+    while (length < n) {
+        length *= 2;
+    }
+    return length;
+}
+
 InList keptInList(std::vector<SqlParam> values) {
     if (values.empty()) {
         throw std::logic_error("An IN list needs a value");  // "IN ()" is no SQL
     }
-    std::size_t size = 1;
-    while (size < values.size()) {
-        size *= 2;
-    }
+    const std::size_t size = keptLength(values.size());
     values.resize(size, values.back());
     return {placeholders(size), std::move(values)};
 }

@@ -82,6 +82,9 @@ struct InList {
 };
 InList keptInList(std::vector<SqlParam> values);
 
+// The length a list of `n` values is padded to for a kept statement: the next power of two.
+std::size_t keptLength(std::size_t n);
+
 // ids per multi-row statement
 inline constexpr std::size_t kChunk = 300;
 
@@ -105,24 +108,31 @@ std::string rowsOf(std::size_t n, const std::string& row);
 std::vector<std::string> selectIds(Poco::Data::Session& session, const std::string& sql,
                                    std::vector<SqlParam> params);
 
-// Whole records {id, doc, version, created_ms, modified_ms} from a SELECT of those columns, in
-// that order; Record is port::UserRecord or port::GroupRecord.
+// The columns of a record {id, doc, version, created_ms, modified_ms}, then `more`.
+std::vector<ColumnType> recordColumnTypes(std::vector<ColumnType> more = {});
+
+// Row `i` of a SELECT that starts with a record's columns; Record is port::UserRecord or
+// port::GroupRecord.
+template <typename Record>
+Record recordAt(const PreparedResult& rows, std::size_t i) {
+    Record record{};
+    record.id = rows.text(0)[i];
+    record.doc = parseDocument(rows.text(1)[i]);
+    record.version = rows.integer(2)[i];
+    record.createdMs = rows.integer(3)[i];
+    record.modifiedMs = rows.integer(4)[i];
+    return record;
+}
+
+// Whole records from a SELECT of a record's columns, in that order.
 template <typename Record>
 std::vector<Record> readRecords(Poco::Data::Session& session, const std::string& sql,
                                 std::vector<SqlParam> params) {
-    const auto& rows = runPrepared(session, sql, params,
-                                   {ColumnType::Text, ColumnType::Text, ColumnType::Integer,
-                                    ColumnType::Integer, ColumnType::Integer});
+    const auto& rows = runPrepared(session, sql, params, recordColumnTypes());
     std::vector<Record> records;
     records.reserve(rows.rows());
     for (std::size_t i = 0; i < rows.rows(); ++i) {
-        Record record{};
-        record.id = rows.text(0)[i];
-        record.doc = parseDocument(rows.text(1)[i]);
-        record.version = rows.integer(2)[i];
-        record.createdMs = rows.integer(3)[i];
-        record.modifiedMs = rows.integer(4)[i];
-        records.push_back(std::move(record));
+        records.push_back(recordAt<Record>(rows, i));
     }
     return records;
 }
