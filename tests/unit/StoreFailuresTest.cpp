@@ -92,10 +92,24 @@ class StoreFailuresTest : public CppUnit::TestFixture {
         };
         CPPUNIT_ASSERT(translated(statementFailure(1213, "")) == Cause::Busy);
         CPPUNIT_ASSERT(translated(statementFailure(1205, "")) == Cause::Busy);
-        CPPUNIT_ASSERT(translated(statementFailure(
-                           1064, "Unknown trigger has an error in its body: 'Query was empty'")) ==
-                       Cause::Busy);
-        CPPUNIT_ASSERT(!translated(statementFailure(1064, "You have an error in your SQL syntax")));
+        // Galera's abort of a trigger load is run again by the dialect on a Galera node only;
+        // escaping that, it is a defect, not a busy database.
+        const auto triggerLoad = [&](int number, const std::string& text) {
+            try {
+                statementFailure(number, text)();
+            } catch (const Poco::Exception& e) {
+                return store::isAbortedTriggerLoad(e);
+            }
+            return false;
+        };
+        CPPUNIT_ASSERT(
+            triggerLoad(1064, "Unknown trigger has an error in its body: 'Query was empty'"));
+        CPPUNIT_ASSERT(!triggerLoad(1064, "Unknown trigger has an error in its body: 'BEGIN x'"));
+        CPPUNIT_ASSERT(!triggerLoad(1062,
+                                    "Unknown trigger has an error in its body: 'Query was "
+                                    "empty'"));
+        CPPUNIT_ASSERT(!translated(
+            statementFailure(1064, "Unknown trigger has an error in its body: 'Query was empty'")));
         CPPUNIT_ASSERT(translated(statementFailure(2013, "")) == Cause::Down);
         CPPUNIT_ASSERT(translated(statementFailure(1047, "WSREP has not yet prepared node")) ==
                        Cause::Down);

@@ -97,7 +97,9 @@ class MySQLDialect : public SqlDialect {
     const char* forUpdate() const override { return " FOR UPDATE"; }
     const char* forShare() const override { return " LOCK IN SHARE MODE"; }
 
-    bool isRetryable(const Poco::Exception& e) const override { return isLockConflict(e); }
+    bool isRetryable(const Poco::Exception& e) const override {
+        return isLockConflict(e) || (_galera.load() && isAbortedTriggerLoad(e));
+    }
 
     bool isUniqueViolation(const Poco::Exception& e) const override {
         if (const auto number = mysqlErrorNumber(e)) {
@@ -176,17 +178,17 @@ std::optional<int> mysqlErrorNumber(const Poco::Exception& e) {
     return std::nullopt;
 }
 
+bool isAbortedTriggerLoad(const Poco::Exception& e) {
+    const auto number = mysqlErrorNumber(e);
+    return number && *number == 1064 &&
+           e.displayText().find("Unknown trigger has an error in its body: 'Query was empty'") !=
+               std::string::npos;
+}
+
 bool isLockConflict(const Poco::Exception& e) {
     if (const auto number = mysqlErrorNumber(e)) {
-        // ER_LOCK_DEADLOCK (a Galera certification failure too), ER_LOCK_WAIT_TIMEOUT. A Galera
-        // node that aborts a statement for another node's write while it loads the table's
-        // triggers reports a trigger that does not parse (measured in GaleraTest, 24 member
-        // adds to one group through three nodes: 3 x errno 1064 "Unknown trigger has an error
-        // in its body: 'Query was empty'" on UPDATE tim_group): nothing committed either. A
-        // client's value never reaches a 1064: values are bound, never in the statement.
-        return *number == 1213 || *number == 1205 ||
-               (*number == 1064 && e.displayText().find("Unknown trigger has an error in its "
-                                                        "body") != std::string::npos);
+        // ER_LOCK_DEADLOCK (a Galera certification failure too), ER_LOCK_WAIT_TIMEOUT.
+        return *number == 1213 || *number == 1205;
     }
     const std::string text = e.displayText();
     // A Galera node reports losing certification to another node's write as a deadlock. When

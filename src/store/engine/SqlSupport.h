@@ -85,8 +85,9 @@ InList keptInList(std::vector<SqlParam> values);
 // The length a list of `n` values is padded to for a kept statement: the next power of two.
 std::size_t keptLength(std::size_t n);
 
-// ids per multi-row statement
-inline constexpr std::size_t kChunk = 300;
+// ids per multi-row statement: a power of two, so that a chunk padded to a kept length
+// (keptLength) is never longer.
+inline constexpr std::size_t kChunk = 256;
 
 std::vector<SqlParam> texts(const std::vector<std::string>& values);
 
