@@ -85,6 +85,12 @@ std::string Metrics::render(const port::PoolUsage& pool,
     family(out, "tim_scim_db_pool_capacity", "gauge",
            "Most sessions the pool opens (scim.db.pool.max); past it requests get 503");
     out += "tim_scim_db_pool_capacity " + std::to_string(pool.capacity) + "\n";
+    family(out, "tim_scim_db_group_commits_total", "counter",
+           "Transactions that committed several write requests at once (group commit)");
+    out += "tim_scim_db_group_commits_total " + std::to_string(pool.groupCommits) + "\n";
+    family(out, "tim_scim_db_group_commit_writes_total", "counter",
+           "Write requests run in those transactions");
+    out += "tim_scim_db_group_commit_writes_total " + std::to_string(pool.groupedWrites) + "\n";
     family(out, "tim_scim_password_hashes_total", "counter",
            "Client passwords this instance hashed (PBKDF2, about 0.5 s of CPU each)");
     out += "tim_scim_password_hashes_total " + std::to_string(_passwordHashes) + "\n";

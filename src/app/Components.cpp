@@ -148,9 +148,16 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
                                                                    : api::Access::Provisioning);
         },
         logger, served,
-        api::Observability{&metrics, [this] { return database->poolUsage(); },
+        api::Observability{&metrics, [this] { return databaseUsage(); },
                            [this] { return sharedFacts(); }},
         bulkEndpoint.get(), rootSearch.get());
+}
+
+port::PoolUsage Components::databaseUsage() const {
+    port::PoolUsage usage = database->poolUsage();
+    usage.groupCommits = transactions->commits().batches();
+    usage.groupedWrites = transactions->commits().batchedWrites();
+    return usage;
 }
 
 std::optional<port::SharedFacts> Components::sharedFacts() {

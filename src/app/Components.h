@@ -73,6 +73,8 @@ struct Components {
     // a frozen database each time), or nullopt while it cannot be asked (the metrics still
     // answer, without them).
     std::optional<port::SharedFacts> sharedFacts();
+    // The pool at this moment and the group commits so far, for the metrics.
+    port::PoolUsage databaseUsage() const;
 
   private:
     static constexpr int kSharedFactsSeconds = 30;

@@ -54,6 +54,9 @@ store::DatabaseConfig readDatabaseConfig(const tim::Settings& settings) {
     config.poolMax = settings.integer("scim.db.pool.max", 1, 1000);
     config.poolIdleSeconds = settings.integer("scim.db.pool.idleSeconds", 1, 86400);
     config.poolWaitMs = settings.integer("scim.db.pool.waitMs", 0, 60000);
+    if (Poco::icompare(settings.string("scim.db.groupCommit.maxWrites"), "auto") != 0) {
+        config.groupCommitMaxWrites = settings.integer("scim.db.groupCommit.maxWrites", 1, 1000);
+    }
     if (config.poolMin > config.poolMax) {
         throw Poco::InvalidArgumentException("scim.db.pool.min must not exceed scim.db.pool.max");
     }

@@ -13,11 +13,13 @@
 
 namespace port {
 
-// The session pool at one moment.
+// The session pool at one moment, and the group commits so far (GroupCommit.h).
 struct PoolUsage {
     int inUse = 0;
     int idle = 0;
     int capacity = 0;
+    std::size_t groupCommits = 0;   // transactions that committed several write requests
+    std::size_t groupedWrites = 0;  // the write requests run in them
 };
 
 // What every instance on the database sees alike, read at each scrape: when any instance last

@@ -36,14 +36,20 @@ class StoredUsers : private UserParts, public tim::UserService {
   public:
     StoredUsers(store::Database& database, const tim::AccountService& rules)
         : UserParts(database), tim::UserService(transactions, reads, rules) {}
+
+    // The transactions the users' writes run in (GroupCommitTest queues behind them).
+    store::SqlAccountTransactions& accountTransactions() { return transactions; }
 };
 
 class StoreFixture : public CppUnit::TestFixture {
   public:
     virtual store::DatabaseConfig freshConfig() = 0;
+    // What a suite changes in every engine's configuration (a pool of one, a batch bound).
+    virtual void configure(store::DatabaseConfig&) {}
 
     void setUp() override {
         _config = freshConfig();
+        configure(_config);
         _database = std::make_unique<store::Database>(_config, logger());
         _database->migrate();
         _users = usersOver(*_database);

@@ -26,7 +26,7 @@ class MetricsTest : public CppUnit::TestFixture {
         ran.users = 7;
         metrics.recordPurge(ran, Poco::Timestamp::fromEpochTime(1800000000));
 
-        const testing::PrometheusText text(metrics.render(port::PoolUsage{3, 2, 32}));
+        const testing::PrometheusText text(metrics.render(port::PoolUsage{3, 2, 32, 5, 61}));
         const std::string users = R"(endpoint="Users",method="GET",status="200")";
         CPPUNIT_ASSERT_EQUAL(3.0,
                              text.value("tim_scim_request_duration_seconds_count{" + users + "}"));
@@ -44,6 +44,8 @@ class MetricsTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(3.0, text.value(R"(tim_scim_db_pool_sessions{state="in_use"})"));
         CPPUNIT_ASSERT_EQUAL(2.0, text.value(R"(tim_scim_db_pool_sessions{state="idle"})"));
         CPPUNIT_ASSERT_EQUAL(32.0, text.value("tim_scim_db_pool_capacity{}"));
+        CPPUNIT_ASSERT_EQUAL(5.0, text.value("tim_scim_db_group_commits_total{}"));
+        CPPUNIT_ASSERT_EQUAL(61.0, text.value("tim_scim_db_group_commit_writes_total{}"));
         CPPUNIT_ASSERT_EQUAL(1.0, text.value("tim_scim_purge_runs_total{}"));
         CPPUNIT_ASSERT_EQUAL(7.0, text.value("tim_scim_purge_users_total{}"));
         CPPUNIT_ASSERT_EQUAL(1.8e9, text.value("tim_scim_purge_last_run_timestamp_seconds{}"));

@@ -185,6 +185,7 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/tim/tim-scim.db"), db.file);
         CPPUNIT_ASSERT_EQUAL(32, db.poolMax);
         CPPUNIT_ASSERT_EQUAL(1000, db.poolWaitMs);
+        CPPUNIT_ASSERT_EQUAL(0, db.groupCommitMaxWrites);  // "auto": the engine's choice
         CPPUNIT_ASSERT_EQUAL(5, db.lockWaitSeconds);
         CPPUNIT_ASSERT_EQUAL(30, db.timeoutSeconds);
         const auto service = app::readServiceSettings(settings);
@@ -204,6 +205,8 @@ class SettingsCatalogueTest : public CppUnit::TestFixture {
             {"scim.db.port", "http"},
             {"scim.db.port", "70000"},
             {"scim.db.pool.max", "0"},
+            {"scim.db.groupCommit.maxWrites", "0"},
+            {"scim.db.groupCommit.maxWrites", "all"},
             {"scim.db.lockWaitSeconds", "0"},
             {"scim.db.timeoutSeconds", "5"},  // must exceed the lock wait (default 5)
             {"scim.basePath", "relative/path"},

@@ -135,6 +135,11 @@ Engine parseEngine(const std::string& text) {
                                          text + "\"");
 }
 
+std::size_t Database::groupCommitMaxWrites() const {
+    return _config.groupCommitMaxWrites > 0 ? static_cast<std::size_t>(_config.groupCommitMaxWrites)
+                                            : _dialect->groupCommitWrites();
+}
+
 Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
     : _config(config), _logger(logger) {
     if (_config.engine == Engine::SQLite) {

@@ -37,6 +37,9 @@ struct DatabaseConfig {
     int poolIdleSeconds = 60;
     // How long a request waits for a session when every one is in use, before 503.
     int poolWaitMs = 1000;
+    // Writes that wait at the same time share one transaction, up to this many (GroupCommit.h);
+    // 1 gives each its own. 0: the engine's choice, what measured fastest on it.
+    int groupCommitMaxWrites = 0;
 
     // "sqlite /path/file.db" or "mysql tim@127.0.0.1:3306/tim": for logs, never the password.
     std::string describe() const;
@@ -66,6 +69,9 @@ class Database {
     std::size_t openConnections() const { return static_cast<std::size_t>(_pool->allocated()); }
     port::PoolUsage poolUsage() const { return {_pool->used(), _pool->idle(), _pool->capacity()}; }
     const DatabaseConfig& config() const { return _config; }
+
+    // The bound of a group commit (GroupCommit.h): the configured one, or the engine's.
+    std::size_t groupCommitMaxWrites() const;
 
     // Applies the embedded migrations of this engine; returns how many ran.
     std::size_t migrate();

@@ -94,6 +94,10 @@ class MySQLDialect : public SqlDialect {
         }
     }
 
+    // InnoDB commits concurrent transactions' redo together already: batches on one session
+    // lost to parallel transactions (GroupCommit.h).
+    std::size_t groupCommitWrites() const override { return 1; }
+
     const char* forUpdate() const override { return " FOR UPDATE"; }
     const char* forShare() const override { return " LOCK IN SHARE MODE"; }
 

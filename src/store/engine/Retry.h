@@ -27,14 +27,19 @@ POCO_DECLARE_EXCEPTION(, RowVanished, Poco::Exception)
 // MySQL, or on a cluster through another node): run it again, and it reads that row.
 POCO_DECLARE_EXCEPTION(, InsertRaceLost, Poco::Exception)
 
+// Whether a transaction that failed with `e` may succeed if run again from the start.
+inline bool deservesAnotherRun(const SqlDialect& dialect, const Poco::Exception& e) {
+    return dialect.isRetryable(e) || dynamic_cast<const RowVanished*>(&e) != nullptr ||
+           dynamic_cast<const InsertRaceLost*>(&e) != nullptr;
+}
+
 template <typename Fn>
 auto withRetry(const SqlDialect& dialect, Fn&& fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {
         try {
             return fn();
         } catch (const Poco::Exception& e) {
-            if (!dialect.isRetryable(e) && dynamic_cast<const RowVanished*>(&e) == nullptr &&
-                dynamic_cast<const InsertRaceLost*>(&e) == nullptr) {
+            if (!deservesAnotherRun(dialect, e)) {
                 throw;
             }
             if (attempt >= kTransactionAttempts) {

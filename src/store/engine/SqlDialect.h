@@ -35,6 +35,10 @@ class SqlDialect {
     // Called after the COMMIT or ROLLBACK of a transaction beginWrite started.
     virtual void endWrite(Poco::Data::Session&) const {}
 
+    // How many waiting writes share one transaction unless configured (GroupCommit.h): what
+    // measured fastest on the engine.
+    virtual std::size_t groupCommitWrites() const = 0;
+
     // " FOR UPDATE" where the engine locks selected rows, "" where the transaction already
     // holds the whole database.
     virtual const char* forUpdate() const = 0;
