@@ -1,9 +1,11 @@
 // Group commit's semantics on both engines (a bound of 8 on each, whatever the engine's default):
 // writes queued behind a running one share the next transaction, and yet each is alone in what
-// it answers. A duplicate userName and a stale version fail alone while the others commit; two
-// writes to one user apply in the order they came, each with its own version; a write that
-// fails after writing leaves nothing of it; the audit rows
-// carry each request's own id, though one thread ran them all.
+// it answers. A duplicate userName, a PATCH computed from a version the write before it
+// replaced, a write that fails after writing and one the engine refuses fail alone while the
+// others commit, and nothing of theirs stays; two writes to one user apply in the order they
+// came, each with its own version; the audit rows carry each request's own id, though one
+// thread ran them all. A write that must run again (a deadlock) sends each write of its batch
+// to run alone, and all commit; a write that starts another fails instead of waiting for itself.
 #include "api/RequestLimits.h"
 #include "port/RequestContext.h"
 #include "port/StoreErrors.h"
@@ -52,6 +54,9 @@ class GroupCommitContract : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE(GroupCommitContract);
     CPPUNIT_TEST(aFailingWriteFailsAloneAndTheOthersCommit);
     CPPUNIT_TEST(writesToOneUserApplyInTheOrderTheyCame);
+    CPPUNIT_TEST(aWriteTheEngineRefusesFailsAlone);
+    CPPUNIT_TEST(aWriteThatMustRunAgainSendsEachWriteAlone);
+    CPPUNIT_TEST(aWriteThatStartsAnotherFailsInsteadOfWaitingForItself);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -73,7 +78,8 @@ class GroupCommitContract : public testing::StoreFixture {
         queue("req-bob", [&] { _users->createOrBind(userDoc("bob@example.com"), {}); });
         queue("req-dup", [&] { _users->createOrBind(userDoc("BOB@example.com"), {}); });
         queue("req-one", [&] { rename(ann, "One", std::nullopt); });
-        // If-Match of the version the write before it replaces, in the same transaction.
+        // If-Match of the version the write before it replaces in the same transaction: its
+        // update finds another version, is discarded, and the PATCH answers 412 on its re-read.
         queue("req-stale", [&] { rename(ann, "Stale", 1); });
         queue("req-half", [&] { writeAGroupAndFail(); });
         queue("req-cy", [&] { _users->createOrBind(userDoc("cy@example.com"), {}); });
@@ -84,8 +90,8 @@ class GroupCommitContract : public testing::StoreFixture {
         for (std::size_t i = 0; i < expected.size(); ++i) {
             CPPUNIT_ASSERT_EQUAL(expected[i], _writes[i].get());
         }
-        // The six queued writes ran as one transaction; nothing of the one that failed after
-        // writing stays.
+        // The six queued writes committed as one transaction; nothing of the one that failed
+        // after writing stays.
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->accountTransactions().commits().batches());
         CPPUNIT_ASSERT(!_groupReads->find("g-half"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(6),
@@ -123,7 +129,77 @@ class GroupCommitContract : public testing::StoreFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("Second"), now->doc->getValue<std::string>("displayName"));
     }
 
+    void aWriteTheEngineRefusesFailsAlone() {
+        holdTheWriter();
+        queue("req-bob", [&] { _users->createOrBind(userDoc("bob@example.com"), {}); });
+        queue("req-twice", [&] { insertAGroupTwice(); });
+        queue("req-cy", [&] { _users->createOrBind(userDoc("cy@example.com"), {}); });
+        release();
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), _writes[1].get());
+        CPPUNIT_ASSERT(_writes[2].get() != "ok");
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), _writes[3].get());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), userNames().size());
+        CPPUNIT_ASSERT(!_groupReads->find("g-twice"));
+        // The engine undid the refused statement only; the savepoint the rest of the write.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _users->accountTransactions().commits().batches());
+    }
+
+    void aWriteThatMustRunAgainSendsEachWriteAlone() {
+        holdTheWriter();
+        queue("req-bob", [&] { _users->createOrBind(userDoc("bob@example.com"), {}); });
+        int runs = 0;
+        queue("req-again", [&] {
+            _users->accountTransactions().run([&](port::AccountTransaction& tx) {
+                tx.insertGroup("g-again", groupRow("again"), true);
+                if (++runs == 1) {
+                    throw port::RunAgain("lost to another writer");  // as a deadlock would
+                }
+            });
+        });
+        queue("req-cy", [&] { _users->createOrBind(userDoc("cy@example.com"), {}); });
+        release();
+        for (auto& write : _writes) {
+            CPPUNIT_ASSERT_EQUAL(std::string("ok"), write.get());
+        }
+        // The batch was given up whole (the engine may have rolled back more than the one
+        // write), and each write ran again in a transaction of its own.
+        CPPUNIT_ASSERT_EQUAL(2, runs);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _users->accountTransactions().commits().batches());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), userNames().size());
+        CPPUNIT_ASSERT(_groupReads->find("g-again"));
+    }
+
+    void aWriteThatStartsAnotherFailsInsteadOfWaitingForItself() {
+        auto& transactions = _users->accountTransactions();
+        std::string failure;
+        transactions.run([&](port::AccountTransaction&) {
+            try {
+                transactions.run([](port::AccountTransaction&) {});
+            } catch (const Poco::IllegalStateException& e) {
+                failure = e.message();
+            }
+        });
+        CPPUNIT_ASSERT_EQUAL(std::string("a write transaction was started inside another"),
+                             failure);
+    }
+
   private:
+    // A write that inserts a group twice: the second insert breaks its primary key.
+    void insertAGroupTwice() {
+        _users->accountTransactions().run([](port::AccountTransaction& tx) {
+            tx.insertGroup("g-twice", groupRow("twice"), true);
+            tx.insertGroup("g-twice", groupRow("twice again"), true);
+        });
+    }
+
+    static port::GroupRow groupRow(const std::string& name) {
+        port::GroupRow row;
+        row.displayName = row.displayNameKey = name;
+        row.doc = new Poco::JSON::Object;
+        row.text = "{}";
+        return row;
+    }
+
     // A write that holds the transaction until release(): the writes queued meanwhile wait for
     // the next batch together.
     void holdTheWriter() {
@@ -164,11 +240,7 @@ class GroupCommitContract : public testing::StoreFixture {
     // A write that inserts a group and then fails.
     void writeAGroupAndFail() {
         _users->accountTransactions().run([](port::AccountTransaction& tx) {
-            port::GroupRow row;
-            row.displayName = row.displayNameKey = "half";
-            row.doc = new Poco::JSON::Object;
-            row.text = "{}";
-            tx.insertGroup("g-half", row, true);
+            tx.insertGroup("g-half", groupRow("half"), true);
             throw std::runtime_error("failed after writing");
         });
     }

@@ -7,113 +7,151 @@
 #include "port/RequestContext.h"
 
 namespace store {
+namespace {
+
+// Set while this thread runs writes: a write that started another would wait for itself.
+thread_local bool runningWrites = false;
+
+struct RunningWrites {
+    RunningWrites() { runningWrites = true; }
+    ~RunningWrites() { runningWrites = false; }
+};
+
+}  // namespace
 
 GroupCommit::GroupCommit(Database& database, std::size_t maxWrites)
-    : _database(database), _maxWrites(maxWrites < 1 ? 1 : maxWrites) {}
+    : _database(database), _maxWrites(maxWrites < 1 ? 1 : maxWrites) {
+    _batch.reserve(_maxWrites);  // taking a batch never allocates: it cannot fail half-way
+}
 
 void GroupCommit::run(const Write& write) {
+    if (runningWrites) {
+        throw Poco::IllegalStateException("a write transaction was started inside another");
+    }
     Pending own{&write, port::currentRequestId(), nullptr, false, {}};
     if (_maxWrites == 1) {
+        const RunningWrites running;
         runAlone(own);  // side by side with the other writes, as many as the pool has sessions
-        if (own.error) {
-            std::rethrow_exception(own.error);
-        }
-        return;
-    }
-    std::unique_lock<std::mutex> lock(_mutex);
-    _queue.push_back(&own);
-    while (!own.done) {
-        if (_leading) {
-            own.wake.wait(lock);  // woken only when done or first in the queue: no herd
-            continue;
-        }
-        _leading = true;
-        std::vector<Pending*> batch;
-        while (!_queue.empty() && batch.size() < _maxWrites) {
-            batch.push_back(_queue.front());
-            _queue.pop_front();
-        }
-        lock.unlock();
-        runBatch(batch);
-        lock.lock();
-        if (batch.size() > 1) {
-            _batchedWrites += batch.size();
-            ++_batches;
-        }
-        _leading = false;
-        for (Pending* pending : batch) {
-            pending->done = true;
-            pending->wake.notify_one();
-        }
-        if (!_queue.empty()) {
-            _queue.front()->wake.notify_one();  // the next leader
+    } else {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _queue.push_back(&own);
+        while (!own.done) {
+            if (_leading) {
+                own.wake.wait(lock);  // woken only when done or first in the queue: no herd
+            } else {
+                lead(lock);
+            }
         }
     }
-    lock.unlock();
     if (own.error) {
         std::rethrow_exception(own.error);
     }
 }
 
-void GroupCommit::runBatch(const std::vector<Pending*>& batch) {
+void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
+    _leading = true;
+    _batch.clear();
+    while (!_queue.empty() && _batch.size() < _maxWrites) {
+        _batch.push_back(_queue.front());
+        _queue.pop_front();
+    }
+    lock.unlock();
+    const bool together = runBatch(_batch);
+    lock.lock();
+    if (together) {
+        _batchedWrites += _batch.size();
+        ++_batches;
+    }
+    _leading = false;
+    for (Pending* pending : _batch) {
+        pending->done = true;
+        pending->wake.notify_one();
+    }
+    if (!_queue.empty()) {
+        _queue.front()->wake.notify_one();  // the next leader
+    }
+}
+
+bool GroupCommit::runBatch(const std::vector<Pending*>& batch) noexcept {
+    const RunningWrites running;
     if (batch.size() > 1) {
-        try {
-            if (runTogether(batch)) {
-                return;
-            }
-        } catch (const Poco::Exception& e) {
-            if (!deservesAnotherRun(_database.dialect(), e)) {
-                for (Pending* pending : batch) {
-                    pending->error = std::current_exception();
-                }
-                return;
-            }
-        } catch (...) {
-            for (Pending* pending : batch) {
-                pending->error = std::current_exception();
-            }
-            return;
+        switch (runTogether(batch)) {
+            case Outcome::Committed:
+                return true;
+            case Outcome::Failed:
+                return false;
+            case Outcome::RunAlone:
+                break;
         }
     }
-    // Alone, in the order they came: what the batch wrote was rolled back with it.
+    // Alone, in the order they came: nothing of the batch committed.
     for (Pending* pending : batch) {
         pending->error = nullptr;
         runAlone(*pending);
     }
+    return false;
 }
 
-bool GroupCommit::runTogether(const std::vector<Pending*>& batch) {
-    const SqlDialect& dialect = _database.dialect();
-    Poco::Data::Session session = _database.session();
-    WriteTransaction transaction(session, dialect);
-    for (Pending* pending : batch) {
-        const port::RequestScope scope(pending->requestId);
-        runPrepared(session, "SAVEPOINT tim_write", {});
-        bool keep = false;
-        try {
-            keep = (*pending->write)(session);
-        } catch (const Poco::Exception& e) {
-            if (deservesAnotherRun(dialect, e)) {
-                return false;  // the engine may have rolled back more than this write
+GroupCommit::Outcome GroupCommit::runTogether(const std::vector<Pending*>& batch) noexcept {
+    bool committing = false;
+    try {
+        const SqlDialect& dialect = _database.dialect();
+        Poco::Data::Session session = _database.session();
+        WriteTransaction transaction(session, dialect);
+        for (Pending* pending : batch) {
+            if (!runInSavepoint(session, *pending)) {
+                return Outcome::RunAlone;  // the engine may have rolled back more than it
             }
-            pending->error = std::current_exception();
-        } catch (...) {
+        }
+        committing = true;
+        transaction.commit();
+        return Outcome::Committed;
+    } catch (...) {
+        // Before the commit nothing is lost by running each write again alone: each then
+        // meets what it meets itself. A commit that failed may have happened: only one the
+        // engine gave up for a lock conflict or a silent abort (Retry.h) runs again.
+        if (!committing || deservesAnotherRun(std::current_exception())) {
+            return Outcome::RunAlone;
+        }
+        for (Pending* pending : batch) {
             pending->error = std::current_exception();
         }
-        if (keep && !pending->error) {
-            runPrepared(session, "RELEASE SAVEPOINT tim_write", {});
-        } else {
-            runPrepared(session, "ROLLBACK TO SAVEPOINT tim_write", {});
-            runPrepared(session, "RELEASE SAVEPOINT tim_write", {});
-        }
+        return Outcome::Failed;
     }
-    transaction.commit();
+}
+
+bool GroupCommit::runInSavepoint(Poco::Data::Session& session, Pending& pending) {
+    const port::RequestScope scope(pending.requestId);
+    runPrepared(session, "SAVEPOINT tim_write", {});
+    bool keep = false;
+    try {
+        keep = (*pending.write)(session);
+    } catch (...) {
+        if (deservesAnotherRun(std::current_exception())) {
+            return false;
+        }
+        pending.error = std::current_exception();
+    }
+    if (!keep || pending.error) {
+        runPrepared(session, "ROLLBACK TO SAVEPOINT tim_write", {});
+    }
+    runPrepared(session, "RELEASE SAVEPOINT tim_write", {});
     return true;
 }
 
-void GroupCommit::runAlone(Pending& pending) {
-    const port::RequestScope scope(pending.requestId);
+bool GroupCommit::deservesAnotherRun(const std::exception_ptr& failure) const {
     try {
+        std::rethrow_exception(failure);
+    } catch (const Poco::Exception& e) {
+        return store::deservesAnotherRun(_database.dialect(), e);
+    } catch (...) {
+        return false;
+    }
+}
+
+void GroupCommit::runAlone(Pending& pending) noexcept {
+    try {
+        const port::RequestScope scope(pending.requestId);
         const SqlDialect& dialect = _database.dialect();
         Poco::Data::Session session = _database.session();
         withRetry(dialect, [&] {

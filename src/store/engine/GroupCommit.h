@@ -35,12 +35,14 @@ class GroupCommit {
     GroupCommit(Database& database, std::size_t maxWrites);
 
     // Runs `write` committed, alone or with the writes waiting beside it; throws what the
-    // write threw (nothing of it committed) or the database's failure.
+    // write threw (nothing of it committed) or the database's failure. A write that starts
+    // another (which would wait for itself) throws Poco::IllegalStateException.
     void run(const Write& write);
 
     // Writes waiting for a batch to take them (for tests).
     std::size_t queued() const;
-    // Writes run in a batch of more than one, and such batches (for tests).
+    // Transactions that committed more than one write, and the writes in them (for the
+    // metrics and tests).
     std::size_t batchedWrites() const;
     std::size_t batches() const;
 
@@ -53,17 +55,27 @@ class GroupCommit {
         std::condition_variable wake;  // its batch committed, or it may lead the next one
     };
 
-    void runBatch(const std::vector<Pending*>& batch);
-    // Runs the batch in one transaction; false when the transaction as a whole must be given up
-    // (a deadlock, a row another writer took, a failed commit): nothing of it committed.
-    bool runTogether(const std::vector<Pending*>& batch);
-    void runAlone(Pending& pending);
+    enum class Outcome { Committed, Failed, RunAlone };
+
+    // Runs the queue's first writes as the leader (the lock released meanwhile) and marks them
+    // done.
+    void lead(std::unique_lock<std::mutex>& lock);
+    // Whether the batch committed as one transaction; otherwise each write ran alone or has
+    // the batch's failure.
+    bool runBatch(const std::vector<Pending*>& batch) noexcept;
+    Outcome runTogether(const std::vector<Pending*>& batch) noexcept;
+    // Runs one write in a savepoint of the open transaction; false when the engine may have
+    // rolled back more than the write (the batch then runs alone).
+    bool runInSavepoint(Poco::Data::Session& session, Pending& pending);
+    bool deservesAnotherRun(const std::exception_ptr& failure) const;
+    void runAlone(Pending& pending) noexcept;
 
     Database& _database;
     const std::size_t _maxWrites;
     mutable std::mutex _mutex;
     std::deque<Pending*> _queue;
     bool _leading = false;
+    std::vector<Pending*> _batch;  // the leader's
     std::size_t _batchedWrites = 0;
     std::size_t _batches = 0;
 };

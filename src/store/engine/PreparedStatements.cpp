@@ -1,9 +1,13 @@
 #include "PreparedStatements.h"
 
+#include "CachedStatement.h"
+#include "SQLiteStatement.h"
 #include "SqlDialect.h"
 #include "SqlSupport.h"
 
 #include <Poco/Data/PooledSessionImpl.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 
 #include <atomic>
@@ -39,38 +43,51 @@ std::size_t PreparedResult::rows() const {
     return _columns.empty() ? 0 : std::visit([](const auto& v) { return v.size(); }, _columns[0]);
 }
 
-// One prepared statement with the storage it binds from and extracts into.
-class CachedStatement {
+void CachedStatement::emptyColumns() {
+    for (auto& column : _result._columns) {
+        std::visit([](auto& values) { values.clear(); }, column);
+    }
+}
+
+namespace {
+
+// A Poco::Data statement with the storage it binds from and extracts into.
+class PocoStatement final : public CachedStatement {
   public:
-    CachedStatement(Poco::Data::Session& session, const std::string& sql,
-                    const std::vector<SqlParam>& params, const std::vector<ColumnType>& columns)
-        : _params(params), _result(columns), _statement(session) {
+    PocoStatement(Poco::Data::Session& session, const std::string& sql,
+                  const std::vector<SqlParam>& params, const std::vector<ColumnType>& columns)
+        : CachedStatement(columns), _params(params), _statement(session) {
         _statement << sql;
         bindAll(_statement, _params);
-        for (auto& column : _result._columns) {
+        for (auto& column : this->columns()) {
             std::visit([this](auto& values) { _statement, into(values); }, column);
         }
     }
 
-    const PreparedResult& run(const std::vector<SqlParam>& params) {
+    const PreparedResult& run(const std::vector<SqlParam>& params) override {
         for (std::size_t i = 0; i < params.size(); ++i) {
             _params[i].text = params[i].text;  // the addresses bound stay the same
             _params[i].number = params[i].number;
         }
-        for (auto& column : _result._columns) {
-            std::visit([](auto& values) { values.clear(); }, column);
-        }
-        _result._changed = _statement.execute();
+        emptyColumns();
+        setChanged(_statement.execute());
         return _result;
     }
 
   private:
     std::vector<SqlParam> _params;
-    PreparedResult _result;
     Poco::Data::Statement _statement;
 };
 
-namespace {
+// The engine's own prepared statement on SQLite, Poco's elsewhere.
+std::unique_ptr<CachedStatement> prepare(Poco::Data::Session& session, const std::string& sql,
+                                         const std::vector<SqlParam>& params,
+                                         const std::vector<ColumnType>& columns) {
+    if (session.connector() == Poco::Data::SQLite::Connector::KEY) {
+        return prepareSQLiteStatement(Poco::Data::SQLite::Utility::dbHandle(session), sql, columns);
+    }
+    return std::make_unique<PocoStatement>(session, sql, params, columns);
+}
 
 // Statements per connection beyond which the connection's set starts over: bounds memory and
 // the server's prepared statements (MariaDB's max_prepared_stmt_count is global).
@@ -139,7 +156,7 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
     Poco::Data::SessionImpl* connection = PooledConnection::of(session);
     if (!connection) {
         thread_local std::unique_ptr<CachedStatement> unkept;
-        unkept = std::make_unique<CachedStatement>(session, sql, params, columns);
+        unkept = prepare(session, sql, params, columns);
         return unkept->run(params);
     }
     // Only the thread holding the pooled session uses its connection's statements.
@@ -150,9 +167,7 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
         if (own->statements.size() >= kStatementsPerConnection) {
             own->statements.clear();
         }
-        found = own->statements
-                    .emplace(key, std::make_unique<CachedStatement>(session, sql, params, columns))
-                    .first;
+        found = own->statements.emplace(key, prepare(session, sql, params, columns)).first;
         ++prepared;
     }
     try {

@@ -1,6 +1,7 @@
 // Prepared statements kept per pooled database connection. A new Poco Statement prepares,
 // executes and closes (two round trips to MariaDB and a parse on the server each time); a kept
-// one only executes (platform-notes: 2-4x). For statements with fixed SQL on hot paths.
+// one only executes (platform-notes: 2-4x). On SQLite they are SQLite's own statements
+// (SQLiteStatement.h). For statements with fixed SQL on hot paths.
 #pragma once
 
 #include "store/query/FilterSql.h"
@@ -42,7 +43,7 @@ class PreparedResult {
     }
 
   private:
-    friend class CachedStatement;
+    friend class CachedStatement;  // fills it
     std::vector<Column> _columns;  // never resized: the statement extracts into them
     std::size_t _changed = 0;
 };
