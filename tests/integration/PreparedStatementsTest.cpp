@@ -1,6 +1,8 @@
 // Statements kept per pooled connection, on both engines: a kept read sees what other
 // connections committed since, a failed statement is prepared anew, connections the pool closes
-// take their statements with them, and nulls bind as NULL. Also the ids rows get.
+// take their statements with them, and nulls bind as NULL. Statements that write no row report
+// none changed; a statement with a parameter missing, or two statements, are refused; a closed
+// session runs none. Also the ids rows get.
 #include "store/engine/Database.h"
 #include "store/engine/PreparedStatements.h"
 #include "store/engine/SqlSupport.h"
@@ -32,6 +34,9 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(keptWritesReportTheRowsTheyChangedEachRun);
     CPPUNIT_TEST(closedConnectionsDropTheirStatements);
     CPPUNIT_TEST(nullParametersBindAsNull);
+    CPPUNIT_TEST(statementsThatWriteNoRowChangedNone);
+    CPPUNIT_TEST(aParameterMissingOrASecondStatementIsRefused);
+    CPPUNIT_TEST(aClosedSessionRunsNothing);
     CPPUNIT_TEST(newIdsAreVersion4AndDistinct);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
@@ -145,6 +150,52 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), rows.rows());
         CPPUNIT_ASSERT(rows.nullableText(0).front().isNull());
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), rows.nullableInteger(1).front().value());
+    }
+
+    void statementsThatWriteNoRowChangedNone() {
+        auto session = _database->session();
+        store::runPrepared(session, "BEGIN", {});
+        const std::string update = "UPDATE kept_test SET n = n + 1 WHERE k = ?";
+        CPPUNIT_ASSERT_EQUAL(
+            std::size_t(1), store::runPrepared(session, update, {store::textParam("a")}).changed());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+                             store::runPrepared(session, "SAVEPOINT s", {}).changed());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+                             store::runPrepared(session, "RELEASE SAVEPOINT s", {}).changed());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), store::runPrepared(session, "COMMIT", {}).changed());
+    }
+
+    void aParameterMissingOrASecondStatementIsRefused() {
+        auto session = _database->session();
+        // Unbound, the second parameter would read as NULL: no row, and no error.
+        CPPUNIT_ASSERT_THROW(
+            store::runPrepared(session, "SELECT v FROM kept_test WHERE k = ? OR v = ?",
+                               {store::textParam("a")}, {ColumnType::Text}),
+            Poco::Exception);
+        CPPUNIT_ASSERT_THROW(
+            store::runPrepared(
+                session, "UPDATE kept_test SET v = 'one'; UPDATE kept_test SET v = 'two'", {}),
+            Poco::Exception);
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(session, "a"));
+    }
+
+    // On SQLite a closed connection's handle is freed once its last statement goes: stepping
+    // or preparing on it would touch freed memory (before, SQLITE_MISUSE on a half-closed one).
+    void aClosedSessionRunsNothing() {
+        Poco::Data::Session session = ownSession();
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(session, "a"));
+        session.close();
+        CPPUNIT_ASSERT_THROW(readValue(session, "a"), Poco::Data::NotConnectedException);
+    }
+
+    // A session of its own, not from the pool, as migrations open one.
+    Poco::Data::Session ownSession() {
+        if (_config.engine == store::Engine::SQLite) {
+            return Poco::Data::Session("SQLite", _config.file);
+        }
+        return Poco::Data::Session(
+            "MySQL", "host=" + _config.host + ";port=" + std::to_string(_config.port) + ";db=" +
+                         _config.name + ";user=" + _config.user + ";password=" + _config.password);
     }
 
     void newIdsAreVersion4AndDistinct() {

@@ -41,8 +41,8 @@ bool mentionsMembers(const scim::filter::NodePtr& node) {
 // A member filter matches the members a group shows: never an account out of SCIM's reach.
 const std::string kMemberExists =
     "EXISTS (SELECT 1 FROM tim_group_member gm WHERE gm.group_id = g.id AND gm.member_id = ? "
-    "AND gm.member_id NOT IN (" +
-    outOfReachAccounts() + "))";
+    "AND NOT " +
+    store::outOfReachAccount("gm.member_id") + ")";
 
 std::optional<Column> groupColumnFor(const scim::filter::AttrPath& path) {
     if (!path.schema.empty() && !scim::sameName(path.schema, scim::kGroupSchema)) {

@@ -17,7 +17,7 @@ namespace {
 
 // Memberships SCIM may remove: not those of accounts out of its reach, which it never sees.
 const std::string& removableMember() {
-    static const std::string condition = "member_id NOT IN (" + outOfReachAccounts() + ")";
+    static const std::string condition = "NOT " + outOfReachAccount("tim_group_member.member_id");
     return condition;
 }
 
@@ -246,9 +246,8 @@ port::AppliedMemberChanges GroupRows::changeMembers(
 std::size_t GroupRows::moveOutOfReachMembers(const std::string& fromGroupId,
                                              const std::string& toGroupId) {
     const auto hidden = selectIds(_session,
-                                  "SELECT member_id FROM tim_group_member WHERE group_id = ? AND "
-                                  "member_id IN (" +
-                                      outOfReachAccounts() + ")",
+                                  "SELECT member_id FROM tim_group_member WHERE group_id = ? AND " +
+                                      outOfReachAccount("tim_group_member.member_id"),
                                   {textParam(fromGroupId)});
     inChunks(hidden, [&](const std::vector<std::string>& chunk) {
         std::vector<SqlParam> params{textParam(toGroupId), textParam(fromGroupId)};

@@ -62,8 +62,8 @@ std::set<std::string> SqlAccountTransaction::outOfReach(
     std::set<std::string> hidden;
     inChunks(accountIds, [&](const std::vector<std::string>& chunk) {
         for (auto& id : selectIds(_session,
-                                  "SELECT id FROM tim_user WHERE id IN (" + outOfReachAccounts() +
-                                      ") AND id IN " + placeholders(chunk.size()),
+                                  "SELECT o.id FROM tim_user o WHERE o.id IN " +
+                                      placeholders(chunk.size()) + " AND " + outOfReachUser(),
                                   texts(chunk))) {
             hidden.insert(std::move(id));
         }

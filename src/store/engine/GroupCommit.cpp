@@ -110,11 +110,12 @@ GroupCommit::Outcome GroupCommit::runTogether(const std::vector<Pending*>& batch
         // Before the commit nothing is lost by running each write again alone: each then
         // meets what it meets itself. A commit that failed may have happened: only one the
         // engine gave up for a lock conflict or a silent abort (Retry.h) runs again.
-        if (!committing || deservesAnotherRun(std::current_exception())) {
+        const std::exception_ptr failure = std::current_exception();
+        if (!committing || deservesAnotherRun(failure)) {
             return Outcome::RunAlone;
         }
         for (Pending* pending : batch) {
-            pending->error = std::current_exception();
+            pending->error = failure;
         }
         return Outcome::Failed;
     }
@@ -139,11 +140,15 @@ bool GroupCommit::runInSavepoint(Poco::Data::Session& session, Pending& pending)
     return true;
 }
 
-bool GroupCommit::deservesAnotherRun(const std::exception_ptr& failure) const {
+bool GroupCommit::deservesAnotherRun(const std::exception_ptr& failure) const noexcept {
     try {
         std::rethrow_exception(failure);
     } catch (const Poco::Exception& e) {
-        return store::deservesAnotherRun(_database.dialect(), e);
+        try {
+            return store::deservesAnotherRun(_database.dialect(), e);
+        } catch (...) {
+            return false;  // reading the failure failed (memory): it stands as it is
+        }
     } catch (...) {
         return false;
     }

@@ -67,7 +67,7 @@ class GroupCommit {
     // Runs one write in a savepoint of the open transaction; false when the engine may have
     // rolled back more than the write (the batch then runs alone).
     bool runInSavepoint(Poco::Data::Session& session, Pending& pending);
-    bool deservesAnotherRun(const std::exception_ptr& failure) const;
+    bool deservesAnotherRun(const std::exception_ptr& failure) const noexcept;
     void runAlone(Pending& pending) noexcept;
 
     Database& _database;

@@ -84,7 +84,8 @@ std::unique_ptr<CachedStatement> prepare(Poco::Data::Session& session, const std
                                          const std::vector<SqlParam>& params,
                                          const std::vector<ColumnType>& columns) {
     if (session.connector() == Poco::Data::SQLite::Connector::KEY) {
-        return prepareSQLiteStatement(Poco::Data::SQLite::Utility::dbHandle(session), sql, columns);
+        return prepareSQLiteStatement(Poco::Data::SQLite::Utility::dbHandle(session), sql,
+                                      params.size(), columns);
     }
     return std::make_unique<PocoStatement>(session, sql, params, columns);
 }
@@ -153,6 +154,10 @@ ConnectionStatements* statementsOf(Poco::Data::SessionImpl* connection) {
 const PreparedResult& runPrepared(Poco::Data::Session& session, const std::string& sql,
                                   const std::vector<SqlParam>& params,
                                   const std::vector<ColumnType>& columns) {
+    // A closed SQLite connection's handle is freed once its statements go: never step it.
+    if (!session.isConnected()) {
+        throw Poco::Data::NotConnectedException("the database session is closed");
+    }
     Poco::Data::SessionImpl* connection = PooledConnection::of(session);
     if (!connection) {
         thread_local std::unique_ptr<CachedStatement> unkept;

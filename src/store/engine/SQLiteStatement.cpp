@@ -1,5 +1,6 @@
 #include "SQLiteStatement.h"
 
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
 
 #include <sqlite3.h>
@@ -8,8 +9,15 @@ namespace store {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc) {
-    Poco::Data::SQLite::Utility::throwException(db, rc & 0xff, sqlite3_errmsg(db));
+    Poco::Data::SQLite::Utility::throwException(db, rc & 0xff);
     throw Poco::Data::DataException(sqlite3_errmsg(db));  // a code Poco lets pass
+}
+
+bool onlySpace(const char* text) {
+    while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r') {
+        ++text;
+    }
+    return *text == '\0';
 }
 
 std::string textAt(sqlite3_stmt* statement, int column) {
@@ -21,12 +29,23 @@ std::string textAt(sqlite3_stmt* statement, int column) {
 
 class SQLiteStatement final : public CachedStatement {
   public:
-    SQLiteStatement(sqlite3* db, const std::string& sql, const std::vector<ColumnType>& columns)
+    SQLiteStatement(sqlite3* db, const std::string& sql, std::size_t params,
+                    const std::vector<ColumnType>& columns)
         : CachedStatement(columns), _db(db) {
+        const char* tail = nullptr;
         const int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
-                                          SQLITE_PREPARE_PERSISTENT, &_statement, nullptr);
+                                          SQLITE_PREPARE_PERSISTENT, &_statement, &tail);
         if (rc != SQLITE_OK) {
             fail(db, rc);
+        }
+        // What Poco's statements refuse too: a parameter left unbound would read as NULL.
+        if (_statement == nullptr || (tail != nullptr && !onlySpace(tail))) {
+            sqlite3_finalize(_statement);
+            throw Poco::Data::DataException("not one SQL statement: " + sql);
+        }
+        if (static_cast<std::size_t>(sqlite3_bind_parameter_count(_statement)) != params) {
+            sqlite3_finalize(_statement);
+            throw Poco::Data::SQLite::ParameterCountMismatchException(sql);
         }
     }
     ~SQLiteStatement() override { sqlite3_finalize(_statement); }
@@ -54,8 +73,11 @@ class SQLiteStatement final : public CachedStatement {
         if (rc != SQLITE_DONE) {
             fail(_db, rc);
         }
-        setChanged(sqlite3_column_count(_statement) > 0
-                       ? rows
+        // sqlite3_changes is the last INSERT, UPDATE or DELETE's, whichever ran it: a statement
+        // that writes no row (BEGIN, COMMIT, SAVEPOINT) changed none.
+        setChanged(sqlite3_column_count(_statement) > 0 ? rows
+                   : sqlite3_stmt_readonly(_statement)
+                       ? 0
                        : static_cast<std::size_t>(sqlite3_changes(_db)));
         return _result;
     }
@@ -106,8 +128,9 @@ class SQLiteStatement final : public CachedStatement {
 }  // namespace
 
 std::unique_ptr<CachedStatement> prepareSQLiteStatement(sqlite3* db, const std::string& sql,
+                                                        std::size_t params,
                                                         const std::vector<ColumnType>& columns) {
-    return std::make_unique<SQLiteStatement>(db, sql, columns);
+    return std::make_unique<SQLiteStatement>(db, sql, params, columns);
 }
 
 }  // namespace store

@@ -14,7 +14,9 @@ typedef struct sqlite3 sqlite3;
 
 namespace store {
 
+// `sql`: one statement with `params` parameters (else Poco::Data::DataException).
 std::unique_ptr<CachedStatement> prepareSQLiteStatement(sqlite3* db, const std::string& sql,
+                                                        std::size_t params,
                                                         const std::vector<ColumnType>& columns);
 
 }  // namespace store

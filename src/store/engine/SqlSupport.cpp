@@ -64,12 +64,15 @@ const std::string& protectedRoleHolders() {
     return sql;
 }
 
-const std::string& outOfReachAccounts() {
+const std::string& outOfReachUser() {
     static const std::string sql =
-        "SELECT o.id FROM tim_user o WHERE o.kind <> 'person' OR "
-        "(o.managed = 0 AND o.id IN (" +
-        protectedRoleHolders() + "))";
+        "(o.kind <> 'person' OR (o.managed = 0 AND o.id IN (" + protectedRoleHolders() + ")))";
     return sql;
+}
+
+std::string outOfReachAccount(const std::string& idColumn) {
+    return "EXISTS (SELECT 1 FROM tim_user o WHERE o.id = " + idColumn + " AND " +
+           outOfReachUser() + ")";
 }
 
 std::string person(const std::string& prefix) {
