@@ -50,7 +50,7 @@ void Metrics::recordPasswordHash() {
     ++_passwordHashes;
 }
 
-std::string Metrics::render(const port::PoolUsage& pool,
+std::string Metrics::render(const port::DatabaseUsage& database,
                             const std::optional<port::SharedFacts>& shared) const {
     std::string out;
     std::lock_guard<std::mutex> lock(_mutex);
@@ -80,17 +80,18 @@ std::string Metrics::render(const port::PoolUsage& pool,
     }
     family(out, "tim_scim_db_pool_sessions", "gauge",
            "Database sessions of this instance's pool, in use or idle");
-    out += "tim_scim_db_pool_sessions{state=\"in_use\"} " + std::to_string(pool.inUse) + "\n";
-    out += "tim_scim_db_pool_sessions{state=\"idle\"} " + std::to_string(pool.idle) + "\n";
+    out +=
+        "tim_scim_db_pool_sessions{state=\"in_use\"} " + std::to_string(database.pool.inUse) + "\n";
+    out += "tim_scim_db_pool_sessions{state=\"idle\"} " + std::to_string(database.pool.idle) + "\n";
     family(out, "tim_scim_db_pool_capacity", "gauge",
            "Most sessions the pool opens (scim.db.pool.max); past it requests get 503");
-    out += "tim_scim_db_pool_capacity " + std::to_string(pool.capacity) + "\n";
+    out += "tim_scim_db_pool_capacity " + std::to_string(database.pool.capacity) + "\n";
     family(out, "tim_scim_db_group_commits_total", "counter",
            "Transactions that committed several write requests at once (group commit)");
-    out += "tim_scim_db_group_commits_total " + std::to_string(pool.groupCommits) + "\n";
+    out += "tim_scim_db_group_commits_total " + std::to_string(database.groupCommits) + "\n";
     family(out, "tim_scim_db_group_commit_writes_total", "counter",
            "Write requests run in those transactions");
-    out += "tim_scim_db_group_commit_writes_total " + std::to_string(pool.groupedWrites) + "\n";
+    out += "tim_scim_db_group_commit_writes_total " + std::to_string(database.groupedWrites) + "\n";
     family(out, "tim_scim_password_hashes_total", "counter",
            "Client passwords this instance hashed (PBKDF2, about 0.5 s of CPU each)");
     out += "tim_scim_password_hashes_total " + std::to_string(_passwordHashes) + "\n";

@@ -30,7 +30,7 @@ class Metrics {
     void recordPasswordHash();
 
     // `shared`: nullopt when the database could not be asked (those gauges are left out).
-    std::string render(const port::PoolUsage& pool,
+    std::string render(const port::DatabaseUsage& database,
                        const std::optional<port::SharedFacts>& shared = std::nullopt) const;
 
   private:

@@ -238,7 +238,7 @@ Response ScimService::metrics(const Request& request) const {
     Response response;
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = _observability.metrics->render(
-        _observability.poolUsage ? _observability.poolUsage() : port::PoolUsage{},
+        _observability.databaseUsage ? _observability.databaseUsage() : port::DatabaseUsage{},
         _observability.sharedFacts ? _observability.sharedFacts() : std::nullopt);
     return response;
 }

@@ -31,7 +31,7 @@ struct ServiceSettings {
 // Without metrics the path is not served.
 struct Observability {
     Metrics* metrics = nullptr;
-    std::function<port::PoolUsage()> poolUsage;
+    std::function<port::DatabaseUsage()> databaseUsage;
     // nullopt when the database cannot be asked: the metrics are served without them.
     std::function<std::optional<port::SharedFacts>()> sharedFacts;
 };

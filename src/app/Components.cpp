@@ -153,8 +153,9 @@ Components::Components(const Poco::Util::AbstractConfiguration& config, Poco::Lo
         bulkEndpoint.get(), rootSearch.get());
 }
 
-port::PoolUsage Components::databaseUsage() const {
-    port::PoolUsage usage = database->poolUsage();
+port::DatabaseUsage Components::databaseUsage() const {
+    port::DatabaseUsage usage;
+    usage.pool = database->poolUsage();
     usage.groupCommits = transactions->commits().batches();
     usage.groupedWrites = transactions->commits().batchedWrites();
     return usage;

@@ -74,7 +74,7 @@ struct Components {
     // answer, without them).
     std::optional<port::SharedFacts> sharedFacts();
     // The pool at this moment and the group commits so far, for the metrics.
-    port::PoolUsage databaseUsage() const;
+    port::DatabaseUsage databaseUsage() const;
 
   private:
     static constexpr int kSharedFactsSeconds = 30;

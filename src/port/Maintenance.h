@@ -13,11 +13,16 @@
 
 namespace port {
 
-// The session pool at one moment, and the group commits so far (GroupCommit.h).
+// The session pool at one moment.
 struct PoolUsage {
     int inUse = 0;
     int idle = 0;
     int capacity = 0;
+};
+
+// The database as this instance uses it: its pool now, and its group commits so far.
+struct DatabaseUsage {
+    PoolUsage pool;
     std::size_t groupCommits = 0;   // transactions that committed several write requests
     std::size_t groupedWrites = 0;  // the write requests run in them
 };

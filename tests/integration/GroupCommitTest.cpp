@@ -6,10 +6,8 @@
 // came, each with its own version; the audit rows carry each request's own id, though one
 // thread ran them all. A write that must run again (a deadlock) sends each write of its batch
 // to run alone, and all commit; a write that starts another fails instead of waiting for itself.
-#include "api/RequestLimits.h"
 #include "port/RequestContext.h"
 #include "port/StoreErrors.h"
-#include "scim/Patch.h"
 #include "scim/Representation.h"
 #include "scim/UserSchemas.h"
 #include "store/accounts/AuditTrail.h"
@@ -248,19 +246,8 @@ class GroupCommitContract : public testing::StoreFixture {
     // displayName set to `name`; returns the version written.
     Poco::Int64 rename(const std::string& id, const std::string& name,
                        std::optional<Poco::Int64> expectedVersion) {
-        const auto ops = scim::parsePatchRequest(
-            Poco::JSON::Parser()
-                .parse(R"({"Operations":[{"op":"replace","path":"displayName","value":")" + name +
-                       R"("}]})")
-                .extract<Poco::JSON::Object::Ptr>(),
-            api::RequestLimits().patchOperations);
-        return _users
-            ->patch(
-                id,
-                [&](const port::UserRecord& current) {
-                    return scim::applyPatch(current.doc, ops, scim::userResourceSchema());
-                },
-                expectedVersion)
+        return patchUser(id, R"([{"op":"replace","path":"displayName","value":")" + name + R"("}])",
+                         expectedVersion)
             .version;
     }
 

@@ -36,12 +36,8 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
     CPPUNIT_TEST_SUITE_END();
 
   public:
-    store::DatabaseConfig freshConfig() override {
-        auto config = testing::freshMariaDBConfig();
-        config.poolMin = 1;
-        config.poolMax = 1;
-        return config;
-    }
+    store::DatabaseConfig freshConfig() override { return testing::freshMariaDBConfig(); }
+    void configure(store::DatabaseConfig& config) override { testing::useOneConnection(config); }
 
     void aPageOfManagedUsersCostsTheSameStatementsAtAnySize() {
         // Each user has a manager of its own, so a per-user look-up would show at any size.

@@ -182,20 +182,10 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
     // On SQLite a closed connection's handle is freed once its last statement goes: stepping
     // or preparing on it would touch freed memory (before, SQLITE_MISUSE on a half-closed one).
     void aClosedSessionRunsNothing() {
-        Poco::Data::Session session = ownSession();
+        Poco::Data::Session session = _database->unpooledSession();
         CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(session, "a"));
         session.close();
         CPPUNIT_ASSERT_THROW(readValue(session, "a"), Poco::Data::NotConnectedException);
-    }
-
-    // A session of its own, not from the pool, as migrations open one.
-    Poco::Data::Session ownSession() {
-        if (_config.engine == store::Engine::SQLite) {
-            return Poco::Data::Session("SQLite", _config.file);
-        }
-        return Poco::Data::Session(
-            "MySQL", "host=" + _config.host + ";port=" + std::to_string(_config.port) + ";db=" +
-                         _config.name + ";user=" + _config.user + ";password=" + _config.password);
     }
 
     void newIdsAreVersion4AndDistinct() {

@@ -74,11 +74,7 @@ class WriteStatementsContract : public testing::StoreFixture {
         StoreFixture::tearDown();
     }
 
-    store::DatabaseConfig oneConnection(store::DatabaseConfig config) {
-        config.poolMin = 1;
-        config.poolMax = 1;
-        return config;
-    }
+    void configure(store::DatabaseConfig& config) override { testing::useOneConnection(config); }
 
     // POST: the candidates a new user could bind, its row, the snapshot a revival would read,
     // the audit row, in one transaction. PATCH: the read the change is computed from, then the
@@ -191,25 +187,7 @@ class WriteStatementsContract : public testing::StoreFixture {
     bool _traced = false;
     long _asked = 0;  // SHOW STATUS statements counted by the server
 };
-class WriteStatementsSQLiteTest : public WriteStatementsContract {
-    CPPUNIT_TEST_SUB_SUITE(WriteStatementsSQLiteTest, WriteStatementsContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override {
-        return oneConnection(testing::freshSQLiteConfig());
-    }
-};
-
-class WriteStatementsMariaDBTest : public WriteStatementsContract {
-    CPPUNIT_TEST_SUB_SUITE(WriteStatementsMariaDBTest, WriteStatementsContract);
-    CPPUNIT_TEST_SUITE_END();
-
-  public:
-    store::DatabaseConfig freshConfig() override {
-        return oneConnection(testing::freshMariaDBConfig());
-    }
-};
+TIM_ENGINE_SUITES(WriteStatements);
 
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(WriteStatementsSQLiteTest, "WriteStatementsSQLiteTest");
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(WriteStatementsMariaDBTest, "WriteStatementsMariaDBTest");

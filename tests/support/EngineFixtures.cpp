@@ -15,6 +15,11 @@ store::DatabaseConfig freshSQLiteConfig() {
     return config;
 }
 
+void useOneConnection(store::DatabaseConfig& config) {
+    config.poolMin = 1;
+    config.poolMax = 1;
+}
+
 store::DatabaseConfig mariaDBConfig(const MariaDBServer& server, const std::string& database) {
     store::DatabaseConfig config;
     config.engine = store::Engine::MySQL;

@@ -8,6 +8,8 @@ namespace testing {
 
 store::DatabaseConfig freshSQLiteConfig();
 store::DatabaseConfig freshMariaDBConfig();  // needs the mariadb CTest fixture
+// A pool of one connection: what one connection's statements cost shows alone.
+void useOneConnection(store::DatabaseConfig& config);
 // Database `database` on `server`.
 store::DatabaseConfig mariaDBConfig(const MariaDBServer& server, const std::string& database);
 

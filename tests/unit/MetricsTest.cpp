@@ -26,7 +26,7 @@ class MetricsTest : public CppUnit::TestFixture {
         ran.users = 7;
         metrics.recordPurge(ran, Poco::Timestamp::fromEpochTime(1800000000));
 
-        const testing::PrometheusText text(metrics.render(port::PoolUsage{3, 2, 32, 5, 61}));
+        const testing::PrometheusText text(metrics.render(port::DatabaseUsage{{3, 2, 32}, 5, 61}));
         const std::string users = R"(endpoint="Users",method="GET",status="200")";
         CPPUNIT_ASSERT_EQUAL(3.0,
                              text.value("tim_scim_request_duration_seconds_count{" + users + "}"));
@@ -50,10 +50,10 @@ class MetricsTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(7.0, text.value("tim_scim_purge_users_total{}"));
         CPPUNIT_ASSERT_EQUAL(1.8e9, text.value("tim_scim_purge_last_run_timestamp_seconds{}"));
         // The database's facts: absent while it cannot be asked, 0 for "never" or "none".
-        CPPUNIT_ASSERT(metrics.render(port::PoolUsage{}).find("tim_scim_token_expiry") ==
+        CPPUNIT_ASSERT(metrics.render(port::DatabaseUsage{}).find("tim_scim_token_expiry") ==
                        std::string::npos);
-        const std::string noToken =
-            metrics.render(port::PoolUsage{}, port::SharedFacts{Poco::Int64(1796500000500), {}});
+        const std::string noToken = metrics.render(
+            port::DatabaseUsage{}, port::SharedFacts{Poco::Int64(1796500000500), {}});
         const testing::PrometheusText shared(noToken);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(
             1796500000.5, shared.value("tim_scim_purge_last_completed_timestamp_seconds{}"), 1e-3);
@@ -61,7 +61,7 @@ class MetricsTest : public CppUnit::TestFixture {
                        std::string::npos);  // no token: no series
         // One series per token: Entra's expiring soon is not hidden by a later one.
         const testing::PrometheusText tokens(metrics.render(
-            port::PoolUsage{},
+            port::DatabaseUsage{},
             port::SharedFacts{std::nullopt,
                               {{"j2", "prometheus", "metrics", Poco::Int64(1900000000000)},
                                {"j1", "entra", "provisioning", Poco::Int64(1830000000000)}}}));

@@ -213,7 +213,7 @@ class ScimServiceTest : public CppUnit::TestFixture {
                 api::ServedResources({{&users, api::InBulk::WritesSecrets}}),
                 api::Observability{&metrics,
                                    [] {
-                                       return port::PoolUsage{1, 0, 4};
+                                       return port::DatabaseUsage{{1, 0, 4}};
                                    },
                                    [] { return std::optional<port::SharedFacts>(); }});
             CPPUNIT_ASSERT_EQUAL(isPublic ? 200 : 401,
@@ -298,7 +298,8 @@ class ScimServiceTest : public CppUnit::TestFixture {
                 }
                 return api::Verdict(api::Access::Denied, "the token has expired", "expired");
             },
-            logger, {}, api::Observability{&metrics, [] { return port::PoolUsage{}; }, nullptr});
+            logger, {},
+            api::Observability{&metrics, [] { return port::DatabaseUsage{}; }, nullptr});
         const auto from = [](const std::string& client, bool withToken = false) {
             api::Request request = get("/tim/api/scim/Users");
             request.clientAddress = client;

@@ -162,20 +162,18 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
     } else {
         _dialect = makeMySQLDialect(_config.lockWaitSeconds);
     }
-    const std::string connectionString =
+    _connectionString =
         _config.engine == Engine::SQLite ? _config.file : mysqlConnectionString(_config);
-    const std::string connector = _config.engine == Engine::SQLite
-                                      ? Poco::Data::SQLite::Connector::KEY
-                                      : boundedMySQLConnectorKey();
+    _connector = _config.engine == Engine::SQLite ? Poco::Data::SQLite::Connector::KEY
+                                                  : boundedMySQLConnectorKey();
     acquireConnectors(_logger);
     try {
         // The first session is opened outside the pool: a pool torn down while its first open
         // was failing can deadlock (Poco 1.11's shutdown stops the janitor under the lock the
         // janitor waits for), and the start must fail within kOpenSeconds, not hang.
         setMySQLWaitLimit(std::min(_config.timeoutSeconds, kOpenSeconds));
-        Poco::Data::Session first(connector, connectionString, kOpenSeconds);
+        Poco::Data::Session first = unpooledSession(kOpenSeconds);
         setMySQLWaitLimit(_config.timeoutSeconds);
-        _dialect->prepareSession(first);
         _dialect->initialiseDatabase(first);
         first.close();
     } catch (const Poco::Exception& e) {
@@ -185,7 +183,14 @@ Database::Database(const DatabaseConfig& config, Poco::Logger& logger)
                                   processAccount() + ": " + e.displayText() + "; " +
                                   openFailureFix(_config, e.displayText()));
     }
-    _pool = std::make_unique<PreparedSessionPool>(connector, connectionString, _config, *_dialect);
+    _pool =
+        std::make_unique<PreparedSessionPool>(_connector, _connectionString, _config, *_dialect);
+}
+
+Poco::Data::Session Database::unpooledSession(std::size_t connectSeconds) const {
+    Poco::Data::Session session(_connector, _connectionString, connectSeconds);
+    _dialect->prepareSession(session);
+    return session;
 }
 
 Database::~Database() {

@@ -63,6 +63,10 @@ class Database {
     // poolWaitMs.
     Poco::Data::Session session();
 
+    // A session of its own, outside the pool, set up as the pool's are; closed by the caller.
+    Poco::Data::Session unpooledSession(
+        std::size_t connectSeconds = Poco::Data::SessionImpl::LOGIN_TIMEOUT_DEFAULT) const;
+
     const SqlDialect& dialect() const { return *_dialect; }
 
     // Connections the pool holds open, in use or idle.
@@ -83,6 +87,8 @@ class Database {
     const DatabaseConfig _config;
     Poco::Logger& _logger;
     std::unique_ptr<SqlDialect> _dialect;
+    std::string _connector;
+    std::string _connectionString;
     std::unique_ptr<Poco::Data::SessionPool> _pool;
 };
 
