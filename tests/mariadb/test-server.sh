@@ -7,6 +7,8 @@
 #   test-server.sh freeze DIR PORT  stop the process (SIGSTOP): connections stay open but
 #                                   nothing answers, as with a hung or unreachable server
 #   test-server.sh thaw DIR PORT    let it run again (SIGCONT)
+# TIM_MARIADB_SERVER_OPTIONS: more mariadbd options for start and resume (the benchmarks size
+# InnoDB for a million users; the tests keep a small server).
 set -eu
 action=$1
 dir=$2
@@ -34,7 +36,8 @@ launch() {
     mariadbd --no-defaults $as_user --datadir="$data" --tmpdir="$tmp" --socket="$socket" --port="$1" \
         --bind-address=127.0.0.1 --pid-file="$pidfile" --log-error="$dir/error.log" \
         --innodb-buffer-pool-size=128M --max-connections=500 \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+        ${TIM_MARIADB_SERVER_OPTIONS:-} >/dev/null 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
         admin ping >/dev/null 2>&1 && break

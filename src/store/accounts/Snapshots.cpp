@@ -27,6 +27,10 @@ Array::Ptr arrayOf(const std::vector<std::string>& values) {
     return array;
 }
 
+const char* kindOf(const port::CreatedAccount& account) {
+    return account.kind == port::AccountKind::User ? "user" : "group";
+}
+
 std::vector<std::string> stringsOf(const Array::Ptr& array) {
     std::vector<std::string> values;
     for (std::size_t i = 0; array && i < array->size(); ++i) {
@@ -69,22 +73,40 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
 std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs) {
-    const bool user = created.kind == port::AccountKind::User;
-    // Runs on every create: a kept statement.
-    const auto& found =
-        runPrepared(session,
-                    "SELECT id, data FROM scim_snapshot WHERE kind = ? AND created_ms >= ? AND "
-                    "external_id = ? ORDER BY created_ms DESC",
-                    {textParam(user ? "user" : "group"), numberParam(notBeforeMs),
-                     textParam(created.externalId.value())},
-                    {ColumnType::Text, ColumnType::Text});
-    if (found.rows() == 0) {
+    // Runs on every group create: a kept statement.
+    const auto& found = runPrepared(
+        session,
+        "SELECT id, created_ms, data FROM scim_snapshot WHERE kind = ? AND external_id = ?",
+        {textParam(kindOf(created)), textParam(created.externalId.value())},
+        {ColumnType::Text, ColumnType::Integer, ColumnType::Text});
+    std::vector<SnapshotRow> read;
+    for (std::size_t i = 0; i < found.rows(); ++i) {
+        read.push_back({found.text(0)[i], found.integer(1)[i], found.text(2)[i]});
+    }
+    return take(session, created, notBeforeMs, read);
+}
+
+std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
+                                                        const port::CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs,
+                                                        const std::vector<SnapshotRow>& read) {
+    const SnapshotRow* newest = nullptr;
+    for (const auto& row : read) {
+        if (row.createdMs >= notBeforeMs && (!newest || row.createdMs > newest->createdMs)) {
+            newest = &row;
+        }
+    }
+    if (!newest) {
         return std::nullopt;
     }
-    std::string first = found.text(0).front();
-    const Object::Ptr snapshot = parseDocument(found.text(1).front());
-    session << "DELETE FROM scim_snapshot WHERE id = ?", use(first), now;
-    return stringsOf(snapshot->getArray(user ? "groups" : "members"));
+    // Deleting it is what takes it: a create that took it meanwhile leaves nothing to delete.
+    if (runPrepared(session, "DELETE FROM scim_snapshot WHERE id = ?", {textParam(newest->id)})
+            .changed() == 0) {
+        return std::nullopt;
+    }
+    const Object::Ptr snapshot = parseDocument(newest->data);
+    return stringsOf(
+        snapshot->getArray(created.kind == port::AccountKind::User ? "groups" : "members"));
 }
 
 void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& deleted,
@@ -92,12 +114,12 @@ void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& d
     const bool user = deleted.kind == port::AccountKind::User;
     Object::Ptr data = new Object;
     data->set(user ? "groups" : "members", arrayOf(ids));
-    runPrepared(session,
-                "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                {textParam(newId()), textParam(user ? "user" : "group"),
-                 nullableTextParam(deleted.externalId), textParam(deleted.nameKey),
-                 textParam(documentText(data)), numberParam(nowMs())});
+    runPrepared(
+        session,
+        "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {textParam(newId()), textParam(kindOf(deleted)), nullableTextParam(deleted.externalId),
+         textParam(deleted.nameKey), textParam(documentText(data)), numberParam(nowMs())});
 }
 
 std::size_t Snapshots::purge(Poco::Int64 beforeMs) {

@@ -17,6 +17,13 @@
 
 namespace store {
 
+// A kept snapshot as read, before it is taken.
+struct SnapshotRow {
+    std::string id;
+    Poco::Int64 createdMs = 0;
+    std::string data;
+};
+
 class Snapshots {
   public:
     explicit Snapshots(Database& database) : _database(database) {}
@@ -31,6 +38,13 @@ class Snapshots {
     static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs);
+    // The same, choosing among `read`: every snapshot of `created`'s externalId, of any age,
+    // read earlier in the same transaction (a user's create reads them with its candidates,
+    // UserRows::candidates, a round trip less). nullopt also when another create took it.
+    static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
+                                                        const port::CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs,
+                                                        const std::vector<SnapshotRow>& read);
 
     // Inside an open transaction: keeps what a deletion in TIM took from `deleted` (a user's
     // groups, a group's members) for take.

@@ -176,7 +176,12 @@ void SqlAccountTransaction::changeGrants(const std::set<port::RoleGrant>& grants
 
 std::optional<std::vector<std::string>> SqlAccountTransaction::takeSnapshot(
     const port::CreatedAccount& created, Poco::Int64 notBeforeMs) {
-    return Snapshots::take(_session, created, notBeforeMs);
+    const std::vector<SnapshotRow>* read =
+        created.kind == port::AccountKind::User && !created.externalId.isNull()
+            ? _users.snapshotsRead(created.externalId.value())
+            : nullptr;
+    return read ? Snapshots::take(_session, created, notBeforeMs, *read)
+                : Snapshots::take(_session, created, notBeforeMs);
 }
 
 std::size_t SqlAccountTransaction::addMembers(const std::string& groupId,

@@ -25,13 +25,21 @@ const std::string& visible() {
     return condition;
 }
 
-// Accounts a create request may collide with: (via, id, kind, deleted_ms, managed, version,
-// external_id) of the rows `where` selects.
+// Accounts a create request may collide with: (tag, id, kind, deleted_ms, managed, version,
+// external_id) of the rows `where` selects, the tag a port::MatchedBy.
 std::string candidatesWhere(port::MatchedBy via, const std::string& where) {
     return "SELECT " + std::to_string(static_cast<int>(via)) +
            ", u.id, u.kind, u.deleted_ms, u.managed, u.version, u.external_id FROM tim_user u "
            "WHERE " +
            where;
+}
+
+// In the candidates' columns, a user's snapshot: (kSnapshotTag, id, -, created_ms, -, -, data).
+constexpr int kSnapshotTag = 9;
+std::string snapshotsOfExternalId() {
+    return "SELECT " + std::to_string(kSnapshotTag) +
+           ", s.id, 'snapshot', s.created_ms, 0, 0, s.data FROM scim_snapshot s "
+           "WHERE s.kind = 'user' AND s.external_id = ?";
 }
 
 // Marks the unmanaged candidates that hold a protected role: a second statement, only when
@@ -59,13 +67,19 @@ void markProtected(Poco::Data::Session& session, std::vector<port::AccountCandid
 
 std::vector<port::AccountCandidate> selectCandidates(Poco::Data::Session& session,
                                                      const std::string& select,
-                                                     const std::vector<SqlParam>& params) {
+                                                     const std::vector<SqlParam>& params,
+                                                     std::vector<SnapshotRow>& snapshots) {
     const auto& found = runPrepared(
         session, select, params,
         {ColumnType::Integer, ColumnType::Text, ColumnType::Text, ColumnType::NullableInteger,
          ColumnType::Integer, ColumnType::Integer, ColumnType::NullableText});
     std::vector<port::AccountCandidate> candidates;
     for (std::size_t i = 0; i < found.rows(); ++i) {
+        if (found.integer(0)[i] == kSnapshotTag) {
+            snapshots.push_back({found.text(1)[i], found.nullableInteger(3)[i].value(),
+                                 found.nullableText(6)[i].value()});
+            continue;
+        }
         port::AccountCandidate account;
         account.via = static_cast<port::MatchedBy>(found.integer(0)[i]);
         account.id = found.text(1)[i];
@@ -90,12 +104,14 @@ std::vector<SqlParam> emailKeysOf(const port::UserColumns& columns) {
     return {textParam(columns.timEmailKey.value())};
 }
 
-// Every account the request's userName or emails name, in one statement. Read without range
-// locks (on InnoDB, FOR UPDATE on a key that does not exist takes a gap lock, and two
-// concurrent creates then deadlock at their inserts); the unique index settles insert races.
+// Every account the request's userName or emails name, and the snapshots of its externalId,
+// in one statement. Read without range locks (on InnoDB, FOR UPDATE on a key that does not
+// exist takes a gap lock, and two concurrent creates then deadlock at their inserts); the
+// unique index settles insert races.
 std::vector<port::AccountCandidate> findCandidates(Poco::Data::Session& session,
                                                    const SqlDialect& dialect,
-                                                   const port::UserColumns& columns) {
+                                                   const port::UserColumns& columns,
+                                                   std::vector<SnapshotRow>& snapshots) {
     std::string select = candidatesWhere(port::MatchedBy::UserName, "u.user_name_key = ?");
     std::vector<SqlParam> params{textParam(columns.userNameKey)};
     const auto emailKeys = emailKeysOf(columns);
@@ -111,7 +127,11 @@ std::vector<port::AccountCandidate> findCandidates(Poco::Data::Session& session,
             params.insert(params.end(), emailKeys.begin(), emailKeys.end());
         }
     }
-    return selectCandidates(session, select, params);
+    if (!columns.externalId.isNull()) {
+        select += " UNION ALL " + snapshotsOfExternalId();
+        params.push_back(textParam(columns.externalId.value()));
+    }
+    return selectCandidates(session, select, params, snapshots);
 }
 
 // A userName: unique, its holder named only when in SCIM's reach.
@@ -238,7 +258,17 @@ std::vector<port::UserRecord> readUser(Poco::Data::Session& session, const std::
 }
 
 std::vector<port::AccountCandidate> UserRows::candidates(const port::UserColumns& columns) {
-    return findCandidates(_session, _dialect, columns);
+    _snapshotsReadFor.reset();
+    _snapshotsRead.clear();
+    auto found = findCandidates(_session, _dialect, columns, _snapshotsRead);
+    if (!columns.externalId.isNull()) {
+        _snapshotsReadFor = columns.externalId.value();
+    }
+    return found;
+}
+
+const std::vector<SnapshotRow>* UserRows::snapshotsRead(const std::string& externalId) const {
+    return _snapshotsReadFor == externalId ? &_snapshotsRead : nullptr;
 }
 
 void UserRows::lockCandidate(const port::AccountCandidate& candidate) {

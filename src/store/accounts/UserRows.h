@@ -2,6 +2,7 @@
 // and the account transaction's user writes share.
 #pragma once
 
+#include "Snapshots.h"
 #include "port/AccountTransaction.h"
 #include "port/UserStore.h"
 #include "store/engine/SqlDialect.h"
@@ -49,7 +50,12 @@ class UserRows {
     UserRows(Poco::Data::Session& session, const SqlDialect& dialect)
         : _session(session), _dialect(dialect) {}
 
+    // With them, in the same statement, the snapshots a create with the same externalId would
+    // take (snapshotsRead).
     std::vector<port::AccountCandidate> candidates(const port::UserColumns& columns);
+    // The snapshots the last candidates() read for `externalId`; nullptr when it read none for
+    // it.
+    const std::vector<SnapshotRow>* snapshotsRead(const std::string& externalId) const;
     void lockCandidate(const port::AccountCandidate& candidate);
     void erase(const std::string& id, const Poco::Nullable<std::string>& externalId,
                const std::string& why);
@@ -67,6 +73,8 @@ class UserRows {
   private:
     Poco::Data::Session& _session;
     const SqlDialect& _dialect;
+    std::optional<std::string> _snapshotsReadFor;  // the externalId snapshotsRead answers for
+    std::vector<SnapshotRow> _snapshotsRead;
 };
 
 }  // namespace store
