@@ -1,8 +1,17 @@
 // The raw database ceilings the SCIM scenarios are compared with, one thread, reused
 // prepared statements: point select by an indexed key, single-row insert committed each time,
-// multi-row insert (500 rows per statement). Prints one JSON object.
+// multi-row insert (500 rows per statement); and what a POST /Users must write, without HTTP:
+// Entra's user created through TIM's use case over the store, from one thread and from 16.
+// Prints one JSON object.
+#include "scim/Representation.h"
+#include "scim/UserSchemas.h"
+#include "store/accounts/SqlAccountTransactions.h"
+#include "store/accounts/UserRepository.h"
 #include "store/engine/Database.h"
 #include "store/engine/SqlSupport.h"
+#include "tim/UserService.h"
+
+#include <Poco/JSON/Parser.h>
 
 #include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>
@@ -10,8 +19,62 @@
 #include <Poco/Stopwatch.h>
 
 #include <iostream>
+#include <thread>
+#include <vector>
 
 using namespace Poco::Data::Keywords;
+
+namespace {
+
+// Entra's POST body (tests/bench/scenarios.lua) for `name`, as the endpoint hands it on.
+Poco::JSON::Object::Ptr entraUser(const std::string& name) {
+    const std::string json =
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"externalId":")" + name +
+        R"(","userName":")" + name +
+        R"(@testuser.com","active":true,"emails":[{"primary":true,)"
+        R"("type":"work","value":")" +
+        name +
+        R"(@testuser.com"}],"name":{"formatted":"givenName familyName","familyName":"familyName",)"
+        R"("givenName":"givenName"}})";
+    return scim::normaliseResource(
+               Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>(),
+               scim::userResourceSchema())
+        .doc;
+}
+
+// Creates per second through tim::UserService, each its own transaction, from `threads`
+// threads at once (the benchmark's POST runs 16 clients).
+double storeCreateRate(store::Database& database, int threads) {
+    store::SqlAccountTransactions transactions(database);
+    store::UserRepository reads(database);
+    const tim::AccountService rules{tim::AccountSettings{}};
+    tim::UserService users(transactions, reads, rules);
+    const int perThread = 4000 / threads;
+    std::vector<std::vector<Poco::JSON::Object::Ptr>> docs(threads);
+    for (int t = 0; t < threads; ++t) {
+        for (int i = 0; i < perThread; ++i) {
+            docs[t].push_back(entraUser("rates-" + std::to_string(threads) + "-" +
+                                        std::to_string(t) + "-" + std::to_string(i)));
+        }
+    }
+    Poco::Stopwatch watch;
+    watch.start();
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+        running.emplace_back([&users, &mine = docs[t]] {
+            for (const auto& doc : mine) {
+                users.createOrBind(doc, std::nullopt);
+            }
+        });
+    }
+    for (auto& thread : running) {
+        thread.join();
+    }
+    watch.stop();
+    return threads * perThread / (watch.elapsed() / 1e6);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     store::DatabaseConfig config;
@@ -87,9 +150,13 @@ int main(int argc, char** argv) {
     watch.stop();
     const double multiRate = rate(batches * 500, watch);
     session << "DROP TABLE bench_rates", now;
+    const double createRate = storeCreateRate(database, 1);
+    const double createRate16 = storeCreateRate(database, 16);
     std::cout << "{\"select_by_key_per_s\":" << static_cast<long>(selectRate)
               << ",\"single_insert_per_s\":" << static_cast<long>(insertRate)
-              << ",\"multi_row_insert_rows_per_s\":" << static_cast<long>(multiRate) << "}"
+              << ",\"multi_row_insert_rows_per_s\":" << static_cast<long>(multiRate)
+              << ",\"store_create_per_s\":" << static_cast<long>(createRate)
+              << ",\"store_create_16_threads_per_s\":" << static_cast<long>(createRate16) << "}"
               << std::endl;
     return 0;
 }

@@ -4,7 +4,7 @@ host_pid=""
 mysql_port=""
 
 # InnoDB as its authors size it for many small writers: the working set in the buffer pool (a
-# million users' rows, documents and indexes are about 2 GB; the tests' 128 MB made every
+# million users' rows, documents and indexes are about 2.3 GB; the tests' 128 MB made every
 # write of that cycle wait for reads), a redo log that absorbs bursts between checkpoints.
 # Durability stays the default: the redo log flushed at every commit.
 bench_mariadb_options="--innodb-buffer-pool-size=4G --innodb-log-file-size=1G"

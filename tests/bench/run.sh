@@ -64,7 +64,9 @@ for engine in ("sqlite", "mysql"):
     db = next(r for r in rows if r["engine"] == engine and r["scenario"] == "db")
     noop = next(r for r in rows if r["engine"] == engine and r["scenario"] == "noop")
     print(f"\n{engine}: db select {db['select_by_key_per_s']}/s, single insert {db['single_insert_per_s']}/s, "
-          f"multi-row insert {db['multi_row_insert_rows_per_s']} rows/s")
+          f"multi-row insert {db['multi_row_insert_rows_per_s']} rows/s, "
+          f"a POST's writes without HTTP {db['store_create_per_s']}/s "
+          f"({db['store_create_16_threads_per_s']}/s from 16 threads)")
     print(f"{'scenario':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu %':>6} {'rss MB':>7} {'ratio':>22}")
     for r in rows:
         if r["engine"] == engine and r["scenario"].startswith("walk_"):
