@@ -18,8 +18,8 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Stopwatch.h>
 
+#include <future>
 #include <iostream>
-#include <thread>
 #include <vector>
 
 using namespace Poco::Data::Keywords;
@@ -59,16 +59,16 @@ double storeCreateRate(store::Database& database, int threads) {
     }
     Poco::Stopwatch watch;
     watch.start();
-    std::vector<std::thread> running;
+    std::vector<std::future<void>> running;
     for (int t = 0; t < threads; ++t) {
-        running.emplace_back([&users, &mine = docs[t]] {
+        running.push_back(std::async(std::launch::async, [&users, &mine = docs[t]] {
             for (const auto& doc : mine) {
                 users.createOrBind(doc, std::nullopt);
             }
-        });
+        }));
     }
     for (auto& thread : running) {
-        thread.join();
+        thread.get();  // a create that failed ends the run with its message
     }
     watch.stop();
     return threads * perThread / (watch.elapsed() / 1e6);

@@ -14,8 +14,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <future>
 #include <set>
-#include <thread>
 
 namespace {
 
@@ -167,7 +167,8 @@ class SnapshotTakenMeanwhileMariaDBTest : public SnapshotRestoreContract {
             columns.userName = columns.userNameKey = "dan-late@example.com";
             columns.externalId = "E-dan";
             tx.userCandidates(columns);  // reads the snapshot, takes no lock
-            std::thread([&] { createUser("dan", "E-dan"); }).join();  // takes it, commits
+            // Another create takes it and commits; its failure fails this test, not the run.
+            std::async(std::launch::async, [&] { createUser("dan", "E-dan"); }).get();
             late = tx.takeSnapshot(
                 {port::AccountKind::User, "late", columns.externalId, "dan-late@example.com"},
                 daysAgoMs(30));

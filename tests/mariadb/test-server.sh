@@ -7,8 +7,9 @@
 #   test-server.sh freeze DIR PORT  stop the process (SIGSTOP): connections stay open but
 #                                   nothing answers, as with a hung or unreachable server
 #   test-server.sh thaw DIR PORT    let it run again (SIGCONT)
-# TIM_MARIADB_SERVER_OPTIONS: more mariadbd options for start and resume (the benchmarks size
-# InnoDB for a million users; the tests keep a small server).
+# TIM_MARIADB_SERVER_OPTIONS: more mariadbd options for start and resume, split on spaces,
+# without quotes or wildcards (the benchmarks size InnoDB for a million users; the tests keep a
+# small server).
 set -eu
 action=$1
 dir=$2

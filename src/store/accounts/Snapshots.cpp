@@ -73,7 +73,7 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
 std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs) {
-    // Runs on every group create: a kept statement.
+    // Runs on every create of a group with an externalId: a kept statement.
     const auto& found = runPrepared(
         session,
         "SELECT id, created_ms, data FROM scim_snapshot WHERE kind = ? AND external_id = ?",

@@ -33,7 +33,7 @@ class Snapshots {
     bool deleteUserInTim(const std::string& id);
 
     // Inside an open transaction: the newest snapshot of an account like `created` (same
-    // externalId or folded name) taken at or after `notBeforeMs`, consumed: a user's groups or
+    // externalId) taken at or after `notBeforeMs`, consumed: a user's groups or
     // a group's members. nullopt when there is none.
     static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,

@@ -36,6 +36,7 @@ std::string candidatesWhere(port::MatchedBy via, const std::string& where) {
 
 // In the candidates' columns, a user's snapshot: (kSnapshotTag, id, -, created_ms, -, -, data).
 constexpr int kSnapshotTag = 9;
+static_assert(kSnapshotTag > static_cast<int>(port::MatchedBy::Email), "a tag of its own");
 std::string snapshotsOfExternalId() {
     return "SELECT " + std::to_string(kSnapshotTag) +
            ", s.id, 'snapshot', s.created_ms, 0, 0, s.data FROM scim_snapshot s "
