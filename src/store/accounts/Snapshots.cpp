@@ -75,13 +75,12 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
                                                         Poco::Int64 notBeforeMs) {
     // Runs on every create of a group with an externalId: a kept statement.
     const auto& found = runPrepared(
-        session,
-        "SELECT id, created_ms, data FROM scim_snapshot WHERE kind = ? AND external_id = ?",
+        session, "SELECT id, created_ms FROM scim_snapshot WHERE kind = ? AND external_id = ?",
         {textParam(kindOf(created)), textParam(created.externalId.value())},
-        {ColumnType::Text, ColumnType::Integer, ColumnType::Text});
+        {ColumnType::Text, ColumnType::Integer});
     std::vector<SnapshotRow> read;
     for (std::size_t i = 0; i < found.rows(); ++i) {
-        read.push_back({found.text(0)[i], found.integer(1)[i], found.text(2)[i]});
+        read.push_back({found.text(0)[i], found.integer(1)[i]});
     }
     return take(session, created, notBeforeMs, read);
 }
@@ -99,12 +98,20 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
     if (!newest) {
         return std::nullopt;
     }
-    // Deleting it is what takes it: a create that took it meanwhile leaves nothing to delete.
-    if (runPrepared(session, "DELETE FROM scim_snapshot WHERE id = ?", {textParam(newest->id)})
-            .changed() == 0) {
+    const std::string id = newest->id;
+    const auto& data = runPrepared(session, "SELECT data FROM scim_snapshot WHERE id = ?",
+                                   {textParam(id)}, {ColumnType::Text})
+                           .text(0);
+    if (data.empty()) {
         return std::nullopt;
     }
-    const Object::Ptr snapshot = parseDocument(newest->data);
+    const Object::Ptr snapshot = parseDocument(data.front());
+    // Deleting it is what takes it: a create that took it meanwhile leaves nothing to delete
+    // (InnoDB's consistent read above may still show it).
+    if (runPrepared(session, "DELETE FROM scim_snapshot WHERE id = ?", {textParam(id)}).changed() ==
+        0) {
+        return std::nullopt;
+    }
     return stringsOf(
         snapshot->getArray(created.kind == port::AccountKind::User ? "groups" : "members"));
 }

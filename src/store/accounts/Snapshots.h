@@ -17,11 +17,12 @@
 
 namespace store {
 
-// A kept snapshot as read, before it is taken.
+// A kept snapshot's key and age, as read before it is taken (its data is read only then: a
+// TEXT column in a UNION with the candidates' VARCHARs would make the result MEDIUMTEXT, for
+// which Poco's MySQL connector sizes a 64 MB buffer at every prepare).
 struct SnapshotRow {
     std::string id;
     Poco::Int64 createdMs = 0;
-    std::string data;
 };
 
 class Snapshots {

@@ -34,12 +34,12 @@ std::string candidatesWhere(port::MatchedBy via, const std::string& where) {
            where;
 }
 
-// In the candidates' columns, a user's snapshot: (kSnapshotTag, id, -, created_ms, -, -, data).
+// In the candidates' columns, a user's snapshot: (kSnapshotTag, id, -, created_ms, -, -, -).
 constexpr int kSnapshotTag = 9;
 static_assert(kSnapshotTag > static_cast<int>(port::MatchedBy::Email), "a tag of its own");
 std::string snapshotsOfExternalId() {
     return "SELECT " + std::to_string(kSnapshotTag) +
-           ", s.id, 'snapshot', s.created_ms, 0, 0, s.data FROM scim_snapshot s "
+           ", s.id, 'snapshot', s.created_ms, 0, 0, NULL FROM scim_snapshot s "
            "WHERE s.kind = 'user' AND s.external_id = ?";
 }
 
@@ -77,8 +77,7 @@ std::vector<port::AccountCandidate> selectCandidates(Poco::Data::Session& sessio
     std::vector<port::AccountCandidate> candidates;
     for (std::size_t i = 0; i < found.rows(); ++i) {
         if (found.integer(0)[i] == kSnapshotTag) {
-            snapshots.push_back({found.text(1)[i], found.nullableInteger(3)[i].value(),
-                                 found.nullableText(6)[i].value()});
+            snapshots.push_back({found.text(1)[i], found.nullableInteger(3)[i].value()});
             continue;
         }
         port::AccountCandidate account;
