@@ -38,6 +38,7 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(aParameterMissingOrASecondStatementIsRefused);
     CPPUNIT_TEST(aClosedSessionRunsNothing);
     CPPUNIT_TEST(newIdsAreVersion4AndDistinct);
+    CPPUNIT_TEST(wideResultColumnsAreCounted);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -198,6 +199,35 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
             ids.insert(id);
         }
         CPPUNIT_ASSERT_EQUAL(std::size_t(10000), ids.size());
+    }
+
+    // On MariaDB a MEDIUMTEXT result column (here one a UNION of a TEXT with a VARCHAR makes)
+    // costs a 64 MB buffer, zeroed at each execution, rows or none; a TEXT one does not count.
+    // SQLite has no such buffer.
+    void wideResultColumnsAreCounted() {
+        auto session = _database->session();
+        session << "CREATE TABLE wide_test (t TEXT NOT NULL)", now;
+        session << "INSERT INTO wide_test (t) VALUES ('long')", now;
+        const auto before = store::wideResultColumnsSeen();
+        const auto& narrow =
+            store::runPrepared(session, "SELECT t FROM wide_test", {}, {ColumnType::Text});
+        CPPUNIT_ASSERT_EQUAL(std::string("long"), narrow.text(0).at(0));
+        CPPUNIT_ASSERT_EQUAL(before, store::wideResultColumnsSeen());
+
+        const auto& wide = store::runPrepared(
+            session, "SELECT v FROM kept_test UNION ALL SELECT t FROM wide_test ORDER BY 1", {},
+            {ColumnType::Text});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), wide.rows());
+        const bool mariadb = _config.engine == store::Engine::MySQL;
+        CPPUNIT_ASSERT_EQUAL(before + (mariadb ? 1 : 0), store::wideResultColumnsSeen());
+
+        const auto& none = store::runPrepared(
+            session,
+            "SELECT v FROM kept_test WHERE 1 = 0 UNION ALL SELECT t FROM wide_test "
+            "WHERE 1 = 0",
+            {}, {ColumnType::Text});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), none.rows());
+        CPPUNIT_ASSERT_EQUAL(before + (mariadb ? 2 : 0), store::wideResultColumnsSeen());
     }
 
   private:

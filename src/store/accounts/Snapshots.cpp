@@ -31,6 +31,26 @@ const char* kindOf(const port::CreatedAccount& account) {
     return account.kind == port::AccountKind::User ? "user" : "group";
 }
 
+// What a snapshot keeps of the account: a user's groups, a group's members.
+const char* listKeyOf(const port::CreatedAccount& account) {
+    return account.kind == port::AccountKind::User ? "groups" : "members";
+}
+
+// Every snapshot of `created`'s externalId, of any age (runs on every create of a group with
+// an externalId: a kept statement).
+std::vector<SnapshotRow> readSnapshots(Poco::Data::Session& session,
+                                       const port::CreatedAccount& created) {
+    const auto& found = runPrepared(
+        session, "SELECT id, created_ms FROM scim_snapshot WHERE kind = ? AND external_id = ?",
+        {textParam(kindOf(created)), textParam(created.externalId.value())},
+        {ColumnType::Text, ColumnType::Integer});
+    std::vector<SnapshotRow> read;
+    for (std::size_t i = 0; i < found.rows(); ++i) {
+        read.push_back({found.text(0)[i], found.integer(1)[i]});
+    }
+    return read;
+}
+
 std::vector<std::string> stringsOf(const Array::Ptr& array) {
     std::vector<std::string> values;
     for (std::size_t i = 0; array && i < array->size(); ++i) {
@@ -70,27 +90,14 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
     });
 }
 
-std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
-                                                        const port::CreatedAccount& created,
-                                                        Poco::Int64 notBeforeMs) {
-    // Runs on every create of a group with an externalId: a kept statement.
-    const auto& found = runPrepared(
-        session, "SELECT id, created_ms FROM scim_snapshot WHERE kind = ? AND external_id = ?",
-        {textParam(kindOf(created)), textParam(created.externalId.value())},
-        {ColumnType::Text, ColumnType::Integer});
-    std::vector<SnapshotRow> read;
-    for (std::size_t i = 0; i < found.rows(); ++i) {
-        read.push_back({found.text(0)[i], found.integer(1)[i]});
-    }
-    return take(session, created, notBeforeMs, read);
-}
-
-std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
-                                                        const port::CreatedAccount& created,
-                                                        Poco::Int64 notBeforeMs,
-                                                        const std::vector<SnapshotRow>& read) {
+std::optional<std::vector<std::string>> Snapshots::take(
+    Poco::Data::Session& session, const port::CreatedAccount& created, Poco::Int64 notBeforeMs,
+    const std::vector<SnapshotRow>* alreadyRead) {
+    const std::vector<SnapshotRow> readHere =
+        alreadyRead ? std::vector<SnapshotRow>() : readSnapshots(session, created);
+    const std::vector<SnapshotRow>& rows = alreadyRead ? *alreadyRead : readHere;
     const SnapshotRow* newest = nullptr;
-    for (const auto& row : read) {
+    for (const auto& row : rows) {
         if (row.createdMs >= notBeforeMs && (!newest || row.createdMs > newest->createdMs)) {
             newest = &row;
         }
@@ -112,15 +119,13 @@ std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& ses
         0) {
         return std::nullopt;
     }
-    return stringsOf(
-        snapshot->getArray(created.kind == port::AccountKind::User ? "groups" : "members"));
+    return stringsOf(snapshot->getArray(listKeyOf(created)));
 }
 
 void Snapshots::save(Poco::Data::Session& session, const port::CreatedAccount& deleted,
                      const std::vector<std::string>& ids) {
-    const bool user = deleted.kind == port::AccountKind::User;
     Object::Ptr data = new Object;
-    data->set(user ? "groups" : "members", arrayOf(ids));
+    data->set(listKeyOf(deleted), arrayOf(ids));
     runPrepared(
         session,
         "INSERT INTO scim_snapshot (id, kind, external_id, name_key, data, created_ms) "

@@ -19,7 +19,7 @@ namespace store {
 
 // A kept snapshot's key and age, as read before it is taken (its data is read only then: a
 // TEXT column in a UNION with the candidates' VARCHARs would make the result MEDIUMTEXT, for
-// which Poco's MySQL connector sizes a 64 MB buffer at every prepare).
+// which Poco's MySQL connector zeroes a 64 MB buffer at each execution).
 struct SnapshotRow {
     std::string id;
     Poco::Int64 createdMs = 0;
@@ -34,18 +34,14 @@ class Snapshots {
     bool deleteUserInTim(const std::string& id);
 
     // Inside an open transaction: the newest snapshot of an account like `created` (same
-    // externalId) taken at or after `notBeforeMs`, consumed: a user's groups or
-    // a group's members. nullopt when there is none.
-    static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
-                                                        const port::CreatedAccount& created,
-                                                        Poco::Int64 notBeforeMs);
-    // The same, choosing among `read`: every snapshot of `created`'s externalId, of any age,
-    // read earlier in the same transaction (a user's create reads them with its candidates,
-    // UserRows::candidates, a round trip less). nullopt also when another create took it.
-    static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
-                                                        const port::CreatedAccount& created,
-                                                        Poco::Int64 notBeforeMs,
-                                                        const std::vector<SnapshotRow>& read);
+    // externalId) taken at or after `notBeforeMs`, consumed: a user's groups or a group's
+    // members. `alreadyRead`, when given, holds every snapshot of that externalId read earlier
+    // in the same transaction (a user's create reads them with its candidates,
+    // UserRows::candidates, a round trip less); otherwise they are read here. nullopt when
+    // there is none, or when another create took it meanwhile.
+    static std::optional<std::vector<std::string>> take(
+        Poco::Data::Session& session, const port::CreatedAccount& created, Poco::Int64 notBeforeMs,
+        const std::vector<SnapshotRow>* alreadyRead = nullptr);
 
     // Inside an open transaction: keeps what a deletion in TIM took from `deleted` (a user's
     // groups, a group's members) for take.

@@ -180,8 +180,7 @@ std::optional<std::vector<std::string>> SqlAccountTransaction::takeSnapshot(
         created.kind == port::AccountKind::User && !created.externalId.isNull()
             ? _users.snapshotsRead(created.externalId.value())
             : nullptr;
-    return read ? Snapshots::take(_session, created, notBeforeMs, *read)
-                : Snapshots::take(_session, created, notBeforeMs);
+    return Snapshots::take(_session, created, notBeforeMs, read);
 }
 
 std::size_t SqlAccountTransaction::addMembers(const std::string& groupId,

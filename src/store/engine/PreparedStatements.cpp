@@ -9,6 +9,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Data/StatementImpl.h>
 
 #include <atomic>
 #include <memory>
@@ -51,6 +52,25 @@ void CachedStatement::emptyColumns() {
 
 namespace {
 
+constexpr std::size_t kWideColumnBytes = 1 << 20;
+std::atomic<std::size_t> wideColumns{0};
+
+// Poco keeps a statement's result columns protected; naming them through a derived class is
+// the standard's way to reach them.
+struct DescribedStatement : Poco::Data::Statement {
+    using Poco::Data::Statement::metaColumn;
+    using Poco::Data::Statement::Statement;
+
+    std::size_t columnsReturned() const { return ColumnCount::of(*impl()); }
+
+  private:
+    struct ColumnCount : Poco::Data::StatementImpl {
+        static std::size_t of(const Poco::Data::StatementImpl& statement) {
+            return (statement.*(&ColumnCount::columnsReturned))();
+        }
+    };
+};
+
 // A Poco::Data statement with the storage it binds from and extracts into.
 class PocoStatement final : public CachedStatement {
   public:
@@ -71,12 +91,25 @@ class PocoStatement final : public CachedStatement {
         }
         emptyColumns();
         setChanged(_statement.execute());
+        if (!_columnsMeasured) {
+            countWideColumns();
+            _columnsMeasured = true;
+        }
         return _result;
     }
 
   private:
+    void countWideColumns() {
+        for (std::size_t i = 0; i < _statement.columnsReturned(); ++i) {
+            if (_statement.metaColumn(i).length() > kWideColumnBytes) {
+                ++wideColumns;
+            }
+        }
+    }
+
     std::vector<SqlParam> _params;
-    Poco::Data::Statement _statement;
+    DescribedStatement _statement;
+    bool _columnsMeasured = false;
 };
 
 // The engine's own prepared statement on SQLite, Poco's elsewhere.
@@ -196,6 +229,10 @@ void dropClosedConnections() {
 
 std::size_t keptStatementsPrepared() {
     return prepared;
+}
+
+std::size_t wideResultColumnsSeen() {
+    return wideColumns;
 }
 
 std::size_t connectionsWithPreparedStatements() {
