@@ -128,6 +128,7 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
     // hold pages of every size: the second run of pages of 1 to 40 prepares nothing (one
     // statement per length, 2 x 40 for the users alone, would evict them run after run).
     void pagesOfEveryLengthShareAFewKeptStatements() {
+        const auto wideBefore = store::wideResultColumnsSeen();  // before anything is prepared
         createManagedUsers("k", R"("title":"pilot",)");
         for (int i = 0; i < 40; ++i) {
             _groups->createOrBind(doc(R"({"displayName":"K)" + std::to_string(i) + R"("})"),
@@ -135,7 +136,6 @@ class PageStatementsMariaDBTest : public testing::StoreFixture {
         }
         const testing::ServiceOverStores served(*_users, *_groups, Poco::Logger::get("test.page"));
         const api::ScimService& service = served.service;
-        const auto wideBefore = store::wideResultColumnsSeen();
         const auto pagesOfEveryLength = [&] {
             for (const std::string target :
                  {"/Users?count=", "/Users?filter=title%20eq%20%22pilot%22&count=",

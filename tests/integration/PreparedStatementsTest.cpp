@@ -201,7 +201,7 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::size_t(10000), ids.size());
     }
 
-    // On MariaDB a MEDIUMTEXT result column (here one a UNION of a TEXT with a VARCHAR makes)
+    // On MariaDB a MEDIUMTEXT result column (here the one a UNION of TEXT and VARCHAR yields)
     // costs a 64 MB buffer, zeroed at each execution, rows or none; a TEXT one does not count.
     // SQLite has no such buffer.
     void wideResultColumnsAreCounted() {

@@ -37,7 +37,7 @@ const char* listKeyOf(const port::CreatedAccount& account) {
 }
 
 // Every snapshot of `created`'s externalId, of any age (runs on every create of a group with
-// an externalId: a kept statement).
+// an externalId, and of a user whose candidates did not read them: a kept statement).
 std::vector<SnapshotRow> readSnapshots(Poco::Data::Session& session,
                                        const port::CreatedAccount& created) {
     const auto& found = runPrepared(

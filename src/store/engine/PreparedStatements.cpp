@@ -55,8 +55,9 @@ namespace {
 constexpr std::size_t kWideColumnBytes = 1 << 20;
 std::atomic<std::size_t> wideColumns{0};
 
-// Poco keeps a statement's result columns protected; naming them through a derived class is
-// the standard's way to reach them.
+// Poco keeps a statement's result columns (their descriptions, and their count in
+// StatementImpl::columnsReturned) protected; naming them through a derived class is the
+// standard's way to reach them.
 struct DescribedStatement : Poco::Data::Statement {
     using Poco::Data::Statement::metaColumn;
     using Poco::Data::Statement::Statement;
