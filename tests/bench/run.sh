@@ -21,6 +21,10 @@ results="$out/results.jsonl"
 ticks=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU of the database server, MariaDB's process (SQLite runs inside timhost: 0).
+db_ticks() { if [ "$engine" = mysql ]; then cpu_ticks "$(cat "$out/mariadb/mysqld.pid")"; else echo 0; fi; }
+percent() { awk -v a="$2" -v b="$1" -v t="$ticks" -v s="$start" -v e="$end" \
+    'BEGIN {printf "%.1f", 100 * (a - b) / t / (e - s)}'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 for engine in sqlite mysql; do
@@ -40,17 +44,16 @@ for engine in sqlite mysql; do
     for scenario in noop filter get post patch group page page_alone cursor_alone; do
         threads=2 clients=$connections
         case $scenario in page_alone | cursor_alone) threads=1 clients=1 ;; esac
-        before=$(cpu_ticks "$host_pid")
+        before=$(cpu_ticks "$host_pid") db_before=$(db_ticks)
         start=$(date +%s.%N)
         line=$(TIM_BENCH_TOKEN=$token TIM_BENCH_DIR=$here TIM_BENCH_SCENARIO=$scenario \
             TIM_BENCH_CURSOR=$cursor \
             wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$here/scenarios.lua" \
             "http://127.0.0.1:$port" | sed -n 's/^RESULT //p')
         end=$(date +%s.%N)
-        after=$(cpu_ticks "$host_pid")
-        cpu=$(awk -v a="$after" -v b="$before" -v t="$ticks" -v s="$start" -v e="$end" \
-            'BEGIN {printf "%.0f", 100 * (a - b) / t / (e - s)}')
-        echo "{\"engine\":\"$engine\",\"scenario\":\"$scenario\",\"server_cpu_pct\":$cpu,\"rss_mb\":$(rss_mb "$host_pid"),${line#\{}" >>"$results"
+        cpu=$(percent "$before" "$(cpu_ticks "$host_pid")")
+        db_cpu=$(percent "$db_before" "$(db_ticks)")
+        echo "{\"engine\":\"$engine\",\"scenario\":\"$scenario\",\"server_cpu_pct\":$cpu,\"db_cpu_pct\":$db_cpu,\"rss_mb\":$(rss_mb "$host_pid"),${line#\{}" >>"$results"
     done
     stop_host
     echo "{\"engine\":\"$engine\",\"scenario\":\"db\",$("$build/bin/bench_db_rates" "${db_args[@]}" | sed 's/^{//')" >>"$results"
@@ -66,8 +69,10 @@ for engine in ("sqlite", "mysql"):
     print(f"\n{engine}: db select {db['select_by_key_per_s']}/s, single insert {db['single_insert_per_s']}/s, "
           f"multi-row insert {db['multi_row_insert_rows_per_s']} rows/s, "
           f"a POST's writes without HTTP {db['store_create_per_s']}/s "
-          f"({db['store_create_16_threads_per_s']}/s from 16 threads)")
-    print(f"{'scenario':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu %':>6} {'rss MB':>7} {'ratio':>22}")
+          f"({db['store_create_16_threads_per_s']}/s from 16 threads; "
+          f"{db['store_create_16_threads_cpu_us']} us of the client's CPU each)")
+    print(f"{'scenario':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu %':>6} {'db cpu %':>8} "
+          f"{'cpu us/req':>10} {'rss MB':>7} {'ratio':>22}")
     for r in rows:
         if r["engine"] == engine and r["scenario"].startswith("walk_"):
             print(f"{r['scenario']:10} {r['resources']} users in {r['pages']} pages of "
@@ -77,6 +82,8 @@ for engine in ("sqlite", "mysql"):
         ceiling = {"filter": ("noop", noop["rps"]), "get": ("noop", noop["rps"]),
                    "post": ("1-row insert", db["single_insert_per_s"])}.get(r["scenario"])
         ratio = f"{r['rps'] / ceiling[1]:.2f} of {ceiling[0]}" if ceiling else ""
+        # timhost's and the database server's CPU per request: N CPUs allow N * 1e6 / it per second.
+        per_request = 1e4 * (r['server_cpu_pct'] + r['db_cpu_pct']) / r['rps'] if r['rps'] else 0
         print(f"{r['scenario']:10} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7d} "
-              f"{r['server_cpu_pct']:6d} {r['rss_mb']:7d} {ratio:>22}")
+              f"{r['server_cpu_pct']:6.0f} {r['db_cpu_pct']:8.0f} {per_request:10.0f} {r['rss_mb']:7d} {ratio:>22}")
 PY

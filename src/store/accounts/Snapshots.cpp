@@ -36,21 +36,6 @@ const char* listKeyOf(const port::CreatedAccount& account) {
     return account.kind == port::AccountKind::User ? "groups" : "members";
 }
 
-// Every snapshot of `created`'s externalId, of any age (runs on every create of a group with
-// an externalId, and of a user whose candidates did not read them: a kept statement).
-std::vector<SnapshotRow> readSnapshots(Poco::Data::Session& session,
-                                       const port::CreatedAccount& created) {
-    const auto& found = runPrepared(
-        session, "SELECT id, created_ms FROM scim_snapshot WHERE kind = ? AND external_id = ?",
-        {textParam(kindOf(created)), textParam(created.externalId.value())},
-        {ColumnType::Text, ColumnType::Integer});
-    std::vector<SnapshotRow> read;
-    for (std::size_t i = 0; i < found.rows(); ++i) {
-        read.push_back({found.text(0)[i], found.integer(1)[i]});
-    }
-    return read;
-}
-
 std::vector<std::string> stringsOf(const Array::Ptr& array) {
     std::vector<std::string> values;
     for (std::size_t i = 0; array && i < array->size(); ++i) {
@@ -90,14 +75,27 @@ bool Snapshots::deleteUserInTim(const std::string& id) {
     });
 }
 
-std::optional<std::vector<std::string>> Snapshots::take(
-    Poco::Data::Session& session, const port::CreatedAccount& created, Poco::Int64 notBeforeMs,
-    const std::vector<SnapshotRow>* alreadyRead) {
-    const std::vector<SnapshotRow> readHere =
-        alreadyRead ? std::vector<SnapshotRow>() : readSnapshots(session, created);
-    const std::vector<SnapshotRow>& rows = alreadyRead ? *alreadyRead : readHere;
+// A kept statement: it runs on every create of a group with an externalId, and of a user
+// whose candidates did not read them.
+std::vector<SnapshotRow> Snapshots::read(Poco::Data::Session& session,
+                                         const port::CreatedAccount& created) {
+    const auto& found = runPrepared(
+        session, "SELECT id, created_ms FROM scim_snapshot WHERE kind = ? AND external_id = ?",
+        {textParam(kindOf(created)), textParam(created.externalId.value())},
+        {ColumnType::Text, ColumnType::Integer});
+    std::vector<SnapshotRow> rows;
+    for (std::size_t i = 0; i < found.rows(); ++i) {
+        rows.push_back({found.text(0)[i], found.integer(1)[i]});
+    }
+    return rows;
+}
+
+std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
+                                                        const port::CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs,
+                                                        const std::vector<SnapshotRow>& read) {
     const SnapshotRow* newest = nullptr;
-    for (const auto& row : rows) {
+    for (const auto& row : read) {
         if (row.createdMs >= notBeforeMs && (!newest || row.createdMs > newest->createdMs)) {
             newest = &row;
         }

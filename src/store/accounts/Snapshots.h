@@ -33,15 +33,20 @@ class Snapshots {
     // person.
     bool deleteUserInTim(const std::string& id);
 
-    // Inside an open transaction: the newest snapshot of an account like `created` (same
-    // externalId) taken at or after `notBeforeMs`, consumed: a user's groups or a group's
-    // members. `alreadyRead`, when given, holds every snapshot of that externalId read earlier
-    // in the same transaction (a user's create reads them with its candidates,
-    // UserRows::candidates, a round trip less); otherwise they are read here. nullopt when
-    // there is none, or when another create took it meanwhile.
-    static std::optional<std::vector<std::string>> take(
-        Poco::Data::Session& session, const port::CreatedAccount& created, Poco::Int64 notBeforeMs,
-        const std::vector<SnapshotRow>* alreadyRead = nullptr);
+    // Inside an open transaction, for take: every snapshot of `created`'s externalId (set), of
+    // any age. A user's create usually has them already, read with its candidates
+    // (UserRows::snapshotsRead), a round trip less.
+    static std::vector<SnapshotRow> read(Poco::Data::Session& session,
+                                         const port::CreatedAccount& created);
+
+    // Inside an open transaction: the newest of `read` (the snapshots of `created`'s
+    // externalId, read in the same transaction) taken at or after `notBeforeMs`, consumed: a
+    // user's groups or a group's members. nullopt when there is none, or when another create
+    // took it meanwhile.
+    static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
+                                                        const port::CreatedAccount& created,
+                                                        Poco::Int64 notBeforeMs,
+                                                        const std::vector<SnapshotRow>& read);
 
     // Inside an open transaction: keeps what a deletion in TIM took from `deleted` (a user's
     // groups, a group's members) for take.

@@ -180,7 +180,10 @@ std::optional<std::vector<std::string>> SqlAccountTransaction::takeSnapshot(
         created.kind == port::AccountKind::User && !created.externalId.isNull()
             ? _users.snapshotsRead(created.externalId.value())
             : nullptr;
-    return Snapshots::take(_session, created, notBeforeMs, read);
+    if (read) {
+        return Snapshots::take(_session, created, notBeforeMs, *read);
+    }
+    return Snapshots::take(_session, created, notBeforeMs, Snapshots::read(_session, created));
 }
 
 std::size_t SqlAccountTransaction::addMembers(const std::string& groupId,

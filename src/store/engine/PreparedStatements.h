@@ -70,8 +70,8 @@ std::size_t keptStatementsPrepared();
 // VARCHARs) in the MariaDB statements runPrepared prepared, since the process started. Poco
 // 1.11's MySQL connector sizes a result buffer by the declared lengths and zeroes it at each
 // execution (64 MB for a MEDIUMTEXT: POST p99 went from 14 to 250 ms; a LONGTEXT declares
-// 4 GB, which Poco reads as 0: no buffer, not counted);
-// tests assert the hot statements have none.
+// 4 GB, which Poco reads as 0: no buffer, not counted). Tests assert the hot statements have
+// none.
 std::size_t wideResultColumnsSeen();
 
 }  // namespace store
