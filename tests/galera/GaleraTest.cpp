@@ -264,8 +264,8 @@ class GaleraTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(std::string(), hosts.stopAll());
     }
 
-    // Group commit on a node (scim.db.groupCommit.maxWrites above 1): a batch of three writes
-    // whose transaction loses a row to a write committed through another node meanwhile is
+    // Group commit on a node (scim.db.groupCommit.maxWrites above 1): a batch of three writes,
+    // the last of which loses a row to a write committed through another node meanwhile, is
     // aborted by the cluster (here reported at its next statement; an abort not reported is
     // caught by the commit's check). Nothing of the batch commits; each write runs again
     // alone, and each lands once on every node.
@@ -280,12 +280,20 @@ class GaleraTest : public CppUnit::TestFixture {
             session << "CREATE TABLE batch_row (id INT NOT NULL PRIMARY KEY, n INT NOT NULL)", now;
             session << "INSERT INTO batch_row (id, n) VALUES (1, 0)", now;
         }
+        // Node 2 has the row before anything races for it (the read waits for the node to apply).
+        Poco::Int64 start = -1;
+        _cluster->session(1, database) << "SELECT n FROM batch_row WHERE id = 1", into(start), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), start);
+
         store::GroupCommit commits(db, config.groupCommitMaxWrites);
-        std::vector<std::future<void>> writes;
-        // A write that holds the first transaction: the three queued meanwhile form the next.
+        // Declared before the writes, which are joined before these go, even on an early exit.
         std::promise<void> entered;
         std::promise<void> released;
         std::shared_future<void> release = released.get_future().share();
+        std::atomic<int> contestedRuns{0};
+        std::atomic<int> otherRuns{0};
+        std::size_t changedOnNode2 = 0;
+        std::vector<std::future<void>> writes;
         struct LetGo {  // also when an assertion leaves early: the writes must not wait forever
             std::promise<void>& released;
             bool done = false;
@@ -297,6 +305,7 @@ class GaleraTest : public CppUnit::TestFixture {
             }
             ~LetGo() { (*this)(); }
         } letGo{released};
+        // A write that holds the first transaction: the three queued meanwhile form the next.
         writes.push_back(std::async(std::launch::async, [&] {
             commits.run([&](Poco::Data::Session&) {
                 entered.set_value();
@@ -304,8 +313,11 @@ class GaleraTest : public CppUnit::TestFixture {
                 return true;
             });
         }));
-        entered.get_future().wait();
-        std::atomic<int> contestedRuns{0};
+        if (entered.get_future().wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+            letGo();
+            writes.front().get();  // what kept it from running
+            CPPUNIT_FAIL("the first write did not start");
+        }
         const auto queue = [&](const store::GroupCommit::Write& write) {
             const std::size_t before = commits.queued();
             writes.push_back(
@@ -315,27 +327,34 @@ class GaleraTest : public CppUnit::TestFixture {
             }
             CPPUNIT_ASSERT_EQUAL(before + 1, commits.queued());
         };
-        queue([&](Poco::Data::Session& session) {
-            store::runPrepared(session, "UPDATE batch_row SET n = n + 1 WHERE id = 1", {});
-            if (++contestedRuns == 1) {  // node 2 commits the same row first
-                auto other = _cluster->session(1, database);
-                other << "UPDATE batch_row SET n = n + 100 WHERE id = 1", now;
-            }
-            return true;
-        });
         for (const Poco::Int64 id : {2, 3}) {
-            queue([id](Poco::Data::Session& session) {
+            queue([id, &otherRuns](Poco::Data::Session& session) {
+                ++otherRuns;
                 store::runPrepared(session, "INSERT INTO batch_row (id, n) VALUES (?, 0)",
                                    {store::numberParam(id)});
                 return true;
             });
         }
+        queue([&](Poco::Data::Session& session) {
+            store::runPrepared(session, "UPDATE batch_row SET n = n + 1 WHERE id = 1", {});
+            if (++contestedRuns == 1) {  // node 2 commits the same row first
+                auto other = _cluster->session(1, database);
+                Poco::Data::Statement update(other);
+                update << "UPDATE batch_row SET n = n + 100 WHERE id = 1";
+                changedOnNode2 = update.execute();
+            }
+            return true;
+        });
         letGo();
         for (auto& write : writes) {
             write.get();  // every write acknowledged (a failure throws here)
         }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), changedOnNode2);
+        // The inserts ran in the batch, before the contested write, and again alone.
+        CPPUNIT_ASSERT_EQUAL(4, otherRuns.load());
         CPPUNIT_ASSERT(contestedRuns.load() >= 2);                // it ran again
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), commits.batches());  // the batch committed nothing
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), commits.batchedWrites());
         for (std::size_t node = 0; node < _cluster->size(); ++node) {
             auto session = _cluster->session(node, database);
             std::vector<int> ids;

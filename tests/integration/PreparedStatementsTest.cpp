@@ -1,6 +1,7 @@
 // Statements kept per pooled connection, on both engines: a kept read sees what other
 // connections committed since, a failed statement is prepared anew, connections the pool closes
-// take their statements with them, and nulls bind as NULL. Statements that write no row report
+// take their statements with them, past the bound the least recently used goes first, and
+// nulls bind as NULL. Statements that write no row report
 // none changed; a statement with a parameter missing, or two statements, are refused; a closed
 // session runs none. Also the ids rows get.
 #include "store/engine/Database.h"
@@ -33,6 +34,7 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
     CPPUNIT_TEST(failedStatementIsPreparedAnew);
     CPPUNIT_TEST(keptWritesReportTheRowsTheyChangedEachRun);
     CPPUNIT_TEST(closedConnectionsDropTheirStatements);
+    CPPUNIT_TEST(theStatementUsedLeastRecentlyIsDroppedFirst);
     CPPUNIT_TEST(nullParametersBindAsNull);
     CPPUNIT_TEST(statementsThatWriteNoRowChangedNone);
     CPPUNIT_TEST(aParameterMissingOrASecondStatementIsRefused);
@@ -138,6 +140,33 @@ class PreparedStatementsContract : public CppUnit::TestFixture {
         readOnThreeConnections();
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), _database->openConnections());
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), store::connectionsWithPreparedStatements());
+    }
+
+    // Past the bound a connection drops the statement it used least recently: a read run
+    // between each of 100 statements used once is never prepared again, the connection keeps
+    // the bound, and the oldest of the 100 is prepared anew when it comes back.
+    void theStatementUsedLeastRecentlyIsDroppedFirst() {
+        auto session = _database->session();
+        const auto usedOnce = [&](int i) {
+            return store::runPrepared(
+                       session,
+                       kReadValue + " AND " + std::to_string(i) + " = " + std::to_string(i),
+                       {store::textParam("a")}, {ColumnType::Text})
+                .text(0)
+                .front();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(session, "a"));
+        const std::size_t before = store::keptStatementsPrepared();
+        for (int i = 0; i < 100; ++i) {
+            CPPUNIT_ASSERT_EQUAL(std::string("first"), usedOnce(i));
+            CPPUNIT_ASSERT_EQUAL(std::string("first"), readValue(session, "a"));
+        }
+        CPPUNIT_ASSERT_EQUAL(before + 100, store::keptStatementsPrepared());
+        CPPUNIT_ASSERT_EQUAL(store::kStatementsKeptPerConnection, store::keptStatementsOn(session));
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), usedOnce(99));  // still kept
+        CPPUNIT_ASSERT_EQUAL(before + 100, store::keptStatementsPrepared());
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), usedOnce(0));  // dropped long ago
+        CPPUNIT_ASSERT_EQUAL(before + 101, store::keptStatementsPrepared());
     }
 
     void nullParametersBindAsNull() {

@@ -12,6 +12,7 @@
 #include <Poco/Data/StatementImpl.h>
 
 #include <atomic>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -124,16 +125,48 @@ std::unique_ptr<CachedStatement> prepare(Poco::Data::Session& session, const std
     return std::make_unique<PocoStatement>(session, sql, params, columns);
 }
 
-// Statements per connection beyond which the connection's set starts over: bounds memory and
-// the server's prepared statements (MariaDB's max_prepared_stmt_count is global).
-constexpr std::size_t kStatementsPerConnection = 64;
-
 struct ConnectionStatements {
+    using Kept = std::list<std::pair<std::string, std::unique_ptr<CachedStatement>>>;
+
     explicit ConnectionStatements(Poco::Data::SessionImpl* impl)
         : connection(Poco::AutoPtr<Poco::Data::SessionImpl>(impl, true)) {}
 
+    // The statement kept for `key`, now the most recently used; nullptr when none is.
+    CachedStatement* use(const std::string& key) {
+        const auto found = byKey.find(key);
+        if (found == byKey.end()) {
+            return nullptr;
+        }
+        byUse.splice(byUse.begin(), byUse, found->second);
+        return found->second->second.get();
+    }
+
+    CachedStatement* keep(const std::string& key, std::unique_ptr<CachedStatement> statement) {
+        if (byKey.size() >= kStatementsKeptPerConnection) {
+            byKey.erase(byUse.back().first);
+            byUse.pop_back();
+        }
+        byUse.emplace_front(key, std::move(statement));
+        try {
+            byKey.emplace(key, byUse.begin());
+        } catch (...) {
+            byUse.pop_front();  // the two stay one set
+            throw;
+        }
+        return byUse.front().second.get();
+    }
+
+    void drop(const std::string& key) {
+        const auto found = byKey.find(key);
+        if (found != byKey.end()) {
+            byUse.erase(found->second);
+            byKey.erase(found);
+        }
+    }
+
     Poco::Data::Session connection;  // holds the connection object while statements use it
-    std::unordered_map<std::string, std::unique_ptr<CachedStatement>> statements;
+    Kept byUse;                      // most recently used first
+    std::unordered_map<std::string, Kept::iterator> byKey;
 };
 
 // Keyed by the physical connection behind a pooled session. An entry holds a reference to
@@ -201,24 +234,21 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
     // Only the thread holding the pooled session uses its connection's statements.
     ConnectionStatements* own = statementsOf(connection);
     const std::string key = keyOf(sql, params, columns);
-    auto found = own->statements.find(key);
-    if (found == own->statements.end()) {
-        if (own->statements.size() >= kStatementsPerConnection) {
-            own->statements.clear();
-        }
-        found = own->statements.emplace(key, prepare(session, sql, params, columns)).first;
+    CachedStatement* statement = own->use(key);
+    if (!statement) {
+        statement = own->keep(key, prepare(session, sql, params, columns));
         ++prepared;
     }
     try {
-        return found->second->run(params);
+        return statement->run(params);
     } catch (const Poco::Exception& e) {
-        own->statements.erase(found);  // its state is unknown: prepare it anew next time
+        own->drop(key);  // its state is unknown: prepare it anew next time
         if (isConnectionLoss(e)) {
             connection->close();  // the pool then drops it instead of handing it out again
         }
         throw;
     } catch (...) {
-        own->statements.erase(found);
+        own->drop(key);
         throw;
     }
 }
@@ -234,6 +264,13 @@ std::size_t keptStatementsPrepared() {
 
 std::size_t wideResultColumnsSeen() {
     return wideColumns;
+}
+
+std::size_t keptStatementsOn(Poco::Data::Session& session) {
+    Poco::Data::SessionImpl* connection = PooledConnection::of(session);
+    std::lock_guard<std::mutex> lock(registryMutex);
+    const auto found = registry.find(connection);
+    return found == registry.end() ? 0 : found->second->byKey.size();
 }
 
 std::size_t connectionsWithPreparedStatements() {

@@ -55,12 +55,20 @@ const PreparedResult& runPrepared(Poco::Data::Session& session, const std::strin
                                   const std::vector<SqlParam>& params,
                                   const std::vector<ColumnType>& columns = {});
 
+// Statements a connection keeps; beyond it the one it used least recently is dropped. Bounds
+// memory and the server's prepared statements (MariaDB's max_prepared_stmt_count is global),
+// and statements used once (filters of many shapes) push out each other, not the hot ones.
+constexpr std::size_t kStatementsKeptPerConnection = 64;
+
 // Drops the statements of connections the pool has closed; Database calls it after shutting
 // its pool down, before the connectors go.
 void dropClosedConnections();
 
 // How many connections hold kept statements (for tests).
 std::size_t connectionsWithPreparedStatements();
+
+// How many statements the pooled session's connection keeps (for tests).
+std::size_t keptStatementsOn(Poco::Data::Session& session);
 
 // How many statements have been prepared to be kept, since the process started (for tests: a
 // workload the cache holds prepares none the second time).
