@@ -1,7 +1,8 @@
 // Writes racing each other on both engines, through the repositories the endpoints use: none
 // is lost, uniqueness holds (also across two instances with their own pools), If-Match lets
 // exactly one writer win, and a PATCH racing a DELETE leaves one consistent outcome. Lists
-// four times the pool's size at once all answer.
+// four times the pool's size at once all answer; requests waiting for a session get it in the
+// order they asked.
 #include "api/RequestLimits.h"
 #include "api/ScimService.h"
 #include "api/UsersEndpoint.h"
@@ -28,6 +29,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -74,6 +77,7 @@ class ConcurrencyContract : public testing::StoreFixture {
     CPPUNIT_TEST(patchRacingDeleteLeavesTheUserDeleted);
     CPPUNIT_TEST(deadlockedTransactionsAreRunAgainBoundedly);
     CPPUNIT_TEST(residueFiltersFourTimesThePoolAllAnswer);
+    CPPUNIT_TEST(sessionsGoToWaitersInTheOrderTheyAsked);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
   public:
@@ -154,6 +158,49 @@ class ConcurrencyContract : public testing::StoreFixture {
         });
         CPPUNIT_ASSERT_EQUAL(0, refused.load());
         CPPUNIT_ASSERT_EQUAL(96, answered.load());
+    }
+
+    // A pool of one session, held while six requests ask for it one after another: each gets
+    // it in the order it asked. Before, each polled on its own in pauses growing to 20 ms, and
+    // which one found a returned session first was left to chance.
+    void sessionsGoToWaitersInTheOrderTheyAsked() {
+        auto config = _config;
+        config.poolMin = 1;
+        config.poolMax = 1;
+        config.poolWaitMs = 30000;
+        store::Database one(config, logger());
+        std::optional<Poco::Data::Session> held(one.session());
+        std::mutex served;
+        std::string order;
+        std::vector<std::thread> waiters;
+        for (int i = 0; i < 6; ++i) {
+            waiters.emplace_back([&, i] {
+                const auto note = [&](const std::string& what) {
+                    std::lock_guard<std::mutex> lock(served);
+                    order += what;
+                };
+                try {
+                    Poco::Data::Session session = one.session();
+                    note(std::to_string(i));  // while it holds the only session
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                } catch (const Poco::Exception& e) {
+                    note("(" + std::to_string(i) + ": " + e.displayText() + ")");
+                }
+            });
+            // In line before the next asks; waits long enough for the pauses to grow.
+            for (int waited = 0; one.sessionsAwaited() < std::size_t(i + 1) && waited < 2000;
+                 ++waited) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
+        const std::size_t inLine = one.sessionsAwaited();
+        held.reset();
+        for (auto& waiter : waiters) {
+            waiter.join();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(6), inLine);
+        CPPUNIT_ASSERT_EQUAL(std::string("012345"), order);
     }
 
     void oneUserNameAcrossTwoInstancesGivesOneUser() {

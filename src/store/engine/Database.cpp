@@ -5,7 +5,6 @@
 #include "PreparedStatements.h"
 #include "store/migrations/MigrationRunner.h"
 
-#include <Poco/Clock.h>
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
@@ -13,7 +12,6 @@
 #include <Poco/Format.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
-#include <Poco/Thread.h>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -21,7 +19,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
+#include <optional>
 
 namespace store {
 namespace {
@@ -202,19 +202,24 @@ Database::~Database() {
 
 Poco::Data::Session Database::session() {
     // Poco's pool does not wait: a burst beyond the pool (a request holds one session at a
-    // time) waits here, in short pauses, for a session another returns.
-    const Poco::Clock asked;  // monotonic: a clock step neither ends nor stretches the wait
-    for (long pauseMs = 1;; pauseMs = std::min(pauseMs * 2, 20L)) {
-        try {
-            return _pool->get();
-        } catch (const Poco::Data::SessionPoolExhaustedException&) {
-            if (asked.isElapsed(static_cast<Poco::Timestamp::TimeDiff>(_config.poolWaitMs) *
-                                1000)) {
-                throw;
+    // time) waits here, in the order it came, for a session another returns.
+    std::optional<Poco::Data::Session> got;
+    const bool served = _waitLine.inTurn(
+        [&] {
+            try {
+                got.emplace(_pool->get());
+                return true;
+            } catch (const Poco::Data::SessionPoolExhaustedException&) {
+                return false;
             }
-        }
-        Poco::Thread::sleep(pauseMs);
+        },
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(_config.poolWaitMs));
+    if (!served) {
+        throw Poco::Data::SessionPoolExhaustedException("every session of " + _config.describe() +
+                                                        " stayed in use for " +
+                                                        std::to_string(_config.poolWaitMs) + " ms");
     }
+    return std::move(*got);
 }
 
 std::vector<AppliedMigration> Database::appliedMigrations() {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "SqlDialect.h"
+#include "WaitLine.h"
 #include "store/migrations/Migration.h"
 #include "store/migrations/MigrationRunner.h"
 
@@ -60,12 +61,15 @@ class Database {
 
     // A pooled session, returned to the pool when the last copy goes away. Throws
     // Poco::Data::SessionPoolExhaustedException when every session stayed in use for
-    // poolWaitMs.
+    // poolWaitMs. Requests that wait are served in the order they asked.
     Poco::Data::Session session();
 
     // A session of its own, outside the pool, set up as the pool's are; closed by the caller.
     Poco::Data::Session unpooledSession(
         std::size_t connectSeconds = Poco::Data::SessionImpl::LOGIN_TIMEOUT_DEFAULT) const;
+
+    // Requests waiting for a session (for tests).
+    std::size_t sessionsAwaited() const { return _waitLine.waiting(); }
 
     const SqlDialect& dialect() const { return *_dialect; }
 
@@ -90,6 +94,7 @@ class Database {
     std::string _connector;
     std::string _connectionString;
     std::unique_ptr<Poco::Data::SessionPool> _pool;
+    WaitLine _waitLine;  // requests waiting for a session, served in the order they came
 };
 
 }  // namespace store
