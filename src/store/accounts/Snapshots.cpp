@@ -93,9 +93,9 @@ std::vector<SnapshotRow> Snapshots::read(Poco::Data::Session& session,
 std::optional<std::vector<std::string>> Snapshots::take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs,
-                                                        const std::vector<SnapshotRow>& read) {
+                                                        const std::vector<SnapshotRow>& snapshots) {
     const SnapshotRow* newest = nullptr;
-    for (const auto& row : read) {
+    for (const auto& row : snapshots) {
         if (row.createdMs >= notBeforeMs && (!newest || row.createdMs > newest->createdMs)) {
             newest = &row;
         }

@@ -39,14 +39,14 @@ class Snapshots {
     static std::vector<SnapshotRow> read(Poco::Data::Session& session,
                                          const port::CreatedAccount& created);
 
-    // Inside an open transaction: the newest of `read` (the snapshots of `created`'s
-    // externalId, read in the same transaction) taken at or after `notBeforeMs`, consumed: a
-    // user's groups or a group's members. nullopt when there is none, or when another create
-    // took it meanwhile.
+    // Inside an open transaction: the newest of `snapshots` (those of `created`'s externalId,
+    // read in the same transaction) taken at or after `notBeforeMs`, consumed: a user's groups
+    // or a group's members. nullopt when there is none, or when another create took it
+    // meanwhile.
     static std::optional<std::vector<std::string>> take(Poco::Data::Session& session,
                                                         const port::CreatedAccount& created,
                                                         Poco::Int64 notBeforeMs,
-                                                        const std::vector<SnapshotRow>& read);
+                                                        const std::vector<SnapshotRow>& snapshots);
 
     // Inside an open transaction: keeps what a deletion in TIM took from `deleted` (a user's
     // groups, a group's members) for take.

@@ -202,7 +202,7 @@ Database::~Database() {
 
 Poco::Data::Session Database::session() {
     // Poco's pool does not wait: a burst beyond the pool (a request holds one session at a
-    // time) waits here, in the order it came, for a session another returns.
+    // time) waits here for a session another returns.
     std::optional<Poco::Data::Session> got;
     const bool served = _waitLine.inTurn(
         [&] {

@@ -94,7 +94,7 @@ class Database {
     std::string _connector;
     std::string _connectionString;
     std::unique_ptr<Poco::Data::SessionPool> _pool;
-    WaitLine _waitLine;  // requests waiting for a session, served in the order they came
+    WaitLine _waitLine;
 };
 
 }  // namespace store

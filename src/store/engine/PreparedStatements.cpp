@@ -141,6 +141,7 @@ struct ConnectionStatements {
         return found->second->second.get();
     }
 
+    // `key` is not kept yet (use() found none).
     CachedStatement* keep(const std::string& key, std::unique_ptr<CachedStatement> statement) {
         if (byKey.size() >= kStatementsKeptPerConnection) {
             byKey.erase(byUse.back().first);

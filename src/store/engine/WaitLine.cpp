@@ -14,6 +14,9 @@ bool WaitLine::inTurn(const std::function<bool()>& attempt,
             if (attempt()) {
                 return true;
             }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                return false;  // tried once, as a limit of 0 asks
+            }
         }
     }
     Waiter me;
@@ -27,8 +30,9 @@ bool WaitLine::inTurn(const std::function<bool()>& attempt,
         ~Leave() { line.leave(me); }
     } leaving{*this, me};
     if (!waitForTurn(me, deadline)) {
-        // Every waiter ahead has an earlier limit or the same: they are served or leaving. One
-        // try, so that no request gives up without asking (a limit of 0 included).
+        // Every waiter ahead has an earlier limit or the same (one poolWaitMs for all): they
+        // are served or leaving. One try, so that no request gives up without asking (a limit
+        // of 0 included).
         return attempt();
     }
     // A thing given back is seen within 5 ms; one thread polls, not all of them.

@@ -1,8 +1,7 @@
 // Threads waiting for something scarce that gives no signal when it comes back (Poco's session
 // pool), served in the order they came: only the first in line tries, in short pauses; the
-// others sleep until the one before them is served or gives up. Without it every waiter polled
-// on its own, the newest at the shortest pause, and under a sustained burst the oldest could
-// wait out its whole limit (503) while newer ones were served.
+// others sleep until the one before them is served or gives up. So under a sustained burst the
+// oldest is not the one left to wait out its limit while newer ones are served.
 #pragma once
 
 #include <chrono>
